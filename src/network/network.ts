@@ -1,0 +1,178 @@
+/**
+ * A network of machines: components, each a stepped machine, talking through the Output protocol.
+ *
+ * `deliver` is the one step both engines take: it hands an event to a component and runs the synchronous cascade
+ * (undelayed sends, first in first out) to quiescence. What is left for later — delayed sends and CPU work — comes
+ * back as `Deferred` items; the simulator times them, the explorer keeps them as pending nondeterministic steps.
+ * Because a simulator step and an explorer step are the same `deliver` call, a trace from either replays in both.
+ */
+import type { EventObject, MachineState, Stepper } from '../machine/types.js';
+import { isOutput, type Delay, type Output } from './outputs.js';
+
+export interface ComponentSpec {
+  readonly id: string;
+  readonly stepper: Stepper<unknown, EventObject, unknown>;
+  readonly input: unknown;
+}
+
+export type Deferred =
+  | { readonly kind: 'timer'; readonly from: number; readonly to: number; readonly event: EventObject; readonly delay: Delay }
+  | { readonly kind: 'work'; readonly component: number; readonly demand: string | readonly string[]; readonly then: EventObject };
+
+export interface Probe {
+  readonly component: number;
+  readonly name: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** One machine transition inside a cascade, for traces. */
+export interface MicroStep {
+  readonly component: number;
+  readonly event: EventObject;
+  readonly actions: readonly string[];
+}
+
+export type DeliverResult =
+  | {
+      readonly kind: 'ok';
+      readonly states: readonly MachineState<unknown>[];
+      readonly deferred: readonly Deferred[];
+      readonly probes: readonly Probe[];
+      readonly micro: readonly MicroStep[] | undefined;
+    }
+  /** The first event is not accepted in the target's current state: the step is not enabled. */
+  | { readonly kind: 'disabled' }
+  /** A synchronous message was refused by its receiver: a specification error, never silently dropped. */
+  | { readonly kind: 'unhandled'; readonly component: number; readonly event: EventObject; readonly state: string }
+  | { readonly kind: 'bad-output'; readonly component: number; readonly action: string; readonly reason: string };
+
+const MAX_CASCADE = 100_000;
+
+export class Network {
+  readonly components: readonly ComponentSpec[];
+  private readonly indexOf: Map<string, number>;
+
+  constructor(components: readonly ComponentSpec[]) {
+    this.components = components;
+    this.indexOf = new Map(components.map((c, i) => [c.id, i]));
+    if (this.indexOf.size !== components.length) throw new Error('component ids must be unique');
+  }
+
+  index(id: string): number {
+    const i = this.indexOf.get(id);
+    if (i === undefined) throw new Error(`unknown component '${id}'`);
+    return i;
+  }
+
+  has(id: string): boolean {
+    return this.indexOf.has(id);
+  }
+
+  /** Initial states; the initial entry actions' outputs are processed like a cascade's. */
+  initial(): DeliverResult {
+    const states: MachineState<unknown>[] = [];
+    const deferred: Deferred[] = [];
+    const probes: Probe[] = [];
+    const queue: { to: number; event: EventObject }[] = [];
+    for (let i = 0; i < this.components.length; i++) {
+      const c = this.components[i]!;
+      const r = c.stepper.initial(c.input);
+      states.push(r.state);
+      const bad = this.route(i, r.emitted, queue, deferred, probes);
+      if (bad) return bad;
+    }
+    return this.cascade(states, queue, deferred, probes, undefined);
+  }
+
+  /**
+   * Deliver `event` to component `to`. `states` is not modified; the result holds a new array.
+   * With `trace` set, every machine transition of the cascade is reported in `micro`.
+   */
+  deliver(states: readonly MachineState<unknown>[], to: number, event: EventObject, trace = false): DeliverResult {
+    const first = this.components[to]!.stepper.step(states[to]!, event);
+    if (first === undefined) return { kind: 'disabled' };
+    const next = states.slice();
+    next[to] = first.state;
+    const queue: { to: number; event: EventObject }[] = [];
+    const deferred: Deferred[] = [];
+    const probes: Probe[] = [];
+    const micro: MicroStep[] | undefined = trace ? [{ component: to, event, actions: first.emitted.map((e) => e.type) }] : undefined;
+    const bad = this.route(to, first.emitted, queue, deferred, probes);
+    if (bad) return bad;
+    return this.cascade(next, queue, deferred, probes, micro);
+  }
+
+  private cascade(
+    states: MachineState<unknown>[],
+    queue: { to: number; event: EventObject }[],
+    deferred: Deferred[],
+    probes: Probe[],
+    micro: MicroStep[] | undefined,
+  ): DeliverResult {
+    for (let head = 0; head < queue.length; head++) {
+      if (head >= MAX_CASCADE) {
+        const m = queue[head]!;
+        return { kind: 'bad-output', component: m.to, action: m.event.type, reason: `synchronous cascade longer than ${MAX_CASCADE} steps` };
+      }
+      const { to, event } = queue[head]!;
+      const r = this.components[to]!.stepper.step(states[to]!, event);
+      if (r === undefined) return { kind: 'unhandled', component: to, event, state: states[to]!.value };
+      states[to] = r.state;
+      if (micro) micro.push({ component: to, event, actions: r.emitted.map((e) => e.type) });
+      const bad = this.route(to, r.emitted, queue, deferred, probes);
+      if (bad) return bad;
+    }
+    return { kind: 'ok', states, deferred, probes, micro };
+  }
+
+  private route(
+    from: number,
+    emitted: readonly { type: string; params: unknown }[],
+    queue: { to: number; event: EventObject }[],
+    deferred: Deferred[],
+    probes: Probe[],
+  ): DeliverResult | undefined {
+    for (let i = 0; i < emitted.length; i++) {
+      const e = emitted[i]!;
+      const p = e.params;
+      if (p === undefined) continue;
+      if (Array.isArray(p)) {
+        for (const o of p) {
+          const bad = this.routeOne(from, e.type, o, queue, deferred, probes);
+          if (bad) return bad;
+        }
+      } else {
+        const bad = this.routeOne(from, e.type, p, queue, deferred, probes);
+        if (bad) return bad;
+      }
+    }
+    return undefined;
+  }
+
+  private routeOne(
+    from: number,
+    action: string,
+    o: unknown,
+    queue: { to: number; event: EventObject }[],
+    deferred: Deferred[],
+    probes: Probe[],
+  ): DeliverResult | undefined {
+    if (!isOutput(o)) return { kind: 'bad-output', component: from, action, reason: 'params are not an Output' };
+    const out = o as Output;
+    switch (out.kind) {
+      case 'send': {
+        const to = this.indexOf.get(out.to);
+        if (to === undefined) return { kind: 'bad-output', component: from, action, reason: `no component '${out.to}'` };
+        if (out.delay === undefined) queue.push({ to, event: out.event });
+        else deferred.push({ kind: 'timer', from, to, event: out.event, delay: out.delay });
+        return undefined;
+      }
+      case 'work':
+        deferred.push({ kind: 'work', component: from, demand: out.demand, then: out.then });
+        return undefined;
+      case 'probe':
+        probes.push({ component: from, name: out.name, data: out.data });
+        return undefined;
+    }
+  }
+}
