@@ -19,10 +19,10 @@ export type Output =
   | { readonly kind: 'work'; readonly demand: string | readonly string[]; readonly then: EventObject }
   | { readonly kind: 'probe'; readonly name: string; readonly data: Readonly<Record<string, unknown>> };
 
-export const send = (to: string, event: EventObject, delay?: Delay): Output =>
+export const send = <E extends EventObject>(to: string, event: E, delay?: Delay): Output =>
   delay === undefined ? { kind: 'send', to, event } : { kind: 'send', to, event, delay };
 
-export const work = (demand: string | readonly string[], then: EventObject): Output => ({ kind: 'work', demand, then });
+export const work = <E extends EventObject>(demand: string | readonly string[], then: E): Output => ({ kind: 'work', demand, then });
 
 export const probe = (name: string, data: Readonly<Record<string, unknown>>): Output => ({ kind: 'probe', name, data });
 

@@ -1,0 +1,104 @@
+/**
+ * The pluggable DMA arbiter of the vNIC NIC (§3.2: the NIC "issues DMA to the destination VM based on the virtual
+ * NIC's priority"). Each vNIC has its own DMA channel; the channels share the device's DMA engine, and the arbiter
+ * decides which channel gets the next transfer slot.
+ *
+ * - strict: the highest `priority` always wins (ties: lowest slot). Simple, and a busy high-priority vNIC can make a
+ *   lower one wait without bound — the explorer shows it.
+ * - wrr: weighted round-robin by packets: slot i gets up to `weight` consecutive grants per round.
+ * - drr: deficit round-robin by bytes (Shreedhar & Varghese): slot i earns `weight · quantum` bytes per round.
+ * All three are pure functions of the arbiter state and the candidates, so the explorer can enumerate them.
+ */
+export type ArbiterKind = 'strict' | 'wrr' | 'drr';
+
+export interface ArbiterState {
+  readonly kind: ArbiterKind;
+  /** Round-robin pointer (wrr, drr). */
+  readonly next: number;
+  /** wrr: grants left in slot `next`'s current turn; drr: 1 when `next`'s turn has been topped up. */
+  readonly credit: number;
+  /** drr: byte deficit per slot. */
+  readonly deficits: readonly number[];
+  /** drr: bytes earned per unit of weight per round. */
+  readonly quantum: number;
+}
+
+export interface Candidate {
+  /** Has a buffered packet and somewhere to put it (an Rx descriptor). */
+  readonly eligible: boolean;
+  readonly priority: number;
+  readonly weight: number;
+  readonly headSize: number;
+}
+
+export function initialArbiter(kind: ArbiterKind, slots: number, quantum: number): ArbiterState {
+  return { kind, next: 0, credit: 0, deficits: new Array<number>(slots).fill(0), quantum };
+}
+
+export interface Grant {
+  readonly slot: number;
+  readonly state: ArbiterState;
+}
+
+export function pick(a: ArbiterState, c: readonly Candidate[]): Grant | undefined {
+  if (!c.some((x) => x.eligible)) return undefined;
+  switch (a.kind) {
+    case 'strict':
+      return pickStrict(a, c);
+    case 'wrr':
+      return pickWrr(a, c);
+    case 'drr':
+      return pickDrr(a, c);
+  }
+}
+
+function pickStrict(a: ArbiterState, c: readonly Candidate[]): Grant | undefined {
+  let best = -1;
+  for (let i = 0; i < c.length; i++) {
+    const x = c[i]!;
+    if (x.eligible && (best < 0 || x.priority > c[best]!.priority)) best = i;
+  }
+  return best < 0 ? undefined : { slot: best, state: a };
+}
+
+function pickWrr(a: ArbiterState, c: readonly Candidate[]): Grant | undefined {
+  const n = c.length;
+  for (let k = 0; k < n; k++) {
+    const j = (a.next + k) % n;
+    const x = c[j]!;
+    if (!x.eligible) continue;
+    const left = (k === 0 && a.credit > 0 ? a.credit : Math.max(1, x.weight)) - 1;
+    return { slot: j, state: { ...a, next: left === 0 ? (j + 1) % n : j, credit: left } };
+  }
+  return undefined;
+}
+
+function pickDrr(a: ArbiterState, c: readonly Candidate[]): Grant | undefined {
+  const n = c.length;
+  const deficits = a.deficits.slice();
+  let next = a.next;
+  let inTurn = a.credit === 1;
+  // Terminates: every full round adds at least `quantum` to each eligible slot's deficit.
+  const maxHead = Math.max(...c.map((x) => (x.eligible ? x.headSize : 0)));
+  const limit = n * (2 + Math.ceil(maxHead / Math.max(1, a.quantum)));
+  for (let step = 0; step < limit; step++) {
+    const x = c[next]!;
+    if (!x.eligible) {
+      deficits[next] = 0;
+      next = (next + 1) % n;
+      inTurn = false;
+      continue;
+    }
+    if (!inTurn) {
+      deficits[next] = deficits[next]! + Math.max(1, x.weight) * a.quantum;
+      inTurn = true;
+    }
+    if (x.headSize <= deficits[next]!) {
+      deficits[next] = deficits[next]! - x.headSize;
+      return { slot: next, state: { ...a, next, credit: 1, deficits } };
+    }
+    next = (next + 1) % n;
+    inTurn = false;
+  }
+  return undefined;
+}

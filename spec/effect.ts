@@ -1,0 +1,53 @@
+/**
+ * Glue between the paper's steps, written as pure functions, and xstate.
+ *
+ * An xstate `assign` cannot emit, and a custom action cannot change context. A step of the specification does
+ * both (e.g. "admit the packet into the partition *and* start the DMA transfer"), so `does(name, effect)` gives the
+ * two actions that carry it out: the custom action `name`, whose params are the effect's Outputs, then an `assign`
+ * of the effect's new context. Both read the same (context, event) pair, so a one-entry memo computes the effect
+ * once. xstate's `transition()` and the compiled stepper run exactly these actions, in this order.
+ */
+import { assign } from 'xstate';
+import type { EventObject } from '../src/machine/types.js';
+import type { Output } from '../src/network/outputs.js';
+
+export interface Effected<C> {
+  readonly context: C;
+  readonly out: readonly Output[];
+}
+
+export type Effect<C, E> = (context: C, event: E) => Effected<C>;
+
+function memoize<C, E>(fn: Effect<C, E>): Effect<C, E> {
+  let lastC: unknown;
+  let lastE: unknown;
+  let last: Effected<C> | undefined;
+  return (c, e) => {
+    if (last !== undefined && c === lastC && e === lastE) return last;
+    last = fn(c, e);
+    lastC = c;
+    lastE = e;
+    return last;
+  };
+}
+
+/** The pair of actions performing `effect` under the label `name` (declare `name` in `setup({ actions })`). */
+export function does<C extends object, E extends EventObject>(name: string, effect: Effect<C, E>): never {
+  const m = memoize(effect);
+  return [
+    { type: name, params: ({ context, event }: { context: C; event: E }) => m(context, event).out },
+    assign(({ context, event }: { context: C; event: E }) => m(context, event).context as never),
+  ] as never;
+}
+
+/** An effect that only emits: context unchanged. */
+export const emits =
+  <C, E>(f: (context: C, event: E) => readonly Output[]): Effect<C, E> =>
+  (context, event) => ({ context, out: f(context, event) });
+
+/** Declares effect labels for `setup({ actions })`: they do nothing when executed; engines route their params. */
+export function labels<const K extends string>(...names: K[]): Record<K, () => void> {
+  const r = {} as Record<K, () => void>;
+  for (const n of names) r[n] = () => {};
+  return r;
+}

@@ -1,0 +1,228 @@
+/**
+ * Assembles the machines of one architecture into a network the engines can run.
+ *
+ * - vnic (§3, Fig. 3): vNIC NIC + VMM + one native-driver VM per guest; each VM on its own core (multi-core) and
+ *   the VMM on core 0, as in §5.
+ * - xen-idd (§1–3 baseline): shared-buffer NIC owned by the driver domain; VMs are netfront guests bridged by it.
+ *   The VMM has no vectors to give, so every VM is attached para-virtualized. Driver domain and VMM share core 0.
+ * - native: the shared NIC driven by one non-virtualized OS serving every stream (reference).
+ * - mixed (§3.1): vNIC NIC; the driver domain gets a vNIC of its own at boot, VMs get vNICs while vectors and memory
+ *   last, and best-effort VMs beyond that are bridged through the driver domain.
+ */
+import { compileMachine, referenceStepper, type EventObject, type Stepper } from '../src/machine/index.js';
+import { Network, type ComponentSpec } from '../src/network/network.js';
+import type { AnyStateMachine } from 'xstate';
+import { driverDomainMachine, type IddInput } from './driver-domain.js';
+import { nicMachine, type NicInput, type VnicQos } from './nic-vnic.js';
+import { sharedNicMachine, type SharedNicInput } from './nic-shared.js';
+import { macOfVm } from './packet.js';
+import type { Arch, Calibration, CoreLayout, Scenario } from './scenario.js';
+import { vmMachine, type VmInput } from './vm-driver.js';
+import { vmmMachine, type VmmInput } from './vmm.js';
+import { closedLoopMachine, openLoopMachine, wireMachine, type ClosedLoopInput, type OpenLoopInput } from './workload.js';
+
+export type ComponentKind = 'nic-vnic' | 'nic-shared' | 'vmm' | 'vm' | 'idd' | 'os' | 'source' | 'wire';
+
+export type StepperKind = 'compiled' | 'xstate';
+
+export interface Kick {
+  readonly atNs: number;
+  readonly to: number;
+  readonly event: EventObject;
+}
+
+export interface BuiltSystem {
+  readonly network: Network;
+  readonly kinds: readonly ComponentKind[];
+  readonly cores: readonly string[];
+  readonly pinning: readonly (number | undefined)[];
+  /** What runs on each core, by display name. */
+  readonly coreRuns: readonly (readonly string[])[];
+  readonly kicks: readonly Kick[];
+  /** Scenario VM names, by VM index; VM i owns MAC macOfVm(i). */
+  readonly vmNames: readonly string[];
+  /** Component id receiving each VM's packets ('vm0'…, or 'os' for native). */
+  readonly vmComponent: readonly string[];
+  readonly demandNs: (key: string) => number;
+}
+
+const MACHINES = {
+  'nic-vnic': nicMachine,
+  'nic-shared': sharedNicMachine,
+  vmm: vmmMachine,
+  vm: vmMachine,
+  os: vmMachine,
+  idd: driverDomainMachine,
+  openLoop: openLoopMachine,
+  closedLoop: closedLoopMachine,
+  wire: wireMachine,
+} as const satisfies Record<string, AnyStateMachine>;
+
+type MachineName = keyof typeof MACHINES;
+
+const cache = new Map<string, Stepper<unknown, EventObject, unknown>>();
+
+/** Steppers are stateless (apart from a referentially transparent memo), so one per machine and kind is shared. */
+export function stepperFor(name: MachineName, kind: StepperKind): Stepper<unknown, EventObject, unknown> {
+  const key = `${kind}:${name}`;
+  let s = cache.get(key);
+  if (s === undefined) {
+    s = kind === 'compiled' ? compileMachine(MACHINES[name]) : referenceStepper(MACHINES[name]);
+    cache.set(key, s);
+  }
+  return s;
+}
+
+export const bytesPerSecond = (mbps: number): number => (mbps * 1e6) / 8;
+
+export function vnicQos(q: Scenario['vms'][number]['qos']): VnicQos {
+  return { rate: bytesPerSecond(q.rateMbps), burst: q.burstBytes, capacity: q.partitionBytes, priority: q.priority, weight: q.weight };
+}
+
+export function buildSystem(s: Scenario, arch: Arch, layout: CoreLayout, cal: Calibration, stepper: StepperKind = 'compiled'): BuiltSystem {
+  const components: ComponentSpec[] = [];
+  const kinds: ComponentKind[] = [];
+  const display: string[] = [];
+  const add = (id: string, kind: ComponentKind, machine: MachineName, input: unknown, name = id) => {
+    components.push({ id, stepper: stepperFor(machine, stepper), input });
+    kinds.push(kind);
+    display.push(name);
+  };
+  const timing = { dmaSetupNs: cal.nic.dmaSetupNs, dmaNsPerByte: 1 / cal.nic.dmaBytesPerNs, wireNsPerByte: 8 / s.nic.linkGbps };
+  const vmIds = s.vms.map((_, i) => `vm${i}`);
+  const hasVmm = arch !== 'native';
+  const hasIdd = arch === 'xen-idd' || arch === 'mixed';
+  const vnicNic = arch === 'vnic' || arch === 'mixed';
+
+  add('wire', 'wire', 'wire', { streams: s.streams.length });
+  if (vnicNic) {
+    const input: NicInput = {
+      slots: s.nic.msiVectors,
+      memory: s.nic.memoryBytes,
+      arbiter: s.nic.dmaArbiter,
+      quantum: s.nic.drrQuantumBytes,
+      timing,
+      waitCap: 1_000_000_000,
+    };
+    add('nic', 'nic-vnic', 'nic-vnic', input);
+  } else {
+    const host = arch === 'native' ? 'os' : 'idd';
+    const input: SharedNicInput = {
+      host,
+      irqTo: arch === 'native' ? 'os' : 'vmm',
+      irqEvent: arch === 'native' ? 'virq' : 'msi',
+      capacity: s.nic.sharedBufferBytes,
+      rxRing: s.nic.rxRing,
+      timing,
+    };
+    add('nic', 'nic-shared', 'nic-shared', input);
+  }
+  if (hasVmm) {
+    const input: VmmInput = {
+      vms: [...(arch === 'mixed' ? [{ id: 'idd', macs: [] }] : []), ...vmIds.map((id, i) => ({ id, macs: [macOfVm(i)] }))],
+      vectors: arch === 'xen-idd' ? 1 : s.nic.msiVectors,
+      memory: arch === 'xen-idd' ? 0 : s.nic.memoryBytes,
+      driverDomain: hasIdd ? 'idd' : '',
+      reserved: arch === 'xen-idd' ? [{ vector: 0, owner: 'idd' }] : [],
+      rxRing: s.nic.rxRing,
+      txRing: s.nic.txRing,
+    };
+    add('vmm', 'vmm', 'vmm', input);
+  }
+  if (hasIdd) {
+    const input: IddInput = { self: 'idd', vmRing: s.nic.rxRing, ...(arch === 'xen-idd' ? { device: { id: 'nic', slot: 0 } } : {}) };
+    add('idd', 'idd', 'idd', input, 'driver-domain');
+  }
+  const vmInput = (v: Scenario['vms'][number], self: string, macs: number[]): VmInput => ({
+    self,
+    macs,
+    replySize: v.replyBytes,
+    txRate: v.txRateMbps === undefined ? 0 : bytesPerSecond(v.txRateMbps),
+    txBurst: 64 * 1024,
+  });
+  if (arch === 'native') {
+    const macs = s.vms.map((_, i) => macOfVm(i));
+    add('os', 'os', 'os', { ...vmInput(s.vms[0]!, 'os', macs), device: { id: 'nic', slot: 0, mode: 'native' } }, 'os');
+  } else {
+    s.vms.forEach((v, i) => add(vmIds[i]!, 'vm', 'vm', vmInput(v, vmIds[i]!, [macOfVm(i)]), v.name));
+  }
+  const streamStart: number[] = [];
+  s.streams.forEach((st, i) => {
+    const dst = st.kind === 'flood' ? ('vm' in st.target ? macOfVm(s.vms.findIndex((v) => v.name === (st.target as { vm: string }).vm)) : st.target.mac) : macOfVm(s.vms.findIndex((v) => v.name === st.vm));
+    const src = 0x1000 + i;
+    streamStart.push(st.startS !== undefined ? Math.round(st.startS * 1e9) : 1_000_000 + i * 100_000);
+    if (st.kind === 'closed-loop') {
+      const input: ClosedLoopInput = { stream: i, nic: 'nic', dst, src, size: st.requestBytes, thinkNs: Math.round(st.thinkMs * 1e6), timeoutNs: Math.round(st.timeoutMs * 1e6) };
+      add(`stream${i}`, 'source', 'closedLoop', input);
+    } else {
+      const perSecond = st.kind === 'flood' ? (st.rate ?? (s.nic.linkGbps * 1e9) / 8 / st.packetBytes) : st.rate;
+      const input: OpenLoopInput = {
+        stream: i,
+        nic: 'nic',
+        packetKind: st.kind === 'flood' ? 'flood' : 'request',
+        dst,
+        src,
+        size: st.kind === 'flood' ? st.packetBytes : st.requestBytes,
+        arrivals: { kind: st.arrivals, perSecond },
+      };
+      add(`stream${i}`, 'source', 'openLoop', input);
+    }
+  });
+
+  const network = new Network(components);
+  const kicks: Kick[] = [];
+  if (hasVmm) {
+    const vmm = network.index('vmm');
+    if (arch === 'mixed') {
+      // The driver domain's own vNIC carries the para-virtualized VMs' traffic.
+      const qos: VnicQos = { rate: (s.nic.linkGbps * 1e9) / 8, burst: 256 * 1024, capacity: s.nic.sharedBufferBytes, priority: 0, weight: 1 };
+      kicks.push({ atNs: 0, to: vmm, event: { type: 'vm.attach', vm: 'idd', qos, bestEffort: false } as EventObject });
+    }
+    s.vms.forEach((v, i) => {
+      const event = { type: 'vm.attach', vm: vmIds[i]!, qos: vnicQos(v.qos), bestEffort: arch === 'xen-idd' ? true : v.bestEffort };
+      kicks.push({ atNs: 0, to: vmm, event: event as EventObject });
+    });
+  }
+  s.streams.forEach((_, i) => kicks.push({ atNs: streamStart[i]!, to: network.index(`stream${i}`), event: { type: 'client.tick', nowNs: 0 } as EventObject }));
+
+  // Cores: single — everything on one; multi — the VMM/driver domain on core 0 and each VM on its own core (§5).
+  const cpuKinds = new Set<ComponentKind>(['vmm', 'idd', 'vm', 'os']);
+  const cores: string[] = [];
+  const pinning: (number | undefined)[] = [];
+  const coreRuns: string[][] = [];
+  const coreOf = (name: string): number => {
+    let i = cores.indexOf(name);
+    if (i < 0) {
+      i = cores.length;
+      cores.push(name);
+      coreRuns.push([]);
+    }
+    return i;
+  };
+  components.forEach((c, i) => {
+    if (!cpuKinds.has(kinds[i]!)) {
+      pinning.push(undefined);
+      return;
+    }
+    const core = layout === 'single' || kinds[i] !== 'vm' ? coreOf('cpu0') : coreOf(`cpu${1 + vmIds.indexOf(c.id)}`);
+    pinning.push(core);
+    coreRuns[core]!.push(display[i]!);
+  });
+
+  const demands = cal.demandsNs;
+  return {
+    network,
+    kinds,
+    cores,
+    pinning,
+    coreRuns,
+    kicks,
+    vmNames: s.vms.map((v) => v.name),
+    vmComponent: arch === 'native' ? s.vms.map(() => 'os') : vmIds,
+    demandNs: (key) => {
+      const d = demands[key];
+      if (d === undefined) throw new Error(`calibration has no demand '${key}'`);
+      return d;
+    },
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * A VM's network driver and the server behind it (Lakshmi & Nandy §3.1 "Accessing virtual-NIC", §3.2 last step).
+ *
+ * "The VM's device driver then receives the data from the VM specific device descriptor rings as it would do in
+ * the case of non-virtualized server." The same machine is
+ * - the native driver of a VM on its vNIC (mode `vnic`, device = the NIC),
+ * - netfront of a para-virtualized VM in the Xen baseline or the mixed architecture (mode `netfront`, device = the
+ *   driver domain's netback, which speaks the same ring protocol),
+ * - the driver of a non-virtualized OS (mode `native`, device = the shared NIC) for the reference architecture.
+ * Only the CPU cost per packet differs by mode. On a virtual interrupt the driver polls its Rx ring one packet at a
+ * time (CPU work per packet), hands requests to the server, and the replies go out on the transmit path, rate
+ * limited by the VM itself (§3.1: "the outbound traffic can be controlled by the VM itself").
+ */
+import { setup } from 'xstate';
+import { probe, send, work, type Output } from '../src/network/outputs.js';
+import { does, labels, type Effected } from './effect.js';
+import { replyTo, type Packet } from './packet.js';
+import { conforms, refillBy, refillTo, take, type Bucket } from './token-bucket.js';
+
+export type DriverMode = 'vnic' | 'netfront' | 'native';
+
+export interface VmContext {
+  readonly self: string;
+  readonly macs: readonly number[];
+  /** Component the driver's rings and registers belong to; '' when no device is bound. */
+  readonly device: string;
+  readonly slot: number;
+  readonly mode: DriverMode;
+  readonly ring: readonly Packet[];
+  readonly replySize: number;
+  /** Outbound shaping by the VM; rate 0 means unlimited. */
+  readonly tx: Bucket;
+}
+
+export interface VmInput {
+  readonly self: string;
+  readonly macs: readonly number[];
+  readonly replySize: number;
+  readonly txRate: number;
+  readonly txBurst: number;
+  /** Bound at boot (native OS); VMs are bound by the VMM. */
+  readonly device?: { readonly id: string; readonly slot: number; readonly mode: DriverMode };
+}
+
+export type VmEvent =
+  | { readonly type: 'driver.bind'; readonly device: string; readonly slot: number; readonly mode: DriverMode }
+  | { readonly type: 'driver.unbind' }
+  | { readonly type: 'ring.deposit'; readonly packet: Packet; readonly slot: number }
+  | { readonly type: 'virq'; readonly vector: number }
+  | { readonly type: 'rx.processed'; readonly id: number; readonly nowNs: number }
+  | { readonly type: 'clock.tick'; readonly dtNs: number };
+
+type Ev<T extends VmEvent['type']> = Extract<VmEvent, { type: T }>;
+
+/** Calibration keys of the CPU work per packet, by mode (see calibration/default.json). */
+export function demandFor(mode: DriverMode, p: Packet): readonly string[] {
+  const pre = mode === 'native' ? 'native' : 'vm';
+  const drv = mode === 'netfront' ? 'netfront' : 'driver';
+  return p.kind === 'request' ? [`${pre}.${drv}Rx`, `${pre}.app`, `${pre}.${drv}Tx`] : [`${pre}.${drv}Rx`];
+}
+
+const processHead = (c: VmContext, out: Output[]): void => {
+  const head = c.ring[0]!;
+  out.push(work(demandFor(c.mode, head), { type: 'rx.processed', id: head.id, nowNs: 0 }));
+};
+
+function deposit(c: VmContext, e: Ev<'ring.deposit'>): Effected<VmContext> {
+  return { context: { ...c, ring: [...c.ring, e.packet] }, out: [] };
+}
+
+/** Virtual interrupt while idle: start polling the ring, or re-enable the interrupt when it is empty. */
+function wake(c: VmContext): Effected<VmContext> {
+  const out: Output[] = [];
+  if (c.ring.length > 0) processHead(c, out);
+  else if (c.device !== '') out.push(send(c.device, { type: 'irq.unmask', slot: c.slot, from: c.self }));
+  return { context: c, out };
+}
+
+/** One packet done: deliver it, reply, return the descriptor, and poll on or re-arm the interrupt. */
+function processed(c: VmContext, e: Ev<'rx.processed'>): Effected<VmContext> {
+  const packet = c.ring[0]!;
+  const out: Output[] = [probe('packet.delivered', { packet, vm: c.self })];
+  let tx = c.tx;
+  if (packet.kind === 'request') {
+    const reply = replyTo(packet, c.replySize);
+    if (c.device === '') out.push(probe('tx.dropped', { packet: reply, reason: 'no-device', slot: c.slot }));
+    else {
+      if (tx.rate > 0) tx = refillTo(tx, e.nowNs);
+      if (tx.rate > 0 && !conforms(tx, reply.size)) out.push(probe('tx.dropped', { packet: reply, reason: 'tx-rate-exceeded', slot: c.slot }));
+      else {
+        if (tx.rate > 0) tx = take(tx, reply.size);
+        out.push(send(c.device, { type: 'tx.post', slot: c.slot, from: c.self, packet: reply }));
+      }
+    }
+  }
+  if (c.device !== '') out.push(send(c.device, { type: 'rx.refill', slot: c.slot, from: c.self, count: 1 }));
+  const next: VmContext = { ...c, ring: c.ring.slice(1), tx };
+  if (next.ring.length > 0) processHead(next, out);
+  else if (c.device !== '') out.push(send(c.device, { type: 'irq.unmask', slot: c.slot, from: c.self }));
+  return { context: next, out };
+}
+
+const bind = (c: VmContext, e: Ev<'driver.bind'>): Effected<VmContext> => ({
+  context: { ...c, device: e.device, slot: e.slot, mode: e.mode },
+  out: [probe('driver.bound', { vm: c.self, device: e.device, slot: e.slot })],
+});
+
+/** Packets already in the VM's memory stay there and are still processed; only the device goes away. */
+const unbind = (c: VmContext): Effected<VmContext> => ({ context: { ...c, device: '', slot: -1 }, out: [] });
+
+const tick = (c: VmContext, e: Ev<'clock.tick'>): Effected<VmContext> =>
+  c.tx.rate > 0 ? { context: { ...c, tx: refillBy(c.tx, e.dtNs) }, out: [] } : { context: c, out: [] };
+
+const nothing = (c: VmContext): Effected<VmContext> => ({ context: c, out: [] });
+
+export const vmMachine = setup({
+  types: { context: {} as VmContext, events: {} as VmEvent, input: {} as VmInput },
+  guards: {
+    ringHasPackets: ({ context }) => context.ring.length > 0,
+    moreInRing: ({ context }) => context.ring.length > 1,
+    isCurrentPacket: ({ context, event }) => context.ring[0]?.id === (event as Ev<'rx.processed'>).id,
+  },
+  actions: labels('deposit', 'wake', 'processed', 'bind', 'unbind', 'tick', 'alreadyPolling'),
+}).createMachine({
+  id: 'vm',
+  context: ({ input }) => ({
+    self: input.self,
+    macs: input.macs,
+    device: input.device?.id ?? '',
+    slot: input.device?.slot ?? -1,
+    mode: input.device?.mode ?? 'vnic',
+    ring: [],
+    replySize: input.replySize,
+    tx: { rate: input.txRate, burst: input.txBurst, tokens: input.txBurst, lastNs: 0 },
+  }),
+  initial: 'idle',
+  on: {
+    'driver.bind': { actions: does('bind', bind) },
+    'driver.unbind': { actions: does('unbind', unbind) },
+    'ring.deposit': { actions: does('deposit', deposit) },
+    'clock.tick': { actions: does('tick', tick) },
+  },
+  states: {
+    idle: {
+      on: {
+        virq: [{ guard: 'ringHasPackets', target: 'polling', actions: does('wake', wake) }, { actions: does('wake', wake) }],
+      },
+    },
+    polling: {
+      on: {
+        virq: { actions: does('alreadyPolling', nothing) },
+        'rx.processed': [
+          { guard: 'moreInRing', actions: does('processed', processed) },
+          { guard: 'isCurrentPacket', target: 'idle', actions: does('processed', processed) },
+        ],
+      },
+    },
+  },
+});

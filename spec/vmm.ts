@@ -1,0 +1,251 @@
+/**
+ * The VMM of the proposed architecture (Lakshmi & Nandy §3.1 "Accessing virtual-NIC", §3.2).
+ *
+ * Device management stays with the VMM, device access moves to the VM: the VMM sets up a vNIC for a VM (a device
+ * memory partition, a register set, a DMA channel, an MSI vector and the I/O page table entries mapping the VM's
+ * rings), tears it down and resizes partitions. On the data path it "only identifies and forwards the device
+ * interrupt to the destination VM" and schedules that VM. When MSI vectors or device memory run out, a VM that
+ * only needs best-effort service may be attached para-virtualized through the driver domain (the mixed
+ * architecture, §3.1 "judicious use of native and para-virtualized access").
+ *
+ * In the Xen baseline the same machine plays the hypervisor: the physical NIC's interrupt (vector 0) belongs to the
+ * driver domain, and the VMM forwards it there.
+ */
+import { setup } from 'xstate';
+import { probe, send, work, type Output } from '../src/network/outputs.js';
+import { does, labels, type Effected } from './effect.js';
+import type { VnicQos } from './nic-vnic.js';
+
+export type Attachment =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'vnic'; readonly slot: number; readonly vector: number; readonly capacity: number }
+  | { readonly kind: 'paravirt' };
+
+export interface VmRecord {
+  readonly id: string;
+  readonly macs: readonly number[];
+  readonly attachment: Attachment;
+}
+
+export interface VmmContext {
+  readonly vms: readonly VmRecord[];
+  /** Owner (component id) of each MSI vector, '' when free. */
+  readonly vectors: readonly string[];
+  /** vNIC register-set slots in use (slot i uses vector i in this model). */
+  readonly slots: readonly boolean[];
+  /** Device memory not given to any partition. */
+  readonly memoryFree: number;
+  /** Whether a driver domain exists to host para-virtualized VMs. */
+  readonly driverDomain: string;
+  readonly rxRing: number;
+  readonly txRing: number;
+}
+
+export interface VmmInput {
+  readonly vms: readonly { readonly id: string; readonly macs: readonly number[] }[];
+  readonly vectors: number;
+  readonly memory: number;
+  /** Component id of the driver domain, '' when the architecture has none. */
+  readonly driverDomain: string;
+  /** Vectors reserved at boot for other owners (the Xen baseline gives vector 0 to the driver domain). */
+  readonly reserved: readonly { readonly vector: number; readonly owner: string }[];
+  readonly rxRing: number;
+  readonly txRing: number;
+}
+
+export type RefusalReason = 'no-msi-vector' | 'no-device-memory' | 'already-attached' | 'unknown-vm';
+
+export type VmmEvent =
+  | { readonly type: 'vm.attach'; readonly vm: string; readonly qos: VnicQos; readonly bestEffort: boolean }
+  | { readonly type: 'vm.detach'; readonly vm: string }
+  | { readonly type: 'partition.resize'; readonly vm: string; readonly capacity: number }
+  | { readonly type: 'vnic.resized'; readonly slot: number; readonly capacity: number; readonly ok: boolean }
+  | { readonly type: 'msi'; readonly vector: number }
+  | { readonly type: 'forward.done'; readonly vector: number; readonly vm: string };
+
+type Ev<T extends VmmEvent['type']> = Extract<VmmEvent, { type: T }>;
+
+const recordOf = (c: VmmContext, vm: string): number => c.vms.findIndex((r) => r.id === vm);
+
+function withRecord(c: VmmContext, i: number, r: VmRecord): VmmContext {
+  const vms = c.vms.slice();
+  vms[i] = r;
+  return { ...c, vms };
+}
+
+const freeSlot = (c: VmmContext): number => c.slots.findIndex((used, i) => !used && c.vectors[i] === '');
+
+function refusal(c: VmmContext, e: Ev<'vm.attach'>): RefusalReason | undefined {
+  const i = recordOf(c, e.vm);
+  if (i < 0) return 'unknown-vm';
+  if (c.vms[i]!.attachment.kind !== 'none') return 'already-attached';
+  if (freeSlot(c) < 0) return 'no-msi-vector';
+  if (e.qos.capacity > c.memoryFree) return 'no-device-memory';
+  return undefined;
+}
+
+/** Set up a vNIC: partition, register set, DMA channel and MSI vector, I/O page table for the VM's rings. */
+function setupVnic(c: VmmContext, e: Ev<'vm.attach'>): Effected<VmmContext> {
+  const i = recordOf(c, e.vm);
+  const r = c.vms[i]!;
+  const slot = freeSlot(c);
+  const vector = slot;
+  const slots = c.slots.slice();
+  slots[slot] = true;
+  const vectors = c.vectors.slice();
+  vectors[vector] = e.vm;
+  const next = withRecord(
+    { ...c, slots, vectors, memoryFree: c.memoryFree - e.qos.capacity },
+    i,
+    { ...r, attachment: { kind: 'vnic', slot, vector, capacity: e.qos.capacity } },
+  );
+  return {
+    context: next,
+    out: [
+      send('nic', { type: 'vnic.setup', slot, vm: e.vm, macs: r.macs, vector, qos: e.qos, rxRing: c.rxRing, txRing: c.txRing }),
+      send(e.vm, { type: 'driver.bind', device: 'nic', slot, mode: 'vnic' }),
+      probe('vmm.attached', { vm: e.vm, kind: 'vnic', slot }),
+    ],
+  };
+}
+
+/** Out of vectors or memory, a best-effort VM is bridged through the driver domain instead (mixed). */
+function attachParavirt(c: VmmContext, e: Ev<'vm.attach'>): Effected<VmmContext> {
+  const i = recordOf(c, e.vm);
+  const r = c.vms[i]!;
+  const next = withRecord(c, i, { ...r, attachment: { kind: 'paravirt' } });
+  return {
+    context: next,
+    out: [
+      ...driverDomainMacs(next),
+      send(c.driverDomain, { type: 'bridge.add', vm: e.vm, macs: r.macs, rate: e.qos.rate, burst: e.qos.burst }),
+      send(e.vm, { type: 'driver.bind', device: c.driverDomain, slot: -1, mode: 'netfront' }),
+      probe('vmm.attached', { vm: e.vm, kind: 'paravirt', slot: -1, reason: refusal(c, e) ?? '' }),
+    ],
+  };
+}
+
+/**
+ * When the driver domain has a vNIC of its own (mixed), the MACs of para-virtualized VMs classify to it; in the
+ * Xen baseline the shared NIC does no classification and nothing is sent.
+ */
+function driverDomainMacs(c: VmmContext): Output[] {
+  const idd = c.vms.find((r) => r.id === c.driverDomain);
+  if (idd === undefined || idd.attachment.kind !== 'vnic') return [];
+  const macs = [...idd.macs, ...c.vms.filter((r) => r.attachment.kind === 'paravirt').flatMap((r) => r.macs)];
+  return [send('nic', { type: 'vnic.macs', slot: idd.attachment.slot, macs })];
+}
+
+const refuseAttach = (c: VmmContext, e: Ev<'vm.attach'>): Effected<VmmContext> => ({
+  context: c,
+  out: [probe('vmm.refused', { vm: e.vm, reason: refusal(c, e) ?? 'unknown-vm' })],
+});
+
+function detach(c: VmmContext, e: Ev<'vm.detach'>): Effected<VmmContext> {
+  const i = recordOf(c, e.vm);
+  const r = c.vms[i]!;
+  const a = r.attachment;
+  const out: Output[] = [send(e.vm, { type: 'driver.unbind' })];
+  let next = withRecord(c, i, { ...r, attachment: { kind: 'none' } });
+  if (a.kind === 'vnic') {
+    // Teardown first revokes the mappings, then frees the resources for the next VM.
+    out.unshift(send('nic', { type: 'vnic.teardown', slot: a.slot }));
+    const slots = next.slots.slice();
+    slots[a.slot] = false;
+    const vectors = next.vectors.slice();
+    vectors[a.vector] = '';
+    next = { ...next, slots, vectors, memoryFree: next.memoryFree + a.capacity };
+  } else if (a.kind === 'paravirt') {
+    out.unshift(send(c.driverDomain, { type: 'bridge.remove', vm: e.vm }), ...driverDomainMacs(next));
+  }
+  out.push(probe('vmm.detached', { vm: e.vm }));
+  return { context: next, out };
+}
+
+function requestResize(c: VmmContext, e: Ev<'partition.resize'>): Effected<VmmContext> {
+  const r = c.vms[recordOf(c, e.vm)]!;
+  const a = r.attachment;
+  if (a.kind !== 'vnic' || e.capacity - a.capacity > c.memoryFree || e.capacity <= 0) {
+    return { context: c, out: [probe('vmm.resize-refused', { vm: e.vm, capacity: e.capacity })] };
+  }
+  return { context: c, out: [send('nic', { type: 'vnic.resize', slot: a.slot, capacity: e.capacity })] };
+}
+
+function resized(c: VmmContext, e: Ev<'vnic.resized'>): Effected<VmmContext> {
+  const i = c.vms.findIndex((r) => r.attachment.kind === 'vnic' && r.attachment.slot === e.slot);
+  const r = c.vms[i]!;
+  const a = r.attachment as Extract<Attachment, { kind: 'vnic' }>;
+  if (!e.ok) return { context: c, out: [probe('vmm.resize-refused', { vm: r.id, capacity: e.capacity })] };
+  return {
+    context: withRecord({ ...c, memoryFree: c.memoryFree - (e.capacity - a.capacity) }, i, { ...r, attachment: { ...a, capacity: e.capacity } }),
+    out: [probe('vmm.resized', { vm: r.id, capacity: e.capacity })],
+  };
+}
+
+/** "The VMM intercepts the interrupt, determines the destination VM" — the work costs VMM CPU time. */
+const interceptMsi = (c: VmmContext, e: Ev<'msi'>): Effected<VmmContext> => ({
+  context: c,
+  out: [work('vmm.forward', { type: 'forward.done', vector: e.vector, vm: c.vectors[e.vector]! })],
+});
+
+/** "… forwards the interrupt to the VM and schedules it." The owner is looked up again: it may have changed. */
+const forwardVirq = (c: VmmContext, e: Ev<'forward.done'>): Effected<VmmContext> =>
+  c.vectors[e.vector] === e.vm
+    ? { context: c, out: [send(e.vm, { type: 'virq', vector: e.vector })] }
+    : { context: c, out: [probe('vmm.spurious', { vector: e.vector })] };
+
+const spurious = (c: VmmContext, e: Ev<'msi'>): Effected<VmmContext> => ({ context: c, out: [probe('vmm.spurious', { vector: e.vector })] });
+
+const ignoreUnknown = (c: VmmContext, e: Ev<'vm.detach' | 'partition.resize'>): Effected<VmmContext> => ({
+  context: c,
+  out: [probe('vmm.refused', { vm: e.vm, reason: 'unknown-vm' })],
+});
+
+export const vmmMachine = setup({
+  types: { context: {} as VmmContext, events: {} as VmmEvent, input: {} as VmmInput },
+  guards: {
+    canSetUpVnic: ({ context, event }) => refusal(context, event as Ev<'vm.attach'>) === undefined,
+    bestEffortViaDriverDomain: ({ context, event }) => {
+      const e = event as Ev<'vm.attach'>;
+      const why = refusal(context, e);
+      return e.bestEffort && context.driverDomain !== '' && (why === 'no-msi-vector' || why === 'no-device-memory');
+    },
+    knownVm: ({ context, event }) => recordOf(context, (event as Ev<'vm.detach'>).vm) >= 0,
+    vectorOwned: ({ context, event }) => (context.vectors[(event as Ev<'msi'>).vector] ?? '') !== '',
+    resizeAnswered: ({ context, event }) =>
+      context.vms.some((r) => r.attachment.kind === 'vnic' && r.attachment.slot === (event as Ev<'vnic.resized'>).slot),
+  },
+  actions: labels('setupVnic', 'attachParavirt', 'refuseAttach', 'detach', 'requestResize', 'resized', 'interceptMsi', 'forwardVirq', 'spurious', 'ignoreUnknown'),
+}).createMachine({
+  id: 'vmm',
+  context: ({ input }) => {
+    const vectors = new Array<string>(input.vectors).fill('');
+    for (const r of input.reserved) vectors[r.vector] = r.owner;
+    return {
+      vms: input.vms.map((v) => ({ id: v.id, macs: v.macs, attachment: { kind: 'none' } as const })),
+      vectors,
+      slots: new Array<boolean>(input.vectors).fill(false),
+      memoryFree: input.memory,
+      driverDomain: input.driverDomain,
+      rxRing: input.rxRing,
+      txRing: input.txRing,
+    };
+  },
+  initial: 'running',
+  states: {
+    running: {
+      on: {
+        'vm.attach': [
+          { guard: 'canSetUpVnic', actions: does('setupVnic', setupVnic) },
+          { guard: 'bestEffortViaDriverDomain', actions: does('attachParavirt', attachParavirt) },
+          { actions: does('refuseAttach', refuseAttach) },
+        ],
+        'vm.detach': [{ guard: 'knownVm', actions: does('detach', detach) }, { actions: does('ignoreUnknown', ignoreUnknown) }],
+        'partition.resize': [{ guard: 'knownVm', actions: does('requestResize', requestResize) }, { actions: does('ignoreUnknown', ignoreUnknown) }],
+        'vnic.resized': { guard: 'resizeAnswered', actions: does('resized', resized) },
+        msi: [{ guard: 'vectorOwned', actions: does('interceptMsi', interceptMsi) }, { actions: does('spurious', spurious) }],
+        'forward.done': { actions: does('forwardVirq', forwardVirq) },
+      },
+    },
+  },
+});

@@ -1,0 +1,167 @@
+/**
+ * Traffic sources, as machines in the same network as the system under test.
+ *
+ * - open loop (httperf, §1/§5): requests at a constant rate or as a Poisson stream, whatever happens to them;
+ * - closed loop (netperf TCP_CRR-like): one request outstanding, the next after the reply (or a retransmission
+ *   timeout) plus a think time;
+ * - flood: an open-loop stream of non-request packets at a given rate, to any MAC — including MACs no VM owns.
+ * The simulator stamps `nowNs` on the events it delivers after a delay, which is how a source knows the time.
+ */
+import { setup } from 'xstate';
+import { probe, send, type Delay, type Output } from '../src/network/outputs.js';
+import { does, labels, type Effected } from './effect.js';
+import type { Packet, PacketKind } from './packet.js';
+
+/** Packet ids are seq · MAX_STREAMS + stream: unique in a run. */
+export const MAX_STREAMS = 1024;
+
+export type Arrivals = { readonly kind: 'constant'; readonly perSecond: number } | { readonly kind: 'poisson'; readonly perSecond: number };
+
+export interface OpenLoopInput {
+  readonly stream: number;
+  readonly nic: string;
+  readonly packetKind: PacketKind;
+  readonly dst: number;
+  readonly src: number;
+  readonly size: number;
+  readonly arrivals: Arrivals;
+}
+
+export interface ClosedLoopInput {
+  readonly stream: number;
+  readonly nic: string;
+  readonly dst: number;
+  readonly src: number;
+  readonly size: number;
+  readonly thinkNs: number;
+  readonly timeoutNs: number;
+}
+
+interface OpenLoopContext extends OpenLoopInput {
+  readonly seq: number;
+}
+
+interface ClosedLoopContext extends ClosedLoopInput {
+  readonly seq: number;
+  readonly awaiting: number;
+}
+
+export type SourceEvent =
+  | { readonly type: 'client.tick'; readonly nowNs: number }
+  | { readonly type: 'reply'; readonly packet: Packet }
+  | { readonly type: 'client.timeout'; readonly seq: number; readonly nowNs: number };
+
+type Ev<T extends SourceEvent['type']> = Extract<SourceEvent, { type: T }>;
+
+const tick: SourceEvent = { type: 'client.tick', nowNs: 0 };
+
+/** Integer-ns gaps whose sum stays exact: the k-th constant arrival is at round(k · 1e9 / rate). */
+function gap(c: OpenLoopContext): Delay {
+  const a = c.arrivals;
+  if (a.kind === 'poisson') return { exponentialMeanNs: 1e9 / a.perSecond };
+  const period = 1e9 / a.perSecond;
+  return Math.max(1, Math.round((c.seq + 1) * period) - Math.round(c.seq * period));
+}
+
+function packetOf(c: { stream: number; dst: number; src: number; size: number }, seq: number, kind: PacketKind, nowNs: number): Packet {
+  return { id: seq * MAX_STREAMS + c.stream, dst: c.dst, src: c.src, size: c.size, bornNs: nowNs, kind, stream: c.stream };
+}
+
+function emitOpenLoop(c: OpenLoopContext, e: Ev<'client.tick'>): Effected<OpenLoopContext> {
+  const packet = packetOf(c, c.seq, c.packetKind, e.nowNs);
+  const out: Output[] = [send(c.nic, { type: 'rx.arrive', packet, nowNs: e.nowNs }), send(`stream${c.stream}`, tick, gap(c))];
+  return { context: { ...c, seq: c.seq + 1 }, out };
+}
+
+const ignoreReply = (c: OpenLoopContext): Effected<OpenLoopContext> => ({ context: c, out: [] });
+
+export const openLoopMachine = setup({
+  types: { context: {} as OpenLoopContext, events: {} as SourceEvent, input: {} as OpenLoopInput },
+  actions: labels('emitPacket', 'ignoreReply'),
+}).createMachine({
+  id: 'openLoop',
+  context: ({ input }) => ({ ...input, seq: 0 }),
+  initial: 'sending',
+  states: {
+    sending: {
+      on: {
+        'client.tick': { actions: does('emitPacket', emitOpenLoop) },
+        reply: { actions: does('ignoreReply', ignoreReply) },
+      },
+    },
+  },
+});
+
+function sendRequest(c: ClosedLoopContext, e: Ev<'client.tick' | 'client.timeout'>): Effected<ClosedLoopContext> {
+  const packet = packetOf(c, c.seq, 'request', e.nowNs);
+  return {
+    context: { ...c, seq: c.seq + 1, awaiting: packet.id },
+    out: [send(c.nic, { type: 'rx.arrive', packet, nowNs: e.nowNs }), send(`stream${c.stream}`, { type: 'client.timeout', seq: c.seq, nowNs: 0 }, c.timeoutNs)],
+  };
+}
+
+const thinkThenSend = (c: ClosedLoopContext): Effected<ClosedLoopContext> => ({
+  context: { ...c, awaiting: -1 },
+  out: [send(`stream${c.stream}`, tick, Math.max(1, c.thinkNs))],
+});
+
+function retransmit(c: ClosedLoopContext, e: Ev<'client.timeout'>): Effected<ClosedLoopContext> {
+  const r = sendRequest(c, e);
+  return { context: r.context, out: [probe('client.timeout', { stream: c.stream, seq: e.seq }), ...r.out] };
+}
+
+const nothing = (c: ClosedLoopContext): Effected<ClosedLoopContext> => ({ context: c, out: [] });
+
+export const closedLoopMachine = setup({
+  types: { context: {} as ClosedLoopContext, events: {} as SourceEvent, input: {} as ClosedLoopInput },
+  guards: {
+    awaitedReply: ({ context, event }) => (event as Ev<'reply'>).packet.id === context.awaiting,
+    awaitedTimeout: ({ context, event }) => (event as Ev<'client.timeout'>).seq * MAX_STREAMS + context.stream === context.awaiting,
+  },
+  actions: labels('sendRequest', 'thinkThenSend', 'retransmit', 'stale'),
+}).createMachine({
+  id: 'closedLoop',
+  context: ({ input }) => ({ ...input, seq: 0, awaiting: -1 }),
+  initial: 'thinking',
+  states: {
+    thinking: {
+      on: {
+        'client.tick': { target: 'waiting', actions: does('sendRequest', sendRequest) },
+        reply: { actions: does('stale', nothing) },
+        'client.timeout': { actions: does('stale', nothing) },
+      },
+    },
+    waiting: {
+      on: {
+        reply: [{ guard: 'awaitedReply', target: 'thinking', actions: does('thinkThenSend', thinkThenSend) }, { actions: does('stale', nothing) }],
+        'client.timeout': [{ guard: 'awaitedTimeout', actions: does('retransmit', retransmit) }, { actions: does('stale', nothing) }],
+      },
+    },
+  },
+});
+
+export type WireEvent = { readonly type: 'wire.tx'; readonly packet: Packet };
+
+/** The network beyond the NIC: replies go back to the stream that asked. */
+export const wireMachine = setup({
+  types: { context: {} as { readonly streams: number }, events: {} as WireEvent, input: {} as { readonly streams: number } },
+  guards: { isReplyToAStream: ({ context, event }) => event.packet.kind === 'reply' && event.packet.stream < context.streams },
+  actions: labels('toClient', 'leaves'),
+}).createMachine({
+  id: 'wire',
+  context: ({ input }) => ({ streams: input.streams }),
+  initial: 'up',
+  states: {
+    up: {
+      on: {
+        'wire.tx': [
+          {
+            guard: 'isReplyToAStream',
+            actions: does('toClient', (c: { readonly streams: number }, e: WireEvent) => ({ context: c, out: [send(`stream${e.packet.stream}`, { type: 'reply', packet: e.packet })] })),
+          },
+          { actions: does('leaves', (c: { readonly streams: number }) => ({ context: c, out: [] })) },
+        ],
+      },
+    },
+  },
+});

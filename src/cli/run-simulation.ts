@@ -1,0 +1,231 @@
+/**
+ * Composition root for a simulation: scenario → machines (spec/) → simulator (src/sim) → per-VM report.
+ * This is the one place (with the other src/cli modules) where the engines meet the specification.
+ */
+import type { Probe } from '../network/network.js';
+import { LatencyRecorder, simulate, type SimStop } from '../sim/index.js';
+import { heldPerVm } from '../../properties/packets.js';
+import { conservationBreach, isolationBreach, type RxTally } from '../../properties/runtime.js';
+import type { Packet } from '../../spec/packet.js';
+import type { Arch, Calibration, CoreLayout, Scenario } from '../../spec/scenario.js';
+import { buildSystem, type StepperKind } from '../../spec/system.js';
+
+export interface VmReport {
+  id: string;
+  attachment: string;
+  offered: number;
+  admitted: number;
+  rejected: Record<string, number>;
+  dropped: number;
+  droppedBy: Record<string, number>;
+  delivered: number;
+  /** Requests answered: replies that left on the wire. */
+  completed: number;
+  heldAtEnd: number;
+  throughputPerS: number;
+  deliveredPerS: number;
+  latencyMs: { p50: number | null; p99: number | null; mean: number | null; max: number | null };
+  txDropped: number;
+}
+
+export interface CpuReportOut {
+  id: string;
+  runs: string[];
+  utilisation: number;
+}
+
+export interface SimulationReport {
+  scenario: string;
+  arch: Arch;
+  cores: CoreLayout;
+  seed: number;
+  durationS: number;
+  stepper: StepperKind;
+  outcome: 'ok' | 'violation' | 'spec-error';
+  message?: string;
+  stoppedAtS: number;
+  events: number;
+  vms: VmReport[];
+  /** Packets addressed to MACs no VM owns (floods at unknown destinations). */
+  unknownDestination: { offered: number; rejected: number; dropped: number };
+  cpus: CpuReportOut[];
+}
+
+export interface SimulationOptions {
+  scenario: Scenario;
+  calibration: Calibration;
+  arch: Arch;
+  cores: CoreLayout;
+  seed: number;
+  durationS: number;
+  stepper?: StepperKind;
+  /** Runtime invariants are checked every this many events (and at the end). */
+  monitorEvery?: number;
+  onProgress?: (fraction: number) => void;
+}
+
+const round = (x: number, digits: number): number => {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+};
+
+export function runSimulation(o: SimulationOptions): SimulationReport {
+  const stepper = o.stepper ?? 'compiled';
+  const sys = buildSystem(o.scenario, o.arch, o.cores, o.calibration, stepper);
+  const n = sys.vmNames.length;
+  const components = sys.network.components;
+  const vmOfMac = (mac: number): number => (mac >= 1 && mac <= n ? mac - 1 : -1);
+  /** Which VM a component is (-1: not a VM, e.g. the driver domain or the native OS). */
+  const vmOfComponent = new Map<string, number>();
+  if (o.arch !== 'native') sys.vmComponent.forEach((id, i) => vmOfComponent.set(id, i));
+
+  const tally: RxTally[] = Array.from({ length: n }, () => ({ offered: 0, rejected: 0, dropped: 0, delivered: 0 }));
+  const admitted = new Array<number>(n).fill(0);
+  const completed = new Array<number>(n).fill(0);
+  const txDropped = new Array<number>(n).fill(0);
+  const rejectedBy = Array.from({ length: n }, () => new Map<string, number>());
+  const droppedBy = Array.from({ length: n }, () => new Map<string, number>());
+  const latency = Array.from({ length: n }, () => new LatencyRecorder(1 << 12));
+  const attachment: string[] = sys.vmComponent.map(() => (o.arch === 'native' ? 'native' : 'none'));
+  const unknown = { offered: 0, rejected: 0, dropped: 0 };
+  let breach: string | undefined;
+  const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+
+  const onProbe = (t: number, p: Probe): void => {
+    const d = p.data as { packet?: Packet; reason?: string; vm?: string; kind?: string };
+    const packet = d.packet;
+    switch (p.name) {
+      case 'rx.admitted':
+      case 'rx.rejected': {
+        const v = vmOfMac(packet!.dst);
+        const rejected = p.name === 'rx.rejected';
+        if (v < 0) {
+          unknown.offered++;
+          if (rejected) unknown.rejected++;
+          return;
+        }
+        tally[v]!.offered++;
+        if (rejected) {
+          tally[v]!.rejected++;
+          bump(rejectedBy[v]!, d.reason!);
+        } else admitted[v]!++;
+        return;
+      }
+      case 'rx.dropped': {
+        const v = vmOfMac(packet!.dst);
+        if (v < 0) {
+          unknown.dropped++;
+          return;
+        }
+        tally[v]!.dropped++;
+        bump(droppedBy[v]!, d.reason!);
+        return;
+      }
+      case 'dma.write':
+      case 'packet.delivered': {
+        const owner = vmOfMac(packet!.dst);
+        const receiver = vmOfComponent.get(d.vm!) ?? -1;
+        breach ??= isolationBreach(p.name === 'dma.write' ? 'DMA' : 'delivery', packet!, owner, receiver, sys.vmNames);
+        if (p.name === 'packet.delivered' && owner >= 0) tally[owner]!.delivered++;
+        return;
+      }
+      case 'wire.tx': {
+        const v = vmOfMac(packet!.src);
+        if (v >= 0 && packet!.kind === 'reply') {
+          completed[v]!++;
+          latency[v]!.record(t - packet!.bornNs);
+        }
+        return;
+      }
+      case 'tx.dropped': {
+        const v = vmOfMac(packet!.src);
+        if (v >= 0) txDropped[v]!++;
+        return;
+      }
+      case 'vmm.attached': {
+        const v = sys.vmComponent.indexOf(d.vm!);
+        if (v >= 0) attachment[v] = d.kind!;
+        return;
+      }
+      case 'vmm.refused': {
+        const v = sys.vmComponent.indexOf(d.vm!);
+        if (v >= 0) attachment[v] = `refused: ${d.reason}`;
+        return;
+      }
+      default:
+        return;
+    }
+  };
+
+  const monitor = (_t: number, states: readonly { context: unknown }[]): string | undefined => {
+    if (breach !== undefined) return breach;
+    const held = heldPerVm(sys.kinds, states.map((s) => s.context), vmOfMac, n);
+    for (let v = 0; v < n; v++) {
+      const b = conservationBreach(sys.vmNames[v]!, tally[v]!, held[v]!);
+      if (b !== undefined) return b;
+    }
+    return undefined;
+  };
+
+  const durationNs = Math.round(o.durationS * 1e9);
+  const result = simulate({
+    network: sys.network,
+    cores: sys.cores,
+    pinning: sys.pinning,
+    demandNs: sys.demandNs,
+    seed: o.seed,
+    durationNs,
+    kicks: sys.kicks,
+    onProbe,
+    monitor,
+    monitorEvery: o.monitorEvery ?? 4096,
+    ...(o.onProgress ? { onProgress: (f: number) => o.onProgress!(f) } : {}),
+  });
+
+  const finalHeld = heldPerVm(sys.kinds, result.states.map((s) => s.context), vmOfMac, n);
+  const windowS = result.endNs / 1e9;
+  const outcome = (stop: SimStop): SimulationReport['outcome'] => (stop.kind === 'completed' ? 'ok' : stop.kind);
+  const ms = (ns: number): number => round(ns / 1e6, 3);
+  const sorted = (m: Map<string, number>): Record<string, number> =>
+    Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+  return {
+    scenario: o.scenario.name,
+    arch: o.arch,
+    cores: o.cores,
+    seed: o.seed,
+    durationS: o.durationS,
+    stepper,
+    outcome: outcome(result.stop),
+    ...(result.stop.kind !== 'completed' ? { message: result.stop.message } : {}),
+    stoppedAtS: round(result.endNs / 1e9, 9),
+    events: result.events,
+    vms: sys.vmNames.map((id, v) => {
+      const lat = latency[v]!;
+      const has = lat.count > 0;
+      return {
+        id,
+        attachment: attachment[v]!,
+        offered: tally[v]!.offered,
+        admitted: admitted[v]!,
+        rejected: sorted(rejectedBy[v]!),
+        dropped: tally[v]!.dropped,
+        droppedBy: sorted(droppedBy[v]!),
+        delivered: tally[v]!.delivered,
+        completed: completed[v]!,
+        heldAtEnd: finalHeld[v]!,
+        throughputPerS: windowS > 0 ? round(completed[v]! / windowS, 3) : 0,
+        deliveredPerS: windowS > 0 ? round(tally[v]!.delivered / windowS, 3) : 0,
+        latencyMs: {
+          p50: has ? ms(lat.percentile(50)) : null,
+          p99: has ? ms(lat.percentile(99)) : null,
+          mean: has ? ms(lat.mean()) : null,
+          max: has ? ms(lat.max()) : null,
+        },
+        txDropped: txDropped[v]!,
+      };
+    }),
+    unknownDestination: unknown,
+    cpus: result.cpus.map((c, i) => ({ id: c.id, runs: [...sys.coreRuns[i]!], utilisation: round(c.utilisation, 4) })),
+  };
+}

@@ -1,0 +1,328 @@
+/**
+ * A deterministic discrete-event simulator for a `Network` of machines. It knows nothing about NICs.
+ *
+ * Virtual time is integer nanoseconds. The event queue holds two kinds of entries, ordered by (time, insertion):
+ * - a message: `event` for component `to` (a delayed send — "timer" — or an external kick), delivered with
+ *   `network.deliver`, which also runs the synchronous cascade it starts;
+ * - a CPU job completion on a core: the job's `then` is delivered to the component that asked for the work, and
+ *   the next job waiting on that core (FIFO, non-preemptive) starts.
+ *
+ * What a delivery leaves for later (`Deferred`) is scheduled at the delivery's time t:
+ * - a timer with a fixed delay d (rounded to an integer ns) at t + d; with `{ exponentialMeanNs: m }` at
+ *   t + `streamFor(seed, 'timer:' + senderId).exponential(m)` — one stream per sending component;
+ * - work goes to the emitting component's core (per `pinning`); on an idle core it starts at t and completes at
+ *   t + demand, where demand is the rounded sum of `demandNs(key)` over its keys.
+ *
+ * Start-up: `network.initial()`'s deferred items are scheduled at t = 0 and its probes reported at 0, then the
+ * kicks are queued, in the order given (so at equal times initial timers come before kicks).
+ *
+ * Stopping: the run ends `completed` when the next entry lies past `durationNs` (entries at exactly `durationNs`
+ * are delivered) or when the queue runs dry (`quiescent`); either way `endNs` = `durationNs`, as in SimPy's
+ * `run(until)`: the observation window, over which utilisation is computed. With `durationNs: Infinity` the run
+ * goes to quiescence and `endNs` is the last event's time. The run ends early, with `endNs` = the stopping
+ * event's time, on `violation` when the monitor reports one (`states` include the violating step), and on
+ * `spec-error` when the specification misbehaves: a synchronous message not handled by its receiver, a bad
+ * output, an invalid delay, work from a component without a core, or a demand key without a calibrated cost
+ * (`states` are those after the last completed delivery). A message or job completion that its receiver does not accept at all (`disabled`)
+ * is not an error — a machine may ignore a stale timer — and is counted in `ignored`.
+ *
+ * Time stamping: machines do not read a clock. Every event this simulator delivers (timer, job completion, kick)
+ * that has an own `nowNs` field is delivered with `nowNs` set to the delivery time; the explorer leaves it as sent.
+ *
+ * Everything is deterministic: same options (and same machines) → the same result, deep-equal.
+ * The loop allocates nothing of its own per event: heap entries are the network's own `Deferred` objects, the
+ * caller's kicks, or a core index for job completions.
+ */
+import type { EventObject, MachineState } from '../machine/types.js';
+import type { Deferred, DeliverResult, Network, Probe } from '../network/network.js';
+import { Core, DemandError, jobDemandNs } from './cpu.js';
+import { EventHeap } from './heap.js';
+import { streamFor, type RandomStream } from './rng.js';
+
+export interface Kick {
+  readonly atNs: number;
+  readonly to: number;
+  readonly event: EventObject;
+}
+
+export interface SimOptions {
+  readonly network: Network;
+  /** Core ids, e.g. `['core0', 'core1']`. */
+  readonly cores: readonly string[];
+  /** Per component index: index into `cores`, or `undefined` for hardware without a CPU (which may not emit work). */
+  readonly pinning: readonly (number | undefined)[];
+  /** Calibrated cost of a demand key in ns. A key without one (a throw, or not a finite number ≥ 0) is a spec-error. */
+  readonly demandNs: (key: string) => number;
+  /** Any safe integer. */
+  readonly seed: number;
+  /** Horizon: the run stops when the next event lies past this time; `Infinity` runs until the queue is empty. */
+  readonly durationNs: number;
+  /** External first events (workload starts). */
+  readonly kicks?: readonly Kick[];
+  /** Every probe, in order, with the time of the delivery that produced it. */
+  readonly onProbe?: (timeNs: number, probe: Probe) => void;
+  /**
+   * Runtime invariant; a returned string is a violation and stops the run. Called after start-up (t = 0), every
+   * `monitorEvery` accepted deliveries, and at the end of a completed run. `probes` are those produced since the
+   * previous call (the array is reused: copy what you keep).
+   */
+  readonly monitor?: (timeNs: number, states: readonly MachineState<unknown>[], probes: readonly Probe[]) => string | undefined;
+  /** Call `monitor` every N accepted deliveries (default 1). */
+  readonly monitorEvery?: number;
+  /** Called about every 2^16 events, with the fraction of `durationNs` simulated so far; and with 1 at the end. */
+  readonly onProgress?: (fraction: number, eventsSoFar: number) => void;
+}
+
+export type SimStop =
+  | { readonly kind: 'completed' }
+  | { readonly kind: 'violation'; readonly atNs: number; readonly message: string }
+  | { readonly kind: 'spec-error'; readonly atNs: number; readonly message: string };
+
+export interface CpuReport {
+  readonly id: string;
+  readonly busyNs: number;
+  /** busyNs / endNs (0 when endNs is 0). */
+  readonly utilisation: number;
+  /** The components pinned to this core, in index order. */
+  readonly byComponent: readonly { readonly component: number; readonly busyNs: number }[];
+}
+
+export interface SimResult {
+  readonly stop: SimStop;
+  /**
+   * End of the observation window: `durationNs` for a completed run (the last event's time if `durationNs` is
+   * Infinity); the stopping event's time for a violation or spec-error.
+   */
+  readonly endNs: number;
+  /** Time of the last delivered event (0 if none). */
+  readonly lastEventNs: number;
+  /** Number of `network.deliver` calls. */
+  readonly events: number;
+  /** Deliveries the receiver did not accept (`disabled`): stale timers, kicks or job completions. */
+  readonly ignored: number;
+  /** Of `ignored`, how many were CPU job completions (a machine that asks for work usually expects the result). */
+  readonly ignoredCompletions: number;
+  /** The event queue ran dry before the horizon. */
+  readonly quiescent: boolean;
+  readonly states: readonly MachineState<unknown>[];
+  readonly cpus: readonly CpuReport[];
+}
+
+/** A queued message: a timer `Deferred` from the network or a kick — both carry `to` and `event`. */
+interface Message {
+  readonly to: number;
+  readonly event: EventObject;
+}
+
+/** Heap payload: a message, or the index of a core whose running job completes. */
+type Entry = Message | number;
+
+const PROGRESS_MASK = 0xffff;
+
+export function simulate(options: SimOptions): SimResult {
+  const { network, durationNs, seed, demandNs, onProbe, monitor, onProgress } = options;
+  const components = network.components;
+  const nComponents = components.length;
+  validate(options, nComponents);
+  const monitorEvery = options.monitorEvery ?? 1;
+
+  const cores = options.cores.map((id) => new Core(id, nComponents));
+  const pinning = options.pinning;
+  const timerStreams: (RandomStream | undefined)[] = new Array<RandomStream | undefined>(nComponents).fill(undefined);
+  const heap = new EventHeap<Entry>(4096);
+
+  let states: readonly MachineState<unknown>[] = [];
+  let now = 0;
+  let events = 0;
+  let ignored = 0;
+  let ignoredCompletions = 0;
+  let sinceMonitor = 0;
+  // With monitorEvery > 1 the probes between monitor calls are collected here.
+  const pendingProbes: Probe[] = [];
+  let stop: SimStop | undefined;
+
+  const nameOf = (i: number): string => `'${components[i]?.id ?? `#${i}`}'`;
+  const specError = (message: string): SimStop => ({ kind: 'spec-error', atNs: now, message: `at ${now} ns: ${message}` });
+
+  /** Schedules a delivery's deferred items at `now`; returns an error stop or undefined. */
+  const schedule = (deferred: readonly Deferred[]): SimStop | undefined => {
+    for (let i = 0; i < deferred.length; i++) {
+      const d = deferred[i]!;
+      if (d.kind === 'timer') {
+        const delay = d.delay;
+        let dt: number;
+        if (typeof delay === 'number') {
+          if (!(delay >= 0) || delay === Infinity) {
+            return specError(`component ${nameOf(d.from)} sent '${d.event.type}' to ${nameOf(d.to)} with invalid delay ${delay}`);
+          }
+          dt = Math.round(delay);
+        } else {
+          const mean = delay.exponentialMeanNs;
+          if (!(mean > 0) || mean === Infinity) {
+            return specError(`component ${nameOf(d.from)} sent '${d.event.type}' to ${nameOf(d.to)} with invalid exponential mean ${mean}`);
+          }
+          let stream = timerStreams[d.from];
+          if (stream === undefined) {
+            stream = streamFor(seed, 'timer:' + components[d.from]!.id);
+            timerStreams[d.from] = stream;
+          }
+          dt = stream.exponential(mean);
+        }
+        heap.push(now + dt, d);
+      } else {
+        const c = d.component;
+        const coreIndex = pinning[c];
+        if (coreIndex === undefined) {
+          return specError(`component ${nameOf(c)} emitted work ${JSON.stringify(d.demand)} (then '${d.then.type}') but is not pinned to a core`);
+        }
+        let demand: number;
+        try {
+          demand = jobDemandNs(d.demand, demandNs);
+        } catch (e) {
+          if (e instanceof DemandError) return specError(`component ${nameOf(c)} emitted work with ${e.message}`);
+          throw e;
+        }
+        const end = cores[coreIndex]!.submit(c, demand, d.then, now);
+        if (end >= 0) heap.push(end, coreIndex);
+      }
+    }
+    return undefined;
+  };
+
+  const reportProbes = (probes: readonly Probe[]): void => {
+    if (onProbe !== undefined) for (let i = 0; i < probes.length; i++) onProbe(now, probes[i]!);
+    if (monitor !== undefined && monitorEvery !== 1) for (let i = 0; i < probes.length; i++) pendingProbes.push(probes[i]!);
+  };
+
+  const runMonitor = (probes: readonly Probe[]): SimStop | undefined => {
+    if (monitor === undefined) return undefined;
+    const message = monitor(now, states, probes);
+    pendingProbes.length = 0;
+    sinceMonitor = 0;
+    return message === undefined ? undefined : { kind: 'violation', atNs: now, message };
+  };
+
+  const failure = (r: Exclude<DeliverResult, { kind: 'ok' | 'disabled' }>, to: number, event: EventObject): SimStop => {
+    const origin = `(cascade of '${event.type}' delivered to ${nameOf(to)})`;
+    if (r.kind === 'unhandled') {
+      return specError(`component ${nameOf(r.component)} in state '${r.state}' did not handle synchronous event '${r.event.type}' ${origin}`);
+    }
+    return specError(`component ${nameOf(r.component)}, action '${r.action}': bad output: ${r.reason} ${origin}`);
+  };
+
+  // Start-up.
+  const init = network.initial();
+  if (init.kind === 'ok') {
+    states = init.states;
+    stop = schedule(init.deferred);
+    if (stop === undefined) {
+      reportProbes(init.probes);
+      stop = runMonitor(monitorEvery === 1 ? init.probes : pendingProbes);
+    }
+  } else if (init.kind === 'disabled') {
+    stop = specError('network.initial() reported disabled');
+  } else {
+    stop = init.kind === 'unhandled'
+      ? specError(`component ${nameOf(init.component)} in state '${init.state}' did not handle synchronous event '${init.event.type}' (initial entry actions)`)
+      : specError(`component ${nameOf(init.component)}, action '${init.action}': bad output: ${init.reason} (initial entry actions)`);
+    states = components.map((c) => c.stepper.initial(c.input).state);
+  }
+  if (stop === undefined && options.kicks !== undefined) {
+    for (const k of options.kicks) heap.push(k.atNs, k);
+  }
+
+  // Main loop.
+  let quiescent = false;
+  if (stop === undefined) {
+    for (;;) {
+      if (heap.size === 0) {
+        quiescent = true;
+        break;
+      }
+      const t = heap.peekTime();
+      if (t > durationNs) break;
+      const entry = heap.pop()!;
+      now = t;
+      let to: number;
+      let event: EventObject;
+      let completion = false;
+      if (typeof entry === 'number') {
+        const core = cores[entry]!;
+        event = core.complete(t);
+        to = core.completedComponent;
+        if (core.running) heap.push(core.runningEndNs, entry);
+        completion = true;
+      } else {
+        to = entry.to;
+        event = entry.event;
+      }
+      events++;
+      // Machines do not see the clock; an event that declares `nowNs` is told the time it is delivered at.
+      if ('nowNs' in event) event = { ...event, nowNs: t } as EventObject;
+      const r = network.deliver(states, to, event);
+      if (r.kind === 'ok') {
+        states = r.states;
+        if (r.deferred.length > 0) {
+          stop = schedule(r.deferred);
+          if (stop !== undefined) break;
+        }
+        if (r.probes.length > 0) reportProbes(r.probes);
+        if (monitor !== undefined && ++sinceMonitor >= monitorEvery) {
+          stop = runMonitor(monitorEvery === 1 ? r.probes : pendingProbes);
+          if (stop !== undefined) break;
+        }
+      } else if (r.kind === 'disabled') {
+        ignored++;
+        if (completion) ignoredCompletions++;
+      } else {
+        stop = failure(r, to, event);
+        break;
+      }
+      if (onProgress !== undefined && (events & PROGRESS_MASK) === 0) onProgress(durationNs > 0 ? Math.min(1, now / durationNs) : 1, events);
+    }
+  }
+
+  const lastEventNs = now;
+  if (stop === undefined) {
+    if (durationNs !== Infinity) now = durationNs;
+    stop = runMonitor(pendingProbes) ?? { kind: 'completed' };
+    onProgress?.(1, events);
+  }
+
+  const endNs = now;
+  const cpus: CpuReport[] = cores.map((core, ci) => {
+    const busyNs = core.busyNsAt(endNs);
+    const byComponent: { component: number; busyNs: number }[] = [];
+    for (let c = 0; c < nComponents; c++) {
+      if (pinning[c] === ci) byComponent.push({ component: c, busyNs: core.busyNsOfComponentAt(c, endNs) });
+    }
+    return { id: core.id, busyNs, utilisation: endNs > 0 ? busyNs / endNs : 0, byComponent };
+  });
+
+  return { stop, endNs, lastEventNs, events, ignored, ignoredCompletions, quiescent, states, cpus };
+}
+
+function validate(options: SimOptions, nComponents: number): void {
+  const { cores, pinning, durationNs, kicks, monitorEvery } = options;
+  if (!Number.isSafeInteger(options.seed)) throw new RangeError(`seed must be a safe integer, got ${options.seed}`);
+  if (!(durationNs >= 0)) throw new RangeError(`durationNs must be >= 0, got ${durationNs}`);
+  if (new Set(cores).size !== cores.length) throw new RangeError('core ids must be unique');
+  if (pinning.length !== nComponents) {
+    throw new RangeError(`pinning has ${pinning.length} entries for ${nComponents} components`);
+  }
+  for (let c = 0; c < pinning.length; c++) {
+    const p = pinning[c];
+    if (p !== undefined && !(Number.isInteger(p) && p >= 0 && p < cores.length)) {
+      throw new RangeError(`pinning of component #${c} is ${p}, not a core index below ${cores.length}`);
+    }
+  }
+  if (monitorEvery !== undefined && !(Number.isInteger(monitorEvery) && monitorEvery >= 1)) {
+    throw new RangeError(`monitorEvery must be a positive integer, got ${monitorEvery}`);
+  }
+  if (kicks !== undefined) {
+    for (const k of kicks) {
+      if (!(k.atNs >= 0) || k.atNs === Infinity) throw new RangeError(`kick '${k.event.type}' at invalid time ${k.atNs}`);
+      if (!(Number.isInteger(k.to) && k.to >= 0 && k.to < nComponents)) throw new RangeError(`kick '${k.event.type}' to unknown component #${k.to}`);
+    }
+  }
+}
