@@ -9,6 +9,8 @@
  * - drr: deficit round-robin by bytes (Shreedhar & Varghese): slot i earns `weight · quantum` bytes per round.
  * All three are pure functions of the arbiter state and the candidates, so the explorer can enumerate them.
  */
+import { patcher } from './record.js';
+
 export type ArbiterKind = 'strict' | 'wrr' | 'drr';
 
 export interface ArbiterState {
@@ -30,6 +32,8 @@ export interface Candidate {
   readonly weight: number;
   readonly headSize: number;
 }
+
+const patch = patcher<ArbiterState>({ kind: true, next: true, credit: true, deficits: true, quantum: true });
 
 export function initialArbiter(kind: ArbiterKind, slots: number, quantum: number): ArbiterState {
   return { kind, next: 0, credit: 0, deficits: new Array<number>(slots).fill(0), quantum };
@@ -68,18 +72,26 @@ function pickWrr(a: ArbiterState, c: readonly Candidate[]): Grant | undefined {
     const x = c[j]!;
     if (!x.eligible) continue;
     const left = (k === 0 && a.credit > 0 ? a.credit : Math.max(1, x.weight)) - 1;
-    return { slot: j, state: { ...a, next: left === 0 ? (j + 1) % n : j, credit: left } };
+    return { slot: j, state: patch(a, { next: left === 0 ? (j + 1) % n : j, credit: left }) };
   }
   return undefined;
 }
 
 function pickDrr(a: ArbiterState, c: readonly Candidate[]): Grant | undefined {
   const n = c.length;
+  // Fast path: the slot in its turn still has enough deficit for its head packet.
+  const cur = c[a.next]!;
+  if (a.credit === 1 && cur.eligible && cur.headSize <= a.deficits[a.next]!) {
+    const deficits = a.deficits.slice();
+    deficits[a.next] = deficits[a.next]! - cur.headSize;
+    return { slot: a.next, state: patch(a, { deficits }) };
+  }
   const deficits = a.deficits.slice();
   let next = a.next;
   let inTurn = a.credit === 1;
   // Terminates: every full round adds at least `quantum` to each eligible slot's deficit.
-  const maxHead = Math.max(...c.map((x) => (x.eligible ? x.headSize : 0)));
+  let maxHead = 0;
+  for (const x of c) if (x.eligible && x.headSize > maxHead) maxHead = x.headSize;
   const limit = n * (2 + Math.ceil(maxHead / Math.max(1, a.quantum)));
   for (let step = 0; step < limit; step++) {
     const x = c[next]!;
@@ -95,7 +107,7 @@ function pickDrr(a: ArbiterState, c: readonly Candidate[]): Grant | undefined {
     }
     if (x.headSize <= deficits[next]!) {
       deficits[next] = deficits[next]! - x.headSize;
-      return { slot: next, state: { ...a, next, credit: 1, deficits } };
+      return { slot: next, state: patch(a, { next, credit: 1, deficits }) };
     }
     next = (next + 1) % n;
     inTurn = false;

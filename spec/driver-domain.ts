@@ -11,6 +11,7 @@
 import { setup } from 'xstate';
 import { probe, send, work, type Output } from '../src/network/outputs.js';
 import { does, labels, type Effected } from './effect.js';
+import { patcher } from './record.js';
 import type { Packet } from './packet.js';
 import { conforms, refillBy, refillTo, take, type Bucket } from './token-bucket.js';
 
@@ -50,7 +51,8 @@ export type IddEvent =
   | { readonly type: 'ring.deposit'; readonly packet: Packet; readonly slot: number }
   | { readonly type: 'virq'; readonly vector: number }
   | { readonly type: 'tx.post'; readonly slot: number; readonly from: string; readonly packet: Packet }
-  | { readonly type: 'rx.refill'; readonly slot: number; readonly from: string; readonly count: number }
+  /** The driver returns Rx descriptors; `unmask` also re-enables its interrupt (one register write). */
+  | { readonly type: 'rx.refill'; readonly slot: number; readonly from: string; readonly count: number; readonly unmask?: boolean }
   | { readonly type: 'irq.unmask'; readonly slot: number; readonly from: string }
   | { readonly type: 'work.done'; readonly nowNs: number }
   | { readonly type: 'bridge.add'; readonly vm: string; readonly macs: readonly number[]; readonly rate: number; readonly burst: number }
@@ -63,6 +65,9 @@ type Ev<T extends IddEvent['type']> = Extract<IddEvent, { type: T }>;
 
 export type SoftwareDropReason = 'unknown-destination' | 'rate-exceeded' | 'vm-ring-full';
 
+const patch = patcher<IddContext>({ self: true, device: true, slot: true, ports: true, ring: true, txBacklog: true, current: true, vmRing: true });
+const patchPort = patcher<Port>({ vm: true, macs: true, bucket: true, credits: true, notifyMasked: true });
+
 const RX_DEMAND = ['idd.driverRx', 'idd.bridge', 'idd.netbackRx'] as const;
 const TX_DEMAND = ['idd.netbackTx', 'idd.bridge', 'idd.driverTx'] as const;
 
@@ -72,7 +77,7 @@ const portForMac = (c: IddContext, mac: number): number => c.ports.findIndex((p)
 function withPort(c: IddContext, i: number, p: Port): IddContext {
   const ports = c.ports.slice();
   ports[i] = p;
-  return { ...c, ports };
+  return patch(c, { ports });
 }
 
 /** Pick the next job for the IDD's core, alternating between receive and transmit when both wait. */
@@ -83,10 +88,10 @@ function next(c: IddContext, last: '' | 'rx' | 'tx', out: Output[]): IddContext 
   if (dir === 'rx') out.push(work(RX_DEMAND, { type: 'work.done', nowNs: 0 }));
   else if (dir === 'tx') out.push(work(TX_DEMAND, { type: 'work.done', nowNs: 0 }));
   else if (c.device !== '') out.push(send(c.device, { type: 'irq.unmask', slot: c.slot, from: c.self }));
-  return dir === c.current ? c : { ...c, current: dir };
+  return dir === c.current ? c : patch(c, { current: dir });
 }
 
-const deposit = (c: IddContext, e: Ev<'ring.deposit'>): Effected<IddContext> => ({ context: { ...c, ring: [...c.ring, e.packet] }, out: [] });
+const deposit = (c: IddContext, e: Ev<'ring.deposit'>): Effected<IddContext> => ({ context: patch(c, { ring: [...c.ring, e.packet] }), out: [] });
 
 function wake(c: IddContext): Effected<IddContext> {
   const out: Output[] = [];
@@ -95,14 +100,14 @@ function wake(c: IddContext): Effected<IddContext> {
 
 function acceptTx(c: IddContext, e: Ev<'tx.post'>): Effected<IddContext> {
   const out: Output[] = [];
-  const queued = { ...c, txBacklog: [...c.txBacklog, { from: e.from, packet: e.packet }] };
+  const queued = patch(c, { txBacklog: [...c.txBacklog, { from: e.from, packet: e.packet }] });
   return { context: c.current === '' ? next(queued, '', out) : queued, out };
 }
 
 /** Driver + bridge + netback for one received packet, then software QoS, then the copy into the VM. */
 function bridgeRx(c: IddContext, e: Ev<'work.done'>): Effected<IddContext> {
   const packet = c.ring[0]!;
-  let ctx: IddContext = { ...c, ring: c.ring.slice(1) };
+  let ctx = patch(c, { ring: c.ring.slice(1) });
   const out: Output[] = c.device === '' ? [] : [send(c.device, { type: 'rx.refill', slot: c.slot, from: c.self, count: 1 })];
   const i = portForMac(ctx, packet.dst);
   const drop = (reason: SoftwareDropReason, vm: string) => out.push(probe('rx.dropped', { packet, reason, slot: -1, vm }));
@@ -112,14 +117,14 @@ function bridgeRx(c: IddContext, e: Ev<'work.done'>): Effected<IddContext> {
     const bucket = port.bucket.rate > 0 ? refillTo(port.bucket, e.nowNs) : port.bucket;
     if (port.bucket.rate > 0 && !conforms(bucket, packet.size)) {
       drop('rate-exceeded', port.vm);
-      ctx = withPort(ctx, i, { ...port, bucket });
+      ctx = withPort(ctx, i, patchPort(port, { bucket }));
     } else if (port.credits === 0) drop('vm-ring-full', port.vm);
     else {
       out.push(probe('dma.write', { packet, slot: -1, vm: port.vm }), send(port.vm, { type: 'ring.deposit', packet, slot: -1 }));
-      let p: Port = { ...port, bucket: port.bucket.rate > 0 ? take(bucket, packet.size) : bucket, credits: port.credits - 1 };
+      let p = patchPort(port, { bucket: port.bucket.rate > 0 ? take(bucket, packet.size) : bucket, credits: port.credits - 1 });
       if (!p.notifyMasked) {
         out.push(send(port.vm, { type: 'virq', vector: -1 }));
-        p = { ...p, notifyMasked: true };
+        p = patchPort(p, { notifyMasked: true });
       }
       ctx = withPort(ctx, i, p);
     }
@@ -131,17 +136,18 @@ function bridgeTx(c: IddContext): Effected<IddContext> {
   const { packet } = c.txBacklog[0]!;
   const out: Output[] =
     c.device === '' ? [probe('tx.dropped', { packet, reason: 'no-device', slot: -1 })] : [send(c.device, { type: 'tx.post', slot: c.slot, from: c.self, packet })];
-  return { context: next({ ...c, txBacklog: c.txBacklog.slice(1) }, 'tx', out), out };
+  return { context: next(patch(c, { txBacklog: c.txBacklog.slice(1) }), 'tx', out), out };
 }
 
 const refillPort = (c: IddContext, e: Ev<'rx.refill'>): Effected<IddContext> => {
   const i = portOf(c, e.from);
-  return { context: withPort(c, i, { ...c.ports[i]!, credits: c.ports[i]!.credits + e.count }), out: [] };
+  const p = c.ports[i]!;
+  return { context: withPort(c, i, patchPort(p, { credits: p.credits + e.count, notifyMasked: e.unmask === true ? false : p.notifyMasked })), out: [] };
 };
 
 const unmaskPort = (c: IddContext, e: Ev<'irq.unmask'>): Effected<IddContext> => {
   const i = portOf(c, e.from);
-  return { context: withPort(c, i, { ...c.ports[i]!, notifyMasked: false }), out: [] };
+  return { context: withPort(c, i, patchPort(c.ports[i]!, { notifyMasked: false })), out: [] };
 };
 
 const stale = (c: IddContext, e: Ev<'tx.post' | 'rx.refill' | 'irq.unmask'>): Effected<IddContext> => ({
@@ -150,25 +156,24 @@ const stale = (c: IddContext, e: Ev<'tx.post' | 'rx.refill' | 'irq.unmask'>): Ef
 });
 
 const addPort = (c: IddContext, e: Ev<'bridge.add'>): Effected<IddContext> => ({
-  context: {
-    ...c,
+  context: patch(c, {
     ports: [...c.ports, { vm: e.vm, macs: e.macs, bucket: { rate: e.rate, burst: e.burst, tokens: e.burst, lastNs: 0 }, credits: c.vmRing, notifyMasked: false }],
-  },
+  }),
   out: [probe('idd.port-added', { vm: e.vm })],
 });
 
 const removePort = (c: IddContext, e: Ev<'bridge.remove'>): Effected<IddContext> => ({
-  context: { ...c, ports: c.ports.filter((p) => p.vm !== e.vm) },
+  context: patch(c, { ports: c.ports.filter((p) => p.vm !== e.vm) }),
   out: [probe('idd.port-removed', { vm: e.vm })],
 });
 
 const tick = (c: IddContext, e: Ev<'clock.tick'>): Effected<IddContext> => ({
-  context: { ...c, ports: c.ports.map((p) => (p.bucket.rate > 0 ? { ...p, bucket: refillBy(p.bucket, e.dtNs) } : p)) },
+  context: patch(c, { ports: c.ports.map((p) => (p.bucket.rate > 0 ? patchPort(p, { bucket: refillBy(p.bucket, e.dtNs) }) : p)) }),
   out: [],
 });
 
-const bind = (c: IddContext, e: Ev<'driver.bind'>): Effected<IddContext> => ({ context: { ...c, device: e.device, slot: e.slot }, out: [] });
-const unbind = (c: IddContext): Effected<IddContext> => ({ context: { ...c, device: '', slot: -1 }, out: [] });
+const bind = (c: IddContext, e: Ev<'driver.bind'>): Effected<IddContext> => ({ context: patch(c, { device: e.device, slot: e.slot }), out: [] });
+const unbind = (c: IddContext): Effected<IddContext> => ({ context: patch(c, { device: '', slot: -1 }), out: [] });
 
 const nothing = (c: IddContext): Effected<IddContext> => ({ context: c, out: [] });
 

@@ -8,7 +8,7 @@
  * once. xstate's `transition()` and the compiled stepper run exactly these actions, in this order.
  */
 import { assign } from 'xstate';
-import type { EventObject } from '../src/machine/types.js';
+import { RETURNS_FULL_CONTEXT, type EventObject } from '../src/machine/index.js';
 import type { Output } from '../src/network/outputs.js';
 
 export interface Effected<C> {
@@ -34,10 +34,9 @@ function memoize<C, E>(fn: Effect<C, E>): Effect<C, E> {
 /** The pair of actions performing `effect` under the label `name` (declare `name` in `setup({ actions })`). */
 export function does<C extends object, E extends EventObject>(name: string, effect: Effect<C, E>): never {
   const m = memoize(effect);
-  return [
-    { type: name, params: ({ context, event }: { context: C; event: E }) => m(context, event).out },
-    assign(({ context, event }: { context: C; event: E }) => m(context, event).context as never),
-  ] as never;
+  const assigner = ({ context, event }: { context: C; event: E }) => m(context, event).context as never;
+  Object.defineProperty(assigner, RETURNS_FULL_CONTEXT, { value: true });
+  return [{ type: name, params: ({ context, event }: { context: C; event: E }) => m(context, event).out }, assign(assigner)] as never;
 }
 
 /** An effect that only emits: context unchanged. */

@@ -7,6 +7,7 @@
 import { setup } from 'xstate';
 import { probe, send, type Output } from '../src/network/outputs.js';
 import { does, labels, type Effected } from './effect.js';
+import { patcher } from './record.js';
 import type { NicTiming } from './nic-vnic.js';
 import type { Packet } from './packet.js';
 
@@ -39,11 +40,14 @@ export type SharedNicEvent =
   | { readonly type: 'dma.done' }
   | { readonly type: 'tx.post'; readonly slot: number; readonly from: string; readonly packet: Packet }
   | { readonly type: 'tx.done' }
-  | { readonly type: 'rx.refill'; readonly slot: number; readonly from: string; readonly count: number }
+  /** The driver returns Rx descriptors; `unmask` also re-enables its interrupt (one register write). */
+  | { readonly type: 'rx.refill'; readonly slot: number; readonly from: string; readonly count: number; readonly unmask?: boolean }
   | { readonly type: 'irq.unmask'; readonly slot: number; readonly from: string }
   | { readonly type: 'clock.tick'; readonly dtNs: number };
 
 type Ev<T extends SharedNicEvent['type']> = Extract<SharedNicEvent, { type: T }>;
+
+const patch = patcher<SharedNicContext>({ host: true, irqTo: true, irqEvent: true, capacity: true, used: true, buffer: true, rxCredits: true, irqMasked: true, dmaBusy: true, tx: true, timing: true });
 
 const dmaTime = (t: NicTiming, p: Packet): number => t.dmaSetupNs + Math.ceil(p.size * t.dmaNsPerByte);
 const wireTime = (t: NicTiming, p: Packet): number => Math.max(1, Math.ceil(p.size * t.wireNsPerByte));
@@ -51,13 +55,13 @@ const wireTime = (t: NicTiming, p: Packet): number => Math.max(1, Math.ceil(p.si
 function kickDma(c: SharedNicContext, out: Output[]): SharedNicContext {
   if (c.dmaBusy || c.buffer.length === 0 || c.rxCredits === 0) return c;
   out.push(send('nic', { type: 'dma.done' }, dmaTime(c.timing, c.buffer[0]!)));
-  return { ...c, dmaBusy: true };
+  return patch(c, { dmaBusy: true });
 }
 
 function raiseIrq(c: SharedNicContext, out: Output[]): SharedNicContext {
   if (c.irqMasked) return c;
   out.push(send(c.irqTo, { type: c.irqEvent, vector: 0 }));
-  return { ...c, irqMasked: true };
+  return patch(c, { irqMasked: true });
 }
 
 /** The only admission test the device can make: does the packet fit in the shared buffer? */
@@ -68,27 +72,27 @@ function rejectBufferFull(c: SharedNicContext, e: Ev<'rx.arrive'>): Effected<Sha
 
 function admitAndBuffer(c: SharedNicContext, e: Ev<'rx.arrive'>): Effected<SharedNicContext> {
   const out: Output[] = [probe('rx.admitted', { packet: e.packet, slot: 0, vm: c.host })];
-  const next = { ...c, used: c.used + e.packet.size, buffer: [...c.buffer, e.packet] };
+  const next = patch(c, { used: c.used + e.packet.size, buffer: [...c.buffer, e.packet] });
   return { context: kickDma(next, out), out };
 }
 
 function completeDma(c: SharedNicContext): Effected<SharedNicContext> {
   const packet = c.buffer[0]!;
   const out: Output[] = [probe('dma.write', { packet, slot: 0, vm: c.host }), send(c.host, { type: 'ring.deposit', packet, slot: 0 })];
-  const next = raiseIrq({ ...c, used: c.used - packet.size, buffer: c.buffer.slice(1), rxCredits: c.rxCredits - 1, dmaBusy: false }, out);
+  const next = raiseIrq(patch(c, { used: c.used - packet.size, buffer: c.buffer.slice(1), rxCredits: c.rxCredits - 1, dmaBusy: false }), out);
   return { context: kickDma(next, out), out };
 }
 
 function postTx(c: SharedNicContext, e: Ev<'tx.post'>): Effected<SharedNicContext> {
   const out: Output[] = [probe('tx.posted', { packet: e.packet, slot: 0, vm: c.host })];
   if (c.tx.length === 0) out.push(send('nic', { type: 'tx.done' }, wireTime(c.timing, e.packet)));
-  return { context: { ...c, tx: [...c.tx, e.packet] }, out };
+  return { context: patch(c, { tx: [...c.tx, e.packet] }), out };
 }
 
 function transmitted(c: SharedNicContext): Effected<SharedNicContext> {
   const packet = c.tx[0]!;
   const out: Output[] = [probe('wire.tx', { packet, slot: 0 }), send('wire', { type: 'wire.tx', packet })];
-  const next = raiseIrq({ ...c, tx: c.tx.slice(1) }, out);
+  const next = raiseIrq(patch(c, { tx: c.tx.slice(1) }), out);
   const head = next.tx[0];
   if (head !== undefined) out.push(send('nic', { type: 'tx.done' }, wireTime(c.timing, head)));
   return { context: next, out };
@@ -96,10 +100,10 @@ function transmitted(c: SharedNicContext): Effected<SharedNicContext> {
 
 const refillRx = (c: SharedNicContext, e: Ev<'rx.refill'>): Effected<SharedNicContext> => {
   const out: Output[] = [];
-  return { context: kickDma({ ...c, rxCredits: c.rxCredits + e.count }, out), out };
+  return { context: kickDma(patch(c, { rxCredits: c.rxCredits + e.count, irqMasked: e.unmask === true ? false : c.irqMasked }), out), out };
 };
 
-const unmask = (c: SharedNicContext): Effected<SharedNicContext> => ({ context: { ...c, irqMasked: false }, out: [] });
+const unmask = (c: SharedNicContext): Effected<SharedNicContext> => ({ context: patch(c, { irqMasked: false }), out: [] });
 
 const staleWrite = (c: SharedNicContext, e: Ev<'tx.post' | 'rx.refill' | 'irq.unmask'>): Effected<SharedNicContext> => ({
   context: c,

@@ -17,6 +17,7 @@
 import { setup } from 'xstate';
 import { probe, send, type Output } from '../src/network/outputs.js';
 import { does, labels, type Effected } from './effect.js';
+import { patcher } from './record.js';
 import { initialArbiter, pick, type ArbiterKind, type ArbiterState } from './dma-arbiter.js';
 import type { Packet } from './packet.js';
 import { conforms, refillBy, refillTo, take, type Bucket } from './token-bucket.js';
@@ -91,7 +92,8 @@ export type NicEvent =
   | { readonly type: 'dma.done' }
   | { readonly type: 'tx.post'; readonly slot: number; readonly from: string; readonly packet: Packet }
   | { readonly type: 'tx.done' }
-  | { readonly type: 'rx.refill'; readonly slot: number; readonly from: string; readonly count: number }
+  /** The driver returns Rx descriptors; `unmask` also re-enables its interrupt (one register write). */
+  | { readonly type: 'rx.refill'; readonly slot: number; readonly from: string; readonly count: number; readonly unmask?: boolean }
   | { readonly type: 'irq.unmask'; readonly slot: number; readonly from: string }
   | {
       readonly type: 'vnic.setup';
@@ -130,6 +132,9 @@ const freeVnic: Vnic = {
 
 // ---- the steps of §3.2 as pure functions; the machine below names them ----
 
+const patchVnic = patcher<Vnic>({ status: true, vm: true, macs: true, vector: true, bucket: true, capacity: true, used: true, queue: true, priority: true, weight: true, rxCredits: true, txRing: true, txUsed: true, irqMasked: true, headWait: true });
+const patchNic = patcher<NicContext>({ vnics: true, memory: true, arbiter: true, dmaSlot: true, tx: true, timing: true, waitCap: true });
+
 /** Classification by destination MAC (§3.1): the active vNIC owning the MAC, or -1. */
 export function classify(c: NicContext, dst: number): number {
   for (let i = 0; i < c.vnics.length; i++) {
@@ -143,17 +148,32 @@ function withVnic(c: NicContext, slot: number, v: Vnic): NicContext {
   if (c.vnics[slot] === v) return c;
   const vnics = c.vnics.slice();
   vnics[slot] = v;
-  return { ...c, vnics };
+  return patchNic(c, { vnics });
 }
 
 type Ev<T extends NicEvent['type']> = Extract<NicEvent, { type: T }>;
 
-/** The destination's vNIC with its bucket refilled up to the arrival time. */
+/**
+ * The destination's vNIC with its bucket refilled up to the arrival time. The admission guards and the step that
+ * follows all ask this of the same (context, event), so the last answer is kept.
+ */
+let lastC: NicContext | undefined;
+let lastE: Ev<'rx.arrive'> | undefined;
+let lastR: { slot: number; vnic: Vnic } = { slot: -1, vnic: undefined as unknown as Vnic };
 function refilledFor(c: NicContext, e: Ev<'rx.arrive'>): { slot: number; vnic: Vnic } {
+  if (c === lastC && e === lastE) return lastR;
   const slot = classify(c, e.packet.dst);
-  const v = c.vnics[slot]!;
-  const bucket = refillTo(v.bucket, e.nowNs);
-  return { slot, vnic: bucket === v.bucket ? v : { ...v, bucket } };
+  const v = c.vnics[slot];
+  let r: { slot: number; vnic: Vnic };
+  if (v === undefined) r = { slot, vnic: v as unknown as Vnic };
+  else {
+    const bucket = refillTo(v.bucket, e.nowNs);
+    r = { slot, vnic: bucket === v.bucket ? v : patchVnic(v, { bucket }) };
+  }
+  lastC = c;
+  lastE = e;
+  lastR = r;
+  return r;
 }
 
 const eligible = (v: Vnic): boolean => v.queue.length > 0 && (v.status === 'closing' || (v.status === 'active' && v.rxCredits > 0));
@@ -170,13 +190,17 @@ function kickDma(c: NicContext, out: Output[]): NicContext {
   );
   if (grant === undefined) return c;
   // Every other eligible vNIC waits one more DMA slot (the waiting bound of no-cross-vm-starvation).
-  const vnics = c.vnics.map((v, i) =>
-    i === grant.slot
-      ? v.headWait === 0 ? v : { ...v, headWait: 0 }
-      : eligible(v) ? { ...v, headWait: Math.min(c.waitCap, v.headWait + 1) } : v,
-  );
+  let vnics = c.vnics;
+  for (let i = 0; i < c.vnics.length; i++) {
+    const v = c.vnics[i]!;
+    const wait = i === grant.slot ? 0 : eligible(v) ? Math.min(c.waitCap, v.headWait + 1) : v.headWait;
+    if (wait !== v.headWait) {
+      if (vnics === c.vnics) vnics = c.vnics.slice();
+      (vnics as Vnic[])[i] = patchVnic(v, { headWait: wait });
+    }
+  }
   out.push(send('nic', { type: 'dma.done' }, dmaTime(c.timing, vnics[grant.slot]!.queue[0]!)));
-  return { ...c, vnics, arbiter: grant.state, dmaSlot: grant.slot };
+  return patchNic(c, { vnics, arbiter: grant.state, dmaSlot: grant.slot });
 }
 
 /** The next queued transmit goes onto the wire. */
@@ -189,7 +213,7 @@ function kickTx(c: NicContext, out: Output[]): void {
 function raiseMsi(v: Vnic, out: Output[]): Vnic {
   if (v.irqMasked || v.status !== 'active') return v;
   out.push(send('vmm', { type: 'msi', vector: v.vector }));
-  return { ...v, irqMasked: true };
+  return patchVnic(v, { irqMasked: true });
 }
 
 const reject =
@@ -206,7 +230,7 @@ const reject =
 function admitAndBuffer(c: NicContext, e: Ev<'rx.arrive'>): Effected<NicContext> {
   const { slot, vnic } = refilledFor(c, e);
   const p = e.packet;
-  const admitted: Vnic = { ...vnic, bucket: take(vnic.bucket, p.size), used: vnic.used + p.size, queue: [...vnic.queue, p] };
+  const admitted = patchVnic(vnic, { bucket: take(vnic.bucket, p.size), used: vnic.used + p.size, queue: [...vnic.queue, p] });
   const out: Output[] = [probe('rx.admitted', { packet: p, slot, vm: vnic.vm })];
   return { context: kickDma(withVnic(c, slot, admitted), out), out };
 }
@@ -225,15 +249,17 @@ function completeDma(c: NicContext): Effected<NicContext> {
     // The write lands where the I/O page table maps this vNIC's Rx ring: the owning VM's memory.
     out.push(probe('dma.write', { packet, slot, vm: v.vm }));
     out.push(send(v.vm, { type: 'ring.deposit', packet, slot }));
-    after = raiseMsi({ ...v, used: v.used - packet.size, queue: v.queue.slice(1), rxCredits: v.rxCredits - 1 }, out);
+    after = raiseMsi(patchVnic(v, { used: v.used - packet.size, queue: v.queue.slice(1), rxCredits: v.rxCredits - 1 }), out);
   }
-  return { context: kickDma({ ...withVnic(c, slot, after), dmaSlot: -1 }, out), out };
+  const vnics = c.vnics.slice();
+  vnics[slot] = after;
+  return { context: kickDma(patchNic(c, { vnics, dmaSlot: -1 }), out), out };
 }
 
 function postTx(c: NicContext, e: Ev<'tx.post'>): Effected<NicContext> {
   const v = c.vnics[e.slot]!;
   if (v.txUsed >= v.txRing) return { context: c, out: [probe('tx.dropped', { packet: e.packet, reason: 'tx-ring-full', slot: e.slot })] };
-  const next = { ...withVnic(c, e.slot, { ...v, txUsed: v.txUsed + 1 }), tx: [...c.tx, { slot: e.slot, packet: e.packet }] };
+  const next = patchNic(withVnic(c, e.slot, patchVnic(v, { txUsed: v.txUsed + 1 })), { tx: [...c.tx, { slot: e.slot, packet: e.packet }] });
   const out: Output[] = [probe('tx.posted', { packet: e.packet, slot: e.slot, vm: v.vm })];
   if (c.tx.length === 0) kickTx(next, out);
   return { context: next, out };
@@ -241,11 +267,11 @@ function postTx(c: NicContext, e: Ev<'tx.post'>): Effected<NicContext> {
 
 function transmitted(c: NicContext): Effected<NicContext> {
   const { slot, packet } = c.tx[0]!;
-  const rest = { ...c, tx: c.tx.slice(1) };
+  const rest = patchNic(c, { tx: c.tx.slice(1) });
   const out: Output[] = [probe('wire.tx', { packet, slot }), send('wire', { type: 'wire.tx', packet })];
   const v = c.vnics[slot]!;
   // Tx completion interrupt (Fig. 4b) on the sender's vector, moderated like receive.
-  const next = v.status === 'active' ? withVnic(rest, slot, raiseMsi({ ...v, txUsed: v.txUsed - 1 }, out)) : rest;
+  const next = v.status === 'active' ? withVnic(rest, slot, raiseMsi(patchVnic(v, { txUsed: v.txUsed - 1 }), out)) : rest;
   kickTx(next, out);
   return { context: next, out };
 }
@@ -253,11 +279,12 @@ function transmitted(c: NicContext): Effected<NicContext> {
 const refillRx = (c: NicContext, e: Ev<'rx.refill'>): Effected<NicContext> => {
   const v = c.vnics[e.slot]!;
   const out: Output[] = [];
-  return { context: kickDma(withVnic(c, e.slot, { ...v, rxCredits: v.rxCredits + e.count }), out), out };
+  const refilled = patchVnic(v, { rxCredits: v.rxCredits + e.count, irqMasked: e.unmask === true ? false : v.irqMasked });
+  return { context: kickDma(withVnic(c, e.slot, refilled), out), out };
 };
 
 const unmaskIrq = (c: NicContext, e: Ev<'irq.unmask'>): Effected<NicContext> => ({
-  context: withVnic(c, e.slot, { ...c.vnics[e.slot]!, irqMasked: false }),
+  context: withVnic(c, e.slot, patchVnic(c.vnics[e.slot]!, { irqMasked: false })),
   out: [],
 });
 
@@ -297,7 +324,7 @@ function teardownVnic(c: NicContext, e: Ev<'vnic.teardown'>): Effected<NicContex
     ? { ...freeVnic, status: 'closing', queue: kept, used: kept[0]!.size, capacity: v.capacity }
     : freeVnic;
   out.push(probe('vnic.down', { slot, vm: v.vm }));
-  return { context: { ...withVnic(c, slot, after), tx }, out };
+  return { context: patchNic(withVnic(c, slot, after), { tx }), out };
 }
 
 function resizePartition(c: NicContext, e: Ev<'vnic.resize'>): Effected<NicContext> {
@@ -307,13 +334,13 @@ function resizePartition(c: NicContext, e: Ev<'vnic.resize'>): Effected<NicConte
     return { context: c, out: [send('vmm', { type: 'vnic.resized', slot: e.slot, capacity: v.capacity, ok: false })] };
   }
   return {
-    context: withVnic(c, e.slot, { ...v, capacity: e.capacity }),
+    context: withVnic(c, e.slot, patchVnic(v, { capacity: e.capacity })),
     out: [send('vmm', { type: 'vnic.resized', slot: e.slot, capacity: e.capacity, ok: true })],
   };
 }
 
 const setMacs = (c: NicContext, e: Ev<'vnic.macs'>): Effected<NicContext> => ({
-  context: withVnic(c, e.slot, { ...c.vnics[e.slot]!, macs: e.macs }),
+  context: withVnic(c, e.slot, patchVnic(c.vnics[e.slot]!, { macs: e.macs })),
   out: [],
 });
 
@@ -324,8 +351,8 @@ const refuse = (c: NicContext, e: Ev<'vnic.setup' | 'vnic.teardown' | 'vnic.resi
 
 /** Abstract time for the explorer: every bucket earns `dtNs` worth of tokens. */
 const tick = (c: NicContext, e: Ev<'clock.tick'>): Effected<NicContext> => {
-  const vnics = c.vnics.map((v) => (v.status === 'active' ? ((b) => (b === v.bucket ? v : { ...v, bucket: b }))(refillBy(v.bucket, e.dtNs)) : v));
-  return { context: vnics.every((v, i) => v === c.vnics[i]) ? c : { ...c, vnics }, out: [] };
+  const vnics = c.vnics.map((v) => (v.status === 'active' ? ((b) => (b === v.bucket ? v : patchVnic(v, { bucket: b })))(refillBy(v.bucket, e.dtNs)) : v));
+  return { context: vnics.every((v, i) => v === c.vnics[i]) ? c : patchNic(c, { vnics }), out: [] };
 };
 
 export const nicMachine = setup({
@@ -335,14 +362,14 @@ export const nicMachine = setup({
     input: {} as NicInput,
   },
   guards: {
-    unknownDestination: ({ context, event }) => classify(context, (event as Ev<'rx.arrive'>).packet.dst) < 0,
+    unknownDestination: ({ context, event }) => refilledFor(context, event as Ev<'rx.arrive'>).slot < 0,
     exceedsBandwidthSpec: ({ context, event }) => {
       const e = event as Ev<'rx.arrive'>;
       return !conforms(refilledFor(context, e).vnic.bucket, e.packet.size);
     },
     partitionFull: ({ context, event }) => {
       const e = event as Ev<'rx.arrive'>;
-      const v = context.vnics[classify(context, e.packet.dst)]!;
+      const v = refilledFor(context, e).vnic;
       return v.used + e.packet.size > v.capacity;
     },
     dmaInFlight: ({ context }) => context.dmaSlot >= 0,

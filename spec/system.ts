@@ -94,7 +94,7 @@ export function buildSystem(s: Scenario, arch: Arch, layout: CoreLayout, cal: Ca
   const hasIdd = arch === 'xen-idd' || arch === 'mixed';
   const vnicNic = arch === 'vnic' || arch === 'mixed';
 
-  add('wire', 'wire', 'wire', { streams: s.streams.length });
+  add('wire', 'wire', 'wire', { streams: s.streams.length, listening: s.streams.map((st) => st.kind === 'closed-loop') });
   if (vnicNic) {
     const input: NicInput = {
       slots: s.nic.msiVectors,

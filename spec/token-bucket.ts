@@ -15,15 +15,15 @@ export interface Bucket {
 export function refillTo(b: Bucket, nowNs: number): Bucket {
   if (nowNs <= b.lastNs) return b;
   const tokens = Math.min(b.burst, b.tokens + ((nowNs - b.lastNs) * b.rate) / 1e9);
-  return { ...b, tokens, lastNs: nowNs };
+  return { rate: b.rate, burst: b.burst, tokens, lastNs: nowNs };
 }
 
 /** Abstract time for the explorer: `dtNs` passes without moving `lastNs`, so states stay finite. */
 export function refillBy(b: Bucket, dtNs: number): Bucket {
   const tokens = Math.min(b.burst, b.tokens + (dtNs * b.rate) / 1e9);
-  return tokens === b.tokens ? b : { ...b, tokens };
+  return tokens === b.tokens ? b : { rate: b.rate, burst: b.burst, tokens, lastNs: b.lastNs };
 }
 
 export const conforms = (b: Bucket, size: number): boolean => b.tokens >= size;
 
-export const take = (b: Bucket, size: number): Bucket => ({ ...b, tokens: b.tokens - size });
+export const take = (b: Bucket, size: number): Bucket => ({ rate: b.rate, burst: b.burst, tokens: b.tokens - size, lastNs: b.lastNs });

@@ -14,6 +14,7 @@
 import { setup } from 'xstate';
 import { probe, send, work, type Output } from '../src/network/outputs.js';
 import { does, labels, type Effected } from './effect.js';
+import { patcher } from './record.js';
 import { replyTo, type Packet } from './packet.js';
 import { conforms, refillBy, refillTo, take, type Bucket } from './token-bucket.js';
 
@@ -59,13 +60,15 @@ export function demandFor(mode: DriverMode, p: Packet): readonly string[] {
   return p.kind === 'request' ? [`${pre}.${drv}Rx`, `${pre}.app`, `${pre}.${drv}Tx`] : [`${pre}.${drv}Rx`];
 }
 
+const patch = patcher<VmContext>({ self: true, macs: true, device: true, slot: true, mode: true, ring: true, replySize: true, tx: true });
+
 const processHead = (c: VmContext, out: Output[]): void => {
   const head = c.ring[0]!;
   out.push(work(demandFor(c.mode, head), { type: 'rx.processed', id: head.id, nowNs: 0 }));
 };
 
 function deposit(c: VmContext, e: Ev<'ring.deposit'>): Effected<VmContext> {
-  return { context: { ...c, ring: [...c.ring, e.packet] }, out: [] };
+  return { context: patch(c, { ring: [...c.ring, e.packet] }), out: [] };
 }
 
 /** Virtual interrupt while idle: start polling the ring, or re-enable the interrupt when it is empty. */
@@ -93,23 +96,24 @@ function processed(c: VmContext, e: Ev<'rx.processed'>): Effected<VmContext> {
       }
     }
   }
-  if (c.device !== '') out.push(send(c.device, { type: 'rx.refill', slot: c.slot, from: c.self, count: 1 }));
-  const next: VmContext = { ...c, ring: c.ring.slice(1), tx };
-  if (next.ring.length > 0) processHead(next, out);
-  else if (c.device !== '') out.push(send(c.device, { type: 'irq.unmask', slot: c.slot, from: c.self }));
+  const next = patch(c, { ring: c.ring.slice(1), tx });
+  const drained = next.ring.length === 0;
+  // Return the descriptor; when the ring is drained the same register write re-enables the interrupt (NAPI).
+  if (c.device !== '') out.push(send(c.device, drained ? { type: 'rx.refill', slot: c.slot, from: c.self, count: 1, unmask: true } : { type: 'rx.refill', slot: c.slot, from: c.self, count: 1 }));
+  if (!drained) processHead(next, out);
   return { context: next, out };
 }
 
 const bind = (c: VmContext, e: Ev<'driver.bind'>): Effected<VmContext> => ({
-  context: { ...c, device: e.device, slot: e.slot, mode: e.mode },
+  context: patch(c, { device: e.device, slot: e.slot, mode: e.mode }),
   out: [probe('driver.bound', { vm: c.self, device: e.device, slot: e.slot })],
 });
 
 /** Packets already in the VM's memory stay there and are still processed; only the device goes away. */
-const unbind = (c: VmContext): Effected<VmContext> => ({ context: { ...c, device: '', slot: -1 }, out: [] });
+const unbind = (c: VmContext): Effected<VmContext> => ({ context: patch(c, { device: '', slot: -1 }), out: [] });
 
 const tick = (c: VmContext, e: Ev<'clock.tick'>): Effected<VmContext> =>
-  c.tx.rate > 0 ? { context: { ...c, tx: refillBy(c.tx, e.dtNs) }, out: [] } : { context: c, out: [] };
+  c.tx.rate > 0 ? { context: patch(c, { tx: refillBy(c.tx, e.dtNs) }), out: [] } : { context: c, out: [] };
 
 const nothing = (c: VmContext): Effected<VmContext> => ({ context: c, out: [] });
 

@@ -10,6 +10,7 @@
 import { setup } from 'xstate';
 import { probe, send, type Delay, type Output } from '../src/network/outputs.js';
 import { does, labels, type Effected } from './effect.js';
+import { patcher } from './record.js';
 import type { Packet, PacketKind } from './packet.js';
 
 /** Packet ids are seq · MAX_STREAMS + stream: unique in a run. */
@@ -53,6 +54,9 @@ export type SourceEvent =
 
 type Ev<T extends SourceEvent['type']> = Extract<SourceEvent, { type: T }>;
 
+const patchOpen = patcher<OpenLoopContext>({ stream: true, nic: true, packetKind: true, dst: true, src: true, size: true, arrivals: true, seq: true });
+const patchClosed = patcher<ClosedLoopContext>({ stream: true, nic: true, dst: true, src: true, size: true, thinkNs: true, timeoutNs: true, seq: true, awaiting: true });
+
 const tick: SourceEvent = { type: 'client.tick', nowNs: 0 };
 
 /** Integer-ns gaps whose sum stays exact: the k-th constant arrival is at round(k · 1e9 / rate). */
@@ -70,7 +74,7 @@ function packetOf(c: { stream: number; dst: number; src: number; size: number },
 function emitOpenLoop(c: OpenLoopContext, e: Ev<'client.tick'>): Effected<OpenLoopContext> {
   const packet = packetOf(c, c.seq, c.packetKind, e.nowNs);
   const out: Output[] = [send(c.nic, { type: 'rx.arrive', packet, nowNs: e.nowNs }), send(`stream${c.stream}`, tick, gap(c))];
-  return { context: { ...c, seq: c.seq + 1 }, out };
+  return { context: patchOpen(c, { seq: c.seq + 1 }), out };
 }
 
 const ignoreReply = (c: OpenLoopContext): Effected<OpenLoopContext> => ({ context: c, out: [] });
@@ -80,7 +84,7 @@ export const openLoopMachine = setup({
   actions: labels('emitPacket', 'ignoreReply'),
 }).createMachine({
   id: 'openLoop',
-  context: ({ input }) => ({ ...input, seq: 0 }),
+  context: ({ input }) => ({ stream: input.stream, nic: input.nic, packetKind: input.packetKind, dst: input.dst, src: input.src, size: input.size, arrivals: input.arrivals, seq: 0 }),
   initial: 'sending',
   states: {
     sending: {
@@ -95,13 +99,13 @@ export const openLoopMachine = setup({
 function sendRequest(c: ClosedLoopContext, e: Ev<'client.tick' | 'client.timeout'>): Effected<ClosedLoopContext> {
   const packet = packetOf(c, c.seq, 'request', e.nowNs);
   return {
-    context: { ...c, seq: c.seq + 1, awaiting: packet.id },
+    context: patchClosed(c, { seq: c.seq + 1, awaiting: packet.id }),
     out: [send(c.nic, { type: 'rx.arrive', packet, nowNs: e.nowNs }), send(`stream${c.stream}`, { type: 'client.timeout', seq: c.seq, nowNs: 0 }, c.timeoutNs)],
   };
 }
 
 const thinkThenSend = (c: ClosedLoopContext): Effected<ClosedLoopContext> => ({
-  context: { ...c, awaiting: -1 },
+  context: patchClosed(c, { awaiting: -1 }),
   out: [send(`stream${c.stream}`, tick, Math.max(1, c.thinkNs))],
 });
 
@@ -121,7 +125,7 @@ export const closedLoopMachine = setup({
   actions: labels('sendRequest', 'thinkThenSend', 'retransmit', 'stale'),
 }).createMachine({
   id: 'closedLoop',
-  context: ({ input }) => ({ ...input, seq: 0, awaiting: -1 }),
+  context: ({ input }) => ({ stream: input.stream, nic: input.nic, dst: input.dst, src: input.src, size: input.size, thinkNs: input.thinkNs, timeoutNs: input.timeoutNs, seq: 0, awaiting: -1 }),
   initial: 'thinking',
   states: {
     thinking: {
@@ -142,14 +146,23 @@ export const closedLoopMachine = setup({
 
 export type WireEvent = { readonly type: 'wire.tx'; readonly packet: Packet };
 
+export interface WireContext {
+  readonly streams: number;
+  /** Streams that wait for replies (closed loop); absent: all of them. Open-loop sources ignore replies anyway. */
+  readonly listening?: readonly boolean[];
+}
+
 /** The network beyond the NIC: replies go back to the stream that asked. */
 export const wireMachine = setup({
-  types: { context: {} as { readonly streams: number }, events: {} as WireEvent, input: {} as { readonly streams: number } },
-  guards: { isReplyToAStream: ({ context, event }) => event.packet.kind === 'reply' && event.packet.stream < context.streams },
+  types: { context: {} as WireContext, events: {} as WireEvent, input: {} as WireContext },
+  guards: {
+    isReplyToAStream: ({ context, event }) =>
+      event.packet.kind === 'reply' && event.packet.stream < context.streams && (context.listening?.[event.packet.stream] ?? true),
+  },
   actions: labels('toClient', 'leaves'),
 }).createMachine({
   id: 'wire',
-  context: ({ input }) => ({ streams: input.streams }),
+  context: ({ input }) => input,
   initial: 'up',
   states: {
     up: {
@@ -157,9 +170,9 @@ export const wireMachine = setup({
         'wire.tx': [
           {
             guard: 'isReplyToAStream',
-            actions: does('toClient', (c: { readonly streams: number }, e: WireEvent) => ({ context: c, out: [send(`stream${e.packet.stream}`, { type: 'reply', packet: e.packet })] })),
+            actions: does('toClient', (c: WireContext, e: WireEvent) => ({ context: c, out: [send(`stream${e.packet.stream}`, { type: 'reply', packet: e.packet })] })),
           },
-          { actions: does('leaves', (c: { readonly streams: number }) => ({ context: c, out: [] })) },
+          { actions: does('leaves', (c: WireContext) => ({ context: c, out: [] })) },
         ],
       },
     },

@@ -33,6 +33,13 @@ interface CompiledTransition {
   readonly actions: readonly CompiledAction[];
 }
 
+/**
+ * Marks an assigner that returns the complete next context. xstate merges it into a copy of the old context
+ * (`Object.assign({}, context, result)`), which for a complete context is the same value; the compiled stepper takes
+ * the result as it is and saves a copy per step. test/machine-agreement.test.ts checks the two agree.
+ */
+export const RETURNS_FULL_CONTEXT: unique symbol = Symbol.for('vnicspec.returnsFullContext');
+
 export class UnsupportedMachineError extends Error {
   constructor(machineId: string, what: string) {
     super(`machine '${machineId}': ${what} is not supported by the compiled stepper`);
@@ -65,6 +72,9 @@ function compileAssign(
   // Same as xstate's resolveAssign: every property assigner sees the pre-assign context; the result is a new object.
   if (typeof assignment === 'function') {
     const f = assignment as (args: Args, params: unknown) => object;
+    if ((assignment as { [RETURNS_FULL_CONTEXT]?: boolean })[RETURNS_FULL_CONTEXT] === true) {
+      return (context, event) => f({ context, event }, params(context, event));
+    }
     return (context, event) => ({ ...(context as object), ...f({ context, event }, params(context, event)) });
   }
   const entries = Object.entries(assignment as Record<string, unknown>);
@@ -188,6 +198,9 @@ export function compileMachine<C, E extends EventObject, I = unknown>(machine: A
   if (initialName === undefined) throw new UnsupportedMachineError(id, 'a machine without an initial state');
   const contextSpec = (machine.config as { context?: unknown }).context;
 
+  // Guards are pure and keep nothing, so one argument object serves every guard call (no allocation per step).
+  const scratchArgs: { context: unknown; event: EventObject } = { context: undefined, event: { type: '' } };
+
   return {
     id,
     initial(input: I): StepResult<C> {
@@ -204,7 +217,9 @@ export function compileMachine<C, E extends EventObject, I = unknown>(machine: A
     step(state: MachineState<C>, event: E): StepResult<C> | undefined {
       const candidates = table.get(state.value)?.get(event.type);
       if (candidates === undefined) return undefined;
-      const args: Args = { context: state.context, event };
+      const args = scratchArgs;
+      args.context = state.context;
+      args.event = event;
       for (let i = 0; i < candidates.length; i++) {
         const t = candidates[i]!;
         if (t.guard !== undefined && !t.guard(args)) continue;

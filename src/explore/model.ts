@@ -1,0 +1,57 @@
+/**
+ * The contract between a model and the explicit-state search in `search.ts`.
+ *
+ * The search knows nothing about NICs, machines or networks: anything that can list its initial states, its enabled
+ * actions and their successors can be checked. The search keeps only the keys of visited states plus a parent
+ * pointer and an action index per state, and rebuilds traces by re-executing actions, so the duties below are what
+ * make a printed counterexample a real execution.
+ */
+
+export interface Model<S, A> {
+  /** The initial states. Their order matters: a trace names its initial state by index into this list. */
+  initial(): readonly S[];
+  /**
+   * The enabled actions of `s`. Duty: a pure function of `s` with a deterministic order — the search records the
+   * index of the action taken, and trace reconstruction re-runs `actions(s)[index]`.
+   */
+  actions(s: S): readonly A[];
+  /**
+   * The successor of `s` by `a`. Duty: pure and deterministic, and it must not modify `s` (the search may expand the
+   * same state object with several actions). Throw `ModelError` for a specification error (an unhandled message, a
+   * broken precondition): the search reports it as verdict 'error' with a trace to `s`.
+   */
+  next(s: S, a: A): S;
+  /** Compact canonical encoding of `s` for the visited set: equal keys mean the same state. Short keys save memory. */
+  key(s: S): string;
+  /** Canonical human-readable label of `a`, used in traces and to match recorded steps when replaying. */
+  label(a: A): string;
+  /** Named state variables for traces: plain JSON-like values (Maps and Sets allowed), never mutated afterwards. */
+  vars(s: S): Readonly<Record<string, unknown>>;
+  /**
+   * Symmetry reduction: a representative of the orbit of `s` under the model's symmetries (e.g. processes sorted),
+   * used only with `options.symmetry`. Duties: `key(canonical(s))` is equal for every `s` in one orbit; permuting a
+   * state permutes its enabled actions and successors; and every checked property gives the same verdict on all
+   * states of an orbit.
+   */
+  canonical?(s: S): S;
+}
+
+export interface Property<S> {
+  readonly name: string;
+  readonly description: string;
+  /** always: an invariant of every reachable state. sometimes: must hold in some reachable state (proves an outcome possible). */
+  readonly kind: 'always' | 'sometimes';
+  /**
+   * always: `undefined` when the invariant holds in `s`, otherwise why it is violated.
+   * sometimes: `undefined` when `s` witnesses the property, otherwise anything (e.g. why not).
+   */
+  check(s: S): string | undefined;
+}
+
+/** A specification error raised by a model; the search turns it into verdict 'error' instead of crashing. */
+export class ModelError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelError';
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Plain-text traces: numbered steps, each with its action label and only what changed since the previous step
+ * (nested changes by path, e.g. `nic.vnics[1].queue = [3]`). Long states stay readable because unchanged
+ * variables are never repeated; step 0 lists every variable.
+ */
+import type { PrintableTrace } from './types.js';
+import { ABSENT, differences, formatValue } from './values.js';
+
+export interface TextOptions {
+  /** Show each step's micro messages (default true). */
+  readonly micro?: boolean;
+  /** Also show the value before the change (default false). */
+  readonly previous?: boolean;
+}
+
+export function formatTextTrace(trace: PrintableTrace, options: TextOptions = {}): string {
+  const showMicro = options.micro ?? true;
+  const lines: string[] = [];
+  const width = String(Math.max(0, trace.steps.length - 1)).length;
+  for (let i = 0; i < trace.steps.length; i++) {
+    const step = trace.steps[i]!;
+    lines.push(`${String(i).padStart(width)}: ${step.label}`);
+    if (showMicro && step.micro) for (const m of step.micro) lines.push(`    | ${m.from} -> ${m.to}: ${m.label}`);
+    if (i === 0) {
+      for (const [name, value] of Object.entries(step.vars)) lines.push(`    ${name} = ${formatValue(value)}`);
+      continue;
+    }
+    const changes = differences(trace.steps[i - 1]!.vars, step.vars);
+    if (changes.length === 0) lines.push('    (no change)');
+    for (const c of changes) {
+      const now = c.after === ABSENT ? '(removed)' : formatValue(c.after);
+      lines.push(options.previous ? `    ${c.path} = ${now}  (was ${formatValue(c.before)})` : `    ${c.path} = ${now}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,46 @@
+/**
+ * The printable trace shared by every format in this folder: a list of steps, each the action label and the named
+ * state variables after it. Domain-free: models supply the labels and variables (`Model.label`, `Model.vars`).
+ */
+import type { Model } from '../explore/model.js';
+import type { Trace } from '../explore/search.js';
+
+/** A message inside one step (e.g. one machine transition of a cascade), drawn by the Mermaid diagram. */
+export interface MicroMessage {
+  readonly from: string;
+  readonly to: string;
+  readonly label: string;
+}
+
+export interface TraceStep {
+  /** The action taken to reach this step; 'init' for step 0. */
+  readonly label: string;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly micro?: readonly MicroMessage[];
+}
+
+export interface PrintableTrace {
+  /** steps[0] is the initial state. */
+  readonly steps: readonly TraceStep[];
+}
+
+export const INIT_LABEL = 'init';
+
+/**
+ * A search trace in printable form. `micro`, if given, supplies each step's messages (e.g. from re-delivering the
+ * step with tracing on); it is called with the step index, the state before it (undefined for step 0) and the action.
+ */
+export function printable<S, A>(
+  model: Model<S, A>,
+  trace: Trace<S, A>,
+  micro?: (step: number, before: S | undefined, action: A | undefined) => readonly MicroMessage[] | undefined,
+): PrintableTrace {
+  const steps: TraceStep[] = [];
+  for (let i = 0; i < trace.states.length; i++) {
+    const action = i === 0 ? undefined : trace.actions[i - 1];
+    const label = action === undefined ? INIT_LABEL : model.label(action);
+    const m = micro?.(i, i === 0 ? undefined : trace.states[i - 1], action);
+    steps.push(m === undefined ? { label, vars: model.vars(trace.states[i]!) } : { label, vars: model.vars(trace.states[i]!), micro: m });
+  }
+  return { steps };
+}
