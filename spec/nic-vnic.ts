@@ -224,7 +224,7 @@ const reject =
     }
     // The bucket and the partition are the vNIC's own: only its own traffic can exhaust them.
     const { slot, vnic } = refilledFor(c, e);
-    return { context: withVnic(c, slot, vnic), out: [probe('rx.rejected', { packet: e.packet, reason, slot, blockers: [vnic.vm] })] };
+    return { context: withVnic(c, slot, vnic), out: [probe('rx.rejected', { packet: e.packet, reason, slot, blockers: vnic.macs })] };
   };
 
 function admitAndBuffer(c: NicContext, e: Ev<'rx.arrive'>): Effected<NicContext> {

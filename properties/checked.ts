@@ -1,0 +1,271 @@
+/**
+ * The properties of the checked system, each a named, documented predicate over the composed state (and, where the
+ * property is about what a step did, a check over the transition that raises a flag the predicate reports).
+ * The explorer checks them exhaustively; `properties/runtime.ts` checks conservation and isolation on every
+ * simulation.
+ */
+import type { Property } from '../src/explore/index.js';
+import type { Probe } from '../src/network/network.js';
+import { classify, type NicContext } from '../spec/nic-vnic.js';
+import type { SharedNicContext } from '../spec/nic-shared.js';
+import type { Packet } from '../spec/packet.js';
+import type { VmContext } from '../spec/vm-driver.js';
+import type { VmmContext } from '../spec/vmm.js';
+import type { CheckedState, CheckedSystem, Flag, StepCheck } from '../spec/checked/model.js';
+import { heldRx } from './packets.js';
+
+export interface CheckedProperty {
+  readonly name: string;
+  readonly description: string;
+  readonly kind: 'always' | 'sometimes';
+  /** Build the predicate for one system. */
+  readonly state: (sys: CheckedSystem) => (s: CheckedState) => string | undefined;
+  /** Transition checks feeding this property (their flags carry the property's name). */
+  readonly step?: StepCheck;
+}
+
+const ctx = <T>(s: CheckedState, i: number): T => s.machines[i]!.context as T;
+const vnicNic = (sys: CheckedSystem): boolean => sys.kinds[sys.nic] === 'nic-vnic';
+const flagged = (name: string) => (s: CheckedState) => s.flags.find((f) => f.property === name)?.message;
+const firstOf = (...checks: ((s: CheckedState) => string | undefined)[]) => (s: CheckedState) => {
+  for (const c of checks) {
+    const r = c(s);
+    if (r !== undefined) return r;
+  }
+  return undefined;
+};
+const packetOf = (p: Probe): Packet => (p.data as { packet: Packet }).packet;
+const vmName = (v: number): string => `vm${v}`;
+
+// ---- isolation -------------------------------------------------------------------------------------------------
+
+function isolationState(sys: CheckedSystem): (s: CheckedState) => string | undefined {
+  return (s) => {
+    if (vnicNic(sys)) {
+      const nic = ctx<NicContext>(s, sys.nic);
+      const vmm = ctx<VmmContext>(s, sys.vmm);
+      for (let slot = 0; slot < nic.vnics.length; slot++) {
+        const v = nic.vnics[slot]!;
+        if (v.status !== 'active') continue;
+        for (const p of v.queue) if (!v.macs.includes(p.dst)) return `vNIC ${slot} (${v.vm}) buffers a packet for MAC ${p.dst}`;
+        if (vmm.vectors[v.vector] !== v.vm) return `MSI vector ${v.vector} of vNIC ${slot} (${v.vm}) is forwarded to '${vmm.vectors[v.vector]}'`;
+      }
+      for (const t of nic.tx) {
+        const v = nic.vnics[t.slot]!;
+        if (v.status === 'active' && !v.macs.includes(t.packet.src)) return `vNIC ${t.slot} (${v.vm}) transmits a packet from MAC ${t.packet.src}`;
+      }
+    }
+    for (const i of sys.vmComponent) {
+      const vm = ctx<VmContext>(s, i);
+      for (const p of vm.ring) if (!vm.macs.includes(p.dst)) return `${vm.self}'s Rx ring holds a packet for MAC ${p.dst}`;
+    }
+    return undefined;
+  };
+}
+
+const isolationStep: StepCheck = (sys, pre, probes) => {
+  const flags: Flag[] = [];
+  for (const p of probes) {
+    if (p.name !== 'dma.write' && p.name !== 'packet.delivered') continue;
+    const d = p.data as { packet: Packet; vm: string; slot: number };
+    const receiver = sys.vmOfId(d.vm);
+    if (receiver < 0) continue; // the driver domain legitimately receives everyone's packets
+    const owner = sys.vmOfMac(d.packet.dst);
+    if (owner !== receiver) {
+      flags.push({ property: 'isolation', message: `${p.name === 'dma.write' ? 'DMA' : 'delivery'} of a packet for MAC ${d.packet.dst} reached ${d.vm}` });
+    }
+    if (p.name === 'dma.write' && vnicNic(sys) && d.slot >= 0) {
+      const v = ctx<NicContext>(pre, sys.nic).vnics[d.slot]!;
+      if (v.status !== 'active' || v.vm !== d.vm) flags.push({ property: 'isolation', message: `DMA into ${d.vm} through vNIC ${d.slot}, which is not mapped to it (${v.status})` });
+    }
+  }
+  return flags;
+};
+
+// ---- qos-admission ---------------------------------------------------------------------------------------------
+
+function qosState(sys: CheckedSystem): (s: CheckedState) => string | undefined {
+  return (s) => {
+    if (vnicNic(sys)) {
+      const nic = ctx<NicContext>(s, sys.nic);
+      for (let slot = 0; slot < nic.vnics.length; slot++) {
+        const v = nic.vnics[slot]!;
+        if (v.status !== 'active') continue;
+        if (v.bucket.tokens < 0 || v.bucket.tokens > v.bucket.burst) return `vNIC ${slot}: ${v.bucket.tokens} tokens outside [0, ${v.bucket.burst}]`;
+        const sum = v.queue.reduce((a, p) => a + p.size, 0);
+        if (v.used !== sum) return `vNIC ${slot}: partition accounts ${v.used} bytes but holds ${sum}`;
+        if (v.used > v.capacity) return `vNIC ${slot}: partition holds ${v.used} bytes, capacity ${v.capacity}`;
+      }
+    } else {
+      const nic = ctx<SharedNicContext>(s, sys.nic);
+      const sum = nic.buffer.reduce((a, p) => a + p.size, 0);
+      if (nic.used !== sum || nic.used > nic.capacity) return `shared buffer: accounts ${nic.used}, holds ${sum}, capacity ${nic.capacity}`;
+    }
+    return undefined;
+  };
+}
+
+/** Each rejection's reason was true in the state the packet arrived in; each admission was allowed there. */
+const qosStep: StepCheck = (sys, pre, probes) => {
+  const flags: Flag[] = [];
+  const flag = (message: string) => flags.push({ property: 'qos-admission', message });
+  for (const p of probes) {
+    if (p.name !== 'rx.rejected' && p.name !== 'rx.admitted') continue;
+    const d = p.data as { packet: Packet; reason?: string; slot: number };
+    const size = d.packet.size;
+    if (vnicNic(sys)) {
+      const nic = ctx<NicContext>(pre, sys.nic);
+      const slot = classify(nic, d.packet.dst);
+      const v = nic.vnics[slot];
+      if (p.name === 'rx.admitted') {
+        if (v === undefined || v.bucket.tokens < size || v.used + size > v.capacity) flag(`packet for MAC ${d.packet.dst} admitted beyond its vNIC's bandwidth or memory`);
+        continue;
+      }
+      const ok =
+        d.reason === 'unknown-destination'
+          ? slot < 0
+          : d.reason === 'rate-exceeded'
+            ? v !== undefined && v.bucket.tokens < size
+            : d.reason === 'partition-full'
+              ? v !== undefined && v.bucket.tokens >= size && v.used + size > v.capacity
+              : false;
+      if (!ok) flag(`packet for MAC ${d.packet.dst} rejected as '${d.reason}', which was not true`);
+    } else if (p.name === 'rx.rejected') {
+      const nic = ctx<SharedNicContext>(pre, sys.nic);
+      if (d.reason !== 'device-buffer-full' || nic.used + size <= nic.capacity) flag(`packet rejected as '${d.reason}' with ${nic.used}/${nic.capacity} bytes used`);
+    }
+  }
+  return flags;
+};
+
+// ---- no-cross-vm-starvation ------------------------------------------------------------------------------------
+
+/** A conforming VM's packet is never rejected or dropped because of resources other VMs' packets occupy. */
+const starvationStep: StepCheck = (sys, _pre, probes) => {
+  const flags: Flag[] = [];
+  for (const p of probes) {
+    if (p.name !== 'rx.rejected' && p.name !== 'rx.dropped') continue;
+    const packet = packetOf(p);
+    const v = sys.vmOfMac(packet.dst);
+    if (v < 0 || sys.config.roles[v] !== 'conforming') continue;
+    const blockers = ((p.data as { blockers?: readonly number[] }).blockers ?? []).filter((mac) => sys.vmOfMac(mac) !== v);
+    if (blockers.length > 0) {
+      const whose = blockers.map((mac) => (sys.vmOfMac(mac) >= 0 ? vmName(sys.vmOfMac(mac)) : `unknown MAC ${mac}`)).join(', ');
+      flags.push({
+        property: 'no-cross-vm-starvation',
+        message: `${vmName(v)} conforms to its bandwidth specification, yet its packet was ${p.name === 'rx.rejected' ? 'rejected' : 'dropped'} (${(p.data as { reason: string }).reason}) while the buffer held packets of ${whose}`,
+      });
+    }
+  }
+  return flags;
+};
+
+function waitingBound(sys: CheckedSystem): (s: CheckedState) => string | undefined {
+  return (s) => {
+    if (!vnicNic(sys)) return undefined;
+    const nic = ctx<NicContext>(s, sys.nic);
+    for (let slot = 0; slot < nic.vnics.length; slot++) {
+      const v = nic.vnics[slot]!;
+      if (v.status === 'active' && v.headWait > sys.waitBound) {
+        return `the head packet of vNIC ${slot} (${v.vm}) waited ${v.headWait} DMA slots for other vNICs (bound ${sys.waitBound})`;
+      }
+    }
+    return undefined;
+  };
+}
+
+// ---- conservation ----------------------------------------------------------------------------------------------
+
+function conservationState(sys: CheckedSystem): (s: CheckedState) => string | undefined {
+  return (s) => {
+    const n = sys.config.vms;
+    const held = new Array<number>(n + 1).fill(0);
+    for (let i = 0; i < s.machines.length; i++) {
+      for (const p of heldRx(sys.kinds[i]!, s.machines[i]!.context)) {
+        const v = sys.vmOfMac(p.dst);
+        held[v < 0 ? n : v]!++;
+      }
+    }
+    for (let v = 0; v <= n; v++) {
+      if (held[v] !== s.env.outstanding[v]) {
+        const who = v === n ? 'unknown destinations' : vmName(v);
+        return `${who}: ${s.env.outstanding[v]} packets offered and not yet rejected, dropped or delivered, but ${held[v]} held (${held[v]! < s.env.outstanding[v]! ? 'lost' : 'duplicated'})`;
+      }
+    }
+    return undefined;
+  };
+}
+
+// ---- sometimes: the interesting outcomes are reachable -----------------------------------------------------------
+
+function conformingDelivered(sys: CheckedSystem): (s: CheckedState) => string | undefined {
+  return (s) =>
+    sys.vmComponent.some((i, v) => sys.config.roles[v] === 'conforming' && ctx<VmContext>(s, i).ring.length > 0) ? undefined : 'no conforming packet in a VM ring';
+}
+
+function bufferFull(sys: CheckedSystem): (s: CheckedState) => string | undefined {
+  return (s) => {
+    if (vnicNic(sys)) {
+      return ctx<NicContext>(s, sys.nic).vnics.some((v) => v.status === 'active' && v.used >= v.capacity) ? undefined : 'no full partition';
+    }
+    const nic = ctx<SharedNicContext>(s, sys.nic);
+    return nic.used >= nic.capacity ? undefined : 'shared buffer not full';
+  };
+}
+
+export const PROPERTIES: readonly CheckedProperty[] = [
+  {
+    name: 'isolation',
+    description:
+      'A packet is only buffered in its destination’s partition, DMA’d only into its own VM’s pages through a live I/O page-table mapping (so nothing reaches a VM after teardown), and its MSI is forwarded only to that VM; transmit reads only the sender’s partition.',
+    kind: 'always',
+    state: (sys) => firstOf(flagged('isolation'), isolationState(sys)),
+    step: isolationStep,
+  },
+  {
+    name: 'qos-admission',
+    description:
+      'Bytes admitted for a vNIC never exceed rate·t + burst (its bucket stays within [0, burst] and admission spends tokens); a partition never holds more than its capacity; every rejection states a reason that was true at that moment.',
+    kind: 'always',
+    state: (sys) => firstOf(flagged('qos-admission'), qosState(sys)),
+    step: qosStep,
+  },
+  {
+    name: 'no-cross-vm-starvation',
+    description:
+      'A packet of a VM that conforms to its bandwidth specification is never rejected or dropped because of other VMs’ traffic, and an eligible head packet is DMA’d within a bounded number of DMA slots granted to other vNICs.',
+    kind: 'always',
+    state: (sys) => firstOf(flagged('no-cross-vm-starvation'), waitingBound(sys)),
+    step: starvationStep,
+  },
+  {
+    name: 'conservation',
+    description:
+      'No packet is lost or duplicated: for every VM, packets offered and not yet rejected, dropped (with a reason) or delivered are exactly the packets held in device buffers, the driver domain and rings — across resize and teardown too.',
+    kind: 'always',
+    state: conservationState,
+  },
+  {
+    name: 'reach-conforming-delivery',
+    description: 'Sanity: a conforming VM’s packet can reach its Rx ring.',
+    kind: 'sometimes',
+    state: conformingDelivered,
+  },
+  {
+    name: 'reach-buffer-full',
+    description: 'Sanity: a device buffer (a partition, or the shared buffer) can fill up.',
+    kind: 'sometimes',
+    state: bufferFull,
+  },
+];
+
+export const PROPERTY_NAMES = PROPERTIES.map((p) => p.name);
+
+/** The explorer's properties and the model's step checks for the selected property names. */
+export function propertiesFor(sys: CheckedSystem, names: readonly string[]): { properties: Property<CheckedState>[]; stepChecks: StepCheck[] } {
+  const chosen = PROPERTIES.filter((p) => names.includes(p.name));
+  return {
+    properties: chosen.map((p) => ({ name: p.name, description: p.description, kind: p.kind, check: p.state(sys) })),
+    stepChecks: chosen.flatMap((p) => (p.step ? [p.step] : [])),
+  };
+}

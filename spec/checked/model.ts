@@ -1,0 +1,428 @@
+/**
+ * The checked system: the same spec/ machines the simulator runs, composed into one finite model for the explorer.
+ *
+ * A step is one `Network.deliver` — exactly the simulator's step — of either
+ * - an environment choice: a packet arrival (for a conforming VM while its shadow bucket has a token, for a flooding
+ *   VM at any time, or for an unknown MAC), a clock tick (abstract time: every bucket earns one packet), or a
+ *   management request to the VMM (detach, attach again, resize) when churn is on; or
+ * - a pending item: anything a machine deferred — a DMA or wire completion, a CPU job (VMM forwarding, VM polling,
+ *   driver-domain processing) — delivered in any order. That nondeterminism stands for all timings.
+ * Synchronous sends run to completion inside the step, as in the simulator.
+ *
+ * The state is the machines' states, the pending items as a sorted multiset, the environment's bookkeeping (packets
+ * outstanding per VM, shadow buckets) and the step-property violations seen on the transition into the state.
+ */
+import type { EventObject, MachineState } from '../../src/machine/index.js';
+import { Network, type ComponentSpec, type Deferred, type Probe } from '../../src/network/network.js';
+import { ModelError, type Model } from '../../src/explore/index.js';
+import type { IddInput } from '../driver-domain.js';
+import type { NicInput, VnicQos } from '../nic-vnic.js';
+import type { SharedNicInput } from '../nic-shared.js';
+import { macOfVm, type Packet } from '../packet.js';
+import { stepperFor, type ComponentKind } from '../system.js';
+import type { VmInput } from '../vm-driver.js';
+import type { VmmInput } from '../vmm.js';
+import { dmaWaitBound, type CheckConfig, type Role } from './config.js';
+import { encodeContext } from './encode.js';
+
+/** A deferred event waiting to be delivered; `id` (its label interned) is its canonical sort key. */
+export interface Pending {
+  readonly to: number;
+  readonly event: EventObject;
+  readonly label: string;
+  readonly id: number;
+}
+
+export interface EnvState {
+  /** Received packets offered and not yet rejected, dropped or delivered: per VM, then unknown destinations. */
+  readonly outstanding: readonly number[];
+  /** Shadow token bucket of each conforming VM's traffic (flooding VMs: 0, unused). */
+  readonly shadow: readonly number[];
+}
+
+export interface Flag {
+  readonly property: string;
+  readonly message: string;
+}
+
+export interface CheckedState {
+  readonly machines: readonly MachineState<unknown>[];
+  /** Interned id of each machine's (state, context): the state key is built from these (collapse compression). */
+  readonly ids: readonly number[];
+  readonly pending: readonly Pending[];
+  readonly env: EnvState;
+  readonly flags: readonly Flag[];
+}
+
+export type CheckAction =
+  | { readonly kind: 'arrive'; readonly vm: number }
+  | { readonly kind: 'tick' }
+  | { readonly kind: 'deliver'; readonly index: number; readonly label: string }
+  | { readonly kind: 'detach'; readonly vm: number }
+  | { readonly kind: 'attach'; readonly vm: number }
+  | { readonly kind: 'resize'; readonly vm: number; readonly capacity: number };
+
+/** Checks made on a transition (pre-state, probes, post-state): they raise flags that properties report. */
+export type StepCheck = (sys: CheckedSystem, pre: CheckedState, probes: readonly Probe[], post: CheckedState) => Flag[];
+
+/** Static facts about the composed system that properties and encoders need. */
+export interface CheckedSystem {
+  readonly config: CheckConfig;
+  readonly network: Network;
+  readonly kinds: readonly ComponentKind[];
+  /** Component index of each VM. */
+  readonly vmComponent: readonly number[];
+  readonly nic: number;
+  readonly vmm: number;
+  readonly idd: number;
+  /** VM index owning a MAC, or -1. */
+  vmOfMac(mac: number): number;
+  /** VM index of a component id ('vm1' → 1), or -1 for non-VM components. */
+  vmOfId(id: string): number;
+  readonly unknownMac: number;
+  readonly waitBound: number;
+  readonly qos: readonly VnicQos[];
+}
+
+const UNKNOWN_MAC = 100;
+
+function qosOf(c: CheckConfig, vm: number, capacity = c.capacity): VnicQos {
+  // rate: one packet (one byte) per tick, a tick being one second of abstract time.
+  return { rate: 1, burst: c.burst, capacity, priority: c.priorities[vm] ?? 0, weight: c.weights[vm] ?? 1 };
+}
+
+export function buildCheckedSystem(config: CheckConfig): CheckedSystem {
+  const components: ComponentSpec[] = [];
+  const kinds: ComponentKind[] = [];
+  const add = (id: string, kind: ComponentKind, machine: Parameters<typeof stepperFor>[0], input: unknown) => {
+    components.push({ id, stepper: stepperFor(machine, 'compiled'), input });
+    kinds.push(kind);
+  };
+  const n = config.vms;
+  const timing = { dmaSetupNs: 1, dmaNsPerByte: 1, wireNsPerByte: 1 };
+  const vnic = config.arch !== 'xen-idd';
+  const hasIdd = config.arch !== 'vnic';
+  // Mixed: the driver domain takes one vector, so the last VM (best effort) is bridged para-virtualized.
+  const slots = config.arch === 'mixed' ? n : n;
+  add('wire', 'wire', 'wire', { streams: 0 });
+  if (vnic) {
+    const input: NicInput = { slots, memory: slots * (config.capacity + 1), arbiter: config.dma, quantum: 1, timing, waitCap: dmaWaitBound(config) + 1 };
+    add('nic', 'nic-vnic', 'nic-vnic', input);
+  } else {
+    const input: SharedNicInput = { host: 'idd', irqTo: 'vmm', irqEvent: 'msi', capacity: config.capacity * n, rxRing: config.rxRing, timing };
+    add('nic', 'nic-shared', 'nic-shared', input);
+  }
+  const vmmInput: VmmInput = {
+    vms: [...(config.arch === 'mixed' ? [{ id: 'idd', macs: [] }] : []), ...Array.from({ length: n }, (_, i) => ({ id: `vm${i}`, macs: [macOfVm(i)] }))],
+    vectors: vnic ? slots : 1,
+    memory: vnic ? slots * (config.capacity + 1) : 0,
+    driverDomain: hasIdd ? 'idd' : '',
+    reserved: vnic ? [] : [{ vector: 0, owner: 'idd' }],
+    rxRing: config.rxRing,
+    txRing: config.txRing,
+  };
+  add('vmm', 'vmm', 'vmm', vmmInput);
+  if (hasIdd) {
+    const input: IddInput = { self: 'idd', vmRing: config.rxRing, ...(config.arch === 'xen-idd' ? { device: { id: 'nic', slot: 0 } } : {}) };
+    add('idd', 'idd', 'idd', input);
+  }
+  for (let i = 0; i < n; i++) {
+    const input: VmInput = { self: `vm${i}`, macs: [macOfVm(i)], replySize: 1, txRate: 0, txBurst: 0 };
+    add(`vm${i}`, 'vm', 'vm', input);
+  }
+  const network = new Network(components);
+  const ids = components.map((c) => c.id);
+  return {
+    config,
+    network,
+    kinds,
+    vmComponent: Array.from({ length: n }, (_, i) => ids.indexOf(`vm${i}`)),
+    nic: ids.indexOf('nic'),
+    vmm: ids.indexOf('vmm'),
+    idd: ids.indexOf('idd'),
+    vmOfMac: (mac) => (mac >= 1 && mac <= n ? mac - 1 : -1),
+    vmOfId: (id) => (id.startsWith('vm') && id !== 'vmm' ? Number(id.slice(2)) : -1),
+    unknownMac: UNKNOWN_MAC,
+    waitBound: dmaWaitBound(config),
+    qos: Array.from({ length: n }, (_, i) => qosOf(config, i)),
+  };
+}
+
+/** Pending labels interned to ids: equal labels are the same pending item (the event determines the label). */
+const pendingIds = new Map<string, number>();
+
+function pendingOf(sys: CheckedSystem, d: Deferred): Pending {
+  const to = d.kind === 'timer' ? d.to : d.component;
+  const event = d.kind === 'timer' ? d.event : d.then;
+  const label = `${sys.network.components[to]!.id}: ${eventLabel(event)}`;
+  let id = pendingIds.get(label);
+  if (id === undefined) {
+    id = pendingIds.size;
+    pendingIds.set(label, id);
+  }
+  return { to, event, label, id };
+}
+
+/** `forward.done(vector=0, vm=vm0)` — payload fields in a fixed order, packets by their destination. */
+export function eventLabel(e: EventObject): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(e)) {
+    if (k === 'type' || k === 'nowNs') continue;
+    if (v !== null && typeof v === 'object' && 'dst' in (v as object)) parts.push(`${k}=${packetLabel(v as Packet)}`);
+    else parts.push(`${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  }
+  return parts.length === 0 ? e.type : `${e.type}(${parts.join(', ')})`;
+}
+
+export const packetLabel = (p: Packet): string => `${p.kind}→${p.dst}`;
+
+function insertSorted(list: Pending[], p: Pending): void {
+  let i = list.length;
+  while (i > 0 && list[i - 1]!.id > p.id) i--;
+  list.splice(i, 0, p);
+}
+
+/** Applies a delivery result to the environment's bookkeeping. */
+function account(sys: CheckedSystem, env: EnvState, probes: readonly Probe[]): EnvState {
+  let outstanding: number[] | undefined;
+  for (const p of probes) {
+    if (p.name !== 'rx.rejected' && p.name !== 'rx.dropped' && p.name !== 'packet.delivered') continue;
+    const packet = (p.data as { packet: Packet }).packet;
+    const v = sys.vmOfMac(packet.dst);
+    outstanding ??= env.outstanding.slice();
+    const i = v < 0 ? sys.config.vms : v;
+    outstanding[i] = outstanding[i]! - 1;
+  }
+  return outstanding === undefined ? env : { outstanding, shadow: env.shadow };
+}
+
+export interface CheckedModelOptions {
+  readonly stepChecks: readonly StepCheck[];
+}
+
+export class CheckedModel implements Model<CheckedState, CheckAction> {
+  readonly sys: CheckedSystem;
+  private readonly stepChecks: readonly StepCheck[];
+  private readonly init: CheckedState;
+  readonly keys: KeyEncoder;
+
+  constructor(sys: CheckedSystem, options: CheckedModelOptions) {
+    this.sys = sys;
+    this.keys = new KeyEncoder(sys);
+    this.stepChecks = options.stepChecks;
+    const r = sys.network.initial();
+    if (r.kind !== 'ok') throw new Error(`initial state: ${r.kind}`);
+    const c = sys.config;
+    let s: CheckedState = {
+      machines: r.states,
+      ids: r.states.map((m, i) => this.keys.idOf(i, m)),
+      pending: [],
+      env: { outstanding: new Array<number>(c.vms + 1).fill(0), shadow: c.roles.map((role) => (role === 'conforming' ? c.burst : 0)) },
+      flags: [],
+    };
+    // Boot: the driver domain (mixed) and every VM are attached by the VMM, as in the simulator.
+    const boot: EventObject[] = [];
+    if (c.arch === 'mixed') {
+      boot.push({ type: 'vm.attach', vm: 'idd', qos: { rate: 1, burst: c.burst, capacity: c.capacity, priority: 0, weight: 1 }, bestEffort: false } as EventObject);
+    }
+    for (let i = 0; i < c.vms; i++) {
+      const bestEffort = c.arch === 'xen-idd' || (c.arch === 'mixed' && i === c.vms - 1);
+      boot.push({ type: 'vm.attach', vm: `vm${i}`, qos: sys.qos[i]!, bestEffort } as EventObject);
+    }
+    for (const e of boot) s = this.deliver(s, sys.vmm, e, false);
+    this.init = { ...s, flags: [] };
+  }
+
+  initial(): readonly CheckedState[] {
+    return [this.init];
+  }
+
+  actions(s: CheckedState): readonly CheckAction[] {
+    const c = this.sys.config;
+    const out: CheckAction[] = [];
+    for (let v = 0; v < c.vms; v++) {
+      if (c.roles[v] === 'flooding' || s.env.shadow[v]! >= 1) out.push({ kind: 'arrive', vm: v });
+    }
+    if (c.unknownTraffic) out.push({ kind: 'arrive', vm: -1 });
+    out.push({ kind: 'tick' });
+    for (let i = 0; i < s.pending.length; i++) {
+      const p = s.pending[i]!;
+      // Identical pending items lead to the same successor: offer one of them.
+      if (i > 0 && s.pending[i - 1]!.id === p.id) continue;
+      out.push({ kind: 'deliver', index: i, label: p.label });
+    }
+    if (c.churn) {
+      const vmm = s.machines[this.sys.vmm]!.context as { vms: readonly { id: string; attachment: { kind: string; capacity?: number } }[] };
+      for (let v = 0; v < c.vms; v++) {
+        const rec = vmm.vms.find((r) => r.id === `vm${v}`)!;
+        if (rec.attachment.kind === 'none') out.push({ kind: 'attach', vm: v });
+        else {
+          out.push({ kind: 'detach', vm: v });
+          if (rec.attachment.kind === 'vnic') {
+            const cap = rec.attachment.capacity!;
+            out.push({ kind: 'resize', vm: v, capacity: cap === c.capacity ? c.capacity - 1 : c.capacity });
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  next(s: CheckedState, a: CheckAction): CheckedState {
+    const sys = this.sys;
+    const c = sys.config;
+    switch (a.kind) {
+      case 'arrive': {
+        const dst = a.vm < 0 ? sys.unknownMac : macOfVm(a.vm);
+        const kind = a.vm >= 0 && c.roles[a.vm] === 'conforming' ? 'request' : 'flood';
+        const packet: Packet = { id: 0, dst, src: 0, size: 1, bornNs: 0, kind, stream: 0 };
+        const outstanding = s.env.outstanding.slice();
+        const i = a.vm < 0 ? c.vms : a.vm;
+        outstanding[i] = outstanding[i]! + 1;
+        let shadow = s.env.shadow;
+        if (kind === 'request') {
+          shadow = shadow.slice();
+          (shadow as number[])[a.vm] = shadow[a.vm]! - 1;
+        }
+        return this.deliver({ ...s, env: { outstanding, shadow } }, sys.nic, { type: 'rx.arrive', packet, nowNs: 0 } as EventObject);
+      }
+      case 'tick': {
+        const shadow = s.env.shadow.map((t, v) => (c.roles[v] === 'conforming' ? Math.min(c.burst, t + 1) : t));
+        let next: CheckedState = { ...s, env: { outstanding: s.env.outstanding, shadow } };
+        const tick = { type: 'clock.tick', dtNs: 1e9 } as EventObject;
+        next = this.deliver(next, sys.nic, tick);
+        if (sys.idd >= 0) next = this.deliver(next, sys.idd, tick);
+        return next;
+      }
+      case 'deliver': {
+        const p = s.pending[a.index]!;
+        const pending = s.pending.slice();
+        pending.splice(a.index, 1);
+        return this.deliver({ ...s, pending }, p.to, p.event, true, s);
+      }
+      case 'detach':
+        return this.deliver(s, sys.vmm, { type: 'vm.detach', vm: `vm${a.vm}` } as EventObject);
+      case 'attach':
+        return this.deliver(s, sys.vmm, { type: 'vm.attach', vm: `vm${a.vm}`, qos: sys.qos[a.vm]!, bestEffort: c.arch !== 'vnic' } as EventObject);
+      case 'resize':
+        return this.deliver(s, sys.vmm, { type: 'partition.resize', vm: `vm${a.vm}`, capacity: a.capacity } as EventObject);
+    }
+  }
+
+  /**
+   * One network delivery plus bookkeeping. A pending item the receiver no longer accepts (a stale timer) is consumed
+   * without effect, as in the simulator; anything else a machine refuses is a specification error.
+   */
+  private deliver(s: CheckedState, to: number, event: EventObject, mayBeStale = false, pre: CheckedState = s): CheckedState {
+    const r = this.sys.network.deliver(s.machines, to, event);
+    if (r.kind === 'disabled') {
+      if (mayBeStale) return { ...s, flags: [] };
+      throw new ModelError(`${this.sys.network.components[to]!.id} does not accept '${event.type}' in state '${s.machines[to]!.value}'`);
+    }
+    if (r.kind === 'unhandled') {
+      throw new ModelError(`${this.sys.network.components[r.component]!.id} in state '${r.state}' did not handle '${r.event.type}'`);
+    }
+    if (r.kind === 'bad-output') {
+      throw new ModelError(`${this.sys.network.components[r.component]!.id}: action '${r.action}': ${r.reason}`);
+    }
+    let pending = s.pending as Pending[];
+    if (r.deferred.length > 0) {
+      pending = pending.slice();
+      for (const d of r.deferred) insertSorted(pending, pendingOf(this.sys, d));
+    }
+    // Only machines whose context or state changed are encoded again; the others keep their ids.
+    let ids = s.ids;
+    for (let i = 0; i < r.states.length; i++) {
+      const m = r.states[i]!;
+      const old = s.machines[i]!;
+      if (m !== old && (m.context !== old.context || m.value !== old.value)) {
+        if (ids === s.ids) ids = s.ids.slice();
+        (ids as number[])[i] = this.keys.idOf(i, m);
+      }
+    }
+    const post: CheckedState = { machines: r.states, ids, pending, env: account(this.sys, s.env, r.probes), flags: [] };
+    const flags: Flag[] = [];
+    for (const check of this.stepChecks) flags.push(...check(this.sys, pre, r.probes, post));
+    return flags.length === 0 ? post : { ...post, flags };
+  }
+
+  key(s: CheckedState): string {
+    return this.keys.key(s);
+  }
+
+  label(a: CheckAction): string {
+    switch (a.kind) {
+      case 'arrive':
+        return a.vm < 0 ? 'arrive(unknown MAC)' : `arrive(vm${a.vm}, ${this.sys.config.roles[a.vm] as Role})`;
+      case 'tick':
+        return 'tick';
+      case 'deliver':
+        return a.label;
+      case 'detach':
+      case 'attach':
+        return `${a.kind}(vm${a.vm})`;
+      case 'resize':
+        return `resize(vm${a.vm}, ${a.capacity})`;
+    }
+  }
+
+  vars(s: CheckedState): Readonly<Record<string, unknown>> {
+    const vars: Record<string, unknown> = {};
+    this.sys.network.components.forEach((c, i) => {
+      if (this.sys.kinds[i] === 'wire') return;
+      const m = s.machines[i]!;
+      vars[c.id] = { state: m.value, ...(m.context as object) };
+    });
+    vars['pending'] = s.pending.map((p) => p.label);
+    vars['env'] = { outstanding: s.env.outstanding, shadow: s.env.shadow };
+    if (s.flags.length > 0) vars['flags'] = s.flags;
+    return vars;
+  }
+}
+
+/**
+ * State keys use collapse compression, as SPIN does: each machine's context is encoded once (cached by identity, since
+ * a step changes one or two machines) and interned to a small number per component; the pending multiset likewise.
+ * A state key is then a handful of characters, one per component, whatever the size of the contexts.
+ */
+export class KeyEncoder {
+  private readonly tables: Map<string, number>[];
+
+  constructor(private readonly sys: CheckedSystem) {
+    this.tables = sys.kinds.map(() => new Map<string, number>());
+  }
+
+  /** Distinct machine (state, context) pairs seen, over all components: what collapse compression stores once. */
+  get internedContexts(): number {
+    return this.tables.reduce((a, t) => a + t.size, 0);
+  }
+
+  /** The id of component `i` in machine state `m`; the active state name is interned with the context. */
+  idOf(i: number, m: MachineState<unknown>): number {
+    const table = this.tables[i]!;
+    const text = m.value + '\u0000' + encodeContext(this.sys.kinds[i]!, m.context);
+    let id = table.get(text);
+    if (id === undefined) {
+      id = table.size;
+      table.set(text, id);
+    }
+    return id;
+  }
+
+  key(s: CheckedState): string {
+    const codes: number[] = [];
+    const put = (id: number) => {
+      // One UTF-16 unit for ids below 0xD000; beyond, an escape unit and two 15-bit halves (no surrogates).
+      if (id < 0xd000) codes.push(id);
+      else codes.push(0xd000, Math.floor(id / 0x8000), id % 0x8000);
+    };
+    for (const id of s.ids) put(id);
+    put(s.pending.length);
+    for (const p of s.pending) put(p.id);
+    for (const x of s.env.outstanding) put(x + 1);
+    for (const x of s.env.shadow) put(x + 1);
+    let k = String.fromCharCode(...codes);
+    if (s.flags.length > 0) k += '!' + s.flags.map((f) => f.property).join(',');
+    return k;
+  }
+}

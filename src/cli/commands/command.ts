@@ -1,0 +1,65 @@
+/**
+ * What every command module shares: the injectable I/O, the usage error (exit 2), the exit codes, and the
+ * `CliCommand` shape. A command is one file in this folder exporting a `CliCommand`; main.ts registers it with one
+ * line in its COMMANDS list.
+ */
+import type { Command } from 'commander';
+
+export const EXIT = {
+  ok: 0,
+  /** An invariant or property does not hold (simulate, check), or the specification failed. */
+  violated: 1,
+  /** Bad command line, unknown scenario, unreadable or invalid scenario file. */
+  usage: 2,
+  /** The check ran out of its budget before exploring everything. */
+  incomplete: 3,
+  internal: 70,
+} as const;
+
+/** Exit-code section appended to every help page. */
+export const EXIT_CODES_HELP = `Exit codes:
+  0   ok
+  1   invariant violated / property violated (or specification error)
+  2   bad input: unknown option or value, unknown scenario, invalid scenario file
+  3   incomplete (check: budget exhausted before the state space was covered)
+  70  internal error`;
+
+export interface CliIo {
+  /** Standard output: the results (and nothing else with --json). */
+  out(text: string): void;
+  /** Standard error: diagnostics, timings. */
+  err(text: string): void;
+  /** A terminal to draw progress bars on; absent when stderr is not a TTY (or in tests). */
+  readonly progressStream?: NodeJS.WritableStream;
+  /** Width for wrapping help text (default 80). */
+  readonly columns?: number;
+}
+
+export interface CliContext {
+  readonly io: CliIo;
+}
+
+/** Builds one subcommand; its action reports its exit code through `action` below. */
+export type CliCommand = (ctx: CliContext, done: (exitCode: number) => void) => Command;
+
+/** Bad input found after commander parsed the command line: printed as `vnicspec: <message>`, exit 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/**
+ * Adapts a handler returning an exit code to commander's action signature (the command comes last in its
+ * arguments; the handler reads typed options from it).
+ */
+export function action(done: (exitCode: number) => void, run: (cmd: Command) => Promise<number> | number): (...args: unknown[]) => Promise<void> {
+  return async (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    done(await run(cmd));
+  };
+}
+
+/** Help epilogue: examples, then exit codes. */
+export function epilogue(examples: readonly (readonly [command: string, what: string])[]): string {
+  const lines = examples.map(([c, what]) => `  $ ${c}\n      ${what}`);
+  return `\nExamples:\n${lines.join('\n')}\n\n${EXIT_CODES_HELP}\n`;
+}

@@ -1,0 +1,89 @@
+/** Human-readable rendering of one SimulationReport (the `simulate` command without --json). */
+import type { SimulationReport } from '../run-simulation.js';
+import { breakdown, fixed, int, ms, percent, seconds, totalOf } from './numbers.js';
+import { renderTable } from './table.js';
+
+export const ARCH_BLURB: Readonly<Record<SimulationReport['arch'], string>> = {
+  vnic: 'one virtual NIC per VM',
+  'xen-idd': 'shared NIC behind a Xen driver domain',
+  native: 'one non-virtualized OS on the shared NIC',
+  mixed: 'vNICs while vectors last, the rest bridged by the driver domain',
+};
+
+export function headerLine(r: Pick<SimulationReport, 'scenario' | 'arch' | 'cores' | 'seed' | 'durationS' | 'stepper'>): string {
+  const parts = [`scenario ${r.scenario}`, `arch ${r.arch}`, `cores ${r.cores}`, `seed ${r.seed}`, `duration ${seconds(r.durationS)}`];
+  if (r.stepper !== 'compiled') parts.push(`stepper ${r.stepper}`);
+  return parts.join(' | ');
+}
+
+export function vmTable(r: SimulationReport): string[] {
+  return renderTable({
+    columns: [
+      { header: 'VM' },
+      { header: 'attachment' },
+      { header: 'offered', align: 'right' },
+      { header: 'admitted', align: 'right' },
+      { header: 'rejected' },
+      { header: 'dropped', align: 'right' },
+      { header: 'delivered', align: 'right' },
+      { header: 'throughput/s', align: 'right' },
+      { header: 'p50 ms', align: 'right' },
+      { header: 'p99 ms', align: 'right' },
+    ],
+    rows: r.vms.map((v) => [
+      v.id,
+      v.attachment,
+      int(v.offered),
+      int(v.admitted),
+      breakdown(v.rejected),
+      int(v.dropped),
+      int(v.delivered),
+      fixed(v.throughputPerS, 1),
+      ms(v.latencyMs.p50),
+      ms(v.latencyMs.p99),
+    ]),
+  });
+}
+
+export function cpuTable(r: SimulationReport): string[] {
+  return renderTable({
+    columns: [{ header: 'core' }, { header: 'runs' }, { header: 'utilisation %', align: 'right' }],
+    rows: r.cpus.map((c) => [c.id, c.runs.join(', '), percent(c.utilisation)]),
+  });
+}
+
+/** Lines that only appear when something noteworthy happened: drops by reason, traffic to unknown MACs. */
+export function notes(r: SimulationReport): string[] {
+  const out: string[] = [];
+  for (const v of r.vms) {
+    if (totalOf(v.droppedBy) > 0) out.push(`${v.id}: dropped after admission: ${breakdown(v.droppedBy)}`);
+    if (v.txDropped > 0) out.push(`${v.id}: ${v.txDropped} outgoing packets dropped`);
+  }
+  const u = r.unknownDestination;
+  if (u.offered > 0) out.push(`packets to unknown MACs: offered ${u.offered}, rejected ${u.rejected}, dropped ${u.dropped}`);
+  return out;
+}
+
+/** The banner for a run that did not complete; empty for a clean run. */
+export function outcomeBanner(r: SimulationReport, label?: string): string[] {
+  if (r.outcome === 'ok') return [];
+  const title = r.outcome === 'violation' ? 'INVARIANT VIOLATED' : 'SPECIFICATION ERROR';
+  const where = `${label === undefined ? '' : `${label}: `}simulation stopped at t = ${r.stoppedAtS} s of ${seconds(r.durationS)}, after ${r.events} events`;
+  const explain =
+    r.outcome === 'violation'
+      ? 'a runtime invariant (isolation or packet conservation) does not hold: the specification or the scenario is wrong'
+      : 'a machine of the specification failed (for example an event it cannot handle): this is a bug in the specification';
+  const body = [`${title}: ${r.message ?? '(no message)'}`, where, explain];
+  const rule = '='.repeat(Math.min(100, Math.max(...body.map((l) => l.length))));
+  return [rule, ...body, rule];
+}
+
+export function renderReport(r: SimulationReport): string {
+  const lines = [headerLine(r), '', ...vmTable(r), '', ...cpuTable(r)];
+  const extra = notes(r);
+  if (extra.length > 0) lines.push('', ...extra);
+  lines.push('');
+  if (r.outcome === 'ok') lines.push('Runtime invariants (isolation, packet conservation) held throughout.');
+  else lines.push(...outcomeBanner(r));
+  return lines.join('\n') + '\n';
+}

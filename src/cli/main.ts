@@ -1,0 +1,141 @@
+/**
+ * The vnicspec command line. `main` never throws and never lets a stack trace reach the user: it returns the exit
+ * code (bin/vnicspec.js sets it). Output goes through an injectable `CliIo` so tests can run it in-process.
+ *
+ * Adding a command: write src/cli/commands/NAME.ts exporting a `CliCommand`, and add it to COMMANDS below.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { EXIT, UsageError, epilogue, type CliCommand, type CliContext, type CliIo } from './commands/command.js';
+import { scenariosCommand } from './commands/scenarios.js';
+import { simulateCommand } from './commands/simulate.js';
+
+/** The subcommands, in help order. */
+const COMMANDS: readonly CliCommand[] = [simulateCommand, scenariosCommand];
+
+export type { CliIo } from './commands/command.js';
+
+/** The package version, from the package.json above this file (src/cli/ when run from source, dist/src/cli/ when built). */
+export function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+      if (pkg.name === 'vnicspec' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // not here: look one level up
+    }
+    dir = dirname(dir);
+  }
+  return 'unknown';
+}
+
+let pipeGuarded = false;
+
+/** The real process streams; progress bars only when stderr is a terminal. */
+export function processIo(): CliIo {
+  if (!pipeGuarded) {
+    // `vnicspec scenarios | head -1`: a closed pipe is not an error worth a stack trace.
+    const ignoreEpipe = (e: NodeJS.ErrnoException): void => {
+      if (e.code !== 'EPIPE') throw e;
+    };
+    process.stdout.on('error', ignoreEpipe);
+    process.stderr.on('error', ignoreEpipe);
+    pipeGuarded = true;
+  }
+  return {
+    out: (s) => void process.stdout.write(s),
+    err: (s) => void process.stderr.write(s),
+    ...(process.stderr.isTTY ? { progressStream: process.stderr } : {}),
+    ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
+  };
+}
+
+function buildProgram(ctx: CliContext, done: (exitCode: number) => void): Command {
+  const { io } = ctx;
+  const width = Math.max(60, Math.min(io.columns ?? 100, 120));
+  const program = new Command('vnicspec')
+    .description(
+      'Executable specification, model checker and simulator of QoS-aware NIC virtualization: VMs with their own ' +
+        'virtual NICs (vnic) against the Xen driver-domain baseline (xen-idd), on the same calibrated timing model.',
+    )
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
+    .helpOption('-h, --help', 'show help (for a command: vnicspec COMMAND --help)')
+    .helpCommand('help [command]', 'show help for a command')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.out(s),
+      writeErr: (s) => io.err(s),
+      // Errors are printed by main (one line, `vnicspec: ...`), not by commander.
+      outputError: () => undefined,
+      getOutHelpWidth: () => width,
+      getErrHelpWidth: () => width,
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+    })
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      epilogue([
+        ['vnicspec simulate --scenario httperf-2vm --compare', "the paper's experiment (this is `npm start`): xen-idd vs vnic side by side"],
+        ['vnicspec scenarios', 'what scenarios are built in'],
+        ['vnicspec simulate --help', 'every option of simulate, with defaults'],
+      ]),
+    );
+  for (const make of COMMANDS) program.addCommand(make(ctx, done).copyInheritedSettings(program));
+  return program;
+}
+
+/** commander's `error: unknown option '--x'\n(Did you mean --y?)` as one line without the prefix. */
+const oneLine = (message: string): string =>
+  message
+    .replace(/^error:\s*/i, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  let commands: readonly string[] = [];
+  try {
+    const program = buildProgram({ io }, (code) => {
+      exitCode = code;
+    });
+    commands = program.commands.map((c) => c.name());
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    return failure(e, io, helpHint(argv, commands));
+  }
+}
+
+/** `vnicspec simulate --help` when the command line names a subcommand, else `vnicspec --help`. */
+function helpHint(argv: readonly string[], commands: readonly string[]): string {
+  const first = argv.find((a) => !a.startsWith('-'));
+  return first !== undefined && commands.includes(first) ? `vnicspec ${first} --help` : 'vnicspec --help';
+}
+
+function failure(e: unknown, io: CliIo, hint: string): number {
+  try {
+    if (e instanceof CommanderError) {
+      // --help, --version, `help`: already printed; exit code 0. A bare `vnicspec` prints help on stderr: exit 2.
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version') {
+        return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      }
+      io.err(`vnicspec: ${oneLine(e.message)}; see '${hint}'\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof UsageError) {
+      for (const line of e.message.split('\n')) io.err(`vnicspec: ${line}\n`);
+      return EXIT.usage;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    io.err(`vnicspec: internal error: ${oneLine(message)}\n`);
+    if (process.env['VNICSPEC_DEBUG'] && e instanceof Error && e.stack) io.err(`${e.stack}\n`);
+    else io.err('vnicspec: (set VNICSPEC_DEBUG=1 for a stack trace; please report this)\n');
+    return EXIT.internal;
+  } catch {
+    return EXIT.internal;
+  }
+}
