@@ -56,6 +56,14 @@ export const arbSlot: fc.Arbitrary<number> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(-1, 7) },
 );
 
+/** The VM the arbitraries usually set up on `slot` (slot i ↦ vm(i mod 3)), so writes from owners are frequent. */
+export const usualOwner = (slot: number): string => VM_NAMES[((slot % VM_NAMES.length) + VM_NAMES.length) % VM_NAMES.length]!;
+
+/** A (slot, writer) pair: usually the slot's usual owner writing, else any writer (stale, intruder, wrong slot). */
+export const arbSlotWriter: fc.Arbitrary<{ slot: number; from: string }> = rec({ slot: arbSlot, owner: fc.boolean(), other: arbWriter }).map(
+  ({ slot, owner, other }) => ({ slot, from: owner ? usualOwner(slot) : other }),
+);
+
 /** A destination MAC: a known VM's (macOfVm(0..vms-1)) four times in five, else one nobody owns. */
 export const arbMac = (vms: number = VM_NAMES.length): fc.Arbitrary<number> =>
   fc.oneof(
@@ -95,6 +103,12 @@ export const arbPacket = (o: PacketOptions = {}): fc.Arbitrary<Packet> =>
     stream: fc.nat({ max: (o.streams ?? 2) - 1 }),
   });
 
+/**
+ * An event sequence of 0..maxLength events, lengths spread over the whole range (fast-check's default `size` would
+ * keep arrays to about ten elements whatever `maxLength` says, too short to reach teardown-while-busy and the like).
+ */
+export const arbSequence = <E>(event: fc.Arbitrary<E>, maxLength: number): fc.Arbitrary<E[]> => fc.array(event, { maxLength, size: 'max' });
+
 /** A gap between arrivals: often 0 (back to back), else up to 2 ms. */
 export const arbGapNs: fc.Arbitrary<number> = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 2_000_000 }));
 
@@ -115,24 +129,25 @@ export function monotonicArrivals<E extends EventObject>(events: readonly E[]): 
 export const arbRxArrivals = (
   o: PacketOptions & { readonly maxLength?: number } = {},
 ): fc.Arbitrary<{ readonly type: 'rx.arrive'; readonly packet: Packet; readonly nowNs: number }[]> =>
-  fc
-    .array(rec({ packet: arbPacket(o), nowNs: arbGapNs }), { maxLength: o.maxLength ?? 30 })
-    .map((xs) => monotonicArrivals(xs.map((x) => ({ type: 'rx.arrive' as const, ...x }))));
+  arbSequence(rec({ packet: arbPacket(o), nowNs: arbGapNs }), o.maxLength ?? 30).map((xs) => monotonicArrivals(xs.map((x) => ({ type: 'rx.arrive' as const, ...x }))));
 
 /** A single `rx.arrive` whose `nowNs` is a gap (feed sequences through `monotonicArrivals`). */
 const arbArriveGap = (o: PacketOptions = {}) => rec({ packet: arbPacket(o), nowNs: arbGapNs }).map((x) => ({ type: 'rx.arrive' as const, ...x }));
 
 /**
- * An `rx.refill` register write: 1..maxCount descriptors from a writer, sometimes also unmasking the interrupt
- * (`unmask: true`, the NAPI "ring drained" write), sometimes with `unmask: false` spelled out.
+ * An `rx.refill` register write: 1..maxCount descriptors from a (slot, writer) pair, sometimes also unmasking the
+ * interrupt (`unmask: true`, the NAPI "ring drained" write), sometimes with `unmask: false` spelled out.
  */
 export const arbRxRefill = (
-  writer: fc.Arbitrary<string>,
+  slotWriter: fc.Arbitrary<{ slot: number; from: string }>,
   maxCount = 3,
 ): fc.Arbitrary<{ type: 'rx.refill'; slot: number; from: string; count: number; unmask?: boolean }> =>
-  rec({ slot: arbSlot, from: writer, count: fc.integer({ min: 1, max: maxCount }), unmask: fc.option(fc.boolean(), { nil: undefined }) }).map(
-    ({ unmask, ...x }) => (unmask === undefined ? { type: 'rx.refill' as const, ...x } : { type: 'rx.refill' as const, ...x, unmask }),
+  rec({ w: slotWriter, count: fc.integer({ min: 1, max: maxCount }), unmask: fc.option(fc.boolean(), { nil: undefined }) }).map(({ w, count, unmask }) =>
+    unmask === undefined ? { type: 'rx.refill' as const, ...w, count } : { type: 'rx.refill' as const, ...w, count, unmask },
   );
+
+/** (slot, writer) pairs with the writer drawn from `writer` independently of the slot. */
+const anySlotWriter = (writer: fc.Arbitrary<string>): fc.Arbitrary<{ slot: number; from: string }> => rec({ slot: arbSlot, from: writer });
 
 /** A clock tick of 0..1 ms (abstract refill). */
 const arbTickNs: fc.Arbitrary<number> = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 1_000_000 }));
@@ -170,23 +185,17 @@ export const arbVnicQos: fc.Arbitrary<VnicQos> = rec({
 
 /** `vnic.setup` for a known VM (its own MAC, sometimes also another's or an unknown one) on an arbitrary slot. */
 export const arbVnicSetup: fc.Arbitrary<Extract<NicEvent, { type: 'vnic.setup' }>> = rec({
-    slot: arbSlot,
-    vm: fc.integer({ min: 0, max: VM_NAMES.length - 1 }),
-    extraMacs: fc.oneof({ weight: 4, arbitrary: fc.constant<number[]>([]) }, { weight: 1, arbitrary: fc.array(arbMac(), { maxLength: 2 }) }),
-    qos: arbVnicQos,
-    rxRing: fc.integer({ min: 0, max: 4 }),
-    txRing: fc.integer({ min: 0, max: 3 }),
-  })
-  .map(({ slot, vm, extraMacs, qos, rxRing, txRing }) => ({
-    type: 'vnic.setup' as const,
-    slot,
-    vm: VM_NAMES[vm]!,
-    macs: [macOfVm(vm), ...extraMacs],
-    vector: slot,
-    qos,
-    rxRing,
-    txRing,
-  }));
+  slot: arbSlot,
+  vm: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: VM_NAMES.length - 1 }) }),
+  extraMacs: fc.oneof({ weight: 4, arbitrary: fc.constant<number[]>([]) }, { weight: 1, arbitrary: fc.array(arbMac(), { maxLength: 2 }) }),
+  qos: arbVnicQos,
+  rxRing: fc.integer({ min: 0, max: 4 }),
+  txRing: fc.integer({ min: 0, max: 3 }),
+}).map(({ slot, vm: drawn, extraMacs, qos, rxRing, txRing }) => {
+  // Usually the slot's usual owner (see usualOwner), sometimes any VM (a VM on two slots, an unusual slot).
+  const vm = drawn ?? VM_NAMES.indexOf(usualOwner(slot) as (typeof VM_NAMES)[number]);
+  return { type: 'vnic.setup' as const, slot, vm: VM_NAMES[vm]!, macs: [macOfVm(vm), ...extraMacs], vector: slot, qos, rxRing, txRing };
+});
 
 /** Any NicEvent, `rx.arrive` with a gap as `nowNs` (use `arbNicEvents`/`arbNicScript` for monotonic time). */
 export const arbNicEventRaw: fc.Arbitrary<NicEvent> = fc.oneof(
@@ -195,14 +204,14 @@ export const arbNicEventRaw: fc.Arbitrary<NicEvent> = fc.oneof(
   { weight: 6, arbitrary: fc.constant<NicEvent>({ type: 'dma.done' }) },
   {
     weight: 3,
-    arbitrary: rec({ slot: arbSlot, from: arbWriter, packet: arbPacket({ kind: 'reply' }) }).map((x): NicEvent => ({ type: 'tx.post', ...x })),
+    arbitrary: rec({ w: arbSlotWriter, packet: arbPacket({ kind: 'reply' }) }).map(({ w, packet }): NicEvent => ({ type: 'tx.post', ...w, packet })),
   },
   { weight: 3, arbitrary: fc.constant<NicEvent>({ type: 'tx.done' }) },
   {
     weight: 3,
-    arbitrary: arbRxRefill(arbWriter),
+    arbitrary: arbRxRefill(arbSlotWriter),
   },
-  { weight: 2, arbitrary: rec({ slot: arbSlot, from: arbWriter }).map((x): NicEvent => ({ type: 'irq.unmask', ...x })) },
+  { weight: 2, arbitrary: arbSlotWriter.map((w): NicEvent => ({ type: 'irq.unmask', ...w })) },
   { weight: 2, arbitrary: arbVnicSetup },
   { weight: 1, arbitrary: arbSlot.map((slot): NicEvent => ({ type: 'vnic.teardown', slot })) },
   {
@@ -213,30 +222,29 @@ export const arbNicEventRaw: fc.Arbitrary<NicEvent> = fc.oneof(
 );
 
 /** A sequence of NicEvents with non-decreasing arrival times. */
-export const arbNicEvents = (maxLength = 60): fc.Arbitrary<NicEvent[]> => fc.array(arbNicEventRaw, { maxLength }).map(monotonicArrivals);
+export const arbNicEvents = (maxLength = 60): fc.Arbitrary<NicEvent[]> => arbSequence(arbNicEventRaw, maxLength).map(monotonicArrivals);
 
 /** NIC input + 1–3 set-ups + mixed events (time monotonic over the whole script). */
 export const arbNicScript = (maxLength = 60): fc.Arbitrary<{ input: NicInput; events: NicEvent[] }> =>
-  rec({ input: arbNicInput, setups: fc.array(arbVnicSetup, { minLength: 1, maxLength: 3 }), events: fc.array(arbNicEventRaw, { maxLength }) })
+  rec({ input: arbNicInput, setups: fc.array(arbVnicSetup, { minLength: 1, maxLength: 3 }), events: arbSequence(arbNicEventRaw, maxLength) })
     .map(({ input, setups, events }) => ({ input, events: monotonicArrivals<NicEvent>([...setups, ...events]) }));
 
 // ---------------------------------------------------------------- shared NIC (Xen baseline, native)
 
 /** Shared-buffer NIC input: host idd (Xen, MSI via the VMM) or os (native, virq), buffer of 0–3 full frames. */
 export const arbSharedNicInput: fc.Arbitrary<SharedNicInput> = rec({
-    xen: fc.boolean(),
-    capacity: fc.oneof(fc.integer({ min: 0, max: 4500 }), fc.constant(3000)),
-    rxRing: fc.integer({ min: 0, max: 4 }),
-    timing: arbNicTiming,
-  })
-  .map(({ xen, capacity, rxRing, timing }) => ({
-    host: xen ? 'idd' : 'os',
-    irqTo: xen ? 'vmm' : 'os',
-    irqEvent: xen ? ('msi' as const) : ('virq' as const),
-    capacity,
-    rxRing,
-    timing,
-  }));
+  xen: fc.boolean(),
+  capacity: fc.oneof(fc.integer({ min: 0, max: 4500 }), fc.constant(3000)),
+  rxRing: fc.integer({ min: 0, max: 4 }),
+  timing: arbNicTiming,
+}).map(({ xen, capacity, rxRing, timing }) => ({
+  host: xen ? 'idd' : 'os',
+  irqTo: xen ? 'vmm' : 'os',
+  irqEvent: xen ? ('msi' as const) : ('virq' as const),
+  capacity,
+  rxRing,
+  timing,
+}));
 
 /** Any SharedNicEvent; writers are the host ('idd' or 'os') or someone else. */
 export const arbSharedNicEventRaw: fc.Arbitrary<SharedNicEvent> = fc.oneof(
@@ -250,7 +258,7 @@ export const arbSharedNicEventRaw: fc.Arbitrary<SharedNicEvent> = fc.oneof(
   { weight: 2, arbitrary: fc.constant<SharedNicEvent>({ type: 'tx.done' }) },
   {
     weight: 3,
-    arbitrary: arbRxRefill(fc.constantFrom('idd', 'os', 'vm0')),
+    arbitrary: arbRxRefill(anySlotWriter(fc.constantFrom('idd', 'os', 'vm0'))),
   },
   { weight: 2, arbitrary: rec({ slot: arbSlot, from: fc.constantFrom('idd', 'os', 'vm0') }).map((x): SharedNicEvent => ({ type: 'irq.unmask', ...x })) },
   { weight: 1, arbitrary: arbTickNs.map((dtNs): SharedNicEvent => ({ type: 'clock.tick', dtNs })) },
@@ -258,30 +266,29 @@ export const arbSharedNicEventRaw: fc.Arbitrary<SharedNicEvent> = fc.oneof(
 
 /** Shared NIC input + events with non-decreasing arrival times. */
 export const arbSharedNicScript = (maxLength = 60): fc.Arbitrary<{ input: SharedNicInput; events: SharedNicEvent[] }> =>
-  rec({ input: arbSharedNicInput, events: fc.array(arbSharedNicEventRaw, { maxLength }) })
+  rec({ input: arbSharedNicInput, events: arbSequence(arbSharedNicEventRaw, maxLength) })
     .map(({ input, events }) => ({ input, events: monotonicArrivals(events) }));
 
 // ---------------------------------------------------------------- VMM
 
 /** VMM input: vm0..vm2 (+ the driver domain as a VM sometimes), 1–4 vectors, little memory, maybe a driver domain. */
 export const arbVmmInput: fc.Arbitrary<VmmInput> = rec({
-    vectors: fc.integer({ min: 1, max: 4 }),
-    memory: fc.oneof(fc.integer({ min: 0, max: 8000 }), fc.constant(3000)),
-    withIdd: fc.boolean(),
-    iddIsVm: fc.boolean(),
-    reserveVector0: fc.boolean(),
-    rxRing: fc.integer({ min: 1, max: 4 }),
-    txRing: fc.integer({ min: 1, max: 4 }),
-  })
-  .map(({ vectors, memory, withIdd, iddIsVm, reserveVector0, rxRing, txRing }) => ({
-    vms: [...(withIdd && iddIsVm ? [{ id: 'idd', macs: [] }] : []), ...VM_NAMES.map((id, i) => ({ id, macs: [macOfVm(i)] }))],
-    vectors,
-    memory,
-    driverDomain: withIdd ? 'idd' : '',
-    reserved: withIdd && reserveVector0 ? [{ vector: 0, owner: 'idd' }] : [],
-    rxRing,
-    txRing,
-  }));
+  vectors: fc.integer({ min: 1, max: 4 }),
+  memory: fc.oneof(fc.integer({ min: 0, max: 8000 }), fc.constant(3000)),
+  withIdd: fc.boolean(),
+  iddIsVm: fc.boolean(),
+  reserveVector0: fc.boolean(),
+  rxRing: fc.integer({ min: 1, max: 4 }),
+  txRing: fc.integer({ min: 1, max: 4 }),
+}).map(({ vectors, memory, withIdd, iddIsVm, reserveVector0, rxRing, txRing }) => ({
+  vms: [...(withIdd && iddIsVm ? [{ id: 'idd', macs: [] }] : []), ...VM_NAMES.map((id, i) => ({ id, macs: [macOfVm(i)] }))],
+  vectors,
+  memory,
+  driverDomain: withIdd ? 'idd' : '',
+  reserved: withIdd && reserveVector0 ? [{ vector: 0, owner: 'idd' }] : [],
+  rxRing,
+  txRing,
+}));
 
 const arbVmmVm: fc.Arbitrary<string> = fc.oneof({ weight: 6, arbitrary: arbVmName }, { weight: 1, arbitrary: fc.constantFrom('idd', 'ghost') });
 
@@ -304,11 +311,12 @@ export const arbVmmEvent: fc.Arbitrary<VmmEvent> = fc.oneof(
   },
   { weight: 3, arbitrary: arbSlot.map((vector): VmmEvent => ({ type: 'msi', vector })) },
   { weight: 3, arbitrary: rec({ vector: arbSlot, vm: arbVmmVm }).map((x): VmmEvent => ({ type: 'forward.done', ...x })) },
+  { weight: 2, arbitrary: arbSlot.map((slot): VmmEvent => ({ type: 'vnic.freed', slot })) },
 );
 
 /** VMM input + 1–3 attaches + mixed events. */
 export const arbVmmScript = (maxLength = 60): fc.Arbitrary<{ input: VmmInput; events: VmmEvent[] }> =>
-  rec({ input: arbVmmInput, attaches: fc.array(arbVmAttach, { minLength: 1, maxLength: 3 }), events: fc.array(arbVmmEvent, { maxLength }) })
+  rec({ input: arbVmmInput, attaches: fc.array(arbVmAttach, { minLength: 1, maxLength: 3 }), events: arbSequence(arbVmmEvent, maxLength) })
     .map(({ input, attaches, events }) => ({ input, events: [...attaches, ...events] }));
 
 // ---------------------------------------------------------------- VM driver
@@ -318,12 +326,11 @@ export const arbDriverMode: fc.Arbitrary<DriverMode> = fc.constantFrom('vnic', '
 
 /** VM input for vm0: unlimited or shaped transmit, bound at boot or not. */
 export const arbVmInput: fc.Arbitrary<VmInput> = rec({
-    replySize: arbSize,
-    txRate: fc.constantFrom(0, 1000, 1e6),
-    txBurst: fc.constantFrom(0, 1500, 64 * 1024),
-    device: fc.option(rec({ id: fc.constantFrom('nic', 'idd'), slot: fc.integer({ min: -1, max: 3 }), mode: arbDriverMode }), { nil: undefined }),
-  })
-  .map(({ device, ...rest }) => ({ self: 'vm0', macs: [macOfVm(0)], ...rest, ...(device === undefined ? {} : { device }) }));
+  replySize: arbSize,
+  txRate: fc.constantFrom(0, 1000, 1e6),
+  txBurst: fc.constantFrom(0, 1500, 64 * 1024),
+  device: fc.option(rec({ id: fc.constantFrom('nic', 'idd'), slot: fc.integer({ min: -1, max: 3 }), mode: arbDriverMode }), { nil: undefined }),
+}).map(({ device, ...rest }) => ({ self: 'vm0', macs: [macOfVm(0)], ...rest, ...(device === undefined ? {} : { device }) }));
 
 /** Any VmEvent: binds/unbinds, deposits, virqs, completions for the current and stale packet ids, ticks. */
 export const arbVmEvent: fc.Arbitrary<VmEvent> = fc.oneof(
@@ -345,7 +352,7 @@ export const arbVmEvent: fc.Arbitrary<VmEvent> = fc.oneof(
 
 /** VM input + events. */
 export const arbVmScript = (maxLength = 60): fc.Arbitrary<{ input: VmInput; events: VmEvent[] }> =>
-  rec({ input: arbVmInput, events: fc.array(arbVmEvent, { maxLength }) });
+  rec({ input: arbVmInput, events: arbSequence(arbVmEvent, maxLength) });
 
 // ---------------------------------------------------------------- driver domain
 
@@ -367,7 +374,7 @@ export const arbIddEvent: fc.Arbitrary<IddEvent> = fc.oneof(
   },
   {
     weight: 2,
-    arbitrary: arbRxRefill(arbWriter, 2),
+    arbitrary: arbRxRefill(anySlotWriter(arbWriter), 2),
   },
   { weight: 2, arbitrary: rec({ slot: arbSlot, from: arbWriter }).map((x): IddEvent => ({ type: 'irq.unmask', ...x })) },
   { weight: 6, arbitrary: fc.integer({ min: 0, max: 10_000_000 }).map((nowNs): IddEvent => ({ type: 'work.done', nowNs })) },
@@ -380,7 +387,7 @@ export const arbIddEvent: fc.Arbitrary<IddEvent> = fc.oneof(
 
 /** Driver-domain input + 1–3 ports + events. */
 export const arbIddScript = (maxLength = 60): fc.Arbitrary<{ input: IddInput; events: IddEvent[] }> =>
-  rec({ input: arbIddInput, ports: fc.array(arbBridgeAdd, { minLength: 1, maxLength: 3 }), events: fc.array(arbIddEvent, { maxLength }) })
+  rec({ input: arbIddInput, ports: fc.array(arbBridgeAdd, { minLength: 1, maxLength: 3 }), events: arbSequence(arbIddEvent, maxLength) })
     .map(({ input, ports, events }) => ({ input, events: [...ports, ...events] }));
 
 // ---------------------------------------------------------------- workloads and wire
@@ -426,11 +433,11 @@ export const arbSourceEvent: fc.Arbitrary<SourceEvent> = fc.oneof(
 
 /** Open-loop input + events. */
 export const arbOpenLoopScript = (maxLength = 60): fc.Arbitrary<{ input: OpenLoopInput; events: SourceEvent[] }> =>
-  rec({ input: arbOpenLoopInput, events: fc.array(arbSourceEvent, { maxLength }) });
+  rec({ input: arbOpenLoopInput, events: arbSequence(arbSourceEvent, maxLength) });
 
 /** Closed-loop input + events. */
 export const arbClosedLoopScript = (maxLength = 60): fc.Arbitrary<{ input: ClosedLoopInput; events: SourceEvent[] }> =>
-  rec({ input: arbClosedLoopInput, events: fc.array(arbSourceEvent, { maxLength }) });
+  rec({ input: arbClosedLoopInput, events: arbSequence(arbSourceEvent, maxLength) });
 
 /** Wire input: 0–3 streams, with or without the list of streams that listen for replies (closed loop). */
 export const arbWireInput: fc.Arbitrary<WireContext> = rec({
@@ -443,7 +450,7 @@ export const arbWireEvent: fc.Arbitrary<WireEvent> = arbPacket({ streams: 5 }).m
 
 /** Wire input + events. */
 export const arbWireScript = (maxLength = 60): fc.Arbitrary<{ input: WireContext; events: WireEvent[] }> =>
-  rec({ input: arbWireInput, events: fc.array(arbWireEvent, { maxLength }) });
+  rec({ input: arbWireInput, events: arbSequence(arbWireEvent, maxLength) });
 
 // ---------------------------------------------------------------- driving a stepper
 

@@ -22,6 +22,8 @@ export interface CheckedProperty {
   readonly state: (sys: CheckedSystem) => (s: CheckedState) => string | undefined;
   /** Transition checks feeding this property (their flags carry the property's name). */
   readonly step?: StepCheck;
+  /** Whether the property says anything about this configuration (default: yes). */
+  readonly applies?: (sys: CheckedSystem) => boolean;
 }
 
 const ctx = <T>(s: CheckedState, i: number): T => s.machines[i]!.context as T;
@@ -250,6 +252,7 @@ export const PROPERTIES: readonly CheckedProperty[] = [
     description: 'Sanity: a conforming VM’s packet can reach its Rx ring.',
     kind: 'sometimes',
     state: conformingDelivered,
+    applies: (sys) => sys.config.roles.includes('conforming'),
   },
   {
     name: 'reach-buffer-full',
@@ -263,7 +266,7 @@ export const PROPERTY_NAMES = PROPERTIES.map((p) => p.name);
 
 /** The explorer's properties and the model's step checks for the selected property names. */
 export function propertiesFor(sys: CheckedSystem, names: readonly string[]): { properties: Property<CheckedState>[]; stepChecks: StepCheck[] } {
-  const chosen = PROPERTIES.filter((p) => names.includes(p.name));
+  const chosen = PROPERTIES.filter((p) => names.includes(p.name) && (p.applies?.(sys) ?? true));
   return {
     properties: chosen.map((p) => ({ name: p.name, description: p.description, kind: p.kind, check: p.state(sys) })),
     stepChecks: chosen.flatMap((p) => (p.step ? [p.step] : [])),

@@ -15,7 +15,12 @@ export type ArbiterKind = 'strict' | 'wrr' | 'drr';
 
 export interface ArbiterState {
   readonly kind: ArbiterKind;
-  /** Round-robin pointer (wrr, drr). */
+  /**
+   * The cyclic order in which the arbiter visits slots (initially 0, 1, …). Keeping it as state, rather than
+   * implied by slot numbers, makes renaming slots a symmetry of the arbiter: the explorer relies on that.
+   */
+  readonly order: readonly number[];
+  /** Round-robin pointer (wrr, drr): a position in `order`. */
   readonly next: number;
   /** wrr: grants left in slot `next`'s current turn; drr: 1 when `next`'s turn has been topped up. */
   readonly credit: number;
@@ -33,10 +38,10 @@ export interface Candidate {
   readonly headSize: number;
 }
 
-const patch = patcher<ArbiterState>({ kind: true, next: true, credit: true, deficits: true, quantum: true });
+const patch = patcher<ArbiterState>({ kind: true, order: true, next: true, credit: true, deficits: true, quantum: true });
 
 export function initialArbiter(kind: ArbiterKind, slots: number, quantum: number): ArbiterState {
-  return { kind, next: 0, credit: 0, deficits: new Array<number>(slots).fill(0), quantum };
+  return { kind, order: Array.from({ length: slots }, (_, i) => i), next: 0, credit: 0, deficits: new Array<number>(slots).fill(0), quantum };
 }
 
 export interface Grant {
@@ -57,8 +62,9 @@ export function pick(a: ArbiterState, c: readonly Candidate[]): Grant | undefine
 }
 
 function pickStrict(a: ArbiterState, c: readonly Candidate[]): Grant | undefined {
+  // Ties between equal priorities go to the slot that comes first in `order`.
   let best = -1;
-  for (let i = 0; i < c.length; i++) {
+  for (const i of a.order) {
     const x = c[i]!;
     if (x.eligible && (best < 0 || x.priority > c[best]!.priority)) best = i;
   }
@@ -68,11 +74,11 @@ function pickStrict(a: ArbiterState, c: readonly Candidate[]): Grant | undefined
 function pickWrr(a: ArbiterState, c: readonly Candidate[]): Grant | undefined {
   const n = c.length;
   for (let k = 0; k < n; k++) {
-    const j = (a.next + k) % n;
-    const x = c[j]!;
+    const pos = (a.next + k) % n;
+    const x = c[a.order[pos]!]!;
     if (!x.eligible) continue;
     const left = (k === 0 && a.credit > 0 ? a.credit : Math.max(1, x.weight)) - 1;
-    return { slot: j, state: patch(a, { next: left === 0 ? (j + 1) % n : j, credit: left }) };
+    return { slot: a.order[pos]!, state: patch(a, { next: left === 0 ? (pos + 1) % n : pos, credit: left }) };
   }
   return undefined;
 }
@@ -80,11 +86,12 @@ function pickWrr(a: ArbiterState, c: readonly Candidate[]): Grant | undefined {
 function pickDrr(a: ArbiterState, c: readonly Candidate[]): Grant | undefined {
   const n = c.length;
   // Fast path: the slot in its turn still has enough deficit for its head packet.
-  const cur = c[a.next]!;
-  if (a.credit === 1 && cur.eligible && cur.headSize <= a.deficits[a.next]!) {
+  const curSlot = a.order[a.next]!;
+  const cur = c[curSlot]!;
+  if (a.credit === 1 && cur.eligible && cur.headSize <= a.deficits[curSlot]!) {
     const deficits = a.deficits.slice();
-    deficits[a.next] = deficits[a.next]! - cur.headSize;
-    return { slot: a.next, state: patch(a, { deficits }) };
+    deficits[curSlot] = deficits[curSlot]! - cur.headSize;
+    return { slot: curSlot, state: patch(a, { deficits }) };
   }
   const deficits = a.deficits.slice();
   let next = a.next;
@@ -94,20 +101,21 @@ function pickDrr(a: ArbiterState, c: readonly Candidate[]): Grant | undefined {
   for (const x of c) if (x.eligible && x.headSize > maxHead) maxHead = x.headSize;
   const limit = n * (2 + Math.ceil(maxHead / Math.max(1, a.quantum)));
   for (let step = 0; step < limit; step++) {
-    const x = c[next]!;
+    const slot = a.order[next]!;
+    const x = c[slot]!;
     if (!x.eligible) {
-      deficits[next] = 0;
+      deficits[slot] = 0;
       next = (next + 1) % n;
       inTurn = false;
       continue;
     }
     if (!inTurn) {
-      deficits[next] = deficits[next]! + Math.max(1, x.weight) * a.quantum;
+      deficits[slot] = deficits[slot]! + Math.max(1, x.weight) * a.quantum;
       inTurn = true;
     }
-    if (x.headSize <= deficits[next]!) {
-      deficits[next] = deficits[next]! - x.headSize;
-      return { slot: next, state: patch(a, { next, credit: 1, deficits }) };
+    if (x.headSize <= deficits[slot]!) {
+      deficits[slot] = deficits[slot]! - x.headSize;
+      return { slot, state: patch(a, { next, credit: 1, deficits }) };
     }
     next = (next + 1) % n;
     inTurn = false;

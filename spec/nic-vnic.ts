@@ -243,7 +243,7 @@ function completeDma(c: NicContext): Effected<NicContext> {
   let after: Vnic;
   if (v.status === 'closing') {
     // Torn down while its last transfer was in flight: the pages are unmapped, so the data reaches no VM.
-    out.push(probe('rx.dropped', { packet, reason: 'teardown', slot }));
+    out.push(probe('rx.dropped', { packet, reason: 'teardown', slot }), send('vmm', { type: 'vnic.freed', slot }));
     after = freeVnic;
   } else {
     // The write lands where the I/O page table maps this vNIC's Rx ring: the owning VM's memory.
@@ -269,9 +269,9 @@ function transmitted(c: NicContext): Effected<NicContext> {
   const { slot, packet } = c.tx[0]!;
   const rest = patchNic(c, { tx: c.tx.slice(1) });
   const out: Output[] = [probe('wire.tx', { packet, slot }), send('wire', { type: 'wire.tx', packet })];
-  const v = c.vnics[slot]!;
+  const v = slot < 0 ? undefined : c.vnics[slot]!;
   // Tx completion interrupt (Fig. 4b) on the sender's vector, moderated like receive.
-  const next = v.status === 'active' ? withVnic(rest, slot, raiseMsi(patchVnic(v, { txUsed: v.txUsed - 1 }), out)) : rest;
+  const next = v !== undefined && v.status === 'active' ? withVnic(rest, slot, raiseMsi(patchVnic(v, { txUsed: v.txUsed - 1 }), out)) : rest;
   kickTx(next, out);
   return { context: next, out };
 }
@@ -317,13 +317,15 @@ function teardownVnic(c: NicContext, e: Ev<'vnic.teardown'>): Effected<NicContex
   const inFlight = c.dmaSlot === slot;
   const kept = inFlight ? v.queue.slice(0, 1) : [];
   const out: Output[] = (inFlight ? v.queue.slice(1) : v.queue).map((packet) => probe('rx.dropped', { packet, reason: 'teardown', slot }));
-  // Queued transmits of the slot are flushed, except one already on the wire.
-  const tx = c.tx.filter((t, i) => t.slot !== slot || i === 0);
+  // Queued transmits of the slot are flushed; one already on the wire finishes but belongs to no vNIC any more.
+  const tx = c.tx.filter((t, i) => t.slot !== slot || i === 0).map((t) => (t.slot === slot ? { slot: -1, packet: t.packet } : t));
   for (let i = 1; i < c.tx.length; i++) if (c.tx[i]!.slot === slot) out.push(probe('tx.dropped', { packet: c.tx[i]!.packet, reason: 'teardown', slot }));
   const after: Vnic = inFlight
     ? { ...freeVnic, status: 'closing', queue: kept, used: kept[0]!.size, capacity: v.capacity }
     : freeVnic;
   out.push(probe('vnic.down', { slot, vm: v.vm }));
+  // The register set can be given to another VM only once no transfer of the old one is in flight.
+  if (!inFlight) out.push(send('vmm', { type: 'vnic.freed', slot }));
   return { context: patchNic(withVnic(c, slot, after), { tx }), out };
 }
 

@@ -40,7 +40,7 @@ const stream = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('open-loop'),
     vm: z.string().min(1, 'must name a VM'),
-    rate: positive,
+    rate: positive.max(1e8, 'must be <= 100000000 per second'),
     arrivals: z.enum(['constant', 'poisson']).default('constant'),
     requestBytes: count.default(128),
     startS: nonNegative.optional(),
@@ -57,7 +57,7 @@ const stream = z.discriminatedUnion('kind', [
     kind: z.literal('flood'),
     target,
     /** packets per second; absent: line rate for the packet size */
-    rate: positive.optional(),
+    rate: positive.max(1e8, 'must be <= 100000000 per second').optional(),
     arrivals: z.enum(['constant', 'poisson']).default('constant'),
     packetBytes: count.default(1500),
     startS: nonNegative.optional(),

@@ -28,6 +28,8 @@ export interface VmContext {
   readonly slot: number;
   readonly mode: DriverMode;
   readonly ring: readonly Packet[];
+  /** Descriptors of the current device holding packets: only those are returned to it (not an earlier device's). */
+  readonly lent: number;
   readonly replySize: number;
   /** Outbound shaping by the VM; rate 0 means unlimited. */
   readonly tx: Bucket;
@@ -60,7 +62,7 @@ export function demandFor(mode: DriverMode, p: Packet): readonly string[] {
   return p.kind === 'request' ? [`${pre}.${drv}Rx`, `${pre}.app`, `${pre}.${drv}Tx`] : [`${pre}.${drv}Rx`];
 }
 
-const patch = patcher<VmContext>({ self: true, macs: true, device: true, slot: true, mode: true, ring: true, replySize: true, tx: true });
+const patch = patcher<VmContext>({ self: true, macs: true, device: true, slot: true, mode: true, ring: true, lent: true, replySize: true, tx: true });
 
 const processHead = (c: VmContext, out: Output[]): void => {
   const head = c.ring[0]!;
@@ -68,7 +70,7 @@ const processHead = (c: VmContext, out: Output[]): void => {
 };
 
 function deposit(c: VmContext, e: Ev<'ring.deposit'>): Effected<VmContext> {
-  return { context: patch(c, { ring: [...c.ring, e.packet] }), out: [] };
+  return { context: patch(c, { ring: [...c.ring, e.packet], lent: c.lent + 1 }), out: [] };
 }
 
 /** Virtual interrupt while idle: start polling the ring, or re-enable the interrupt when it is empty. */
@@ -96,16 +98,19 @@ function processed(c: VmContext, e: Ev<'rx.processed'>): Effected<VmContext> {
       }
     }
   }
-  const next = patch(c, { ring: c.ring.slice(1), tx });
+  // The oldest packets in the ring are those of an earlier device, if any: their descriptors are not returned.
+  const returns = c.device !== '' && c.lent >= c.ring.length;
+  const next = patch(c, { ring: c.ring.slice(1), tx, lent: returns ? c.lent - 1 : c.lent });
   const drained = next.ring.length === 0;
   // Return the descriptor; when the ring is drained the same register write re-enables the interrupt (NAPI).
-  if (c.device !== '') out.push(send(c.device, drained ? { type: 'rx.refill', slot: c.slot, from: c.self, count: 1, unmask: true } : { type: 'rx.refill', slot: c.slot, from: c.self, count: 1 }));
+  if (returns) out.push(send(c.device, drained ? { type: 'rx.refill', slot: c.slot, from: c.self, count: 1, unmask: true } : { type: 'rx.refill', slot: c.slot, from: c.self, count: 1 }));
+  else if (drained && c.device !== '') out.push(send(c.device, { type: 'irq.unmask', slot: c.slot, from: c.self }));
   if (!drained) processHead(next, out);
   return { context: next, out };
 }
 
 const bind = (c: VmContext, e: Ev<'driver.bind'>): Effected<VmContext> => ({
-  context: patch(c, { device: e.device, slot: e.slot, mode: e.mode }),
+  context: patch(c, { device: e.device, slot: e.slot, mode: e.mode, lent: 0 }),
   out: [probe('driver.bound', { vm: c.self, device: e.device, slot: e.slot })],
 });
 
@@ -134,6 +139,7 @@ export const vmMachine = setup({
     slot: input.device?.slot ?? -1,
     mode: input.device?.mode ?? 'vnic',
     ring: [],
+    lent: 0,
     replySize: input.replySize,
     tx: { rate: input.txRate, burst: input.txBurst, tokens: input.txBurst, lastNs: 0 },
   }),

@@ -31,7 +31,7 @@ export interface VmmContext {
   readonly vms: readonly VmRecord[];
   /** Owner (component id) of each MSI vector, '' when free. */
   readonly vectors: readonly string[];
-  /** vNIC register-set slots in use (slot i uses vector i in this model). */
+  /** vNIC register-set slots in use or still draining after teardown (slot i uses vector i in this model). */
   readonly slots: readonly boolean[];
   /** Device memory not given to any partition. */
   readonly memoryFree: number;
@@ -60,6 +60,8 @@ export type VmmEvent =
   | { readonly type: 'vm.detach'; readonly vm: string }
   | { readonly type: 'partition.resize'; readonly vm: string; readonly capacity: number }
   | { readonly type: 'vnic.resized'; readonly slot: number; readonly capacity: number; readonly ok: boolean }
+  /** The NIC has no transfer of a torn-down vNIC in flight any more: its register set may be reused. */
+  | { readonly type: 'vnic.freed'; readonly slot: number }
   | { readonly type: 'msi'; readonly vector: number }
   | { readonly type: 'forward.done'; readonly vector: number; readonly vm: string };
 
@@ -149,12 +151,11 @@ function detach(c: VmmContext, e: Ev<'vm.detach'>): Effected<VmmContext> {
   let next = withRecord(c, i, { ...r, attachment: { kind: 'none' } });
   if (a.kind === 'vnic') {
     // Teardown first revokes the mappings, then frees the resources for the next VM.
-    out.unshift(send('nic', { type: 'vnic.teardown', slot: a.slot }));
-    const slots = next.slots.slice();
-    slots[a.slot] = false;
+    // Teardown first revokes the mappings; the slot stays taken until the NIC reports it free (vnic.freed).
     const vectors = next.vectors.slice();
     vectors[a.vector] = '';
-    next = { ...next, slots, vectors, memoryFree: next.memoryFree + a.capacity };
+    next = { ...next, vectors, memoryFree: next.memoryFree + a.capacity };
+    out.unshift(send('nic', { type: 'vnic.teardown', slot: a.slot }));
   } else if (a.kind === 'paravirt') {
     out.unshift(send(c.driverDomain, { type: 'bridge.remove', vm: e.vm }), ...driverDomainMacs(next));
   }
@@ -194,6 +195,14 @@ const forwardVirq = (c: VmmContext, e: Ev<'forward.done'>): Effected<VmmContext>
     ? { context: c, out: [send(e.vm, { type: 'virq', vector: e.vector })] }
     : { context: c, out: [probe('vmm.spurious', { vector: e.vector })] };
 
+const slotFreed = (c: VmmContext, e: Ev<'vnic.freed'>): Effected<VmmContext> => {
+  const slots = c.slots.slice();
+  slots[e.slot] = false;
+  return { context: { ...c, slots }, out: [] };
+};
+
+const spuriousFreed = (c: VmmContext, e: Ev<'vnic.freed'>): Effected<VmmContext> => ({ context: c, out: [probe('vmm.spurious-freed', { slot: e.slot })] });
+
 const spurious = (c: VmmContext, e: Ev<'msi'>): Effected<VmmContext> => ({ context: c, out: [probe('vmm.spurious', { vector: e.vector })] });
 
 const ignoreUnknown = (c: VmmContext, e: Ev<'vm.detach' | 'partition.resize'>): Effected<VmmContext> => ({
@@ -212,10 +221,15 @@ export const vmmMachine = setup({
     },
     knownVm: ({ context, event }) => recordOf(context, (event as Ev<'vm.detach'>).vm) >= 0,
     vectorOwned: ({ context, event }) => (context.vectors[(event as Ev<'msi'>).vector] ?? '') !== '',
+    /** Only a slot no attached VM holds can be draining; anything else is a stale or bogus report. */
+    slotDraining: ({ context, event }) => {
+      const slot = (event as Ev<'vnic.freed'>).slot;
+      return context.slots[slot] === true && !context.vms.some((r) => r.attachment.kind === 'vnic' && r.attachment.slot === slot);
+    },
     resizeAnswered: ({ context, event }) =>
       context.vms.some((r) => r.attachment.kind === 'vnic' && r.attachment.slot === (event as Ev<'vnic.resized'>).slot),
   },
-  actions: labels('setupVnic', 'attachParavirt', 'refuseAttach', 'detach', 'requestResize', 'resized', 'interceptMsi', 'forwardVirq', 'spurious', 'ignoreUnknown'),
+  actions: labels('slotFreed', 'setupVnic', 'attachParavirt', 'refuseAttach', 'detach', 'requestResize', 'resized', 'interceptMsi', 'forwardVirq', 'spurious', 'ignoreUnknown'),
 }).createMachine({
   id: 'vmm',
   context: ({ input }) => {
@@ -245,6 +259,7 @@ export const vmmMachine = setup({
         'vnic.resized': { guard: 'resizeAnswered', actions: does('resized', resized) },
         msi: [{ guard: 'vectorOwned', actions: does('interceptMsi', interceptMsi) }, { actions: does('spurious', spurious) }],
         'forward.done': { actions: does('forwardVirq', forwardVirq) },
+        'vnic.freed': [{ guard: 'slotDraining', actions: does('slotFreed', slotFreed) }, { actions: does('spurious', spuriousFreed) }],
       },
     },
   },

@@ -162,7 +162,7 @@ export const wireMachine = setup({
   actions: labels('toClient', 'leaves'),
 }).createMachine({
   id: 'wire',
-  context: ({ input }) => input,
+  context: ({ input }) => (input.listening === undefined ? { streams: input.streams } : { streams: input.streams, listening: input.listening }),
   initial: 'up',
   states: {
     up: {

@@ -61,7 +61,12 @@ function nic(c: NicContext): string {
   const w = new Writer();
   w.n(c.dmaSlot);
   w.s(c.arbiter.kind);
-  w.n(c.arbiter.next);
+  // A round-robin arbiter visiting [a, b, c] from position p behaves exactly like one visiting [b, c, a] from p - 1:
+  // encode the rotation that starts at the smallest slot. (Strict priority uses the order as a linear tie-break.)
+  const { order, next } = c.arbiter;
+  const r = c.arbiter.kind === 'strict' || order.length === 0 ? 0 : order.indexOf(Math.min(...order));
+  for (let i = 0; i < order.length; i++) w.n(order[(i + r) % order.length]!);
+  w.n(order.length === 0 ? next : (next - r + order.length) % order.length);
   w.n(c.arbiter.credit);
   w.numbers(c.arbiter.deficits);
   w.n(c.arbiter.quantum);
@@ -125,6 +130,7 @@ function vm(c: VmContext): string {
   w.n(c.slot);
   w.s(c.mode);
   w.packets(c.ring);
+  w.n(c.lent);
   w.n(c.replySize);
   w.n(c.tx.rate);
   w.n(c.tx.burst);

@@ -24,6 +24,7 @@ import type { VmInput } from '../vm-driver.js';
 import type { VmmInput } from '../vmm.js';
 import { dmaWaitBound, type CheckConfig, type Role } from './config.js';
 import { encodeContext } from './encode.js';
+import { groupPermutations, permute, symmetryAvailable, symmetryGroups } from './symmetry.js';
 
 /** A deferred event waiting to be delivered; `id` (its label interned) is its canonical sort key. */
 export interface Pending {
@@ -152,8 +153,10 @@ export function buildCheckedSystem(config: CheckConfig): CheckedSystem {
 const pendingIds = new Map<string, number>();
 
 function pendingOf(sys: CheckedSystem, d: Deferred): Pending {
-  const to = d.kind === 'timer' ? d.to : d.component;
-  const event = d.kind === 'timer' ? d.event : d.then;
+  return pendingFor(sys, d.kind === 'timer' ? d.to : d.component, d.kind === 'timer' ? d.event : d.then);
+}
+
+export function pendingFor(sys: CheckedSystem, to: number, event: EventObject): Pending {
   const label = `${sys.network.components[to]!.id}: ${eventLabel(event)}`;
   let id = pendingIds.get(label);
   if (id === undefined) {
@@ -175,6 +178,11 @@ export function eventLabel(e: EventObject): string {
 }
 
 export const packetLabel = (p: Packet): string => `${p.kind}→${p.dst}`;
+
+/** A state with some parts replaced — a literal, not a spread (spread-with-override is slow on V8, see spec/record.ts). */
+function withParts(s: CheckedState, parts: { pending?: readonly Pending[]; env?: EnvState; flags?: readonly Flag[] }): CheckedState {
+  return { machines: s.machines, ids: s.ids, pending: parts.pending ?? s.pending, env: parts.env ?? s.env, flags: parts.flags ?? s.flags };
+}
 
 function insertSorted(list: Pending[], p: Pending): void {
   let i = list.length;
@@ -205,10 +213,33 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
   private readonly stepChecks: readonly StepCheck[];
   private readonly init: CheckedState;
   readonly keys: KeyEncoder;
+  /** Symmetry reduction (see symmetry.ts); absent when the configuration has no interchangeable VMs. */
+  readonly canonical?: (s: CheckedState) => CheckedState;
+  /** Size of the symmetry group used by `canonical` (1: none). */
+  readonly symmetryGroupSize: number;
 
   constructor(sys: CheckedSystem, options: CheckedModelOptions) {
     this.sys = sys;
     this.keys = new KeyEncoder(sys);
+    const perms = symmetryAvailable(sys) ? groupPermutations(sys.config.vms, symmetryGroups(sys)).slice(1) : [];
+    this.symmetryGroupSize = perms.length + 1;
+    if (perms.length > 0) {
+      const hooks = { idOf: (i: number, m: MachineState<unknown>) => this.keys.idOf(i, m), pending: (to: number, e: EventObject) => pendingFor(sys, to, e) };
+      // The representative of an orbit: the renaming with the smallest key (identity included).
+      this.canonical = (s) => {
+        let best = s;
+        let bestKey = this.keys.key(s);
+        for (const pi of perms) {
+          const p = permute(sys, s, pi, hooks);
+          const k = this.keys.key(p);
+          if (k < bestKey) {
+            best = p;
+            bestKey = k;
+          }
+        }
+        return best;
+      };
+    }
     this.stepChecks = options.stepChecks;
     const r = sys.network.initial();
     if (r.kind !== 'ok') throw new Error(`initial state: ${r.kind}`);
@@ -230,7 +261,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
       boot.push({ type: 'vm.attach', vm: `vm${i}`, qos: sys.qos[i]!, bestEffort } as EventObject);
     }
     for (const e of boot) s = this.deliver(s, sys.vmm, e, false);
-    this.init = { ...s, flags: [] };
+    this.init = withParts(s, { flags: [] });
   }
 
   initial(): readonly CheckedState[] {
@@ -284,11 +315,11 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
           shadow = shadow.slice();
           (shadow as number[])[a.vm] = shadow[a.vm]! - 1;
         }
-        return this.deliver({ ...s, env: { outstanding, shadow } }, sys.nic, { type: 'rx.arrive', packet, nowNs: 0 } as EventObject);
+        return this.deliver(withParts(s, { env: { outstanding, shadow } }), sys.nic, { type: 'rx.arrive', packet, nowNs: 0 } as EventObject);
       }
       case 'tick': {
         const shadow = s.env.shadow.map((t, v) => (c.roles[v] === 'conforming' ? Math.min(c.burst, t + 1) : t));
-        let next: CheckedState = { ...s, env: { outstanding: s.env.outstanding, shadow } };
+        let next = withParts(s, { env: { outstanding: s.env.outstanding, shadow } });
         const tick = { type: 'clock.tick', dtNs: 1e9 } as EventObject;
         next = this.deliver(next, sys.nic, tick);
         if (sys.idd >= 0) next = this.deliver(next, sys.idd, tick);
@@ -298,7 +329,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
         const p = s.pending[a.index]!;
         const pending = s.pending.slice();
         pending.splice(a.index, 1);
-        return this.deliver({ ...s, pending }, p.to, p.event, true, s);
+        return this.deliver(withParts(s, { pending }), p.to, p.event, true, s);
       }
       case 'detach':
         return this.deliver(s, sys.vmm, { type: 'vm.detach', vm: `vm${a.vm}` } as EventObject);
@@ -316,7 +347,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
   private deliver(s: CheckedState, to: number, event: EventObject, mayBeStale = false, pre: CheckedState = s): CheckedState {
     const r = this.sys.network.deliver(s.machines, to, event);
     if (r.kind === 'disabled') {
-      if (mayBeStale) return { ...s, flags: [] };
+      if (mayBeStale) return withParts(s, { flags: [] });
       throw new ModelError(`${this.sys.network.components[to]!.id} does not accept '${event.type}' in state '${s.machines[to]!.value}'`);
     }
     if (r.kind === 'unhandled') {
@@ -343,7 +374,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
     const post: CheckedState = { machines: r.states, ids, pending, env: account(this.sys, s.env, r.probes), flags: [] };
     const flags: Flag[] = [];
     for (const check of this.stepChecks) flags.push(...check(this.sys, pre, r.probes, post));
-    return flags.length === 0 ? post : { ...post, flags };
+    return flags.length === 0 ? post : withParts(post, { flags });
   }
 
   key(s: CheckedState): string {

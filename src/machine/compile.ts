@@ -12,7 +12,8 @@
  * - guards: named (`'g'` or `{ type, params }`) or inline functions, called with `({ context, event }, params)`;
  * - actions: `assign(...)` (object or function form), and custom actions whose params are returned to the caller
  *   as `Emitted` (as `transition()` returns them), in exit → transition → entry order;
- * - `reenter: true` self-transitions exit and re-enter; a plain self-target does not (xstate v5 semantics).
+ * - `reenter: true` self-transitions exit and re-enter; a plain self-target does not (xstate v5 semantics); a
+ *   targeted root-level transition always exits and enters (its domain is the root); no final states, no root reenter.
  * Guards, assigners and params may only read `context` and `event`.
  */
 import type { AnyStateMachine } from 'xstate';
@@ -163,7 +164,11 @@ export function compileMachine<C, E extends EventObject, I = unknown>(machine: A
           const targetNode = def.target?.[0];
           const target = targetNode?.key;
           if (targetNode && targetNode.parent !== root) throw new UnsupportedMachineError(id, 'a target outside the root level');
-          const changes = target !== undefined && (target !== name || def.reenter);
+          // xstate re-enters the root itself for a root-level `reenter`: not modelled, so refused.
+          if (source === rootNode && def.reenter) throw new UnsupportedMachineError(id, `a root-level reenter transition on '${eventType}'`);
+          // A targeted root-level transition has the root as its domain: the current child is exited and entered
+          // even when it is the target (xstate semantics), unlike a state's own self-transition.
+          const changes = target !== undefined && (source === rootNode || target !== name || def.reenter);
           const actions = [
             ...(changes ? (exitOf.get(name) ?? []) : []),
             ...def.actions.map(compileAction),
@@ -205,9 +210,10 @@ export function compileMachine<C, E extends EventObject, I = unknown>(machine: A
     id,
     initial(input: I): StepResult<C> {
       const initEvent: EventObject = { type: 'xstate.init', input } as EventObject;
+      // A fresh object, as xstate's initial snapshot has, even when the context function returns its input.
       const context =
         typeof contextSpec === 'function'
-          ? (contextSpec as (a: { input: I }) => unknown)({ input })
+          ? { ...((contextSpec as (a: { input: I }) => object)({ input })) }
           : structuredClone(contextSpec ?? {});
       const emitted: Emitted[] = [];
       let ctx = run(rootEntry, context, initEvent, emitted);
@@ -247,7 +253,7 @@ interface NodeShape {
 }
 
 function checkNodeSupported(id: string, node: NodeShape, isRoot: boolean): void {
-  if (isRoot ? node.type !== 'compound' : node.type !== 'atomic' && node.type !== 'final') {
+  if (isRoot ? node.type !== 'compound' : node.type !== 'atomic') {
     throw new UnsupportedMachineError(id, `state '${node.key}' of type '${node.type}' (only flat machines)`);
   }
   if (node.always && node.always.length > 0) throw new UnsupportedMachineError(id, `'always' transitions in '${node.key}'`);

@@ -19,7 +19,9 @@ export function referenceStepper<C, E extends EventObject, I = unknown>(machine:
     step(state: MachineState<C>, event: E): StepResult<C> | undefined {
       const snapshot = machine.resolveState({ value: state.value, context: state.context });
       const [next, actions] = transition(machine, snapshot, event as never);
-      if (next === snapshot) return undefined;
+      // xstate returns the very same snapshot when no transition was taken — or when one was taken that changed
+      // nothing and emitted nothing; both are "nothing happened" here. An emit-only transition is enabled.
+      if (next === snapshot && actions.length === 0) return undefined;
       return { state: { value: next.value as string, context: next.context as C }, emitted: emittedOf(actions) };
     },
   };

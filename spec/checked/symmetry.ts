@@ -1,0 +1,191 @@
+/**
+ * Symmetry reduction for interchangeable VMs: VMs with the same role, priority and weight can be renamed into each
+ * other without changing what the system can do. Renaming VM i to π(i) renames, consistently, its component, MAC,
+ * vNIC slot and MSI vector (vnic: slot = vector = VM index at boot), its packets everywhere, the driver domain's
+ * bridge ports, the VMM's tables, pending events and the environment's per-VM bookkeeping.
+ *
+ * Why this is sound: every machine treats slots, vectors and MACs only by equality and lookup — except the DMA
+ * arbiter's round-robin order, which is therefore explicit state (`ArbiterState.order`) and is renamed too — so π
+ * maps transitions to transitions, and every property is stated for all VMs of a role alike.
+ * Not offered with churn (a re-attached VM may get another slot) or in the mixed architecture (slots are shifted by
+ * the driver domain's vNIC); the model then has no `canonical` and the CLI says so.
+ */
+import type { EventObject, MachineState } from '../../src/machine/index.js';
+import type { IddContext, Port } from '../driver-domain.js';
+import type { NicContext, Vnic } from '../nic-vnic.js';
+import type { SharedNicContext } from '../nic-shared.js';
+import type { Packet } from '../packet.js';
+import type { VmContext } from '../vm-driver.js';
+import type { Attachment, VmRecord, VmmContext } from '../vmm.js';
+import type { CheckedState, CheckedSystem, Pending } from './model.js';
+
+export function symmetryAvailable(sys: CheckedSystem): boolean {
+  return !sys.config.churn && sys.config.arch !== 'mixed';
+}
+
+/** Groups of interchangeable VM indices (same role, priority and weight); singletons are left out. */
+export function symmetryGroups(sys: CheckedSystem): number[][] {
+  const c = sys.config;
+  const byClass = new Map<string, number[]>();
+  for (let v = 0; v < c.vms; v++) {
+    const k = `${c.roles[v]}/${c.priorities[v]}/${c.weights[v]}`;
+    byClass.set(k, [...(byClass.get(k) ?? []), v]);
+  }
+  return [...byClass.values()].filter((g) => g.length > 1);
+}
+
+/** All permutations of VM indices that only move VMs within their groups. */
+export function groupPermutations(n: number, groups: readonly (readonly number[])[]): number[][] {
+  let perms: number[][] = [Array.from({ length: n }, (_, i) => i)];
+  for (const g of groups) {
+    const next: number[][] = [];
+    for (const arrangement of permutationsOf(g)) {
+      for (const p of perms) {
+        const q = p.slice();
+        g.forEach((v, i) => (q[v] = arrangement[i]!));
+        next.push(q);
+      }
+    }
+    perms = next;
+  }
+  return perms;
+}
+
+function permutationsOf(xs: readonly number[]): number[][] {
+  if (xs.length <= 1) return [xs.slice()];
+  return xs.flatMap((x, i) => permutationsOf([...xs.slice(0, i), ...xs.slice(i + 1)]).map((rest) => [x, ...rest]));
+}
+
+/** Renaming of everything that names a VM, for one permutation π of VM indices. */
+class Renaming {
+  private readonly vnicArch: boolean;
+
+  constructor(
+    private readonly sys: CheckedSystem,
+    private readonly pi: readonly number[],
+  ) {
+    this.vnicArch = sys.kinds[sys.nic] === 'nic-vnic';
+  }
+
+  mac = (m: number): number => {
+    const v = this.sys.vmOfMac(m);
+    return v < 0 ? m : m - v + this.pi[v]!;
+  };
+  id = (s: string): string => {
+    const v = this.sys.vmOfId(s);
+    return v < 0 ? s : `vm${this.pi[v]!}`;
+  };
+  /** Slots and vectors are VM indices under vnic; under xen-idd the single vector belongs to the driver domain. */
+  slot = (x: number): number => (this.vnicArch && x >= 0 && x < this.pi.length ? this.pi[x]! : x);
+  packet = (p: Packet): Packet => ({ id: p.id, dst: this.mac(p.dst), src: this.mac(p.src), size: p.size, bornNs: p.bornNs, kind: p.kind, stream: p.stream });
+  packets = (ps: readonly Packet[]): Packet[] => ps.map(this.packet);
+  /** Moves entry i of a per-slot array to π(i). */
+  perSlot = <T>(xs: readonly T[], f: (x: T) => T): T[] => {
+    const out = xs.slice();
+    xs.forEach((x, i) => (out[this.slot(i)] = f(x)));
+    return out;
+  };
+
+  event(e: EventObject): EventObject {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(e)) {
+      if (k === 'packet') out[k] = this.packet(v as Packet);
+      else if (k === 'vm' || k === 'from') out[k] = this.id(v as string);
+      else if (k === 'slot' || k === 'vector') out[k] = this.slot(v as number);
+      else out[k] = v;
+    }
+    return out as unknown as EventObject;
+  }
+
+  nic(c: NicContext): NicContext {
+    const vnic = (v: Vnic): Vnic => ({
+      ...v,
+      vm: this.id(v.vm),
+      macs: v.macs.map(this.mac),
+      vector: this.slot(v.vector),
+      queue: this.packets(v.queue),
+    });
+    return {
+      ...c,
+      vnics: this.perSlot(c.vnics, vnic),
+      dmaSlot: c.dmaSlot < 0 ? c.dmaSlot : this.slot(c.dmaSlot),
+      tx: c.tx.map((t) => ({ slot: this.slot(t.slot), packet: this.packet(t.packet) })),
+      arbiter: { ...c.arbiter, order: c.arbiter.order.map(this.slot), deficits: this.perSlot(c.arbiter.deficits, (d) => d) },
+    };
+  }
+
+  sharedNic(c: SharedNicContext): SharedNicContext {
+    return { ...c, buffer: this.packets(c.buffer), tx: this.packets(c.tx) };
+  }
+
+  vmm(c: VmmContext): VmmContext {
+    const attachment = (a: Attachment): Attachment => (a.kind === 'vnic' ? { ...a, slot: this.slot(a.slot), vector: this.slot(a.vector) } : a);
+    const record = (r: VmRecord): VmRecord => ({ id: this.id(r.id), macs: r.macs.map(this.mac), attachment: attachment(r.attachment) });
+    // Records stay in VM order: the record of vm i goes where vm π(i)'s was.
+    const vms = c.vms.slice();
+    c.vms.forEach((r) => {
+      const renamed = record(r);
+      vms[c.vms.findIndex((x) => x.id === renamed.id)] = renamed;
+    });
+    return { ...c, vms, vectors: this.perSlot(c.vectors, this.id), slots: this.perSlot(c.slots, (x) => x) };
+  }
+
+  idd(c: IddContext): IddContext {
+    const port = (p: Port): Port => ({ ...p, vm: this.id(p.vm), macs: p.macs.map(this.mac) });
+    // Port order is only the order of bridge lookups by MAC; keep it canonical (by VM name).
+    const ports = c.ports.map(port).sort((a, b) => (a.vm < b.vm ? -1 : a.vm > b.vm ? 1 : 0));
+    return { ...c, ports, ring: this.packets(c.ring), txBacklog: c.txBacklog.map((t) => ({ from: this.id(t.from), packet: this.packet(t.packet) })) };
+  }
+
+  vm(c: VmContext): VmContext {
+    return { ...c, self: this.id(c.self), macs: c.macs.map(this.mac), slot: this.slot(c.slot), ring: this.packets(c.ring) };
+  }
+}
+
+export interface PermuteHooks {
+  /** Interned id of component i in machine state m. */
+  idOf(i: number, m: MachineState<unknown>): number;
+  /** A pending item for an event delivered to component `to`. */
+  pending(to: number, event: EventObject): Pending;
+}
+
+/** The state with VM i renamed to VM π(i) everywhere. */
+export function permute(sys: CheckedSystem, s: CheckedState, pi: readonly number[], hooks: PermuteHooks): CheckedState {
+  const r = new Renaming(sys, pi);
+  const n = sys.config.vms;
+  // Component index of each component after renaming: VM components move, the others stay.
+  const moveTo = sys.network.components.map((_, i) => i);
+  sys.vmComponent.forEach((comp, v) => (moveTo[comp] = sys.vmComponent[pi[v]!]!));
+  const machines: MachineState<unknown>[] = new Array<MachineState<unknown>>(s.machines.length);
+  s.machines.forEach((m, i) => {
+    let context: unknown;
+    switch (sys.kinds[i]) {
+      case 'nic-vnic':
+        context = r.nic(m.context as NicContext);
+        break;
+      case 'nic-shared':
+        context = r.sharedNic(m.context as SharedNicContext);
+        break;
+      case 'vmm':
+        context = r.vmm(m.context as VmmContext);
+        break;
+      case 'idd':
+        context = r.idd(m.context as IddContext);
+        break;
+      case 'vm':
+        context = r.vm(m.context as VmContext);
+        break;
+      default:
+        context = m.context;
+    }
+    machines[moveTo[i]!] = { value: m.value, context };
+  });
+  const pending = s.pending.map((p) => hooks.pending(moveTo[p.to]!, r.event(p.event))).sort((a, b) => a.id - b.id);
+  const outstanding = s.env.outstanding.slice();
+  const shadow = s.env.shadow.slice();
+  for (let v = 0; v < n; v++) {
+    outstanding[pi[v]!] = s.env.outstanding[v]!;
+    shadow[pi[v]!] = s.env.shadow[v]!;
+  }
+  return { machines, ids: machines.map((m, i) => hooks.idOf(i, m)), pending, env: { outstanding, shadow }, flags: s.flags };
+}
