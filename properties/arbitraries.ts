@@ -212,6 +212,7 @@ export const arbNicEventRaw: fc.Arbitrary<NicEvent> = fc.oneof(
     arbitrary: arbRxRefill(arbSlotWriter),
   },
   { weight: 2, arbitrary: arbSlotWriter.map((w): NicEvent => ({ type: 'irq.unmask', ...w })) },
+  { weight: 1, arbitrary: rec({ w: arbSlotWriter, count: fc.integer({ min: 0, max: 4 }) }).map(({ w, count }): NicEvent => ({ type: 'rx.occupied', ...w, count })) },
   { weight: 2, arbitrary: arbVnicSetup },
   { weight: 1, arbitrary: arbSlot.map((slot): NicEvent => ({ type: 'vnic.teardown', slot })) },
   {
@@ -377,6 +378,7 @@ export const arbIddEvent: fc.Arbitrary<IddEvent> = fc.oneof(
     arbitrary: arbRxRefill(anySlotWriter(arbWriter), 2),
   },
   { weight: 2, arbitrary: rec({ slot: arbSlot, from: arbWriter }).map((x): IddEvent => ({ type: 'irq.unmask', ...x })) },
+  { weight: 1, arbitrary: rec({ slot: arbSlot, from: arbWriter, count: fc.integer({ min: 0, max: 4 }) }).map((x): IddEvent => ({ type: 'rx.occupied', ...x })) },
   { weight: 6, arbitrary: fc.integer({ min: 0, max: 10_000_000 }).map((nowNs): IddEvent => ({ type: 'work.done', nowNs })) },
   { weight: 1, arbitrary: arbBridgeAdd },
   { weight: 1, arbitrary: arbVmName.map((vm): IddEvent => ({ type: 'bridge.remove', vm })) },

@@ -53,8 +53,9 @@ function isolationState(sys: CheckedSystem): (s: CheckedState) => string | undef
         if (vmm.vectors[v.vector] !== v.vm) return `MSI vector ${v.vector} of vNIC ${slot} (${v.vm}) is forwarded to '${vmm.vectors[v.vector]}'`;
       }
       for (const t of nic.tx) {
-        const v = nic.vnics[t.slot]!;
-        if (v.status === 'active' && !v.macs.includes(t.packet.src)) return `vNIC ${t.slot} (${v.vm}) transmits a packet from MAC ${t.packet.src}`;
+        // slot -1: a transmit already on the wire when its vNIC was torn down; it belongs to no vNIC any more.
+        const v = nic.vnics[t.slot];
+        if (v !== undefined && v.status === 'active' && !v.macs.includes(t.packet.src)) return `vNIC ${t.slot} (${v.vm}) transmits a packet from MAC ${t.packet.src}`;
       }
     }
     for (const i of sys.vmComponent) {

@@ -54,6 +54,7 @@ export type IddEvent =
   /** The driver returns Rx descriptors; `unmask` also re-enables its interrupt (one register write). */
   | { readonly type: 'rx.refill'; readonly slot: number; readonly from: string; readonly count: number; readonly unmask?: boolean }
   | { readonly type: 'irq.unmask'; readonly slot: number; readonly from: string }
+  | { readonly type: 'rx.occupied'; readonly slot: number; readonly from: string; readonly count: number }
   | { readonly type: 'work.done'; readonly nowNs: number }
   | { readonly type: 'bridge.add'; readonly vm: string; readonly macs: readonly number[]; readonly rate: number; readonly burst: number }
   | { readonly type: 'bridge.remove'; readonly vm: string }
@@ -99,6 +100,10 @@ function wake(c: IddContext): Effected<IddContext> {
 }
 
 function acceptTx(c: IddContext, e: Ev<'tx.post'>): Effected<IddContext> {
+  // netfront's transmit ring holds as many requests as its receive ring: a full one drops.
+  if (c.txBacklog.filter((t) => t.from === e.from).length >= c.vmRing) {
+    return { context: c, out: [probe('tx.dropped', { packet: e.packet, reason: 'tx-ring-full', slot: -1 })] };
+  }
   const out: Output[] = [];
   const queued = patch(c, { txBacklog: [...c.txBacklog, { from: e.from, packet: e.packet }] });
   return { context: c.current === '' ? next(queued, '', out) : queued, out };
@@ -145,12 +150,18 @@ const refillPort = (c: IddContext, e: Ev<'rx.refill'>): Effected<IddContext> => 
   return { context: withPort(c, i, patchPort(p, { credits: p.credits + e.count, notifyMasked: e.unmask === true ? false : p.notifyMasked })), out: [] };
 };
 
+const withholdPort = (c: IddContext, e: Ev<'rx.occupied'>): Effected<IddContext> => {
+  const i = portOf(c, e.from);
+  const p = c.ports[i]!;
+  return { context: withPort(c, i, patchPort(p, { credits: Math.max(0, p.credits - e.count) })), out: [] };
+};
+
 const unmaskPort = (c: IddContext, e: Ev<'irq.unmask'>): Effected<IddContext> => {
   const i = portOf(c, e.from);
   return { context: withPort(c, i, patchPort(c.ports[i]!, { notifyMasked: false })), out: [] };
 };
 
-const stale = (c: IddContext, e: Ev<'tx.post' | 'rx.refill' | 'irq.unmask'>): Effected<IddContext> => ({
+const stale = (c: IddContext, e: Ev<'tx.post' | 'rx.refill' | 'irq.unmask' | 'rx.occupied'>): Effected<IddContext> => ({
   context: c,
   out: [probe('idd.stale-write', { from: e.from, event: e.type, ...(e.type === 'tx.post' ? { packet: e.packet } : {}) })],
 });
@@ -185,7 +196,7 @@ export const driverDomainMachine = setup({
     busyWithTx: ({ context }) => context.current === 'tx',
     fromPort: ({ context, event }) => portOf(context, (event as Ev<'tx.post'>).from) >= 0,
   },
-  actions: labels('deposit', 'wake', 'acceptTx', 'bridgeRx', 'bridgeTx', 'refillPort', 'unmaskPort', 'stale', 'addPort', 'removePort', 'tick', 'alreadyBusy', 'bind', 'unbind'),
+  actions: labels('deposit', 'wake', 'acceptTx', 'bridgeRx', 'bridgeTx', 'refillPort', 'withholdPort', 'unmaskPort', 'stale', 'addPort', 'removePort', 'tick', 'alreadyBusy', 'bind', 'unbind'),
 }).createMachine({
   id: 'idd',
   context: ({ input }) => ({
@@ -215,6 +226,7 @@ export const driverDomainMachine = setup({
         'tx.post': [{ guard: 'fromPort', actions: does('acceptTx', acceptTx) }, { actions: does('stale', stale) }],
         'rx.refill': [{ guard: 'fromPort', actions: does('refillPort', refillPort) }, { actions: does('stale', stale) }],
         'irq.unmask': [{ guard: 'fromPort', actions: does('unmaskPort', unmaskPort) }, { actions: does('stale', stale) }],
+        'rx.occupied': [{ guard: 'fromPort', actions: does('withholdPort', withholdPort) }, { actions: does('stale', stale) }],
         'bridge.add': { actions: does('addPort', addPort) },
         'bridge.remove': { actions: does('removePort', removePort) },
         'clock.tick': { actions: does('tick', tick) },

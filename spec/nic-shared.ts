@@ -23,6 +23,8 @@ export interface SharedNicContext {
   readonly irqMasked: boolean;
   readonly dmaBusy: boolean;
   readonly tx: readonly Packet[];
+  /** Transmit descriptors: a full ring drops the packet (the host's driver would have to retry). */
+  readonly txRing: number;
   readonly timing: NicTiming;
 }
 
@@ -32,6 +34,8 @@ export interface SharedNicInput {
   readonly irqEvent: 'msi' | 'virq';
   readonly capacity: number;
   readonly rxRing: number;
+  /** Default 256. */
+  readonly txRing?: number;
   readonly timing: NicTiming;
 }
 
@@ -47,7 +51,7 @@ export type SharedNicEvent =
 
 type Ev<T extends SharedNicEvent['type']> = Extract<SharedNicEvent, { type: T }>;
 
-const patch = patcher<SharedNicContext>({ host: true, irqTo: true, irqEvent: true, capacity: true, used: true, buffer: true, rxCredits: true, irqMasked: true, dmaBusy: true, tx: true, timing: true });
+const patch = patcher<SharedNicContext>({ host: true, irqTo: true, irqEvent: true, capacity: true, used: true, buffer: true, rxCredits: true, irqMasked: true, dmaBusy: true, tx: true, txRing: true, timing: true });
 
 const dmaTime = (t: NicTiming, p: Packet): number => t.dmaSetupNs + Math.ceil(p.size * t.dmaNsPerByte);
 const wireTime = (t: NicTiming, p: Packet): number => Math.max(1, Math.ceil(p.size * t.wireNsPerByte));
@@ -84,6 +88,7 @@ function completeDma(c: SharedNicContext): Effected<SharedNicContext> {
 }
 
 function postTx(c: SharedNicContext, e: Ev<'tx.post'>): Effected<SharedNicContext> {
+  if (c.tx.length >= c.txRing) return { context: c, out: [probe('tx.dropped', { packet: e.packet, reason: 'tx-ring-full', slot: 0 })] };
   const out: Output[] = [probe('tx.posted', { packet: e.packet, slot: 0, vm: c.host })];
   if (c.tx.length === 0) out.push(send('nic', { type: 'tx.done' }, wireTime(c.timing, e.packet)));
   return { context: patch(c, { tx: [...c.tx, e.packet] }), out };
@@ -134,6 +139,7 @@ export const sharedNicMachine = setup({
     irqMasked: false,
     dmaBusy: false,
     tx: [],
+    txRing: input.txRing ?? 256,
     timing: input.timing,
   }),
   initial: 'operating',

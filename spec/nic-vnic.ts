@@ -95,6 +95,8 @@ export type NicEvent =
   /** The driver returns Rx descriptors; `unmask` also re-enables its interrupt (one register write). */
   | { readonly type: 'rx.refill'; readonly slot: number; readonly from: string; readonly count: number; readonly unmask?: boolean }
   | { readonly type: 'irq.unmask'; readonly slot: number; readonly from: string }
+  /** On binding, the driver says how many of its ring's descriptors still hold packets from an earlier attachment. */
+  | { readonly type: 'rx.occupied'; readonly slot: number; readonly from: string; readonly count: number }
   | {
       readonly type: 'vnic.setup';
       readonly slot: number;
@@ -283,13 +285,20 @@ const refillRx = (c: NicContext, e: Ev<'rx.refill'>): Effected<NicContext> => {
   return { context: kickDma(withVnic(c, e.slot, refilled), out), out };
 };
 
+const withholdRx = (c: NicContext, e: Ev<'rx.occupied'>): Effected<NicContext> => {
+  const v = c.vnics[e.slot]!;
+  // A transfer already granted keeps the descriptor it was granted with.
+  const floor = c.dmaSlot === e.slot ? 1 : 0;
+  return { context: withVnic(c, e.slot, patchVnic(v, { rxCredits: Math.max(floor, v.rxCredits - e.count) })), out: [] };
+};
+
 const unmaskIrq = (c: NicContext, e: Ev<'irq.unmask'>): Effected<NicContext> => ({
   context: withVnic(c, e.slot, patchVnic(c.vnics[e.slot]!, { irqMasked: false })),
   out: [],
 });
 
 /** Register writes through a mapping the VMM has revoked (or never granted) have no effect. */
-const staleWrite = (c: NicContext, e: Ev<'tx.post' | 'rx.refill' | 'irq.unmask'>): Effected<NicContext> => ({
+const staleWrite = (c: NicContext, e: Ev<'tx.post' | 'rx.refill' | 'irq.unmask' | 'rx.occupied'>): Effected<NicContext> => ({
   context: c,
   out: [probe('nic.stale-write', { slot: e.slot, from: e.from, event: e.type, ...(e.type === 'tx.post' ? { packet: e.packet } : {}) })],
 });
@@ -377,7 +386,7 @@ export const nicMachine = setup({
     dmaInFlight: ({ context }) => context.dmaSlot >= 0,
     onTheWire: ({ context }) => context.tx.length > 0,
     writerOwnsVnic: ({ context, event }) => {
-      const e = event as Ev<'tx.post' | 'rx.refill' | 'irq.unmask'>;
+      const e = event as Ev<'tx.post' | 'rx.refill' | 'irq.unmask' | 'rx.occupied'>;
       const v = context.vnics[e.slot];
       return v !== undefined && v.status === 'active' && v.vm === e.from;
     },
@@ -393,6 +402,7 @@ export const nicMachine = setup({
     'postTx',
     'transmitted',
     'refillRx',
+    'withholdRx',
     'unmaskIrq',
     'staleWrite',
     'setupVnic',
@@ -427,6 +437,7 @@ export const nicMachine = setup({
         'dma.done': { guard: 'dmaInFlight', actions: does('completeDma', completeDma) },
         'rx.refill': [{ guard: 'writerOwnsVnic', actions: does('refillRx', refillRx) }, { actions: does('staleWrite', staleWrite) }],
         'irq.unmask': [{ guard: 'writerOwnsVnic', actions: does('unmaskIrq', unmaskIrq) }, { actions: does('staleWrite', staleWrite) }],
+        'rx.occupied': [{ guard: 'writerOwnsVnic', actions: does('withholdRx', withholdRx) }, { actions: does('staleWrite', staleWrite) }],
         // Fig. 4b: the driver posts into its own partition; the NIC sends and interrupts on completion.
         'tx.post': [{ guard: 'writerOwnsVnic', actions: does('postTx', postTx) }, { actions: does('staleWrite', staleWrite) }],
         'tx.done': { guard: 'onTheWire', actions: does('transmitted', transmitted) },

@@ -113,6 +113,7 @@ export function buildSystem(s: Scenario, arch: Arch, layout: CoreLayout, cal: Ca
       irqEvent: arch === 'native' ? 'virq' : 'msi',
       capacity: s.nic.sharedBufferBytes,
       rxRing: s.nic.rxRing,
+      txRing: s.nic.txRing,
       timing,
     };
     add('nic', 'nic-shared', 'nic-shared', input);

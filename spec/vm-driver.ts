@@ -109,9 +109,16 @@ function processed(c: VmContext, e: Ev<'rx.processed'>): Effected<VmContext> {
   return { context: next, out };
 }
 
+/**
+ * A new device lends a full ring of descriptors; those still holding packets of an earlier attachment are not
+ * free, and the driver says so (a real driver posts only its free descriptors when it initialises).
+ */
 const bind = (c: VmContext, e: Ev<'driver.bind'>): Effected<VmContext> => ({
   context: patch(c, { device: e.device, slot: e.slot, mode: e.mode, lent: 0 }),
-  out: [probe('driver.bound', { vm: c.self, device: e.device, slot: e.slot })],
+  out: [
+    probe('driver.bound', { vm: c.self, device: e.device, slot: e.slot }),
+    ...(c.ring.length > 0 ? [send(e.device, { type: 'rx.occupied', slot: e.slot, from: c.self, count: c.ring.length })] : []),
+  ],
 });
 
 /** Packets already in the VM's memory stay there and are still processed; only the device goes away. */

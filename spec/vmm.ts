@@ -31,6 +31,11 @@ export interface VmmContext {
   readonly vms: readonly VmRecord[];
   /** Owner (component id) of each MSI vector, '' when free. */
   readonly vectors: readonly string[];
+  /**
+   * Vectors whose interrupt the VMM is forwarding right now. Like a pending bit in an interrupt controller, a
+   * second MSI on such a vector is coalesced into the one being forwarded instead of queueing another.
+   */
+  readonly inService: readonly boolean[];
   /** vNIC register-set slots in use or still draining after teardown (slot i uses vector i in this model). */
   readonly slots: readonly boolean[];
   /** Device memory not given to any partition. */
@@ -183,17 +188,25 @@ function resized(c: VmmContext, e: Ev<'vnic.resized'>): Effected<VmmContext> {
   };
 }
 
+function withService(c: VmmContext, vector: number, on: boolean): VmmContext {
+  const inService = c.inService.slice();
+  inService[vector] = on;
+  return { ...c, inService };
+}
+
 /** "The VMM intercepts the interrupt, determines the destination VM" — the work costs VMM CPU time. */
 const interceptMsi = (c: VmmContext, e: Ev<'msi'>): Effected<VmmContext> => ({
-  context: c,
+  context: withService(c, e.vector, true),
   out: [work('vmm.forward', { type: 'forward.done', vector: e.vector, vm: c.vectors[e.vector]! })],
 });
+
+const coalesce = (c: VmmContext, e: Ev<'msi'>): Effected<VmmContext> => ({ context: c, out: [probe('vmm.coalesced', { vector: e.vector })] });
 
 /** "… forwards the interrupt to the VM and schedules it." The owner is looked up again: it may have changed. */
 const forwardVirq = (c: VmmContext, e: Ev<'forward.done'>): Effected<VmmContext> =>
   c.vectors[e.vector] === e.vm
-    ? { context: c, out: [send(e.vm, { type: 'virq', vector: e.vector })] }
-    : { context: c, out: [probe('vmm.spurious', { vector: e.vector })] };
+    ? { context: withService(c, e.vector, false), out: [send(e.vm, { type: 'virq', vector: e.vector })] }
+    : { context: withService(c, e.vector, false), out: [probe('vmm.spurious', { vector: e.vector })] };
 
 const slotFreed = (c: VmmContext, e: Ev<'vnic.freed'>): Effected<VmmContext> => {
   const slots = c.slots.slice();
@@ -221,6 +234,7 @@ export const vmmMachine = setup({
     },
     knownVm: ({ context, event }) => recordOf(context, (event as Ev<'vm.detach'>).vm) >= 0,
     vectorOwned: ({ context, event }) => (context.vectors[(event as Ev<'msi'>).vector] ?? '') !== '',
+    vectorInService: ({ context, event }) => context.inService[(event as Ev<'msi'>).vector] === true,
     /** Only a slot no attached VM holds can be draining; anything else is a stale or bogus report. */
     slotDraining: ({ context, event }) => {
       const slot = (event as Ev<'vnic.freed'>).slot;
@@ -229,7 +243,7 @@ export const vmmMachine = setup({
     resizeAnswered: ({ context, event }) =>
       context.vms.some((r) => r.attachment.kind === 'vnic' && r.attachment.slot === (event as Ev<'vnic.resized'>).slot),
   },
-  actions: labels('slotFreed', 'setupVnic', 'attachParavirt', 'refuseAttach', 'detach', 'requestResize', 'resized', 'interceptMsi', 'forwardVirq', 'spurious', 'ignoreUnknown'),
+  actions: labels('coalesce', 'slotFreed', 'setupVnic', 'attachParavirt', 'refuseAttach', 'detach', 'requestResize', 'resized', 'interceptMsi', 'forwardVirq', 'spurious', 'ignoreUnknown'),
 }).createMachine({
   id: 'vmm',
   context: ({ input }) => {
@@ -238,6 +252,7 @@ export const vmmMachine = setup({
     return {
       vms: input.vms.map((v) => ({ id: v.id, macs: v.macs, attachment: { kind: 'none' } as const })),
       vectors,
+      inService: new Array<boolean>(input.vectors).fill(false),
       slots: new Array<boolean>(input.vectors).fill(false),
       memoryFree: input.memory,
       driverDomain: input.driverDomain,
@@ -257,7 +272,11 @@ export const vmmMachine = setup({
         'vm.detach': [{ guard: 'knownVm', actions: does('detach', detach) }, { actions: does('ignoreUnknown', ignoreUnknown) }],
         'partition.resize': [{ guard: 'knownVm', actions: does('requestResize', requestResize) }, { actions: does('ignoreUnknown', ignoreUnknown) }],
         'vnic.resized': { guard: 'resizeAnswered', actions: does('resized', resized) },
-        msi: [{ guard: 'vectorOwned', actions: does('interceptMsi', interceptMsi) }, { actions: does('spurious', spurious) }],
+        msi: [
+          { guard: 'vectorInService', actions: does('coalesce', coalesce) },
+          { guard: 'vectorOwned', actions: does('interceptMsi', interceptMsi) },
+          { actions: does('spurious', spurious) },
+        ],
         'forward.done': { actions: does('forwardVirq', forwardVirq) },
         'vnic.freed': [{ guard: 'slotDraining', actions: does('slotFreed', slotFreed) }, { actions: does('spurious', spuriousFreed) }],
       },

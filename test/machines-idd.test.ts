@@ -56,6 +56,7 @@ const samples: { readonly [K in IddEvent['type']]: Extract<IddEvent, { type: K }
   'tx.post': { type: 'tx.post', slot: -1, from: 'vm0', packet: pkt(0) },
   'rx.refill': { type: 'rx.refill', slot: -1, from: 'vm0', count: 1 },
   'irq.unmask': { type: 'irq.unmask', slot: -1, from: 'vm0' },
+  'rx.occupied': { type: 'rx.occupied', slot: -1, from: 'vm0', count: 1 },
   'work.done': { type: 'work.done', nowNs: 0 },
   'bridge.add': { type: 'bridge.add', vm: 'vm0', macs: [1], rate: 0, burst: 0 },
   'bridge.remove': { type: 'bridge.remove', vm: 'vm0' },
@@ -281,6 +282,19 @@ function scenarios(event: IddEvent): readonly Scenario[] {
           const out = d.step(done());
           expect(sendsOf(out, 'nic')).toEqual([]);
           expect(sendsOf(out, 'vm0', 'ring.deposit')).toHaveLength(1);
+        },
+      },
+    ])
+    .with({ type: 'rx.occupied' }, (): Scenario[] => [
+      {
+        name: 'descriptors a re-attached netfront still has occupied are withheld from its port (never below zero)',
+        run: () => {
+          const d = idd(xen(), port(0));
+          const before = d.context.ports[0]!.credits;
+          d.step({ type: 'rx.occupied', slot: -1, from: 'vm0', count: 2 });
+          expect(d.context.ports[0]!.credits).toBe(Math.max(0, before - 2));
+          d.step({ type: 'rx.occupied', slot: -1, from: 'vm0', count: 1000 });
+          expect(d.context.ports[0]!.credits).toBe(0);
         },
       },
     ])

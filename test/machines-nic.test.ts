@@ -88,6 +88,7 @@ const samples: { readonly [K in NicEvent['type']]: Extract<NicEvent, { type: K }
   'tx.done': { type: 'tx.done' },
   'rx.refill': { type: 'rx.refill', slot: 0, from: 'vm0', count: 1 },
   'irq.unmask': { type: 'irq.unmask', slot: 0, from: 'vm0' },
+  'rx.occupied': { type: 'rx.occupied', slot: 0, from: 'vm0', count: 1 },
   'vnic.setup': { type: 'vnic.setup', slot: 0, vm: 'vm0', macs: [1], vector: 0, qos: qos(), rxRing: 1, txRing: 1 },
   'vnic.teardown': { type: 'vnic.teardown', slot: 0 },
   'vnic.resize': { type: 'vnic.resize', slot: 0, capacity: 1 },
@@ -535,6 +536,19 @@ function scenarios(event: NicEvent): readonly Scenario[] {
           d.step({ type: 'vnic.macs', slot: 0, macs: [macOfVm(5)] });
           expect(rejected(d.step(arrive(pkt(0))))).toEqual(['unknown-destination']);
           expect(probesOf(d.step({ type: 'vnic.macs', slot: 1, macs: [] }), 'nic.refused')).toHaveLength(1);
+        },
+      },
+    ])
+    .with({ type: 'rx.occupied' }, (): Scenario[] => [
+      {
+        name: 'descriptors still occupied from an earlier attachment are withheld; only the owner may say so',
+        run: () => {
+          const d = nic({}, setupEv(0, 0, {}, { rx: 4 }));
+          d.step({ type: 'rx.occupied', slot: 0, from: 'vm0', count: 3 });
+          expect(d.context.vnics[0]!.rxCredits).toBe(1);
+          expect(probesOf(d.step({ type: 'rx.occupied', slot: 0, from: 'vm9', count: 1 }), 'nic.stale-write')).toHaveLength(1);
+          d.step({ type: 'rx.occupied', slot: 0, from: 'vm0', count: 9 });
+          expect(d.context.vnics[0]!.rxCredits).toBe(0);
         },
       },
     ])

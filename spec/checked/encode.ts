@@ -116,6 +116,7 @@ function sharedNic(c: SharedNicContext): string {
   w.b(c.irqMasked);
   w.b(c.dmaBusy);
   w.packets(c.tx);
+  w.n(c.txRing);
   w.n(c.timing.dmaSetupNs);
   w.n(c.timing.dmaNsPerByte);
   w.n(c.timing.wireNsPerByte);

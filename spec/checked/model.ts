@@ -110,7 +110,7 @@ export function buildCheckedSystem(config: CheckConfig): CheckedSystem {
     const input: NicInput = { slots, memory: slots * (config.capacity + 1), arbiter: config.dma, quantum: 1, timing, waitCap: dmaWaitBound(config) + 1 };
     add('nic', 'nic-vnic', 'nic-vnic', input);
   } else {
-    const input: SharedNicInput = { host: 'idd', irqTo: 'vmm', irqEvent: 'msi', capacity: config.capacity * n, rxRing: config.rxRing, timing };
+    const input: SharedNicInput = { host: 'idd', irqTo: 'vmm', irqEvent: 'msi', capacity: config.capacity * n, rxRing: config.rxRing, txRing: config.txRing, timing };
     add('nic', 'nic-shared', 'nic-shared', input);
   }
   const vmmInput: VmmInput = {
@@ -417,7 +417,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
  * A state key is then a handful of characters, one per component, whatever the size of the contexts.
  */
 export class KeyEncoder {
-  private readonly tables: Map<string, number>[];
+  readonly tables: Map<string, number>[];
 
   constructor(private readonly sys: CheckedSystem) {
     this.tables = sys.kinds.map(() => new Map<string, number>());

@@ -127,7 +127,7 @@ class Renaming {
       const renamed = record(r);
       vms[c.vms.findIndex((x) => x.id === renamed.id)] = renamed;
     });
-    return { ...c, vms, vectors: this.perSlot(c.vectors, this.id), slots: this.perSlot(c.slots, (x) => x) };
+    return { ...c, vms, vectors: this.perSlot(c.vectors, this.id), inService: this.perSlot(c.inService, (x) => x), slots: this.perSlot(c.slots, (x) => x) };
   }
 
   idd(c: IddContext): IddContext {

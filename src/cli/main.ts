@@ -9,11 +9,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { EXIT, UsageError, epilogue, type CliCommand, type CliContext, type CliIo } from './commands/command.js';
+import { checkCommand } from './commands/check.js';
+import { replayCommand } from './commands/replay.js';
 import { scenariosCommand } from './commands/scenarios.js';
 import { simulateCommand } from './commands/simulate.js';
 
 /** The subcommands, in help order. */
-const COMMANDS: readonly CliCommand[] = [simulateCommand, scenariosCommand];
+const COMMANDS: readonly CliCommand[] = [simulateCommand, checkCommand, replayCommand, scenariosCommand];
 
 export type { CliIo } from './commands/command.js';
 

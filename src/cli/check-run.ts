@@ -1,0 +1,189 @@
+/**
+ * What `vnicspec check` and `vnicspec replay` share: building the checked system for a configuration and a set of
+ * properties, running the explorer on it, describing the configuration, and turning states into JSON.
+ * Trace files (ITF with the configuration embedded, Mermaid, text) are in check-trace.ts.
+ */
+import type { ArbiterKind } from '../../spec/dma-arbiter.js';
+import { defaultCheckConfig, type CheckArch, type CheckConfig } from '../../spec/checked/config.js';
+import { symmetryGroups } from '../../spec/checked/symmetry.js';
+import { CheckedModel, buildCheckedSystem, type CheckAction, type CheckedState, type CheckedSystem } from '../../spec/checked/model.js';
+import { PROPERTIES, PROPERTY_NAMES, propertiesFor } from '../../properties/checked.js';
+import { search, type Model, type Progress, type Property, type SearchResult, type Strategy } from '../explore/index.js';
+
+export const CHECK_ARCHS = ['vnic', 'xen-idd', 'mixed'] as const satisfies readonly CheckArch[];
+export const DMA_ARBITERS = ['strict', 'wrr', 'drr'] as const satisfies readonly ArbiterKind[];
+export const STRATEGIES = ['bfs', 'dfs'] as const satisfies readonly Strategy[];
+export { PROPERTY_NAMES };
+
+/** Limits of the command line (the state space grows fast: 4 VMs already exceed a million states). */
+export const LIMITS = {
+  vms: [1, 4],
+  capacity: [1, 8],
+  burst: [1, 8],
+  rxRing: [1, 8],
+} as const satisfies Record<string, readonly [number, number]>;
+
+export type CheckResult = SearchResult<CheckedState, CheckAction>;
+
+/** The model, its properties (in PROPERTIES order) and the view used for traces. */
+export interface CheckedSetup {
+  readonly config: CheckConfig;
+  readonly sys: CheckedSystem;
+  readonly model: CheckedModel;
+  /** The checked property names, in the order of PROPERTIES. */
+  readonly names: readonly string[];
+  /** Chosen properties that say nothing about this configuration (e.g. no VM conforms), hence not checked. */
+  readonly notApplicable: readonly string[];
+  readonly properties: readonly Property<CheckedState>[];
+  /** `model` with a fixed set of trace variables (see `traceView`). */
+  readonly view: Model<CheckedState, CheckAction>;
+}
+
+/** The chosen names in PROPERTIES order, without duplicates; all of them when none is chosen. */
+export function orderedProperties(chosen: readonly string[]): string[] {
+  return chosen.length === 0 ? [...PROPERTY_NAMES] : PROPERTY_NAMES.filter((n) => chosen.includes(n));
+}
+
+export function setUp(config: CheckConfig, chosen: readonly string[]): CheckedSetup {
+  const wanted = orderedProperties(chosen);
+  const sys = buildCheckedSystem(config);
+  const { properties, stepChecks } = propertiesFor(sys, wanted);
+  const names = properties.map((p) => p.name);
+  const notApplicable = wanted.filter((n) => !names.includes(n));
+  const model = new CheckedModel(sys, { stepChecks });
+  return { config, sys, model, names, notApplicable, properties, view: traceView(model) };
+}
+
+/** `isolation, conservation (not applicable here: reach-conforming-delivery)` */
+export function describeProperties(setup: CheckedSetup): string {
+  const skipped = setup.notApplicable.length > 0 ? ` (not applicable to this configuration: ${setup.notApplicable.join(', ')})` : '';
+  return `${setup.names.length > 0 ? setup.names.join(', ') : 'none'}${skipped}`;
+}
+
+/**
+ * The model as traces see it. ITF needs every state to carry the same variables, but `CheckedModel.vars` lists
+ * `flags` only when a step raised one; here `flags` is always present (an empty list when nothing was flagged).
+ * Writing and replaying both go through this view, so the two always agree.
+ */
+export function traceView(model: CheckedModel): Model<CheckedState, CheckAction> {
+  return {
+    initial: () => model.initial(),
+    actions: (s) => model.actions(s),
+    next: (s, a) => model.next(s, a),
+    key: (s) => model.key(s),
+    label: (a) => model.label(a),
+    vars: (s) => {
+      const v = model.vars(s);
+      return Object.hasOwn(v, 'flags') ? v : { ...v, flags: [] };
+    },
+  };
+}
+
+export interface SearchRequest {
+  readonly strategy: Strategy;
+  readonly maxStates?: number;
+  readonly maxDepth?: number;
+  readonly timeoutMs?: number;
+  /** Asked for; used only when the model has `canonical`. */
+  readonly symmetry: boolean;
+  readonly onProgress?: (p: Progress) => void;
+}
+
+export interface CheckOutcome {
+  readonly result: CheckResult;
+  /** Whether symmetry reduction was actually used. */
+  readonly symmetry: boolean;
+}
+
+export function canSymmetry(model: CheckedModel): boolean {
+  return typeof (model as Model<CheckedState, CheckAction>).canonical === 'function';
+}
+
+/** Why `--symmetry` cannot be used with this configuration. */
+export function noSymmetryReason(sys: CheckedSystem): string {
+  if (sys.config.churn) return 'not with --churn (a re-attached VM may get another vNIC slot)';
+  if (sys.config.arch === 'mixed') return 'not with --arch mixed (the driver domain shifts the vNIC slots)';
+  if (symmetryGroups(sys).length === 0) return 'no two VMs have the same role, priority and weight';
+  return 'the model offers no symmetry reduction here';
+}
+
+export function runCheck(setup: CheckedSetup, req: SearchRequest): CheckOutcome {
+  const symmetry = req.symmetry && canSymmetry(setup.model);
+  const result = search(setup.model, {
+    strategy: req.strategy,
+    properties: setup.properties,
+    symmetry,
+    ...(req.maxStates !== undefined ? { maxStates: req.maxStates } : {}),
+    ...(req.maxDepth !== undefined ? { maxDepth: req.maxDepth } : {}),
+    ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}),
+    ...(req.onProgress !== undefined ? { onProgress: req.onProgress } : {}),
+  });
+  return { result, symmetry };
+}
+
+/** The configuration from command-line choices; unset ones take `defaultCheckConfig`'s values. */
+export function checkConfig(o: {
+  arch?: CheckArch | undefined;
+  vms?: number | undefined;
+  capacity?: number | undefined;
+  dma?: ArbiterKind | undefined;
+  burst?: number | undefined;
+  rxRing?: number | undefined;
+  churn?: boolean | undefined;
+}): CheckConfig {
+  return defaultCheckConfig({
+    ...(o.arch !== undefined ? { arch: o.arch } : {}),
+    ...(o.vms !== undefined ? { vms: o.vms } : {}),
+    ...(o.capacity !== undefined ? { capacity: o.capacity } : {}),
+    ...(o.dma !== undefined ? { dma: o.dma } : {}),
+    ...(o.burst !== undefined ? { burst: o.burst } : {}),
+    ...(o.rxRing !== undefined ? { rxRing: o.rxRing } : {}),
+    ...(o.churn !== undefined ? { churn: o.churn } : {}),
+  });
+}
+
+const onOff = (b: boolean): string => (b ? 'on' : 'off');
+
+/** Two lines: the system, then what is checked. Option names as on the command line. */
+export function describeConfig(c: CheckConfig): string {
+  const vms = c.roles.map((r, i) => `vm${i} ${r}`).join(', ');
+  const buffer = c.arch === 'xen-idd' ? `capacity ${c.capacity} (shared buffer of ${c.capacity * c.vms} packets)` : `capacity ${c.capacity} packets per partition`;
+  return (
+    `arch ${c.arch}, ${c.vms} VM${c.vms === 1 ? '' : 's'} (${vms}), ${buffer}, dma ${c.dma} ` +
+    `(priorities ${c.priorities.join('/')}, weights ${c.weights.join('/')}), burst ${c.burst}, rx-ring ${c.rxRing}, ` +
+    `tx-ring ${c.txRing}, churn ${onOff(c.churn)}, unknown-MAC traffic ${onOff(c.unknownTraffic)}`
+  );
+}
+
+export function propertyKind(name: string): 'always' | 'sometimes' | undefined {
+  return PROPERTIES.find((p) => p.name === name)?.kind;
+}
+
+/** Trace variables as plain JSON: Maps become objects (or [key, value] lists), Sets lists, bigints numbers or strings. */
+export function toJson(v: unknown): unknown {
+  switch (typeof v) {
+    case 'bigint':
+      return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+    case 'number':
+      return Number.isFinite(v) ? v : String(v);
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return null;
+    case 'string':
+    case 'boolean':
+      return v;
+  }
+  if (v === null) return null;
+  if (Array.isArray(v)) return v.map(toJson);
+  if (v instanceof Set) return [...v].map(toJson);
+  if (v instanceof Map) {
+    const entries = [...v];
+    return entries.every(([k]) => typeof k === 'string' || typeof k === 'number')
+      ? Object.fromEntries(entries.map(([k, x]) => [String(k), toJson(x)]))
+      : entries.map(([k, x]) => [toJson(k), toJson(x)]);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (x !== undefined) out[k] = toJson(x);
+  return out;
+}

@@ -1,0 +1,259 @@
+/**
+ * Counterexample files of `vnicspec check --trace-out`, and reading them back for `vnicspec replay`.
+ *
+ * - `.itf.json`: ITF (Apalache/Quint's Informal Trace Format). `#meta` carries a `vnicspec` field with the
+ *   configuration and the checked properties, so `vnicspec replay` can rebuild the very same model.
+ * - `.mmd`: a Mermaid sequence diagram, one note per step and the step's messages between the components.
+ * - `.txt`: the numbered text trace (what changed at each step), with the messages of each step.
+ */
+import { z } from 'zod';
+import { eventLabel, type CheckAction, type CheckedState, type CheckedSystem } from '../../spec/checked/model.js';
+import type { CheckConfig } from '../../spec/checked/config.js';
+import { macOfVm } from '../../spec/packet.js';
+import type { EventObject, MachineState } from '../machine/index.js';
+import type { Deferred } from '../network/network.js';
+import { isOutput } from '../network/outputs.js';
+import type { Trace } from '../explore/index.js';
+import { deepEqual, formatTextTrace, printable, toItf, toMermaid, type ItfTrace, type MicroMessage, type PrintableTrace } from '../trace/index.js';
+import { CHECK_ARCHS, DMA_ARBITERS, LIMITS, PROPERTY_NAMES, describeConfig, type CheckedSetup } from './check-run.js';
+
+/** The participant that makes the environment's choices (arrivals, clock ticks, management requests). */
+export const ENV = 'env';
+
+export const TRACE_FORMATS = [
+  { ext: '.itf.json', what: 'ITF, the Apalache/Quint trace format, for vnicspec replay' },
+  { ext: '.mmd', what: 'Mermaid sequence diagram' },
+  { ext: '.txt', what: 'text trace' },
+] as const;
+export type TraceFormat = (typeof TRACE_FORMATS)[number]['ext'];
+
+export function traceFormatOf(file: string): TraceFormat | undefined {
+  const lower = file.toLowerCase();
+  return TRACE_FORMATS.find((f) => lower.endsWith(f.ext) && lower.length > f.ext.length)?.ext;
+}
+
+/** What a trace file says about how it ended. */
+export interface TraceVerdict {
+  readonly status: 'violation' | 'error';
+  /** `property: message`, or the specification error. */
+  readonly description: string;
+}
+
+// ---- the messages of each step ---------------------------------------------------------------------------------
+
+interface Delivery {
+  readonly to: number;
+  readonly event: EventObject;
+  readonly from: string;
+}
+
+/**
+ * The messages of every step of `trace`, for diagrams: the environment's or the pending item's message, then the
+ * synchronous cascade it caused, each message with its sender. `Network.deliver(..., trace=true)` lists the
+ * cascade's machine transitions but not who sent each message; since the cascade is first-in first-out,
+ * re-stepping each transition to count its synchronous sends tells the sender of each later one. A pending item's
+ * sender is remembered from the step that deferred it (CPU work comes back to the component that asked for it).
+ *
+ * Each step's deliveries are checked to end in the machine states the trace reached; where they do not (which
+ * would mean this drawing and the model disagree), the step shows only its label as a message from the environment.
+ */
+export function stepMessages(sys: CheckedSystem, trace: Trace<CheckedState, CheckAction>, label: (a: CheckAction) => string): (readonly MicroMessage[] | undefined)[] {
+  const net = sys.network;
+  const id = (i: number): string => net.components[i]!.id;
+  /** Pending label → senders of items with that label, oldest first. */
+  const origins = new Map<string, string[]>();
+
+  const remember = (deferred: readonly Deferred[]): void => {
+    for (const d of deferred) {
+      const to = d.kind === 'timer' ? d.to : d.component;
+      const from = d.kind === 'timer' ? d.from : d.component;
+      const key = `${id(to)}: ${eventLabel(d.kind === 'timer' ? d.event : d.then)}`;
+      const list = origins.get(key) ?? [];
+      list.push(id(from));
+      origins.set(key, list);
+    }
+  };
+
+  const deliver = (states: readonly MachineState<unknown>[], d: Delivery, out: MicroMessage[]): readonly MachineState<unknown>[] => {
+    const r = net.deliver(states, d.to, d.event, true);
+    if (r.kind !== 'ok' || r.micro === undefined) {
+      const why = r.kind === 'disabled' ? ' (not accepted any more: consumed without effect)' : ` (${r.kind})`;
+      out.push({ from: d.from, to: id(d.to), label: eventLabel(d.event) + why });
+      return states;
+    }
+    remember(r.deferred);
+    // senders[k]: the component whose synchronous send became cascade transition k + 1.
+    const senders: string[] = [];
+    const work = states.slice();
+    for (const m of r.micro) {
+      const stepped = net.components[m.component]!.stepper.step(work[m.component]!, m.event);
+      if (stepped === undefined) break;
+      work[m.component] = stepped.state;
+      for (const e of stepped.emitted) {
+        const outputs: readonly unknown[] = Array.isArray(e.params) ? e.params : [e.params];
+        for (const o of outputs) if (isOutput(o) && o.kind === 'send' && o.delay === undefined) senders.push(id(m.component));
+      }
+    }
+    r.micro.forEach((m, k) => {
+      out.push({ from: k === 0 ? d.from : (senders[k - 1] ?? '?'), to: id(m.component), label: eventLabel(m.event) });
+    });
+    return r.states;
+  };
+
+  const env = (to: number, event: EventObject): Delivery => ({ to, event, from: ENV });
+  const result: (readonly MicroMessage[] | undefined)[] = [undefined];
+  for (let i = 0; i < trace.actions.length; i++) {
+    const before = trace.states[i]!;
+    const action = trace.actions[i]!;
+    const out: MicroMessage[] = [];
+    let after: readonly MachineState<unknown>[] = before.machines;
+    switch (action.kind) {
+      case 'arrive':
+      case 'detach':
+      case 'attach':
+      case 'resize': {
+        const first = environmentEvent(sys, action);
+        after = deliver(before.machines, env(first.to, first.event), out);
+        break;
+      }
+      case 'tick': {
+        const tick = { type: 'clock.tick', dtNs: 1e9 } as EventObject;
+        after = deliver(before.machines, env(sys.nic, tick), out);
+        if (sys.idd >= 0) after = deliver(after, env(sys.idd, tick), out);
+        break;
+      }
+      case 'deliver': {
+        const p = before.pending[action.index];
+        if (p === undefined) break;
+        const from = origins.get(p.label)?.shift() ?? id(p.to);
+        after = deliver(before.machines, { to: p.to, event: p.event, from }, out);
+        break;
+      }
+    }
+    const reached = trace.states[i + 1]!.machines;
+    const agrees = after.length === reached.length && after.every((m, j) => m === reached[j] || deepEqual(m, reached[j]));
+    result.push(agrees ? out : [{ from: ENV, to: ENV, label: `${label(action)} (messages unavailable)` }]);
+  }
+  return result;
+}
+
+/**
+ * The event the environment sends for `a`. This mirrors `CheckedModel.next`, which does not report the messages of
+ * a step; test/cli-check.test.ts checks that each step's messages end in the state the model reached.
+ */
+function environmentEvent(sys: CheckedSystem, a: Extract<CheckAction, { kind: 'arrive' | 'detach' | 'attach' | 'resize' }>): { to: number; event: EventObject } {
+  const c = sys.config;
+  switch (a.kind) {
+    case 'arrive': {
+      const dst = a.vm < 0 ? sys.unknownMac : macOfVm(a.vm);
+      const kind = a.vm >= 0 && c.roles[a.vm] === 'conforming' ? 'request' : 'flood';
+      const packet = { id: 0, dst, src: 0, size: 1, bornNs: 0, kind, stream: 0 };
+      return { to: sys.nic, event: { type: 'rx.arrive', packet, nowNs: 0 } as EventObject };
+    }
+    case 'detach':
+      return { to: sys.vmm, event: { type: 'vm.detach', vm: `vm${a.vm}` } as EventObject };
+    case 'attach':
+      return { to: sys.vmm, event: { type: 'vm.attach', vm: `vm${a.vm}`, qos: sys.qos[a.vm]!, bestEffort: c.arch !== 'vnic' } as EventObject };
+    case 'resize':
+      return { to: sys.vmm, event: { type: 'partition.resize', vm: `vm${a.vm}`, capacity: a.capacity } as EventObject };
+  }
+}
+
+// ---- writing ---------------------------------------------------------------------------------------------------
+
+/** The `vnicspec` field of an ITF file's `#meta`. */
+export interface VnicspecMeta {
+  readonly config: CheckConfig;
+  readonly properties: readonly string[];
+  readonly property?: string;
+}
+
+export function printableTrace(setup: CheckedSetup, trace: Trace<CheckedState, CheckAction>, withMessages: boolean): PrintableTrace {
+  if (!withMessages) return printable(setup.view, trace);
+  const messages = stepMessages(setup.sys, trace, (a) => setup.model.label(a));
+  return printable(setup.view, trace, (step) => messages[step]);
+}
+
+/** ITF text laid out as `formatItf` does (header fields on their own lines, one state per line), plus `#meta.vnicspec`. */
+export function itfText(setup: CheckedSetup, trace: Trace<CheckedState, CheckAction>, verdict: TraceVerdict, meta: VnicspecMeta): string {
+  const itf: ItfTrace = toItf(printableTrace(setup, trace, false), { source: 'vnicspec check', status: verdict.status, description: verdict.description });
+  const header = { ...itf['#meta'], vnicspec: meta };
+  const states = itf.states.map((s) => `    ${JSON.stringify(s)}`).join(',\n');
+  return (
+    '{\n' +
+    `  "#meta": ${JSON.stringify(header)},\n` +
+    `  "vars": ${JSON.stringify(itf.vars)},\n` +
+    `  "states": [${states.length > 0 ? `\n${states}\n  ` : ''}]\n` +
+    '}\n'
+  );
+}
+
+/** The lifelines in a fixed order: the environment first, then the components as the system lists them. */
+export function participants(sys: CheckedSystem): string[] {
+  return [ENV, ...sys.network.components.map((c) => c.id)];
+}
+
+export function mermaidText(setup: CheckedSetup, trace: Trace<CheckedState, CheckAction>, verdict: TraceVerdict): string {
+  return toMermaid(printableTrace(setup, trace, true), {
+    participants: participants(setup.sys),
+    title: `vnicspec check (${setup.config.arch}): ${verdict.description}`,
+  });
+}
+
+export function textTraceFile(setup: CheckedSetup, trace: Trace<CheckedState, CheckAction>, verdict: TraceVerdict): string {
+  return (
+    `# vnicspec check: ${verdict.status === 'violation' ? 'property ' : 'specification error: '}${verdict.description}\n` +
+    `# configuration: ${describeConfig(setup.config)}\n` +
+    `# properties: ${setup.names.join(', ')}\n` +
+    formatTextTrace(printableTrace(setup, trace, true))
+  );
+}
+
+// ---- reading back ----------------------------------------------------------------------------------------------
+
+const int = (lo: number, hi: number) => z.number('must be a number').int('must be an integer').min(lo, `must be at least ${lo}`).max(hi, `must be at most ${hi}`);
+
+const configSchema = z.strictObject({
+  arch: z.enum(CHECK_ARCHS),
+  vms: int(LIMITS.vms[0], LIMITS.vms[1]),
+  capacity: int(LIMITS.capacity[0], LIMITS.capacity[1]).optional(),
+  dma: z.enum(DMA_ARBITERS).optional(),
+  burst: int(LIMITS.burst[0], LIMITS.burst[1]).optional(),
+  rxRing: int(LIMITS.rxRing[0], LIMITS.rxRing[1]).optional(),
+  txRing: int(1, 8).optional(),
+  roles: z.array(z.enum(['conforming', 'flooding'])).optional(),
+  priorities: z.array(int(0, 1000)).optional(),
+  weights: z.array(int(1, 1000)).optional(),
+  churn: z.boolean().optional(),
+  unknownTraffic: z.boolean().optional(),
+});
+
+const metaSchema = z.object({
+  version: z.string().optional(),
+  config: configSchema,
+  properties: z.array(z.enum(PROPERTY_NAMES as [string, ...string[]])).min(1, 'must name at least one property').optional(),
+  property: z.string().optional(),
+});
+
+export type ParsedVnicspecMeta = z.infer<typeof metaSchema>;
+
+/** The `vnicspec` field of `#meta`, validated; a message naming the offending field otherwise. */
+export function readVnicspecMeta(meta: Readonly<Record<string, unknown>>): { ok: true; value: ParsedVnicspecMeta } | { ok: false; error: string } {
+  if (!Object.hasOwn(meta, 'vnicspec')) {
+    return { ok: false, error: `an ITF trace, but not one written by 'vnicspec check --trace-out' ("#meta" has no "vnicspec" field with the configuration)` };
+  }
+  const r = metaSchema.safeParse(meta['vnicspec']);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const path = ['#meta', 'vnicspec', ...issue.path.map(String)].join('.');
+    return { ok: false, error: `${path}: ${issue.message}` };
+  }
+  const c = r.data.config;
+  for (const field of ['roles', 'priorities', 'weights'] as const) {
+    const list = c[field];
+    if (list !== undefined && list.length !== c.vms) {
+      return { ok: false, error: `#meta.vnicspec.config.${field}: has ${list.length} entries for ${c.vms} VMs` };
+    }
+  }
+  return { ok: true, value: r.data };
+}

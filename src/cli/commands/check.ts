@@ -1,0 +1,340 @@
+/** `vnicspec check`: exhaustive model checking of the composed specification on a small configuration. */
+import { statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { defaultCheckConfig, type CheckArch, type CheckConfig } from '../../../spec/checked/config.js';
+import type { ArbiterKind } from '../../../spec/dma-arbiter.js';
+import { ModelError, formatCount, formatProgress, formatSummary, type Progress, type Strategy } from '../../explore/index.js';
+import { formatTextTrace } from '../../trace/index.js';
+import {
+  CHECK_ARCHS,
+  DMA_ARBITERS,
+  LIMITS,
+  PROPERTY_NAMES,
+  STRATEGIES,
+  checkConfig,
+  describeConfig,
+  propertyKind,
+  runCheck,
+  canSymmetry,
+  describeProperties,
+  noSymmetryReason,
+  setUp,
+  toJson,
+  type CheckResult,
+  type CheckedSetup,
+} from '../check-run.js';
+import { TRACE_FORMATS, itfText, mermaidText, printableTrace, textTraceFile, traceFormatOf, type TraceFormat, type TraceVerdict } from '../check-trace.js';
+import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from './command.js';
+import { invalid, parseChoice, parseDuration } from './options.js';
+
+interface CheckOptions {
+  arch: CheckArch;
+  vms: number;
+  capacity: number;
+  dma: ArbiterKind;
+  burst: number;
+  rxRing: number;
+  churn?: boolean;
+  property?: string[];
+  strategy: Strategy;
+  maxStates?: number;
+  maxDepth?: number;
+  timeout?: number;
+  symmetry?: boolean;
+  json?: boolean;
+  traceOut?: string;
+  progress: boolean;
+}
+
+/** An integer in [lo, hi]; digits only (underscores allowed as separators: 1_000_000). */
+function parseIntIn(flag: string, lo: number, hi: number, must?: string): (value: string) => number {
+  return (value) => {
+    const t = value.trim();
+    const n = /^[0-9][0-9_]*$/.test(t) ? Number(t.replace(/_/g, '')) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < lo || n > hi) {
+      throw invalid(flag, must ?? `must be an integer from ${lo} to ${hi}`, value);
+    }
+    return n;
+  };
+}
+
+const positiveInt = (flag: string): ((value: string) => number) => parseIntIn(flag, 1, Number.MAX_SAFE_INTEGER, 'must be a positive integer');
+
+function collectProperty(value: string, previous: string[] | undefined): string[] {
+  const name = value.trim();
+  if (!PROPERTY_NAMES.includes(name)) {
+    throw new UsageError(`--property: unknown property '${value}' (known: ${PROPERTY_NAMES.join(', ')})`);
+  }
+  const list = previous ?? [];
+  return list.includes(name) ? list : [...list, name];
+}
+
+const D = defaultCheckConfig();
+const range = ([lo, hi]: readonly [number, number]): string => `${lo}..${hi}`;
+
+export const checkCommand: CliCommand = (ctx, done) =>
+  new Command('check')
+    .summary('model-check the specification exhaustively on a small configuration (isolation, QoS, starvation, conservation)')
+    .description(
+      'Explore every reachable state of a small configuration of the composed specification — the same machines the ' +
+        'simulator runs, with all timings replaced by nondeterministic order — and check the properties on each. ' +
+        'Prints a shortest (with bfs) counterexample when a property is violated. Nothing is proven unless the search ' +
+        'completes: a bound that stops it gives exit code 3.\n\nProperties: ' +
+        PROPERTY_NAMES.map((n) => `${n} (${propertyKind(n)})`).join(', ') +
+        '.',
+    )
+    .addOption(new Option('--arch <arch>', "vnic (a virtual NIC per VM, the paper's design), xen-idd (shared NIC behind a driver domain), mixed (the driver domain on a vNIC too, the last VM bridged through it)").default(D.arch).argParser(parseChoice('--arch', CHECK_ARCHS)))
+    .addOption(new Option('--vms <n>', `number of VMs, ${range(LIMITS.vms)}; vm0 conforms to its bandwidth specification, the last VM floods`).default(D.vms).argParser(parseIntIn('--vms', ...LIMITS.vms)))
+    .addOption(
+      new Option('--capacity <slots>', `packet slots per vNIC partition (xen-idd: per VM in the shared buffer), ${range(LIMITS.capacity)}`)
+        .default(D.capacity)
+        .argParser(parseIntIn('--capacity', ...LIMITS.capacity)),
+    )
+    .addOption(new Option('--dma <arbiter>', 'DMA arbitration between vNICs: strict (priority), wrr, drr').default(D.dma).argParser(parseChoice('--dma', DMA_ARBITERS)))
+    .addOption(new Option('--burst <n>', `token-bucket depth in packets (rate: one packet per tick), ${range(LIMITS.burst)}`).default(D.burst).argParser(parseIntIn('--burst', ...LIMITS.burst)))
+    .addOption(new Option('--rx-ring <n>', `receive descriptors per VM ring, ${range(LIMITS.rxRing)}`).default(D.rxRing).argParser(parseIntIn('--rx-ring', ...LIMITS.rxRing)))
+    .option('--churn', 'let the environment detach, re-attach and resize vNICs at any time')
+    .addOption(new Option('--property <name>', 'check only this property (repeatable); default: all').argParser(collectProperty))
+    .addOption(new Option('--strategy <s>', 'bfs (shortest counterexamples) or dfs (less memory)').default('bfs').argParser(parseChoice('--strategy', STRATEGIES)))
+    .addOption(new Option('--max-states <n>', 'stop after this many distinct states (then nothing is proven: exit 3)').argParser(positiveInt('--max-states')))
+    .addOption(new Option('--max-depth <n>', 'do not expand states deeper than this (exit 3 if that cut anything off)').argParser(positiveInt('--max-depth')))
+    .addOption(new Option('--timeout <seconds>', 'stop after this much wall time (exit 3)').argParser(parseDuration('--timeout')))
+    .option('--symmetry', 'symmetry reduction: treat interchangeable VMs as one (when the model supports it)')
+    .option('--json', 'print one JSON object on stdout and nothing else')
+    .option('--trace-out <file>', `write the counterexample to a file; format by extension: ${TRACE_FORMATS.map((f) => `${f.ext} (${f.what})`).join(', ')}`)
+    .option('--no-progress', 'never print the progress line (printed on stderr about once a second, only when stderr is a terminal and --json is off)')
+    .addHelpText(
+      'after',
+      epilogue([
+        ['vnicspec check --arch xen-idd', 'the baseline: a flooding VM fills the shared buffer and starves a conforming one (exit 1)'],
+        ['vnicspec check --arch vnic', 'the same workload with a vNIC per VM: every property holds (exit 0)'],
+        ['vnicspec check --arch xen-idd --trace-out cex.itf.json && vnicspec replay cex.itf.json', 'save the counterexample as ITF and re-execute it'],
+        ['vnicspec check --vms 3 --max-states 1000000 --timeout 60 --json', 'a bigger configuration under a budget, machine-readable'],
+      ]),
+    )
+    .action(action(done, (cmd) => check(ctx, cmd.opts<CheckOptions>())));
+
+/** Fail before a long search rather than after it. */
+function checkTraceOut(file: string): TraceFormat {
+  const format = traceFormatOf(file);
+  if (format === undefined) {
+    throw new UsageError(`--trace-out: cannot tell the format of '${file}' from its name; supported extensions: ${TRACE_FORMATS.map((f) => f.ext).join(', ')}`);
+  }
+  const dir = dirname(resolve(file));
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw new UsageError(`--trace-out: cannot write '${file}': directory '${dir}' does not exist`);
+  return format;
+}
+
+function searchLine(o: CheckOptions, symmetryGroup: number | undefined): string {
+  const bounds = [
+    o.maxStates !== undefined ? `max-states ${formatCount(o.maxStates)}` : undefined,
+    o.maxDepth !== undefined ? `max-depth ${o.maxDepth}` : undefined,
+    o.timeout !== undefined ? `timeout ${o.timeout}s` : undefined,
+  ].filter((b) => b !== undefined);
+  return `${o.strategy}, ${bounds.length > 0 ? `bounds: ${bounds.join(', ')}` : 'no bounds'}, symmetry ${symmetryGroup !== undefined ? `on (${symmetryGroup} renamings of interchangeable VMs)` : 'off'}`;
+}
+
+function incompleteWhy(r: CheckResult, o: CheckOptions): string {
+  switch (r.incompleteReason) {
+    case 'max-states':
+      return `the search reached the --max-states bound of ${formatCount(o.maxStates ?? r.states)} distinct states`;
+    case 'max-depth':
+      return `states at the --max-depth bound of ${o.maxDepth ?? r.depth} steps had successors that were not explored`;
+    case 'timeout':
+      return `the --timeout of ${o.timeout ?? '?'} s expired`;
+    default:
+      return 'a bound stopped the search';
+  }
+}
+
+function witnessesLine(r: CheckResult): string {
+  const names = Object.keys(r.witnessed);
+  if (names.length === 0) return '';
+  const parts = names.map((n) => {
+    const w = r.witnesses[n];
+    return w ? `${n} after ${w.actions.length} steps` : n;
+  });
+  return ` (sometimes-properties witnessed: ${parts.join(', ')})`;
+}
+
+function verdictOf(r: CheckResult): TraceVerdict | undefined {
+  if (r.trace === undefined) return undefined;
+  if (r.verdict === 'violated') return { status: 'violation', description: `${r.property}: ${r.message}` };
+  if (r.verdict === 'error') return { status: 'error', description: `specification error: ${r.message}` };
+  return undefined;
+}
+
+function jsonTrace(setup: CheckedSetup, r: CheckResult): { step: number; action: string; vars: unknown }[] | null {
+  if (r.trace === undefined) return null;
+  return printableTrace(setup, r.trace, false).steps.map((s, i) => ({ step: i, action: s.label, vars: toJson(s.vars) }));
+}
+
+function check(ctx: CliContext, o: CheckOptions): number {
+  const { io } = ctx;
+  const format = o.traceOut !== undefined ? checkTraceOut(o.traceOut) : undefined;
+  const config: CheckConfig = checkConfig(o);
+
+  let setup: CheckedSetup;
+  try {
+    setup = setUp(config, o.property ?? []);
+  } catch (e) {
+    if (!(e instanceof ModelError)) throw e;
+    const message = `specification error while booting the configuration: ${e.message}`;
+    if (o.json) io.out(JSON.stringify({ verdict: 'error', message, config }, null, 2) + '\n');
+    else io.out(`SPECIFICATION ERROR: ${message}\n`);
+    if (o.json) io.err(`vnicspec: SPECIFICATION ERROR: ${message}\n`);
+    return EXIT.violated;
+  }
+
+  if (setup.names.length === 0) {
+    throw new UsageError(`--property: ${setup.notApplicable.join(', ')} says nothing about this configuration; nothing to check`);
+  }
+  const symmetric = canSymmetry(setup.model);
+  if (o.symmetry && !symmetric) {
+    io.err(`vnicspec: note: --symmetry: symmetry reduction is not available for this configuration (${noSymmetryReason(setup.sys)}); searching without it\n`);
+  }
+  if (!o.json) io.out(header(setup, o, o.symmetry === true && symmetric));
+
+  const stream = !o.json && o.progress ? io.progressStream : undefined;
+  let drawn = false;
+  const width = Math.max(40, (io.columns ?? 120) - 1);
+  const onProgress =
+    stream === undefined
+      ? undefined
+      : (p: Progress): void => {
+          stream.write(`\r${formatProgress(p).slice(0, width)}\x1b[K`);
+          drawn = true;
+        };
+  let outcome: ReturnType<typeof runCheck>;
+  try {
+    outcome = runCheck(setup, {
+      strategy: o.strategy,
+      symmetry: o.symmetry === true,
+      ...(o.maxStates !== undefined ? { maxStates: o.maxStates } : {}),
+      ...(o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : {}),
+      ...(o.timeout !== undefined ? { timeoutMs: o.timeout * 1000 } : {}),
+      ...(onProgress !== undefined ? { onProgress } : {}),
+    });
+  } finally {
+    if (drawn) stream?.write('\r\x1b[K');
+  }
+  const { result: r, symmetry } = outcome;
+  const interned = setup.model.keys.internedContexts;
+  const code = r.verdict === 'holds' ? EXIT.ok : r.verdict === 'incomplete' ? EXIT.incomplete : EXIT.violated;
+
+  if (o.json) {
+    const body = {
+      verdict: r.verdict,
+      property: r.property ?? null,
+      message: r.message ?? null,
+      incompleteReason: r.incompleteReason ?? null,
+      states: r.states,
+      transitions: r.transitions,
+      depth: r.depth,
+      seconds: r.seconds,
+      statesPerSecond: Math.round(r.statesPerSecond),
+      internedContexts: interned,
+      config,
+      properties: setup.names,
+      notApplicable: setup.notApplicable,
+      search: {
+        strategy: o.strategy,
+        maxStates: o.maxStates ?? null,
+        maxDepth: o.maxDepth ?? null,
+        timeoutSeconds: o.timeout ?? null,
+        symmetry,
+      },
+      witnessed: Object.fromEntries(Object.entries(r.witnessed).map(([n, ok]) => [n, ok ? (r.witnesses[n]?.actions.length ?? 0) : null])),
+      errorAction: r.errorAction !== undefined ? setup.model.label(r.errorAction) : null,
+      trace: jsonTrace(setup, r),
+    };
+    io.out(JSON.stringify(body, null, 2) + '\n');
+    if (r.verdict === 'violated') io.err(`vnicspec: property '${r.property}' violated: ${r.message}\n`);
+    else if (r.verdict === 'error') io.err(`vnicspec: SPECIFICATION ERROR: ${r.message}\n`);
+    else if (r.verdict === 'incomplete') io.err(`vnicspec: incomplete: ${incompleteWhy(r, o)}; nothing was proven\n`);
+  } else {
+    io.out(humanReport(setup, r, o, interned));
+  }
+
+  if (o.traceOut !== undefined && format !== undefined) writeTrace(ctx, setup, r, o.traceOut, format);
+  return code;
+}
+
+/** Printed before the search starts, so a long run shows what it is checking. */
+function header(setup: CheckedSetup, o: CheckOptions, symmetry: boolean): string {
+  const group = symmetry ? setup.model.symmetryGroupSize : undefined;
+  return (
+    'vnicspec check\n' +
+    `  configuration: ${describeConfig(setup.config)}\n` +
+    `  properties:    ${describeProperties(setup)}\n` +
+    `  search:        ${searchLine(o, group)}\n\n`
+  );
+}
+
+function humanReport(setup: CheckedSetup, r: CheckResult, o: CheckOptions, interned: number): string {
+  const lines: string[] = [];
+  const trace = r.trace ? formatTextTrace(printableTrace(setup, r.trace, false)).trimEnd() : undefined;
+  switch (r.verdict) {
+    case 'holds':
+      lines.push(`${setup.names.length === 1 ? `Property '${setup.names[0]}' holds` : `All ${setup.names.length} properties hold`}${witnessesLine(r)}.`);
+      break;
+    case 'violated':
+      if (r.message === 'never reached') {
+        const kind = propertyKind(r.property ?? '');
+        lines.push(`Property '${r.property}' violated: no reachable state witnesses this ${kind}-property (never reached).`);
+      } else {
+        lines.push(`Property '${r.property}' violated: ${r.message}`);
+      }
+      if (trace !== undefined) {
+        lines.push('', `Counterexample (${r.trace!.actions.length} steps; each shows the action taken and only the variables it changed):`, trace);
+      }
+      break;
+    case 'error':
+      lines.push(`SPECIFICATION ERROR (the model itself failed, this is not a property violation): ${r.message}`);
+      if (trace !== undefined) {
+        const failing = r.errorAction !== undefined ? `, where '${setup.model.label(r.errorAction)}' fails` : '';
+        lines.push('', `Trace to the failing state (${r.trace!.actions.length} steps${failing}):`, trace);
+      }
+      break;
+    case 'incomplete':
+      lines.push(`INCOMPLETE: ${incompleteWhy(r, o)}.`);
+      lines.push('Nothing was proven: no violation was found in the explored part, but the state space was not covered.');
+      break;
+  }
+  lines.push('', formatSummary(r), `${formatCount(interned)} distinct machine contexts interned.`);
+  return lines.join('\n') + '\n';
+}
+
+function writeTrace(ctx: CliContext, setup: CheckedSetup, r: CheckResult, file: string, format: TraceFormat): void {
+  const verdict = verdictOf(r);
+  if (r.trace === undefined || verdict === undefined) {
+    const why =
+      r.verdict === 'holds'
+        ? 'all properties hold'
+        : r.verdict === 'incomplete'
+          ? 'the search was incomplete'
+          : `'${r.property}' was never reached, which no single trace can show`;
+    ctx.io.err(`vnicspec: --trace-out: no counterexample to write (${why}); '${file}' was not written\n`);
+    return;
+  }
+  const trace = r.trace;
+  const text =
+    format === '.itf.json'
+      ? itfText(setup, trace, verdict, { config: setup.config, properties: setup.names, ...(r.property !== undefined ? { property: r.property } : {}) })
+      : format === '.mmd'
+        ? mermaidText(setup, trace, verdict)
+        : textTraceFile(setup, trace, verdict);
+  try {
+    writeFileSync(file, text);
+  } catch (e) {
+    throw new UsageError(`--trace-out: cannot write '${file}': ${e instanceof Error ? e.message : String(e)}`);
+  }
+  ctx.io.err(`vnicspec: wrote the ${trace.actions.length}-step ${r.verdict === 'error' ? 'error trace' : 'counterexample'} to '${file}'\n`);
+}

@@ -1,0 +1,48 @@
+/** The messages drawn for each step of a check trace (src/cli/check-trace.ts): senders, pending items, cascades. */
+import { describe, expect, test } from 'vitest';
+import { defaultCheckConfig } from '../spec/checked/config.js';
+import { replay } from '../src/trace/index.js';
+import { setUp } from '../src/cli/check-run.js';
+import { ENV, mermaidText, participants, stepMessages } from '../src/cli/check-trace.js';
+
+/** Re-execute `labels` on a configuration (no properties: only the machines matter here) and draw its messages. */
+function messages(config: Parameters<typeof defaultCheckConfig>[0], labels: string[]) {
+  const setup = setUp(defaultCheckConfig(config), []);
+  const r = replay(setup.model, labels);
+  if (r.kind !== 'ok') throw new Error(r.message);
+  const trace = { states: r.states, actions: r.actions };
+  const per = stepMessages(setup.sys, trace, (a) => setup.model.label(a));
+  return { setup, trace, per: per.map((m) => (m ?? []).map((x) => `${x.from} -> ${x.to}: ${x.label}`)) };
+}
+
+describe('step messages', () => {
+  test('an environment request and the cascade it causes, each message with its sender', () => {
+    const { per } = messages({ arch: 'vnic', churn: true }, ['detach(vm0)']);
+    expect(per[0]).toEqual([]);
+    expect(per[1]![0]).toBe(`${ENV} -> vmm: vm.detach(vm=vm0)`);
+    expect(per[1]).toContain('vmm -> nic: vnic.teardown(slot=0)');
+    expect(per[1]!.every((m) => !m.includes('unavailable'))).toBe(true);
+  });
+
+  test('pending items come from the component that deferred them; CPU work comes back to its owner', () => {
+    const { per } = messages({ arch: 'vnic' }, ['arrive(vm0, conforming)', 'nic: dma.done', 'vmm: forward.done(vector=0, vm=vm0)', 'vm0: rx.processed(id=0)']);
+    expect(per[1]).toEqual(['env -> nic: rx.arrive(packet=request→1)']);
+    expect(per[2]).toEqual(['nic -> nic: dma.done', 'nic -> vm0: ring.deposit(packet=request→1, slot=0)', 'nic -> vmm: msi(vector=0)']);
+    expect(per[3]).toEqual(['vmm -> vmm: forward.done(vector=0, vm=vm0)', 'vmm -> vm0: virq(vector=0)']);
+    expect(per[4]![0]).toBe('vm0 -> vm0: rx.processed(id=0)');
+    expect(per[4]).toContain('vm0 -> nic: tx.post(slot=0, from=vm0, packet=reply→0)');
+  });
+
+  test('a tick reaches the NIC and, in xen-idd, the driver domain', () => {
+    const { per } = messages({ arch: 'xen-idd' }, ['tick']);
+    expect(per[1]).toEqual(['env -> nic: clock.tick(dtNs=1000000000)', 'env -> idd: clock.tick(dtNs=1000000000)']);
+  });
+
+  test('the diagram: environment first, then the components in system order', () => {
+    const { setup, trace } = messages({ arch: 'xen-idd' }, ['arrive(vm1, flooding)']);
+    expect(participants(setup.sys)).toEqual(['env', 'wire', 'nic', 'vmm', 'idd', 'vm0', 'vm1']);
+    const text = mermaidText(setup, trace, { status: 'violation', description: 'x: y' });
+    expect(text.split('\n').slice(0, 3)).toEqual(['sequenceDiagram', '  title vnicspec check (xen-idd): x: y', '  participant env']);
+    expect(text).toContain('  Note over env,vm1: 1. arrive(vm1, flooding)\n  env->>nic: rx.arrive(packet=flood→2)\n');
+  });
+});
