@@ -9,6 +9,7 @@
  * search's last clock reading (injected `now`), recognised as the reading after the last expansion; the gc's own
  * time is not counted in the search time.
  */
+import { enlargeYoungGeneration } from '../src/explore/young-generation.js';
 import { search, type Model, type Property, type SearchResult } from '../src/explore/index.js';
 import { PROPERTY_NAMES, propertiesFor } from '../properties/checked.js';
 import { defaultCheckConfig, type CheckConfig } from '../spec/checked/config.js';
@@ -92,6 +93,7 @@ export function runCheck(label: string, config: CheckConfig, o: { timeoutMs: num
     if (t - start >= o.timeoutMs) finalNext = true;
     return t;
   };
+  enlargeYoungGeneration();
   const result = search(model, { strategy: 'bfs', properties: [...properties, counter], timeoutMs: o.timeoutMs, maxStates: 50_000_000, symmetry, now });
   const totalS = (performance.now() - t0 - gcMs) / 1000;
   const bytesPerState = retained !== null && result.states > 0 ? retained / result.states : null;

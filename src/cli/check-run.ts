@@ -9,6 +9,7 @@ import { symmetryGroups } from '../../spec/checked/symmetry.js';
 import { CheckedModel, buildCheckedSystem, type CheckAction, type CheckedState, type CheckedSystem } from '../../spec/checked/model.js';
 import { PROPERTIES, PROPERTY_NAMES, propertiesFor } from '../../properties/checked.js';
 import { search, type Model, type Progress, type Property, type SearchResult, type Strategy } from '../explore/index.js';
+import { enlargeYoungGeneration } from '../explore/young-generation.js';
 
 export const CHECK_ARCHS = ['vnic', 'xen-idd', 'mixed'] as const satisfies readonly CheckArch[];
 export const DMA_ARBITERS = ['strict', 'wrr', 'drr'] as const satisfies readonly ArbiterKind[];
@@ -109,6 +110,7 @@ export function noSymmetryReason(sys: CheckedSystem): string {
 
 export function runCheck(setup: CheckedSetup, req: SearchRequest): CheckOutcome {
   const symmetry = req.symmetry && canSymmetry(setup.model);
+  enlargeYoungGeneration();
   const result = search(setup.model, {
     strategy: req.strategy,
     properties: setup.properties,
