@@ -12,8 +12,12 @@ import type { SharedNicContext } from '../nic-shared.js';
 import type { Packet } from '../packet.js';
 import type { ComponentKind } from '../system.js';
 import type { VmContext } from '../vm-driver.js';
+import type { VmmContext } from '../vmm.js';
 
 const KINDS = { request: 1, reply: 2, flood: 3 } as const;
+
+/** Strings (state names, component ids) are few: each is interned to one code, in order of first appearance. */
+const strings = new Map<string, number>();
 
 class Writer {
   private readonly codes: number[] = [];
@@ -30,8 +34,12 @@ class Writer {
     this.codes.push(x ? 3 : 2);
   }
   s(x: string): void {
-    this.codes.push(x.length + 2);
-    for (let i = 0; i < x.length; i++) this.codes.push(x.charCodeAt(i));
+    let id = strings.get(x);
+    if (id === undefined) {
+      id = strings.size;
+      strings.set(x, id);
+    }
+    this.codes.push(id + 2);
   }
   packet(p: Packet): void {
     this.n(p.id);
@@ -167,6 +175,32 @@ function idd(c: IddContext): string {
   return w.done();
 }
 
+/** The VMM changes on every interrupt (in-service bits), so it gets a compact encoder too. */
+function vmm(c: VmmContext): string {
+  const w = new Writer();
+  w.n(c.vms.length);
+  for (const r of c.vms) {
+    w.s(r.id);
+    w.numbers(r.macs);
+    const a = r.attachment;
+    w.s(a.kind);
+    if (a.kind === 'vnic') {
+      w.n(a.slot);
+      w.n(a.vector);
+      w.n(a.capacity);
+    }
+  }
+  w.n(c.vectors.length);
+  for (const v of c.vectors) w.s(v);
+  for (const b of c.inService) w.b(b);
+  for (const b of c.slots) w.b(b);
+  w.n(c.memoryFree);
+  w.s(c.driverDomain);
+  w.n(c.rxRing);
+  w.n(c.txRing);
+  return w.done();
+}
+
 /** JSON with keys sorted at every level: canonical whatever order the fields were created in. */
 export function canonicalJson(x: unknown): string {
   if (x === null || typeof x !== 'object') return JSON.stringify(x) ?? 'null';
@@ -191,6 +225,7 @@ export function encodeContext(kind: ComponentKind, context: unknown): string {
     case 'idd':
       return idd(context as IddContext);
     case 'vmm':
+      return vmm(context as VmmContext);
     case 'wire':
     case 'source':
       return canonicalJson(context);
