@@ -3,7 +3,7 @@
  *
  * Each field the explorer's small configurations can vary becomes one character code (values there are small
  * integers), so a context encodes to a short one-byte string. Every field of the context is covered, so two contexts
- * with equal encodings are equal (tested against a deep comparison in test/checked-encode.test.ts); cold machines
+ * with equal encodings are equal (test/checked-encode.test.ts compares every reachable successor); cold machines
  * (VMM, wire) use canonical JSON, cached by identity by the caller.
  */
 import type { IddContext } from '../driver-domain.js';
