@@ -151,7 +151,10 @@ export function buildSystem(s: Scenario, arch: Arch, layout: CoreLayout, cal: Ca
   s.streams.forEach((st, i) => {
     const dst = st.kind === 'flood' ? ('vm' in st.target ? macOfVm(s.vms.findIndex((v) => v.name === (st.target as { vm: string }).vm)) : st.target.mac) : macOfVm(s.vms.findIndex((v) => v.name === st.vm));
     const src = 0x1000 + i;
-    streamStart.push(st.startS !== undefined ? Math.round(st.startS * 1e9) : 1_000_000 + i * 100_000);
+    // Without an explicit start, stream i starts i/n of its own period after 1 ms: two identical constant-rate
+    // streams started almost together would stay phase-locked and split a shared bottleneck unfairly.
+    const perSecond = st.kind === 'closed-loop' ? 10_000 : st.kind === 'flood' ? (st.rate ?? (s.nic.linkGbps * 1e9) / 8 / st.packetBytes) : st.rate;
+    streamStart.push(st.startS !== undefined ? Math.round(st.startS * 1e9) : 1_000_000 + Math.round((i / s.streams.length) * (1e9 / perSecond)));
     if (st.kind === 'closed-loop') {
       const input: ClosedLoopInput = { stream: i, nic: 'nic', dst, src, size: st.requestBytes, thinkNs: Math.round(st.thinkMs * 1e6), timeoutNs: Math.round(st.timeoutMs * 1e6) };
       add(`stream${i}`, 'source', 'closedLoop', input);
