@@ -24,7 +24,7 @@ import type { VmInput } from '../vm-driver.js';
 import type { VmmInput } from '../vmm.js';
 import { dmaWaitBound, type CheckConfig, type Role } from './config.js';
 import { encodeContext } from './encode.js';
-import { groupPermutations, permute, symmetryAvailable, symmetryGroups } from './symmetry.js';
+import { arbiterPreserving, groupPermutations, permute, symmetryAvailable, symmetryGroups } from './symmetry.js';
 
 /** A deferred event waiting to be delivered; `id` (its label interned) is its canonical sort key. */
 export interface Pending {
@@ -221,7 +221,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
   constructor(sys: CheckedSystem, options: CheckedModelOptions) {
     this.sys = sys;
     this.keys = new KeyEncoder(sys);
-    const perms = symmetryAvailable(sys) ? groupPermutations(sys.config.vms, symmetryGroups(sys)).slice(1) : [];
+    const perms = symmetryAvailable(sys) ? arbiterPreserving(sys, groupPermutations(sys.config.vms, symmetryGroups(sys)).slice(1)) : [];
     this.symmetryGroupSize = perms.length + 1;
     if (perms.length > 0) {
       const hooks = { idOf: (i: number, m: MachineState<unknown>) => this.keys.idOf(i, m), pending: (to: number, e: EventObject) => pendingFor(sys, to, e) };

@@ -34,6 +34,19 @@ export function symmetryGroups(sys: CheckedSystem): number[][] {
   return [...byClass.values()].filter((g) => g.length > 1);
 }
 
+/**
+ * The renamings that are automorphisms of the DMA arbiter too. Its order starts as 0, 1, … and never changes, so a
+ * renaming can only identify reachable states if it maps that order to one the arbiter treats alike: a rotation
+ * for the round-robin arbiters, nothing but the identity for strict priority (ties follow the linear order). Under
+ * xen-idd there is no arbiter and every renaming within a group counts.
+ */
+export function arbiterPreserving(sys: CheckedSystem, perms: readonly (readonly number[])[]): number[][] {
+  if (sys.kinds[sys.nic] !== 'nic-vnic') return perms.map((p) => p.slice());
+  const n = sys.config.vms;
+  const isRotation = (p: readonly number[]) => p.every((x, k) => x === (p[0]! + k) % n);
+  return perms.filter((p) => sys.config.dma !== 'strict' && isRotation(p)).map((p) => p.slice());
+}
+
 /** All permutations of VM indices that only move VMs within their groups. */
 export function groupPermutations(n: number, groups: readonly (readonly number[])[]): number[][] {
   let perms: number[][] = [Array.from({ length: n }, (_, i) => i)];
