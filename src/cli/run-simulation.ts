@@ -73,7 +73,6 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
   const stepper = o.stepper ?? 'compiled';
   const sys = buildSystem(o.scenario, o.arch, o.cores, o.calibration, stepper);
   const n = sys.vmNames.length;
-  const components = sys.network.components;
   const vmOfMac = (mac: number): number => (mac >= 1 && mac <= n ? mac - 1 : -1);
   /** Which VM a component is (-1: not a VM, e.g. the driver domain or the native OS). */
   const vmOfComponent = new Map<string, number>();
