@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ModelError, search, type Model, type Property, type SearchResult } from '../src/explore/index.js';
+import { search, type Model, type Property, type SearchResult } from '../src/explore/index.js';
 import {
   counters,
   plantedBug,

@@ -37,8 +37,6 @@ import { vmmMachine } from '../spec/vmm.js';
 import { closedLoopMachine, openLoopMachine, wireMachine } from '../spec/workload.js';
 import { compileMachine, referenceStepper, UnsupportedMachineError, type EventObject, type StepResult, type Stepper } from '../src/machine/index.js';
 
-/** Known bugs are expected to fail; SHOW_BUGS=1 runs them as ordinary tests to show how they fail. */
-const knownBug = process.env['SHOW_BUGS'] ? it : it.fails;
 
 // ---------------------------------------------------------------- 1. agreement on every spec machine
 
