@@ -11,7 +11,7 @@ import type { SharedNicContext } from '../spec/nic-shared.js';
 import type { Packet } from '../spec/packet.js';
 import type { VmContext } from '../spec/vm-driver.js';
 import type { VmmContext } from '../spec/vmm.js';
-import type { CheckedState, CheckedSystem, Flag, StepCheck } from '../spec/checked/model.js';
+import type { CheckedState, CheckedSystem, StepCheck } from '../spec/checked/model.js';
 import { heldRx } from './packets.js';
 
 export interface CheckedProperty {
@@ -66,8 +66,7 @@ function isolationState(sys: CheckedSystem): (s: CheckedState) => string | undef
   };
 }
 
-const isolationStep: StepCheck = (sys, pre, probes) => {
-  const flags: Flag[] = [];
+const isolationStep: StepCheck = (sys, pre, probes, _post, flags) => {
   for (const p of probes) {
     if (p.name !== 'dma.write' && p.name !== 'packet.delivered') continue;
     const d = p.data as { packet: Packet; vm: string; slot: number };
@@ -82,7 +81,6 @@ const isolationStep: StepCheck = (sys, pre, probes) => {
       if (v.status !== 'active' || v.vm !== d.vm) flags.push({ property: 'isolation', message: `DMA into ${d.vm} through vNIC ${d.slot}, which is not mapped to it (${v.status})` });
     }
   }
-  return flags;
 };
 
 // ---- qos-admission ---------------------------------------------------------------------------------------------
@@ -109,8 +107,7 @@ function qosState(sys: CheckedSystem): (s: CheckedState) => string | undefined {
 }
 
 /** Each rejection's reason was true in the state the packet arrived in; each admission was allowed there. */
-const qosStep: StepCheck = (sys, pre, probes) => {
-  const flags: Flag[] = [];
+const qosStep: StepCheck = (sys, pre, probes, _post, flags) => {
   const flag = (message: string) => flags.push({ property: 'qos-admission', message });
   for (const p of probes) {
     if (p.name !== 'rx.rejected' && p.name !== 'rx.admitted') continue;
@@ -138,14 +135,12 @@ const qosStep: StepCheck = (sys, pre, probes) => {
       if (d.reason !== 'device-buffer-full' || nic.used + size <= nic.capacity) flag(`packet rejected as '${d.reason}' with ${nic.used}/${nic.capacity} bytes used`);
     }
   }
-  return flags;
 };
 
 // ---- no-cross-vm-starvation ------------------------------------------------------------------------------------
 
 /** A conforming VM's packet is never rejected or dropped because of resources other VMs' packets occupy. */
-const starvationStep: StepCheck = (sys, _pre, probes) => {
-  const flags: Flag[] = [];
+const starvationStep: StepCheck = (sys, _pre, probes, _post, flags) => {
   for (const p of probes) {
     if (p.name !== 'rx.rejected' && p.name !== 'rx.dropped') continue;
     const packet = packetOf(p);
@@ -160,7 +155,6 @@ const starvationStep: StepCheck = (sys, _pre, probes) => {
       });
     }
   }
-  return flags;
 };
 
 function waitingBound(sys: CheckedSystem): (s: CheckedState) => string | undefined {

@@ -39,11 +39,6 @@ export function does<C extends object, E extends EventObject>(name: string, effe
   return [{ type: name, params: ({ context, event }: { context: C; event: E }) => m(context, event).out }, assign(assigner)] as never;
 }
 
-/** An effect that only emits: context unchanged. */
-export const emits =
-  <C, E>(f: (context: C, event: E) => readonly Output[]): Effect<C, E> =>
-  (context, event) => ({ context, out: f(context, event) });
-
 /** Declares effect labels for `setup({ actions })`: they do nothing when executed; engines route their params. */
 export function labels<const K extends string>(...names: K[]): Record<K, () => void> {
   const r = {} as Record<K, () => void>;

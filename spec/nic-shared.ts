@@ -8,7 +8,7 @@ import { setup } from 'xstate';
 import { probe, send, type Output } from '../src/network/outputs.js';
 import { does, labels, type Effected } from './effect.js';
 import { patcher } from './record.js';
-import type { NicTiming } from './nic-vnic.js';
+import { dmaTime, wireTime, type NicTiming } from './nic-vnic.js';
 import type { Packet } from './packet.js';
 
 export interface SharedNicContext {
@@ -52,9 +52,6 @@ export type SharedNicEvent =
 type Ev<T extends SharedNicEvent['type']> = Extract<SharedNicEvent, { type: T }>;
 
 const patch = patcher<SharedNicContext>({ host: true, irqTo: true, irqEvent: true, capacity: true, used: true, buffer: true, rxCredits: true, irqMasked: true, dmaBusy: true, tx: true, txRing: true, timing: true });
-
-const dmaTime = (t: NicTiming, p: Packet): number => t.dmaSetupNs + Math.ceil(p.size * t.dmaNsPerByte);
-const wireTime = (t: NicTiming, p: Packet): number => Math.max(1, Math.ceil(p.size * t.wireNsPerByte));
 
 function kickDma(c: SharedNicContext, out: Output[]): SharedNicContext {
   if (c.dmaBusy || c.buffer.length === 0 || c.rxCredits === 0) return c;

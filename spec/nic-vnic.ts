@@ -180,8 +180,9 @@ function refilledFor(c: NicContext, e: Ev<'rx.arrive'>): { slot: number; vnic: V
 
 const eligible = (v: Vnic): boolean => v.queue.length > 0 && (v.status === 'closing' || (v.status === 'active' && v.rxCredits > 0));
 
-const dmaTime = (t: NicTiming, p: Packet): number => t.dmaSetupNs + Math.ceil(p.size * t.dmaNsPerByte);
-const wireTime = (t: NicTiming, p: Packet): number => Math.max(1, Math.ceil(p.size * t.wireNsPerByte));
+/** Time to DMA a packet into host memory, and to serialise it onto the wire (both NIC models use these). */
+export const dmaTime = (t: NicTiming, p: Packet): number => t.dmaSetupNs + Math.ceil(p.size * t.dmaNsPerByte);
+export const wireTime = (t: NicTiming, p: Packet): number => Math.max(1, Math.ceil(p.size * t.wireNsPerByte));
 
 /** If the DMA engine is idle, the arbiter grants the next transfer on one vNIC's channel. */
 function kickDma(c: NicContext, out: Output[]): NicContext {
@@ -451,8 +452,3 @@ export const nicMachine = setup({
     },
   },
 });
-
-/** Packets the NIC holds (for conservation): buffered in partitions and queued for the wire. */
-export function nicPackets(c: NicContext): { rx: Packet[]; tx: Packet[] } {
-  return { rx: c.vnics.flatMap((v) => v.queue), tx: c.tx.map((t) => t.packet) };
-}

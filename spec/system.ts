@@ -148,18 +148,21 @@ export function buildSystem(s: Scenario, arch: Arch, layout: CoreLayout, cal: Ca
     s.vms.forEach((v, i) => add(vmIds[i]!, 'vm', 'vm', vmInput(v, vmIds[i]!, [macOfVm(i)]), v.name));
   }
   const streamStart: number[] = [];
+  /** Arrivals per second of a stream; a flood without a rate runs at line rate for its packet size. */
+  const rateOf = (st: Scenario['streams'][number]): number | undefined =>
+    st.kind === 'closed-loop' ? undefined : st.kind === 'flood' ? (st.rate ?? (s.nic.linkGbps * 1e9) / 8 / st.packetBytes) : st.rate;
   s.streams.forEach((st, i) => {
     const dst = st.kind === 'flood' ? ('vm' in st.target ? macOfVm(s.vms.findIndex((v) => v.name === (st.target as { vm: string }).vm)) : st.target.mac) : macOfVm(s.vms.findIndex((v) => v.name === st.vm));
     const src = 0x1000 + i;
     // Without an explicit start, stream i starts i/n of its own period after 1 ms: two identical constant-rate
     // streams started almost together would stay phase-locked and split a shared bottleneck unfairly.
-    const perSecond = st.kind === 'closed-loop' ? 10_000 : st.kind === 'flood' ? (st.rate ?? (s.nic.linkGbps * 1e9) / 8 / st.packetBytes) : st.rate;
-    streamStart.push(st.startS !== undefined ? Math.round(st.startS * 1e9) : 1_000_000 + Math.round((i / s.streams.length) * (1e9 / perSecond)));
+    const phasePeriodNs = 1e9 / (rateOf(st) ?? 10_000);
+    streamStart.push(st.startS !== undefined ? Math.round(st.startS * 1e9) : 1_000_000 + Math.round((i / s.streams.length) * phasePeriodNs));
     if (st.kind === 'closed-loop') {
       const input: ClosedLoopInput = { stream: i, nic: 'nic', dst, src, size: st.requestBytes, thinkNs: Math.round(st.thinkMs * 1e6), timeoutNs: Math.round(st.timeoutMs * 1e6) };
       add(`stream${i}`, 'source', 'closedLoop', input);
     } else {
-      const perSecond = st.kind === 'flood' ? (st.rate ?? (s.nic.linkGbps * 1e9) / 8 / st.packetBytes) : st.rate;
+      const perSecond = rateOf(st)!;
       const input: OpenLoopInput = {
         stream: i,
         nic: 'nic',

@@ -63,8 +63,11 @@ export type CheckAction =
   | { readonly kind: 'attach'; readonly vm: number }
   | { readonly kind: 'resize'; readonly vm: number; readonly capacity: number };
 
-/** Checks made on a transition (pre-state, probes, post-state): they raise flags that properties report. */
-export type StepCheck = (sys: CheckedSystem, pre: CheckedState, probes: readonly Probe[], post: CheckedState) => Flag[];
+/** Checks made on a transition (pre-state, probes, post-state): they push flags that properties report. */
+export type StepCheck = (sys: CheckedSystem, pre: CheckedState, probes: readonly Probe[], post: CheckedState, flags: Flag[]) => void;
+
+/** Almost every state has no flags: they share one empty list instead of allocating one per successor. */
+const NO_FLAGS: readonly Flag[] = Object.freeze([]);
 
 /** Static facts about the composed system that properties and encoders need. */
 export interface CheckedSystem {
@@ -103,8 +106,8 @@ export function buildCheckedSystem(config: CheckConfig): CheckedSystem {
   const timing = { dmaSetupNs: 1, dmaNsPerByte: 1, wireNsPerByte: 1 };
   const vnic = config.arch !== 'xen-idd';
   const hasIdd = config.arch !== 'vnic';
-  // Mixed: the driver domain takes one vector, so the last VM (best effort) is bridged para-virtualized.
-  const slots = config.arch === 'mixed' ? n : n;
+  // Mixed: the driver domain takes one of the n vectors, so the last VM (best effort) is bridged para-virtualized.
+  const slots = n;
   add('wire', 'wire', 'wire', { streams: 0 });
   if (vnic) {
     const input: NicInput = { slots, memory: slots * (config.capacity + 1), arbiter: config.dma, quantum: 1, timing, waitCap: dmaWaitBound(config) + 1 };
@@ -261,7 +264,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
       boot.push({ type: 'vm.attach', vm: `vm${i}`, qos: sys.qos[i]!, bestEffort } as EventObject);
     }
     for (const e of boot) s = this.deliver(s, sys.vmm, e, false);
-    this.init = withParts(s, { flags: [] });
+    this.init = withParts(s, { flags: NO_FLAGS });
   }
 
   initial(): readonly CheckedState[] {
@@ -347,7 +350,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
   private deliver(s: CheckedState, to: number, event: EventObject, mayBeStale = false, pre: CheckedState = s): CheckedState {
     const r = this.sys.network.deliver(s.machines, to, event);
     if (r.kind === 'disabled') {
-      if (mayBeStale) return withParts(s, { flags: [] });
+      if (mayBeStale) return withParts(s, { flags: NO_FLAGS });
       throw new ModelError(`${this.sys.network.components[to]!.id} does not accept '${event.type}' in state '${s.machines[to]!.value}'`);
     }
     if (r.kind === 'unhandled') {
@@ -371,9 +374,10 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
         (ids as number[])[i] = this.keys.idOf(i, m);
       }
     }
-    const post: CheckedState = { machines: r.states, ids, pending, env: account(this.sys, s.env, r.probes), flags: [] };
+    const post: CheckedState = { machines: r.states, ids, pending, env: account(this.sys, s.env, r.probes), flags: NO_FLAGS };
+    if (r.probes.length === 0) return post;
     const flags: Flag[] = [];
-    for (const check of this.stepChecks) flags.push(...check(this.sys, pre, r.probes, post));
+    for (const check of this.stepChecks) check(this.sys, pre, r.probes, post, flags);
     return flags.length === 0 ? post : withParts(post, { flags });
   }
 

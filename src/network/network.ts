@@ -64,10 +64,6 @@ export class Network {
     return i;
   }
 
-  has(id: string): boolean {
-    return this.indexOf.has(id);
-  }
-
   /** Initial states; the initial entry actions' outputs are processed like a cascade's. */
   initial(): DeliverResult {
     const states: MachineState<unknown>[] = [];
