@@ -3,22 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { main, type CliIo } from '../src/cli/main.js';
+import { run, type Run } from './cli-run.js';
 import type { SimulationReport } from '../src/cli/run-simulation.js';
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function run(...argv: string[]): Promise<Run> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (s) => void (out += s), err: (s) => void (err += s) };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
 
 /** Exactly one line of diagnostics, no stack trace, nothing on stdout. */
 function expectOneLineError(r: Run, code: number): void {
