@@ -1,11 +1,14 @@
 /**
- * Compact canonical encodings of machine contexts for the explorer's visited set.
+ * Compact canonical encodings of machine states, by which the explorer's MemoNetwork interns them.
  *
- * Each field the explorer's small configurations can vary becomes one character code (values there are small
- * integers), so a context encodes to a short one-byte string. Every field of the context is covered, so two contexts
- * with equal encodings are equal (test/checked-encode.test.ts compares every reachable successor); cold machines
- * (VMM, wire) use canonical JSON, cached by identity by the caller.
+ * Each field becomes one word (values in the small configurations are small integers, stored as one byte), strings
+ * an interned number. Every field of every context is covered, so two states with equal encodings behave alike
+ * (test/checked-encode.test.ts compares every reachable successor); the one deliberate identification is a
+ * round-robin arbiter's rotation (see `nic`). The wire, which never changes, uses canonical JSON.
  */
+import type { MachineState } from '../../src/machine/index.js';
+import { canonicalJson } from '../../src/util/canonical-json.js';
+import type { WordBuffer } from '../../src/util/packed-set.js';
 import type { IddContext } from '../driver-domain.js';
 import type { NicContext } from '../nic-vnic.js';
 import type { SharedNicContext } from '../nic-shared.js';
@@ -14,24 +17,26 @@ import type { ComponentKind } from '../system.js';
 import type { VmContext } from '../vm-driver.js';
 import type { VmmContext } from '../vmm.js';
 
+export { canonicalJson };
+
 const KINDS = { request: 1, reply: 2, flood: 3 } as const;
 
 /** Strings (state names, component ids) are few: each is interned to one code, in order of first appearance. */
 const strings = new Map<string, number>();
 
 class Writer {
-  private readonly codes: number[] = [];
+  constructor(private readonly out: WordBuffer) {}
   n(x: number): void {
-    // Non-integers and large values cannot be one character: spell them out (never the case in small configs).
-    if (Number.isInteger(x) && x >= -1 && x < 60000) this.codes.push(x + 2);
+    // Non-integers and other values outside [-1, 2^31) are spelled out between two 0 words (x + 2 is never 0).
+    if (Number.isInteger(x) && x >= -1 && x < 0x7fffffff) this.out.push(x + 2);
     else {
-      this.codes.push(1);
-      for (const ch of String(x)) this.codes.push(ch.charCodeAt(0));
-      this.codes.push(1);
+      this.out.push(0);
+      for (const ch of String(x)) this.out.push(ch.charCodeAt(0));
+      this.out.push(0);
     }
   }
   b(x: boolean): void {
-    this.codes.push(x ? 3 : 2);
+    this.out.push(x ? 3 : 2);
   }
   s(x: string): void {
     let id = strings.get(x);
@@ -39,7 +44,7 @@ class Writer {
       id = strings.size;
       strings.set(x, id);
     }
-    this.codes.push(id + 2);
+    this.out.push(id + 2);
   }
   packet(p: Packet): void {
     this.n(p.id);
@@ -58,15 +63,10 @@ class Writer {
     this.n(xs.length);
     for (const x of xs) this.n(x);
   }
-  done(): string {
-    let out = '';
-    for (let i = 0; i < this.codes.length; i += 4096) out += String.fromCharCode(...this.codes.slice(i, i + 4096));
-    return out;
-  }
 }
 
-function nic(c: NicContext): string {
-  const w = new Writer();
+function nic(c: NicContext, out: WordBuffer): void {
+  const w = new Writer(out);
   w.n(c.dmaSlot);
   w.s(c.arbiter.kind);
   // A round-robin arbiter visiting [a, b, c] from position p behaves exactly like one visiting [b, c, a] from p - 1:
@@ -109,11 +109,10 @@ function nic(c: NicContext): string {
     w.b(v.irqMasked);
     w.n(v.headWait);
   }
-  return w.done();
 }
 
-function sharedNic(c: SharedNicContext): string {
-  const w = new Writer();
+function sharedNic(c: SharedNicContext, out: WordBuffer): void {
+  const w = new Writer(out);
   w.s(c.host);
   w.s(c.irqTo);
   w.s(c.irqEvent);
@@ -128,11 +127,10 @@ function sharedNic(c: SharedNicContext): string {
   w.n(c.timing.dmaSetupNs);
   w.n(c.timing.dmaNsPerByte);
   w.n(c.timing.wireNsPerByte);
-  return w.done();
 }
 
-function vm(c: VmContext): string {
-  const w = new Writer();
+function vm(c: VmContext, out: WordBuffer): void {
+  const w = new Writer(out);
   w.s(c.self);
   w.numbers(c.macs);
   w.s(c.device);
@@ -145,11 +143,10 @@ function vm(c: VmContext): string {
   w.n(c.tx.burst);
   w.n(c.tx.tokens);
   w.n(c.tx.lastNs);
-  return w.done();
 }
 
-function idd(c: IddContext): string {
-  const w = new Writer();
+function idd(c: IddContext, out: WordBuffer): void {
+  const w = new Writer(out);
   w.s(c.self);
   w.s(c.device);
   w.n(c.slot);
@@ -172,12 +169,11 @@ function idd(c: IddContext): string {
     w.n(p.credits);
     w.b(p.notifyMasked);
   }
-  return w.done();
 }
 
 /** The VMM changes on every interrupt (in-service bits), so it gets a compact encoder too. */
-function vmm(c: VmmContext): string {
-  const w = new Writer();
+function vmm(c: VmmContext, out: WordBuffer): void {
+  const w = new Writer(out);
   w.n(c.vms.length);
   for (const r of c.vms) {
     w.s(r.id);
@@ -198,36 +194,32 @@ function vmm(c: VmmContext): string {
   w.s(c.driverDomain);
   w.n(c.rxRing);
   w.n(c.txRing);
-  return w.done();
 }
 
-/** JSON with keys sorted at every level: canonical whatever order the fields were created in. */
-export function canonicalJson(x: unknown): string {
-  if (x === null || typeof x !== 'object') return JSON.stringify(x) ?? 'null';
-  if (Array.isArray(x)) return `[${x.map(canonicalJson).join(',')}]`;
-  const o = x as Record<string, unknown>;
-  return `{${Object.keys(o)
-    .sort()
-    .filter((k) => o[k] !== undefined)
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-    .join(',')}}`;
-}
-
-export function encodeContext(kind: ComponentKind, context: unknown): string {
+/**
+ * Appends a complete encoding of a machine state — the active state's name, then the context — to `out`.
+ * The state name is interned like any string, so states that differ only in their name stay distinct.
+ */
+export function encodeState(kind: ComponentKind, m: MachineState<unknown>, out: WordBuffer): void {
+  new Writer(out).s(m.value);
+  const context = m.context;
   switch (kind) {
     case 'nic-vnic':
-      return nic(context as NicContext);
+      return nic(context as NicContext, out);
     case 'nic-shared':
-      return sharedNic(context as SharedNicContext);
+      return sharedNic(context as SharedNicContext, out);
     case 'vm':
     case 'os':
-      return vm(context as VmContext);
+      return vm(context as VmContext, out);
     case 'idd':
-      return idd(context as IddContext);
+      return idd(context as IddContext, out);
     case 'vmm':
-      return vmm(context as VmmContext);
+      return vmm(context as VmmContext, out);
     case 'wire':
-    case 'source':
-      return canonicalJson(context);
+    case 'source': {
+      const text = canonicalJson(context);
+      for (let i = 0; i < text.length; i++) out.push(text.charCodeAt(i));
+      return;
+    }
   }
 }

@@ -13,8 +13,11 @@
  * outstanding per VM, shadow buckets) and the step-property violations seen on the transition into the state.
  */
 import type { EventObject, MachineState } from '../../src/machine/index.js';
-import { Network, type ComponentSpec, type Deferred, type Probe } from '../../src/network/network.js';
+import { Network, type ComponentSpec, type Probe } from '../../src/network/network.js';
+import { MemoNetwork } from '../../src/network/memo-network.js';
+import { PairMap } from '../../src/util/pair-map.js';
 import { ModelError, type Model } from '../../src/explore/index.js';
+import type { WordBuffer } from '../../src/util/packed-set.js';
 import type { IddInput } from '../driver-domain.js';
 import type { NicInput, VnicQos } from '../nic-vnic.js';
 import type { SharedNicInput } from '../nic-shared.js';
@@ -23,13 +26,15 @@ import { stepperFor, type ComponentKind } from '../system.js';
 import type { VmInput } from '../vm-driver.js';
 import type { VmmInput } from '../vmm.js';
 import { dmaWaitBound, type CheckConfig, type Role } from './config.js';
-import { encodeContext } from './encode.js';
+import { encodeState } from './encode.js';
 import { arbiterPreserving, groupPermutations, permute, symmetryAvailable, symmetryGroups } from './symmetry.js';
 
-/** A deferred event waiting to be delivered; `id` (its label interned) is its canonical sort key. */
+/** A deferred event waiting to be delivered; `id` (the pair (to, event) interned) is its canonical sort key. */
 export interface Pending {
   readonly to: number;
   readonly event: EventObject;
+  /** The event's id in the model's MemoNetwork. */
+  readonly eventId: number;
   readonly label: string;
   readonly id: number;
 }
@@ -152,23 +157,6 @@ export function buildCheckedSystem(config: CheckConfig): CheckedSystem {
   };
 }
 
-/** Pending labels interned to ids: equal labels are the same pending item (the event determines the label). */
-const pendingIds = new Map<string, number>();
-
-function pendingOf(sys: CheckedSystem, d: Deferred): Pending {
-  return pendingFor(sys, d.kind === 'timer' ? d.to : d.component, d.kind === 'timer' ? d.event : d.then);
-}
-
-export function pendingFor(sys: CheckedSystem, to: number, event: EventObject): Pending {
-  const label = `${sys.network.components[to]!.id}: ${eventLabel(event)}`;
-  let id = pendingIds.get(label);
-  if (id === undefined) {
-    id = pendingIds.size;
-    pendingIds.set(label, id);
-  }
-  return { to, event, label, id };
-}
-
 /** `forward.done(vector=0, vm=vm0)` — payload fields in a fixed order, packets by their destination. */
 export function eventLabel(e: EventObject): string {
   const parts: string[] = [];
@@ -216,6 +204,11 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
   private readonly stepChecks: readonly StepCheck[];
   private readonly init: CheckedState;
   readonly keys: KeyEncoder;
+  /** The machines' steps, memoized: every delivery of the search goes through it. */
+  readonly memo: MemoNetwork;
+  /** Event ids of the environment's fixed events: packet arrival per VM (last: unknown MAC), clock tick. */
+  private readonly arriveEvents: readonly number[];
+  private readonly tickEvent: number;
   /** Symmetry reduction (see symmetry.ts); absent when the configuration has no interchangeable VMs. */
   readonly canonical?: (s: CheckedState) => CheckedState;
   /** Size of the symmetry group used by `canonical` (1: none). */
@@ -223,11 +216,21 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
 
   constructor(sys: CheckedSystem, options: CheckedModelOptions) {
     this.sys = sys;
-    this.keys = new KeyEncoder(sys);
+    this.memo = new MemoNetwork(sys.network, (i, m, out) => encodeState(sys.kinds[i]!, m, out));
+    this.keys = new KeyEncoder(sys, this.memo);
+    const c0 = sys.config;
+    this.arriveEvents = Array.from({ length: c0.vms + 1 }, (_, v) => {
+      const vm = v === c0.vms ? -1 : v;
+      const dst = vm < 0 ? sys.unknownMac : macOfVm(vm);
+      const kind = vm >= 0 && c0.roles[vm] === 'conforming' ? 'request' : 'flood';
+      const packet: Packet = { id: 0, dst, src: 0, size: 1, bornNs: 0, kind, stream: 0 };
+      return this.memo.event({ type: 'rx.arrive', packet, nowNs: 0 } as EventObject);
+    });
+    this.tickEvent = this.memo.event({ type: 'clock.tick', dtNs: 1e9 } as EventObject);
     const perms = symmetryAvailable(sys) ? arbiterPreserving(sys, groupPermutations(sys.config.vms, symmetryGroups(sys)).slice(1)) : [];
     this.symmetryGroupSize = perms.length + 1;
     if (perms.length > 0) {
-      const hooks = { idOf: (i: number, m: MachineState<unknown>) => this.keys.idOf(i, m), pending: (to: number, e: EventObject) => pendingFor(sys, to, e) };
+      const hooks = { idOf: (i: number, m: MachineState<unknown>) => this.keys.idOf(i, m), pending: (to: number, e: EventObject) => this.keys.pending(to, e) };
       // The representative of an orbit: the renaming with the smallest key (identity included).
       this.canonical = (s) => {
         let best = s;
@@ -263,7 +266,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
       const bestEffort = c.arch === 'xen-idd' || (c.arch === 'mixed' && i === c.vms - 1);
       boot.push({ type: 'vm.attach', vm: `vm${i}`, qos: sys.qos[i]!, bestEffort } as EventObject);
     }
-    for (const e of boot) s = this.deliver(s, sys.vmm, e, false);
+    for (const e of boot) s = this.deliver(s, sys.vmm, this.memo.event(e), false);
     this.init = withParts(s, { flags: NO_FLAGS });
   }
 
@@ -307,39 +310,35 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
     const c = sys.config;
     switch (a.kind) {
       case 'arrive': {
-        const dst = a.vm < 0 ? sys.unknownMac : macOfVm(a.vm);
-        const kind = a.vm >= 0 && c.roles[a.vm] === 'conforming' ? 'request' : 'flood';
-        const packet: Packet = { id: 0, dst, src: 0, size: 1, bornNs: 0, kind, stream: 0 };
         const outstanding = s.env.outstanding.slice();
         const i = a.vm < 0 ? c.vms : a.vm;
         outstanding[i] = outstanding[i]! + 1;
         let shadow = s.env.shadow;
-        if (kind === 'request') {
+        if (a.vm >= 0 && c.roles[a.vm] === 'conforming') {
           shadow = shadow.slice();
           (shadow as number[])[a.vm] = shadow[a.vm]! - 1;
         }
-        return this.deliver(withParts(s, { env: { outstanding, shadow } }), sys.nic, { type: 'rx.arrive', packet, nowNs: 0 } as EventObject);
+        return this.deliver(withParts(s, { env: { outstanding, shadow } }), sys.nic, this.arriveEvents[i]!);
       }
       case 'tick': {
         const shadow = s.env.shadow.map((t, v) => (c.roles[v] === 'conforming' ? Math.min(c.burst, t + 1) : t));
         let next = withParts(s, { env: { outstanding: s.env.outstanding, shadow } });
-        const tick = { type: 'clock.tick', dtNs: 1e9 } as EventObject;
-        next = this.deliver(next, sys.nic, tick);
-        if (sys.idd >= 0) next = this.deliver(next, sys.idd, tick);
+        next = this.deliver(next, sys.nic, this.tickEvent);
+        if (sys.idd >= 0) next = this.deliver(next, sys.idd, this.tickEvent);
         return next;
       }
       case 'deliver': {
         const p = s.pending[a.index]!;
         const pending = s.pending.slice();
         pending.splice(a.index, 1);
-        return this.deliver(withParts(s, { pending }), p.to, p.event, true, s);
+        return this.deliver(withParts(s, { pending }), p.to, p.eventId, true, s);
       }
       case 'detach':
-        return this.deliver(s, sys.vmm, { type: 'vm.detach', vm: `vm${a.vm}` } as EventObject);
+        return this.deliver(s, sys.vmm, this.memo.event({ type: 'vm.detach', vm: `vm${a.vm}` } as EventObject));
       case 'attach':
-        return this.deliver(s, sys.vmm, { type: 'vm.attach', vm: `vm${a.vm}`, qos: sys.qos[a.vm]!, bestEffort: c.arch !== 'vnic' } as EventObject);
+        return this.deliver(s, sys.vmm, this.memo.event({ type: 'vm.attach', vm: `vm${a.vm}`, qos: sys.qos[a.vm]!, bestEffort: c.arch !== 'vnic' } as EventObject));
       case 'resize':
-        return this.deliver(s, sys.vmm, { type: 'partition.resize', vm: `vm${a.vm}`, capacity: a.capacity } as EventObject);
+        return this.deliver(s, sys.vmm, this.memo.event({ type: 'partition.resize', vm: `vm${a.vm}`, capacity: a.capacity } as EventObject));
     }
   }
 
@@ -347,11 +346,12 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
    * One network delivery plus bookkeeping. A pending item the receiver no longer accepts (a stale timer) is consumed
    * without effect, as in the simulator; anything else a machine refuses is a specification error.
    */
-  private deliver(s: CheckedState, to: number, event: EventObject, mayBeStale = false, pre: CheckedState = s): CheckedState {
-    const r = this.sys.network.deliver(s.machines, to, event);
+  private deliver(s: CheckedState, to: number, event: number, mayBeStale = false, pre: CheckedState = s): CheckedState {
+    const memo = this.memo;
+    const r = memo.deliver(s.ids, to, event);
     if (r.kind === 'disabled') {
       if (mayBeStale) return withParts(s, { flags: NO_FLAGS });
-      throw new ModelError(`${this.sys.network.components[to]!.id} does not accept '${event.type}' in state '${s.machines[to]!.value}'`);
+      throw new ModelError(`${this.sys.network.components[to]!.id} does not accept '${memo.eventOf(event).type}' in state '${s.machines[to]!.value}'`);
     }
     if (r.kind === 'unhandled') {
       throw new ModelError(`${this.sys.network.components[r.component]!.id} in state '${r.state}' did not handle '${r.event.type}'`);
@@ -360,21 +360,16 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
       throw new ModelError(`${this.sys.network.components[r.component]!.id}: action '${r.action}': ${r.reason}`);
     }
     let pending = s.pending as Pending[];
-    if (r.deferred.length > 0) {
+    const targets = r.deferredTargets;
+    if (targets.length > 0) {
       pending = pending.slice();
-      for (const d of r.deferred) insertSorted(pending, pendingOf(this.sys, d));
+      for (let j = 0; j < targets.length; j += 2) insertSorted(pending, this.keys.pendingAt(targets[j]!, targets[j + 1]!));
     }
-    // Only machines whose context or state changed are encoded again; the others keep their ids.
-    let ids = s.ids;
-    for (let i = 0; i < r.states.length; i++) {
-      const m = r.states[i]!;
-      const old = s.machines[i]!;
-      if (m !== old && (m.context !== old.context || m.value !== old.value)) {
-        if (ids === s.ids) ids = s.ids.slice();
-        (ids as number[])[i] = this.keys.idOf(i, m);
-      }
-    }
-    const post: CheckedState = { machines: r.states, ids, pending, env: account(this.sys, s.env, r.probes), flags: NO_FLAGS };
+    // Machines whose id did not change keep their state object; the others take the interned representative.
+    const ids = r.ids;
+    const machines = s.machines.slice();
+    for (let i = 0; i < ids.length; i++) if (ids[i] !== s.ids[i]) machines[i] = memo.state(i, ids[i]!);
+    const post: CheckedState = { machines, ids, pending, env: account(this.sys, s.env, r.probes), flags: NO_FLAGS };
     if (r.probes.length === 0) return post;
     const flags: Flag[] = [];
     for (const check of this.stepChecks) check(this.sys, pre, r.probes, post, flags);
@@ -383,6 +378,14 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
 
   key(s: CheckedState): string {
     return this.keys.key(s);
+  }
+
+  pack(s: CheckedState, out: WordBuffer): void {
+    this.keys.pack(s, out);
+  }
+
+  unpack(words: Uint32Array, length: number): CheckedState {
+    return this.keys.unpack(words, length);
   }
 
   label(a: CheckAction): string {
@@ -416,30 +419,95 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
 }
 
 /**
- * State keys use collapse compression, as SPIN does: each machine's context is encoded once (cached by identity, since
- * a step changes one or two machines) and interned to a small number per component; the pending multiset likewise.
+ * State keys use collapse compression, as SPIN does: each machine's (state, context) is interned once to a small
+ * number per component (by the MemoNetwork, which steps each of them once per event), and pending items likewise.
  * A state key is then a handful of characters, one per component, whatever the size of the contexts.
  */
 export class KeyEncoder {
-  readonly tables: Map<string, number>[];
+  private readonly pendingIds = new PairMap();
+  private readonly pendings: Pending[] = [];
 
-  constructor(private readonly sys: CheckedSystem) {
-    this.tables = sys.kinds.map(() => new Map<string, number>());
-  }
+  constructor(
+    private readonly sys: CheckedSystem,
+    private readonly memo: MemoNetwork,
+  ) {}
 
   /** Distinct machine (state, context) pairs seen, over all components: what collapse compression stores once. */
   get internedContexts(): number {
-    return this.tables.reduce((a, t) => a + t.size, 0);
+    return this.memo.internedStates;
   }
 
   /** The id of component `i` in machine state `m`; the active state name is interned with the context. */
   idOf(i: number, m: MachineState<unknown>): number {
-    const table = this.tables[i]!;
-    const text = m.value + '\u0000' + encodeContext(this.sys.kinds[i]!, m.context);
-    let id = table.get(text);
+    return this.memo.intern(i, m);
+  }
+
+  /** The pending item delivering `event` to component `to`; one object per distinct (to, event). */
+  pending(to: number, event: EventObject): Pending {
+    return this.pendingAt(to, this.memo.event(event));
+  }
+
+  /** The pending item delivering event id `eventId` to component `to`. */
+  pendingAt(to: number, eventId: number): Pending {
+    const known = this.pendingIds.get(to, eventId);
+    if (known !== -1) return this.pendings[known]!;
+    const id = this.pendings.length;
+    const event = this.memo.eventOf(eventId);
+    const p: Pending = { to, event, eventId, label: `${this.sys.network.components[to]!.id}: ${eventLabel(event)}`, id };
+    this.pendings.push(p);
+    this.pendingIds.add(to, eventId, id);
+    return p;
+  }
+
+  /** The pending item with id `id`. */
+  pendingById(id: number): Pending {
+    return this.pendings[id]!;
+  }
+
+  /** The state as words: machine ids, pending count and ids, outstanding + 1, shadow + 1, flag-list id (0: none). */
+  pack(s: CheckedState, out: WordBuffer): void {
+    const ids = s.ids;
+    for (let i = 0; i < ids.length; i++) out.push(ids[i]!);
+    const pending = s.pending;
+    out.push(pending.length);
+    for (let i = 0; i < pending.length; i++) out.push(pending[i]!.id);
+    const { outstanding, shadow } = s.env;
+    for (let i = 0; i < outstanding.length; i++) out.push(outstanding[i]! + 1);
+    for (let i = 0; i < shadow.length; i++) out.push(shadow[i]! + 1);
+    out.push(s.flags.length === 0 ? 0 : this.flagListId(s.flags) + 1);
+  }
+
+  unpack(words: Uint32Array, length: number): CheckedState {
+    const n = this.sys.network.components.length;
+    const vms = this.sys.config.vms;
+    const ids = new Array<number>(n);
+    const machines = new Array<MachineState<unknown>>(n);
+    let p = 0;
+    for (let i = 0; i < n; i++) {
+      ids[i] = words[p++]!;
+      machines[i] = this.memo.state(i, ids[i]!);
+    }
+    const pending = new Array<Pending>(words[p++]!);
+    for (let i = 0; i < pending.length; i++) pending[i] = this.pendings[words[p++]!]!;
+    const outstanding = new Array<number>(vms + 1);
+    for (let i = 0; i <= vms; i++) outstanding[i] = words[p++]! - 1;
+    const shadow = new Array<number>(vms);
+    for (let i = 0; i < vms; i++) shadow[i] = words[p++]! - 1;
+    const f = words[p++]!;
+    if (p !== length) throw new Error(`unpack: ${length} words, read ${p}`);
+    return { machines, ids, pending, env: { outstanding, shadow }, flags: f === 0 ? NO_FLAGS : this.flagLists[f - 1]! };
+  }
+
+  private readonly flagListIds = new Map<string, number>();
+  private readonly flagLists: (readonly Flag[])[] = [];
+
+  private flagListId(flags: readonly Flag[]): number {
+    const key = JSON.stringify(flags.map((f) => [f.property, f.message]));
+    let id = this.flagListIds.get(key);
     if (id === undefined) {
-      id = table.size;
-      table.set(text, id);
+      id = this.flagLists.length;
+      this.flagListIds.set(key, id);
+      this.flagLists.push(flags);
     }
     return id;
   }

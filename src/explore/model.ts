@@ -6,6 +6,7 @@
  * pointer and an action index per state, and rebuilds traces by re-executing actions, so the duties below are what
  * make a printed counterexample a real execution.
  */
+import type { WordBuffer } from '../util/packed-set.js';
 
 export interface Model<S, A> {
   /** The initial states. Their order matters: a trace names its initial state by index into this list. */
@@ -34,6 +35,14 @@ export interface Model<S, A> {
    * states of an orbit.
    */
   canonical?(s: S): S;
+  /**
+   * Optional, for speed and memory: append `s` as unsigned 32-bit integers to `out`, a sequence that, like `key`, is
+   * equal for equal states and different for different ones (small numbers are cheapest). With it the search keeps
+   * its visited set in a compact byte arena instead of a map of key strings.
+   */
+  pack?(s: S, out: WordBuffer): void;
+  /** Optional, with `pack`: the state packed as `words[0..length)`. The search then keeps its frontier as ids only. */
+  unpack?(words: Uint32Array, length: number): S;
 }
 
 export interface Property<S> {

@@ -7,6 +7,7 @@
  * the state itself; only frontier states are alive. Traces are rebuilt by walking parent ids back and re-executing.
  */
 import { ModelError, type Model, type Property } from './model.js';
+import { PackedSet, WordBuffer } from '../util/packed-set.js';
 
 export type Strategy = 'bfs' | 'dfs';
 export type Verdict = 'holds' | 'violated' | 'incomplete' | 'error';
@@ -76,6 +77,41 @@ export interface SearchResult<S, A> {
 const MAP_LIMIT = 1 << 24;
 const NO_PARENT = -1;
 
+/** The visited set: `find` a state's id (or -1), then `add` the state last passed to `find` under the next id. */
+interface StateIndex<S> {
+  find(s: S): number;
+  add(id: number): void;
+}
+
+/** Over `model.key`: key → state id, as one Map until V8's per-Map limit, then sharded. */
+class KeyIndex<S> implements StateIndex<S> {
+  private readonly visited = new Visited();
+  private last = '';
+  constructor(private readonly keyOf: (s: S) => string) {}
+  find(s: S): number {
+    this.last = this.keyOf(s);
+    return this.visited.get(this.last) ?? -1;
+  }
+  add(id: number): void {
+    this.visited.add(this.last, id);
+  }
+}
+
+/** Over `model.pack`: the byte arena of packed-states.ts. */
+class PackedIndex<S> implements StateIndex<S> {
+  readonly store = new PackedSet();
+  private readonly buf = new WordBuffer();
+  constructor(private readonly packInto: (s: S, out: WordBuffer) => void) {}
+  find(s: S): number {
+    this.buf.clear();
+    this.packInto(s, this.buf);
+    return this.store.find(this.buf);
+  }
+  add(id: number): void {
+    if (this.store.add() !== id) throw new Error('search: packed state ids out of step');
+  }
+}
+
 /** key → state id, as one Map until V8's per-Map limit, then sharded; the common case pays for one lookup. */
 class Visited {
   private readonly maps: Map<string, number>[];
@@ -122,7 +158,7 @@ class Frontier<S> {
     this.mask = capacity - 1;
   }
 
-  push(s: S, id: number): void {
+  push(s: S | undefined, id: number): void {
     if (this.size > this.mask) this.grow();
     const j = (this.head + this.size) & this.mask;
     this.states[j] = s;
@@ -213,7 +249,19 @@ export function search<S, A>(model: Model<S, A>, options: SearchOptions<S>): Sea
   let pending = options.properties.filter((p) => p.kind === 'sometimes');
   const witnessIds = new Map<string, number>();
 
-  const visited = new Visited();
+  const packInto = model.pack;
+  const unpackFrom = model.unpack;
+  let packed: PackedIndex<S> | undefined;
+  let index: StateIndex<S>;
+  if (packInto !== undefined) {
+    packed = new PackedIndex<S>((st, out) => packInto.call(model, st, out));
+    index = packed;
+  } else {
+    index = new KeyIndex<S>((st) => model.key(st));
+  }
+  // With pack and unpack the frontier keeps ids only and states are rebuilt from the arena when expanded.
+  const unpack = packed !== undefined && unpackFrom !== undefined ? unpackFrom : undefined;
+  const unpackBuf = new WordBuffer();
   let parentOf = new Int32Array(1024);
   let actionOf = new Int32Array(1024);
   let depthOf = new Int32Array(1024);
@@ -231,7 +279,7 @@ export function search<S, A>(model: Model<S, A>, options: SearchOptions<S>): Sea
   let errorMessage: string | undefined;
 
   /** Record a new state; returns false when a property check ended the search. */
-  const discover = (s: S, key: string, parent: number, action: number, depth: number): boolean => {
+  const discover = (s: S, parent: number, action: number, depth: number): boolean => {
     const id = count++;
     if (id === parentOf.length) {
       parentOf = grown(parentOf);
@@ -242,7 +290,7 @@ export function search<S, A>(model: Model<S, A>, options: SearchOptions<S>): Sea
     actionOf[id] = action;
     depthOf[id] = depth;
     if (depth > maxSeen) maxSeen = depth;
-    visited.add(key, id);
+    index.add(id);
     for (let i = 0; i < always.length; i++) {
       const why = always[i]!.check(s);
       if (why !== undefined) {
@@ -262,7 +310,7 @@ export function search<S, A>(model: Model<S, A>, options: SearchOptions<S>): Sea
       }
       if (hit) pending = pending.filter((p) => !witnessIds.has(p.name));
     }
-    frontier.push(s, id);
+    frontier.push(unpack ? undefined : s, id);
     return true;
   };
 
@@ -276,8 +324,7 @@ export function search<S, A>(model: Model<S, A>, options: SearchOptions<S>): Sea
     for (let i = 0; i < inits.length && !stopped; i++) {
       stage = 'key()';
       const s = canon ? canon(inits[i]!) : inits[i]!;
-      const key = model.key(s);
-      if (visited.get(key) !== undefined) continue;
+      if (index.find(s) !== -1) continue;
       if (count >= maxStates) {
         cut = 'max-states';
         stopped = true;
@@ -285,7 +332,7 @@ export function search<S, A>(model: Model<S, A>, options: SearchOptions<S>): Sea
       }
       stage = 'a property check';
       current = count;
-      stopped = !discover(s, key, NO_PARENT, i, 0);
+      stopped = !discover(s, NO_PARENT, i, 0);
     }
 
     let expanded = 0;
@@ -297,7 +344,12 @@ export function search<S, A>(model: Model<S, A>, options: SearchOptions<S>): Sea
 
     outer: while (frontier.size > 0 && !stopped) {
       const id = bfs ? frontier.shift() : frontier.pop();
-      const s = frontier.taken as S;
+      let s: S;
+      if (unpack) {
+        stage = 'unpack()';
+        packed!.store.read(id, unpackBuf);
+        s = unpack.call(model, unpackBuf.words, unpackBuf.length);
+      } else s = frontier.taken as S;
       current = id;
 
       // The clock is read every `checkEvery` expansions (adapted to keep checks ~5–50 ms apart, at most 4096).
@@ -342,15 +394,14 @@ export function search<S, A>(model: Model<S, A>, options: SearchOptions<S>): Sea
         errorAction = undefined;
         transitions++;
         if (canon) t = canon(t);
-        const key = model.key(t);
-        if (visited.get(key) !== undefined) continue;
+        if (index.find(t) !== -1) continue;
         if (count >= maxStates) {
           cut = 'max-states';
           break outer;
         }
         stage = 'a property check';
         current = count; // a property that throws blames the new state
-        if (!discover(t, key, id, i, depth + 1)) break outer;
+        if (!discover(t, id, i, depth + 1)) break outer;
         current = id;
       }
     }
@@ -363,8 +414,8 @@ export function search<S, A>(model: Model<S, A>, options: SearchOptions<S>): Sea
   const seconds = (now() - start) / 1000;
   const witnessed: Record<string, boolean> = {};
   const witnesses: Record<string, Trace<S, A>> = {};
-  const keyOf = canon ? (s: S) => model.key(canon(s)) : (s: S) => model.key(s);
-  const rebuild = (id: number): Trace<S, A> => reconstruct(model, id, parentOf, actionOf, visited, keyOf, canon !== undefined);
+  const idOf = canon ? (s: S) => index.find(canon(s)) : (s: S) => index.find(s);
+  const rebuild = (id: number): Trace<S, A> => reconstruct(model, id, parentOf, actionOf, idOf, canon !== undefined);
   for (const p of options.properties) {
     if (p.kind !== 'sometimes') continue;
     const w = witnessIds.get(p.name);
@@ -415,8 +466,7 @@ function reconstruct<S, A>(
   target: number,
   parentOf: Int32Array,
   actionOf: Int32Array,
-  visited: Visited,
-  keyOf: (s: S) => string,
+  idOf: (s: S) => number,
   symmetric: boolean,
 ): Trace<S, A> {
   const path: number[] = [];
@@ -426,8 +476,8 @@ function reconstruct<S, A>(
   const inits = model.initial();
   const root = path[0]!;
   let first = actionOf[root]!;
-  if (first >= inits.length || visited.get(keyOf(inits[first] as S)) !== root) {
-    first = inits.findIndex((x) => visited.get(keyOf(x)) === root);
+  if (first >= inits.length || idOf(inits[first] as S) !== root) {
+    first = inits.findIndex((x) => idOf(x) === root);
   }
   if (first < 0) throw new Error('trace reconstruction: no initial state has the recorded key (is initial() deterministic?)');
   let s = inits[first] as S;
@@ -443,7 +493,7 @@ function reconstruct<S, A>(
     const tryAction = (i: number): boolean => {
       if (i >= enabled.length) return false;
       const t = model.next(s, enabled[i] as A);
-      if (visited.get(keyOf(t)) !== child) return false;
+      if (idOf(t) !== child) return false;
       found = i;
       successor = t;
       return true;

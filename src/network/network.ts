@@ -128,17 +128,31 @@ export class Network {
     deferred: Deferred[],
     probes: Probe[],
   ): DeliverResult | undefined {
+    return this.routeAll(from, emitted, (to, event) => queue.push({ to, event }), deferred, probes);
+  }
+
+  /**
+   * Sort one step's outputs, in emission order: synchronous sends to `send`, delayed sends and work to `deferred`,
+   * observations to `probes`. Returns the error result when an output is malformed or addressed to no component.
+   */
+  routeAll(
+    from: number,
+    emitted: readonly { type: string; params: unknown }[],
+    send: (to: number, event: EventObject) => void,
+    deferred: Deferred[],
+    probes: Probe[],
+  ): Exclude<DeliverResult, { kind: 'ok' }> | undefined {
     for (let i = 0; i < emitted.length; i++) {
       const e = emitted[i]!;
       const p = e.params;
       if (p === undefined) continue;
       if (Array.isArray(p)) {
         for (const o of p) {
-          const bad = this.routeOne(from, e.type, o, queue, deferred, probes);
+          const bad = this.routeOne(from, e.type, o, send, deferred, probes);
           if (bad) return bad;
         }
       } else {
-        const bad = this.routeOne(from, e.type, p, queue, deferred, probes);
+        const bad = this.routeOne(from, e.type, p, send, deferred, probes);
         if (bad) return bad;
       }
     }
@@ -149,17 +163,17 @@ export class Network {
     from: number,
     action: string,
     o: unknown,
-    queue: { to: number; event: EventObject }[],
+    send: (to: number, event: EventObject) => void,
     deferred: Deferred[],
     probes: Probe[],
-  ): DeliverResult | undefined {
+  ): Exclude<DeliverResult, { kind: 'ok' }> | undefined {
     if (!isOutput(o)) return { kind: 'bad-output', component: from, action, reason: 'params are not an Output' };
     const out = o as Output;
     switch (out.kind) {
       case 'send': {
         const to = this.indexOf.get(out.to);
         if (to === undefined) return { kind: 'bad-output', component: from, action, reason: `no component '${out.to}'` };
-        if (out.delay === undefined) queue.push({ to, event: out.event });
+        if (out.delay === undefined) send(to, out.event);
         else deferred.push({ kind: 'timer', from, to, event: out.event, delay: out.delay });
         return undefined;
       }
