@@ -3,9 +3,10 @@
  * time for the default vnic configuration (2 VMs × 2 slots) and the target 3 VMs × 3 slots (drr), every property
  * of properties/checked.ts on; and the time to the xen-idd counterexample.
  *
- * Memory per stored state: heapUsed after a forced gc at the end of the search (visited set, parent/action/depth
- * arrays and the interned contexts all still alive, the frontier empty) minus heapUsed after a forced gc before it,
- * divided by the states stored. The search does not expose its visited set, so the sample is taken inside the
+ * Memory per stored state: heapUsed + arrayBuffers after a forced gc at the end of the search (packed visited set,
+ * parent/action/depth arrays, the memoized steps and interned contexts all still alive, the frontier empty) minus
+ * the same after a forced gc before it, divided by the states stored. ArrayBuffers count: typed arrays hold most of
+ * the visited set, outside V8's heap. The search does not expose its visited set, so the sample is taken inside the
  * search's last clock reading (injected `now`), recognised as the reading after the last expansion; the gc's own
  * time is not counted in the search time.
  */
@@ -32,13 +33,19 @@ export interface CheckRun {
   readonly timeoutMs: number;
 }
 
+/** JavaScript heap plus ArrayBuffer backing stores (the packed visited set and the memo tables live there). */
+function retainedBytes(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
 /** Runs the explorer; samples the retained heap at the end of the search when gc is exposed. */
 export function runCheck(label: string, config: CheckConfig, o: { timeoutMs: number; symmetry?: boolean }): CheckRun {
   const gc = gcFunction();
   const t0 = performance.now();
   const sys = buildCheckedSystem(config);
   const { properties, stepChecks } = propertiesFor(sys, PROPERTY_NAMES);
-  const inner: Model<CheckedState, CheckAction> = new CheckedModel(sys, { stepChecks });
+  const inner = new CheckedModel(sys, { stepChecks });
   const symmetry = o.symmetry === true && inner.canonical !== undefined;
 
   let expanded = 0;
@@ -53,6 +60,9 @@ export function runCheck(label: string, config: CheckConfig, o: { timeoutMs: num
     key: (s) => inner.key(s),
     label: (a) => inner.label(a),
     vars: (s) => inner.vars(s),
+    pack: (s, out) => inner.pack(s, out),
+    unpack: (words, length) => inner.unpack(words, length),
+    nextPacked: (s, a, out) => inner.nextPacked(s, a, out),
     ...(inner.canonical ? { canonical: (s: CheckedState) => inner.canonical!(s) } : {}),
   };
   // Counts discovered states (every new state is checked once); never fails.
@@ -69,7 +79,7 @@ export function runCheck(label: string, config: CheckConfig, o: { timeoutMs: num
   let base = 0;
   if (gc) {
     gc();
-    base = process.memoryUsage().heapUsed;
+    base = retainedBytes();
   }
   let retained: number | null = null;
   let calls = 0;
@@ -87,7 +97,7 @@ export function runCheck(label: string, config: CheckConfig, o: { timeoutMs: num
     if (gc && retained === null && (finalNext || (expanded === discovered && discovered > 0))) {
       const g0 = performance.now();
       gc();
-      retained = process.memoryUsage().heapUsed - base;
+      retained = retainedBytes() - base;
       gcMs += performance.now() - g0;
     }
     if (t - start >= o.timeoutMs) finalNext = true;

@@ -66,7 +66,7 @@ function isolationState(sys: CheckedSystem): (s: CheckedState) => string | undef
   };
 }
 
-const isolationStep: StepCheck = (sys, pre, probes, _post, flags) => {
+const isolationStep: StepCheck = (sys, pre, probes, flags) => {
   for (const p of probes) {
     if (p.name !== 'dma.write' && p.name !== 'packet.delivered') continue;
     const d = p.data as { packet: Packet; vm: string; slot: number };
@@ -107,7 +107,7 @@ function qosState(sys: CheckedSystem): (s: CheckedState) => string | undefined {
 }
 
 /** Each rejection's reason was true in the state the packet arrived in; each admission was allowed there. */
-const qosStep: StepCheck = (sys, pre, probes, _post, flags) => {
+const qosStep: StepCheck = (sys, pre, probes, flags) => {
   const flag = (message: string) => flags.push({ property: 'qos-admission', message });
   for (const p of probes) {
     if (p.name !== 'rx.rejected' && p.name !== 'rx.admitted') continue;
@@ -140,7 +140,7 @@ const qosStep: StepCheck = (sys, pre, probes, _post, flags) => {
 // ---- no-cross-vm-starvation ------------------------------------------------------------------------------------
 
 /** A conforming VM's packet is never rejected or dropped because of resources other VMs' packets occupy. */
-const starvationStep: StepCheck = (sys, _pre, probes, _post, flags) => {
+const starvationStep: StepCheck = (sys, _pre, probes, flags) => {
   for (const p of probes) {
     if (p.name !== 'rx.rejected' && p.name !== 'rx.dropped') continue;
     const packet = packetOf(p);

@@ -8,6 +8,7 @@ import { defaultCheckConfig, type CheckConfig } from '../spec/checked/config.js'
 import { canonicalJson } from '../spec/checked/encode.js';
 import { buildCheckedSystem, CheckedModel, type CheckedState } from '../spec/checked/model.js';
 import { PROPERTY_NAMES, propertiesFor } from '../properties/checked.js';
+import { WordBuffer } from '../src/util/packed-set.js';
 
 const full = (s: CheckedState): string =>
   canonicalJson({ machines: s.machines, pending: s.pending.map((p) => [p.to, p.event]), env: s.env, flags: s.flags.map((f) => f.property) });
@@ -16,6 +17,8 @@ function sweep(config: Partial<CheckConfig>, limit: number): { states: number; s
   const sys = buildCheckedSystem(defaultCheckConfig(config));
   const model = new CheckedModel(sys, { stepChecks: propertiesFor(sys, PROPERTY_NAMES).stepChecks });
   const seen = new Map<string, string>();
+  const fast = new WordBuffer();
+  const slow = new WordBuffer();
   const queue: CheckedState[] = [...model.initial()];
   for (const s of queue) seen.set(model.key(s), full(s));
   let successors = 0;
@@ -24,6 +27,14 @@ function sweep(config: Partial<CheckConfig>, limit: number): { states: number; s
     for (const a of model.actions(s)) {
       const t = model.next(s, a);
       successors++;
+      // The search's fast path packs successors without building them: it must give exactly pack(next(s, a)).
+      fast.clear();
+      model.nextPacked(s, a, fast);
+      slow.clear();
+      model.pack(t, slow);
+      expect(Array.from(fast.words.subarray(0, fast.length))).toEqual(Array.from(slow.words.subarray(0, slow.length)));
+      // And unpack inverts pack.
+      expect(model.key(model.unpack(slow.words, slow.length))).toBe(model.key(t));
       const k = model.key(t);
       const f = full(t);
       const before = seen.get(k);

@@ -68,8 +68,8 @@ export type CheckAction =
   | { readonly kind: 'attach'; readonly vm: number }
   | { readonly kind: 'resize'; readonly vm: number; readonly capacity: number };
 
-/** Checks made on a transition (pre-state, probes, post-state): they push flags that properties report. */
-export type StepCheck = (sys: CheckedSystem, pre: CheckedState, probes: readonly Probe[], post: CheckedState, flags: Flag[]) => void;
+/** Checks made on a transition (its pre-state and the probes it raised): they push flags that properties report. */
+export type StepCheck = (sys: CheckedSystem, pre: CheckedState, probes: readonly Probe[], flags: Flag[]) => void;
 
 /** Almost every state has no flags: they share one empty list instead of allocating one per successor. */
 const NO_FLAGS: readonly Flag[] = Object.freeze([]);
@@ -175,24 +175,48 @@ function withParts(s: CheckedState, parts: { pending?: readonly Pending[]; env?:
   return { machines: s.machines, ids: s.ids, pending: parts.pending ?? s.pending, env: parts.env ?? s.env, flags: parts.flags ?? s.flags };
 }
 
-function insertSorted(list: Pending[], p: Pending): void {
+function insertSorted(list: number[], id: number): void {
   let i = list.length;
-  while (i > 0 && list[i - 1]!.id > p.id) i--;
-  list.splice(i, 0, p);
+  while (i > 0 && list[i - 1]! > id) i--;
+  list.splice(i, 0, id);
 }
 
-/** Applies a delivery result to the environment's bookkeeping. */
-function account(sys: CheckedSystem, env: EnvState, probes: readonly Probe[]): EnvState {
-  let outstanding: number[] | undefined;
-  for (const p of probes) {
-    if (p.name !== 'rx.rejected' && p.name !== 'rx.dropped' && p.name !== 'packet.delivered') continue;
-    const packet = (p.data as { packet: Packet }).packet;
-    const v = sys.vmOfMac(packet.dst);
-    outstanding ??= env.outstanding.slice();
-    const i = v < 0 ? sys.config.vms : v;
-    outstanding[i] = outstanding[i]! - 1;
+function sameIds(pending: readonly Pending[], ids: readonly number[]): boolean {
+  if (pending.length !== ids.length) return false;
+  for (let i = 0; i < ids.length; i++) if (pending[i]!.id !== ids[i]) return false;
+  return true;
+}
+
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * A successor under construction, as plain numbers — machine ids, sorted pending ids, the environment's counters,
+ * flags — so that a successor the search has already visited costs no objects. Reused from one step to the next.
+ */
+class Draft {
+  ids: readonly number[] = [];
+  readonly pending: number[] = [];
+  readonly outstanding: number[];
+  readonly shadow: number[];
+  readonly flags: Flag[] = [];
+
+  constructor(vms: number) {
+    this.outstanding = new Array<number>(vms + 1).fill(0);
+    this.shadow = new Array<number>(vms).fill(0);
   }
-  return outstanding === undefined ? env : { outstanding, shadow: env.shadow };
+
+  reset(s: CheckedState): this {
+    this.ids = s.ids;
+    this.pending.length = s.pending.length;
+    for (let i = 0; i < s.pending.length; i++) this.pending[i] = s.pending[i]!.id;
+    for (let i = 0; i < this.outstanding.length; i++) this.outstanding[i] = s.env.outstanding[i]!;
+    for (let i = 0; i < this.shadow.length; i++) this.shadow[i] = s.env.shadow[i]!;
+    this.flags.length = 0;
+    return this;
+  }
 }
 
 export interface CheckedModelOptions {
@@ -209,6 +233,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
   /** Event ids of the environment's fixed events: packet arrival per VM (last: unknown MAC), clock tick. */
   private readonly arriveEvents: readonly number[];
   private readonly tickEvent: number;
+  private readonly draft: Draft;
   /** Symmetry reduction (see symmetry.ts); absent when the configuration has no interchangeable VMs. */
   readonly canonical?: (s: CheckedState) => CheckedState;
   /** Size of the symmetry group used by `canonical` (1: none). */
@@ -227,6 +252,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
       return this.memo.event({ type: 'rx.arrive', packet, nowNs: 0 } as EventObject);
     });
     this.tickEvent = this.memo.event({ type: 'clock.tick', dtNs: 1e9 } as EventObject);
+    this.draft = new Draft(c0.vms);
     const perms = symmetryAvailable(sys) ? arbiterPreserving(sys, groupPermutations(sys.config.vms, symmetryGroups(sys)).slice(1)) : [];
     this.symmetryGroupSize = perms.length + 1;
     if (perms.length > 0) {
@@ -266,7 +292,11 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
       const bestEffort = c.arch === 'xen-idd' || (c.arch === 'mixed' && i === c.vms - 1);
       boot.push({ type: 'vm.attach', vm: `vm${i}`, qos: sys.qos[i]!, bestEffort } as EventObject);
     }
-    for (const e of boot) s = this.deliver(s, sys.vmm, this.memo.event(e), false);
+    for (const e of boot) {
+      const d = this.draft.reset(s);
+      this.apply(s, d, sys.vmm, this.memo.event(e), false);
+      s = this.materialize(s, d);
+    }
     this.init = withParts(s, { flags: NO_FLAGS });
   }
 
@@ -306,52 +336,65 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
   }
 
   next(s: CheckedState, a: CheckAction): CheckedState {
+    return this.materialize(s, this.successor(s, a));
+  }
+
+  /** `pack(next(s, a), out)` without building the successor: most successors are already visited. */
+  nextPacked(s: CheckedState, a: CheckAction, out: WordBuffer): void {
+    const d = this.successor(s, a);
+    this.keys.packParts(d.ids, d.pending, d.pending.length, d.outstanding, d.shadow, d.flags, out);
+  }
+
+  /** The successor of `s` by `a`, as a draft (reused between calls). */
+  private successor(s: CheckedState, a: CheckAction): Draft {
     const sys = this.sys;
     const c = sys.config;
+    const d = this.draft.reset(s);
     switch (a.kind) {
       case 'arrive': {
-        const outstanding = s.env.outstanding.slice();
         const i = a.vm < 0 ? c.vms : a.vm;
-        outstanding[i] = outstanding[i]! + 1;
-        let shadow = s.env.shadow;
-        if (a.vm >= 0 && c.roles[a.vm] === 'conforming') {
-          shadow = shadow.slice();
-          (shadow as number[])[a.vm] = shadow[a.vm]! - 1;
-        }
-        return this.deliver(withParts(s, { env: { outstanding, shadow } }), sys.nic, this.arriveEvents[i]!);
+        d.outstanding[i]!++;
+        if (a.vm >= 0 && c.roles[a.vm] === 'conforming') d.shadow[a.vm]!--;
+        this.apply(s, d, sys.nic, this.arriveEvents[i]!, false);
+        break;
       }
       case 'tick': {
-        const shadow = s.env.shadow.map((t, v) => (c.roles[v] === 'conforming' ? Math.min(c.burst, t + 1) : t));
-        let next = withParts(s, { env: { outstanding: s.env.outstanding, shadow } });
-        next = this.deliver(next, sys.nic, this.tickEvent);
-        if (sys.idd >= 0) next = this.deliver(next, sys.idd, this.tickEvent);
-        return next;
+        for (let v = 0; v < c.vms; v++) if (c.roles[v] === 'conforming') d.shadow[v] = Math.min(c.burst, d.shadow[v]! + 1);
+        this.apply(s, d, sys.nic, this.tickEvent, false);
+        // The driver domain's tick sees the state the NIC's tick left: that is its pre-state for step checks.
+        if (sys.idd >= 0) this.apply(this.stepChecks.length > 0 ? this.materialize(s, d) : s, d, sys.idd, this.tickEvent, false);
+        break;
       }
       case 'deliver': {
         const p = s.pending[a.index]!;
-        const pending = s.pending.slice();
-        pending.splice(a.index, 1);
-        return this.deliver(withParts(s, { pending }), p.to, p.eventId, true, s);
+        d.pending.splice(a.index, 1);
+        this.apply(s, d, p.to, p.eventId, true);
+        break;
       }
       case 'detach':
-        return this.deliver(s, sys.vmm, this.memo.event({ type: 'vm.detach', vm: `vm${a.vm}` } as EventObject));
+        this.apply(s, d, sys.vmm, this.memo.event({ type: 'vm.detach', vm: `vm${a.vm}` } as EventObject), false);
+        break;
       case 'attach':
-        return this.deliver(s, sys.vmm, this.memo.event({ type: 'vm.attach', vm: `vm${a.vm}`, qos: sys.qos[a.vm]!, bestEffort: c.arch !== 'vnic' } as EventObject));
+        this.apply(s, d, sys.vmm, this.memo.event({ type: 'vm.attach', vm: `vm${a.vm}`, qos: sys.qos[a.vm]!, bestEffort: c.arch !== 'vnic' } as EventObject), false);
+        break;
       case 'resize':
-        return this.deliver(s, sys.vmm, this.memo.event({ type: 'partition.resize', vm: `vm${a.vm}`, capacity: a.capacity } as EventObject));
+        this.apply(s, d, sys.vmm, this.memo.event({ type: 'partition.resize', vm: `vm${a.vm}`, capacity: a.capacity } as EventObject), false);
+        break;
     }
+    return d;
   }
 
   /**
-   * One network delivery plus bookkeeping. A pending item the receiver no longer accepts (a stale timer) is consumed
-   * without effect, as in the simulator; anything else a machine refuses is a specification error.
+   * One network delivery into the draft, plus bookkeeping; `pre` is the state the step checks see. A pending item
+   * the receiver no longer accepts (a stale timer) is consumed without effect, as in the simulator; anything else a
+   * machine refuses is a specification error.
    */
-  private deliver(s: CheckedState, to: number, event: number, mayBeStale = false, pre: CheckedState = s): CheckedState {
+  private apply(pre: CheckedState, d: Draft, to: number, event: number, mayBeStale: boolean): void {
     const memo = this.memo;
-    const r = memo.deliver(s.ids, to, event);
+    const r = memo.deliver(d.ids, to, event);
     if (r.kind === 'disabled') {
-      if (mayBeStale) return withParts(s, { flags: NO_FLAGS });
-      throw new ModelError(`${this.sys.network.components[to]!.id} does not accept '${memo.eventOf(event).type}' in state '${s.machines[to]!.value}'`);
+      if (mayBeStale) return;
+      throw new ModelError(`${this.sys.network.components[to]!.id} does not accept '${memo.eventOf(event).type}' in state '${memo.state(to, d.ids[to]!).value}'`);
     }
     if (r.kind === 'unhandled') {
       throw new ModelError(`${this.sys.network.components[r.component]!.id} in state '${r.state}' did not handle '${r.event.type}'`);
@@ -359,21 +402,34 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
     if (r.kind === 'bad-output') {
       throw new ModelError(`${this.sys.network.components[r.component]!.id}: action '${r.action}': ${r.reason}`);
     }
-    let pending = s.pending as Pending[];
+    d.ids = r.ids;
     const targets = r.deferredTargets;
-    if (targets.length > 0) {
-      pending = pending.slice();
-      for (let j = 0; j < targets.length; j += 2) insertSorted(pending, this.keys.pendingAt(targets[j]!, targets[j + 1]!));
+    for (let j = 0; j < targets.length; j += 2) insertSorted(d.pending, this.keys.pendingAt(targets[j]!, targets[j + 1]!).id);
+    const probes = r.probes;
+    if (probes.length === 0) return;
+    const vms = this.sys.config.vms;
+    for (let j = 0; j < probes.length; j++) {
+      const p = probes[j]!;
+      if (p.name !== 'rx.rejected' && p.name !== 'rx.dropped' && p.name !== 'packet.delivered') continue;
+      const v = this.sys.vmOfMac((p.data as { packet: Packet }).packet.dst);
+      d.outstanding[v < 0 ? vms : v]!--;
     }
-    // Machines whose id did not change keep their state object; the others take the interned representative.
-    const ids = r.ids;
-    const machines = s.machines.slice();
-    for (let i = 0; i < ids.length; i++) if (ids[i] !== s.ids[i]) machines[i] = memo.state(i, ids[i]!);
-    const post: CheckedState = { machines, ids, pending, env: account(this.sys, s.env, r.probes), flags: NO_FLAGS };
-    if (r.probes.length === 0) return post;
-    const flags: Flag[] = [];
-    for (const check of this.stepChecks) check(this.sys, pre, r.probes, post, flags);
-    return flags.length === 0 ? post : withParts(post, { flags });
+    for (const check of this.stepChecks) check(this.sys, pre, probes, d.flags);
+  }
+
+  /** The draft as a state; unchanged parts are shared with `s`. */
+  private materialize(s: CheckedState, d: Draft): CheckedState {
+    const memo = this.memo;
+    let machines = s.machines;
+    if (d.ids !== s.ids) {
+      const m = s.machines.slice();
+      for (let i = 0; i < m.length; i++) if (d.ids[i] !== s.ids[i]) m[i] = memo.state(i, d.ids[i]!);
+      machines = m;
+    }
+    let pending = s.pending;
+    if (!sameIds(s.pending, d.pending)) pending = d.pending.map((id) => this.keys.pendingById(id));
+    const env = sameNumbers(s.env.outstanding, d.outstanding) && sameNumbers(s.env.shadow, d.shadow) ? s.env : { outstanding: d.outstanding.slice(), shadow: d.shadow.slice() };
+    return { machines, ids: d.ids, pending, env, flags: d.flags.length === 0 ? NO_FLAGS : d.flags.slice() };
   }
 
   key(s: CheckedState): string {
@@ -387,6 +443,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
   unpack(words: Uint32Array, length: number): CheckedState {
     return this.keys.unpack(words, length);
   }
+
 
   label(a: CheckAction): string {
     switch (a.kind) {
@@ -455,7 +512,7 @@ export class KeyEncoder {
     const event = this.memo.eventOf(eventId);
     const p: Pending = { to, event, eventId, label: `${this.sys.network.components[to]!.id}: ${eventLabel(event)}`, id };
     this.pendings.push(p);
-    this.pendingIds.add(to, eventId, id);
+    this.pendingIds.add(to, eventId);
     return p;
   }
 
@@ -471,10 +528,21 @@ export class KeyEncoder {
     const pending = s.pending;
     out.push(pending.length);
     for (let i = 0; i < pending.length; i++) out.push(pending[i]!.id);
-    const { outstanding, shadow } = s.env;
+    this.packEnv(s.env.outstanding, s.env.shadow, s.flags, out);
+  }
+
+  /** `pack` from a state's parts: machine ids, the first `n` sorted pending ids, counters and flags. */
+  packParts(ids: readonly number[], pending: readonly number[], n: number, outstanding: readonly number[], shadow: readonly number[], flags: readonly Flag[], out: WordBuffer): void {
+    for (let i = 0; i < ids.length; i++) out.push(ids[i]!);
+    out.push(n);
+    for (let i = 0; i < n; i++) out.push(pending[i]!);
+    this.packEnv(outstanding, shadow, flags, out);
+  }
+
+  private packEnv(outstanding: readonly number[], shadow: readonly number[], flags: readonly Flag[], out: WordBuffer): void {
     for (let i = 0; i < outstanding.length; i++) out.push(outstanding[i]! + 1);
     for (let i = 0; i < shadow.length; i++) out.push(shadow[i]! + 1);
-    out.push(s.flags.length === 0 ? 0 : this.flagListId(s.flags) + 1);
+    out.push(flags.length === 0 ? 0 : this.flagListId(flags) + 1);
   }
 
   unpack(words: Uint32Array, length: number): CheckedState {
@@ -507,7 +575,7 @@ export class KeyEncoder {
     if (id === undefined) {
       id = this.flagLists.length;
       this.flagListIds.set(key, id);
-      this.flagLists.push(flags);
+      this.flagLists.push(flags.slice());
     }
     return id;
   }

@@ -43,6 +43,11 @@ export interface Model<S, A> {
   pack?(s: S, out: WordBuffer): void;
   /** Optional, with `pack`: the state packed as `words[0..length)`. The search then keeps its frontier as ids only. */
   unpack?(words: Uint32Array, length: number): S;
+  /**
+   * Optional, with `pack` and `unpack`: append `pack(next(s, a))` to `out` without building the successor, which is
+   * usually one already visited. Duty: exactly the words `pack(next(s, a), out)` would append.
+   */
+  nextPacked?(s: S, a: A, out: WordBuffer): void;
 }
 
 export interface Property<S> {

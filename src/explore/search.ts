@@ -100,7 +100,7 @@ class KeyIndex<S> implements StateIndex<S> {
 /** Over `model.pack`: the byte arena of packed-states.ts. */
 class PackedIndex<S> implements StateIndex<S> {
   readonly store = new PackedSet();
-  private readonly buf = new WordBuffer();
+  readonly buf = new WordBuffer();
   constructor(private readonly packInto: (s: S, out: WordBuffer) => void) {}
   find(s: S): number {
     this.buf.clear();
@@ -145,30 +145,35 @@ class Visited {
 class Frontier<S> {
   private states: (S | undefined)[];
   private ids: Int32Array;
+  private depths: Int32Array;
   private mask: number;
   private head = 0;
   size = 0;
-  /** The state of the entry most recently removed (avoids allocating a pair per removal). */
+  /** The state and depth of the entry most recently removed (avoids allocating a pair per removal). */
   taken: S | undefined;
+  takenDepth = 0;
 
   constructor() {
     const capacity = 1024;
     this.states = new Array<S | undefined>(capacity).fill(undefined);
     this.ids = new Int32Array(capacity);
+    this.depths = new Int32Array(capacity);
     this.mask = capacity - 1;
   }
 
-  push(s: S | undefined, id: number): void {
+  push(s: S | undefined, id: number, depth: number): void {
     if (this.size > this.mask) this.grow();
     const j = (this.head + this.size) & this.mask;
     this.states[j] = s;
     this.ids[j] = id;
+    this.depths[j] = depth;
     this.size++;
   }
 
   shift(): number {
     const j = this.head;
     this.taken = this.states[j];
+    this.takenDepth = this.depths[j]!;
     this.states[j] = undefined; // let the state be collected once expanded
     this.head = (j + 1) & this.mask;
     this.size--;
@@ -178,6 +183,7 @@ class Frontier<S> {
   pop(): number {
     const j = (this.head + this.size - 1) & this.mask;
     this.taken = this.states[j];
+    this.takenDepth = this.depths[j]!;
     this.states[j] = undefined;
     this.size--;
     return this.ids[j]!;
@@ -187,22 +193,56 @@ class Frontier<S> {
     const capacity = (this.mask + 1) * 2;
     const states = new Array<S | undefined>(capacity).fill(undefined);
     const ids = new Int32Array(capacity);
+    const depths = new Int32Array(capacity);
     for (let i = 0; i < this.size; i++) {
       const j = (this.head + i) & this.mask;
       states[i] = this.states[j];
       ids[i] = this.ids[j]!;
+      depths[i] = this.depths[j]!;
     }
     this.states = states;
     this.ids = ids;
+    this.depths = depths;
     this.mask = capacity - 1;
     this.head = 0;
   }
 }
 
-function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
+/**
+ * Per stored state: its parent's id and the index of the action that reached it — all a trace needs. Actions are
+ * one byte (an index ≥ 255 goes to a side map), and the columns grow by half, so a state costs about 5 bytes here.
+ */
+class Parents {
+  parent = new Int32Array(1024);
+  action = new Uint8Array(1024);
+  private readonly bigActions = new Map<number, number>();
+
+  set(id: number, parent: number, action: number): void {
+    if (id >= this.parent.length) {
+      const n = Math.ceil(id * 1.5) + 16;
+      const parents = new Int32Array(n);
+      parents.set(this.parent);
+      this.parent = parents;
+      const actions = new Uint8Array(n);
+      actions.set(this.action);
+      this.action = actions;
+    }
+    this.parent[id] = parent;
+    if (action < 255) this.action[id] = action;
+    else {
+      this.action[id] = 255;
+      this.bigActions.set(id, action);
+    }
+  }
+
+  parentOf(id: number): number {
+    return this.parent[id]!;
+  }
+
+  actionOf(id: number): number {
+    const a = this.action[id]!;
+    return a < 255 ? a : this.bigActions.get(id)!;
+  }
 }
 
 function defaultNow(): number {
@@ -261,10 +301,10 @@ export function search<S, A>(model: Model<S, A>, options: SearchOptions<S>): Sea
   }
   // With pack and unpack the frontier keeps ids only and states are rebuilt from the arena when expanded.
   const unpack = packed !== undefined && unpackFrom !== undefined ? unpackFrom : undefined;
+  // And with nextPacked, successors are packed straight from the model and only new ones are built (by unpack).
+  const nextPacked = unpack !== undefined && canon === undefined ? model.nextPacked : undefined;
   const unpackBuf = new WordBuffer();
-  let parentOf = new Int32Array(1024);
-  let actionOf = new Int32Array(1024);
-  let depthOf = new Int32Array(1024);
+  const parents = new Parents();
   let count = 0;
   let transitions = 0;
   let maxSeen = 0;
@@ -281,14 +321,7 @@ export function search<S, A>(model: Model<S, A>, options: SearchOptions<S>): Sea
   /** Record a new state; returns false when a property check ended the search. */
   const discover = (s: S, parent: number, action: number, depth: number): boolean => {
     const id = count++;
-    if (id === parentOf.length) {
-      parentOf = grown(parentOf);
-      actionOf = grown(actionOf);
-      depthOf = grown(depthOf);
-    }
-    parentOf[id] = parent;
-    actionOf[id] = action;
-    depthOf[id] = depth;
+    parents.set(id, parent, action);
     if (depth > maxSeen) maxSeen = depth;
     index.add(id);
     for (let i = 0; i < always.length; i++) {
@@ -310,7 +343,7 @@ export function search<S, A>(model: Model<S, A>, options: SearchOptions<S>): Sea
       }
       if (hit) pending = pending.filter((p) => !witnessIds.has(p.name));
     }
-    frontier.push(unpack ? undefined : s, id);
+    frontier.push(unpack ? undefined : s, id, depth);
     return true;
   };
 
@@ -381,7 +414,7 @@ export function search<S, A>(model: Model<S, A>, options: SearchOptions<S>): Sea
 
       stage = 'actions()';
       const actions = model.actions(s);
-      const depth = depthOf[id]!;
+      const depth = frontier.takenDepth;
       if (depth >= maxDepth) {
         if (actions.length > 0) cut = 'max-depth';
         continue;
@@ -389,15 +422,32 @@ export function search<S, A>(model: Model<S, A>, options: SearchOptions<S>): Sea
       for (let i = 0; i < actions.length; i++) {
         stage = 'next()';
         errorAction = actions[i];
-        let t = model.next(s, actions[i]!);
-        stage = 'key()';
-        errorAction = undefined;
-        transitions++;
-        if (canon) t = canon(t);
-        if (index.find(t) !== -1) continue;
-        if (count >= maxStates) {
-          cut = 'max-states';
-          break outer;
+        let t: S;
+        if (nextPacked !== undefined) {
+          const buf = packed!.buf;
+          buf.clear();
+          nextPacked.call(model, s, actions[i]!, buf);
+          errorAction = undefined;
+          transitions++;
+          stage = 'key()';
+          if (packed!.store.find(buf) !== -1) continue;
+          if (count >= maxStates) {
+            cut = 'max-states';
+            break outer;
+          }
+          stage = 'unpack()';
+          t = unpack!.call(model, buf.words, buf.length);
+        } else {
+          t = model.next(s, actions[i]!);
+          stage = 'key()';
+          errorAction = undefined;
+          transitions++;
+          if (canon) t = canon(t);
+          if (index.find(t) !== -1) continue;
+          if (count >= maxStates) {
+            cut = 'max-states';
+            break outer;
+          }
         }
         stage = 'a property check';
         current = count; // a property that throws blames the new state
@@ -415,7 +465,7 @@ export function search<S, A>(model: Model<S, A>, options: SearchOptions<S>): Sea
   const witnessed: Record<string, boolean> = {};
   const witnesses: Record<string, Trace<S, A>> = {};
   const idOf = canon ? (s: S) => index.find(canon(s)) : (s: S) => index.find(s);
-  const rebuild = (id: number): Trace<S, A> => reconstruct(model, id, parentOf, actionOf, idOf, canon !== undefined);
+  const rebuild = (id: number): Trace<S, A> => reconstruct(model, id, parents, idOf, canon !== undefined);
   for (const p of options.properties) {
     if (p.kind !== 'sometimes') continue;
     const w = witnessIds.get(p.name);
@@ -464,18 +514,17 @@ export function search<S, A>(model: Model<S, A>, options: SearchOptions<S>): Sea
 function reconstruct<S, A>(
   model: Model<S, A>,
   target: number,
-  parentOf: Int32Array,
-  actionOf: Int32Array,
+  parents: Parents,
   idOf: (s: S) => number,
   symmetric: boolean,
 ): Trace<S, A> {
   const path: number[] = [];
-  for (let id = target; id !== NO_PARENT; id = parentOf[id]!) path.push(id);
+  for (let id = target; id !== NO_PARENT; id = parents.parentOf(id)) path.push(id);
   path.reverse();
 
   const inits = model.initial();
   const root = path[0]!;
-  let first = actionOf[root]!;
+  let first = parents.actionOf(root);
   if (first >= inits.length || idOf(inits[first] as S) !== root) {
     first = inits.findIndex((x) => idOf(x) === root);
   }
@@ -487,7 +536,7 @@ function reconstruct<S, A>(
   for (let j = 1; j < path.length; j++) {
     const child = path[j]!;
     const enabled = model.actions(s);
-    const hint = actionOf[child]!;
+    const hint = parents.actionOf(child);
     let found = -1;
     let successor = s;
     const tryAction = (i: number): boolean => {

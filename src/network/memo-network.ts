@@ -15,8 +15,8 @@ import type { EventObject, MachineState } from '../machine/types.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import { HashCons } from '../util/hash-cons.js';
 import { PackedSet, WordBuffer } from '../util/packed-set.js';
-import { PairMap } from '../util/pair-map.js';
 import type { DeliverResult, Deferred, Network, Probe } from './network.js';
+import { BAD, DISABLED, StepTable, UNKNOWN } from './step-table.js';
 
 /**
  * What a step does besides changing its own state: sends already resolved to (component, event id), deferred items
@@ -33,9 +33,6 @@ export interface StepEffect {
   readonly actions: readonly string[];
 }
 
-const DISABLED = -1;
-/** Effect slot of a step whose outputs were malformed; the error result is kept in `errors`. */
-const BAD = -2;
 
 export type MemoDelivery =
   | {
@@ -59,13 +56,11 @@ export class MemoNetwork {
   private readonly eventIds = new Map<string, number>();
   private readonly eventTexts = new Map<string, number>();
   private readonly events: EventObject[] = [];
-  private readonly effectIds = new Map<string, number>();
   private readonly effects: StepEffect[] = [];
-  /** (state id, event id) → step index, per component. */
-  private readonly steps: PairMap[];
-  /** Per component, per step index: next state id and effect id (DISABLED, BAD). */
-  private nexts: Int32Array[];
-  private effectOf: Int32Array[];
+  /** Per component, per event id: the effects seen for that event, candidates for interning a new step's. */
+  private readonly effectBuckets: number[][][];
+  /** (state id, event id) → (next state id, effect id), per component. */
+  private readonly steps: StepTable[];
   private readonly errors = new Map<string, Exclude<DeliverResult, { kind: 'ok' }>>();
   private queueTo = new Int32Array(64);
   private queueEvent = new Int32Array(64);
@@ -81,9 +76,8 @@ export class MemoNetwork {
     const n = network.components.length;
     this.stateSets = Array.from({ length: n }, () => new PackedSet());
     this.reps = Array.from({ length: n }, () => []);
-    this.steps = Array.from({ length: n }, () => new PairMap());
-    this.nexts = Array.from({ length: n }, () => new Int32Array(256));
-    this.effectOf = Array.from({ length: n }, () => new Int32Array(256));
+    this.steps = Array.from({ length: n }, () => new StepTable());
+    this.effectBuckets = Array.from({ length: n }, () => []);
   }
 
   /** The id of component `i` in state `m` (interning it on first sight). */
@@ -144,13 +138,14 @@ export class MemoNetwork {
    * `ids` is not modified.
    */
   deliver(ids: readonly number[], to: number, event: number): MemoDelivery {
-    const k0 = this.stepOf(to, ids[to]!, event);
-    let fx = this.effectOf[to]![k0]!;
-    if (fx === DISABLED) return { kind: 'disabled' };
-    if (fx === BAD) return this.errors.get(`${to}:${k0}`)!;
+    let table = this.steps[to]!;
+    let cell = this.stepOf(to, table, ids[to]!, event);
+    let n = table.next[cell]!;
+    if (n === DISABLED) return { kind: 'disabled' };
+    if (n === BAD) return this.errors.get(`${to}:${ids[to]}:${event}`)!;
     const next = ids.slice();
-    next[to] = this.nexts[to]![k0]!;
-    let effect = this.effects[fx]!;
+    next[to] = n;
+    let effect = this.effects[table.effect[cell]!]!;
     // Most deliveries are one step with nothing sent on: return its lists as they are.
     if (effect.sends.length === 0) return { kind: 'ok', ids: next, deferred: effect.deferred, deferredTargets: effect.deferredTargets, probes: effect.probes };
     let deferred: Deferred[] | undefined;
@@ -167,12 +162,13 @@ export class MemoNetwork {
         if (head >= MAX_CASCADE) {
           return { kind: 'bad-output', component: c, action: this.events[e]!.type, reason: `synchronous cascade longer than ${MAX_CASCADE} steps` };
         }
-        const k = this.stepOf(c, next[c]!, e);
-        fx = this.effectOf[c]![k]!;
-        if (fx === DISABLED) return { kind: 'unhandled', component: c, event: this.events[e]!, state: this.reps[c]![next[c]!]!.value };
-        if (fx === BAD) return this.errors.get(`${c}:${k}`)!;
-        next[c] = this.nexts[c]![k]!;
-        effect = this.effects[fx]!;
+        table = this.steps[c]!;
+        cell = this.stepOf(c, table, next[c]!, e);
+        n = table.next[cell]!;
+        if (n === DISABLED) return { kind: 'unhandled', component: c, event: this.events[e]!, state: this.reps[c]![next[c]!]!.value };
+        if (n === BAD) return this.errors.get(`${c}:${next[c]}:${e}`)!;
+        next[c] = n;
+        effect = this.effects[table.effect[cell]!]!;
       }
       const s = effect.sends;
       for (let j = 0; j < s.length; j += 2) {
@@ -199,68 +195,90 @@ export class MemoNetwork {
 
   /** The custom actions component `i` takes on `event` in state `id` (for traces); undefined when disabled. */
   actionsOf(i: number, id: number, event: number): readonly string[] | undefined {
-    const k = this.stepOf(i, id, event);
-    const fx = this.effectOf[i]![k]!;
-    return fx >= 0 ? this.effects[fx]!.actions : undefined;
+    const table = this.steps[i]!;
+    const cell = this.stepOf(i, table, id, event);
+    return table.next[cell]! >= 0 ? this.effects[table.effect[cell]!]!.actions : undefined;
   }
 
-  /** Step index of (component, state, event), stepping the machine on a miss. */
-  private stepOf(c: number, state: number, event: number): number {
-    const table = this.steps[c]!;
-    const known = table.get(state, event);
-    if (known !== -1) return known;
-    const index = table.size;
-    if (index === this.nexts[c]!.length) {
-      const nexts = new Int32Array(index * 2);
-      nexts.set(this.nexts[c]!);
-      this.nexts[c] = nexts;
-      const effects = new Int32Array(index * 2);
-      effects.set(this.effectOf[c]!);
-      this.effectOf[c] = effects;
-    }
+  /** The cell of (component, state, event) in `table`, stepping the machine on a miss. */
+  private stepOf(c: number, table: StepTable, state: number, event: number): number {
+    const cell = table.cell(state, event);
+    if (table.next[cell] !== UNKNOWN) return cell;
     const r = this.network.components[c]!.stepper.step(this.reps[c]![state]!, this.events[event]!);
     if (r === undefined) {
-      this.nexts[c]![index] = state;
-      this.effectOf[c]![index] = DISABLED;
-    } else {
-      const sends: number[] = [];
-      const deferred: Deferred[] = [];
-      const probes: Probe[] = [];
-      const routed = this.network.routeAll(c, r.emitted, (to, e) => sends.push(to, this.event(e)), deferred, probes);
-      if (routed !== undefined) {
-        this.errors.set(`${c}:${index}`, routed);
-        this.nexts[c]![index] = state;
-        this.effectOf[c]![index] = BAD;
-      } else {
-        this.nexts[c]![index] = this.intern(c, r.state);
-        this.effectOf[c]![index] = this.effectId(sends, deferred, probes, r.emitted.map((x) => x.type));
-      }
+      table.set(cell, DISABLED, 0);
+      return cell;
     }
-    table.add(state, event, index);
-    return index;
+    const sends: number[] = [];
+    const deferred: Deferred[] = [];
+    const probes: Probe[] = [];
+    const routed = this.network.routeAll(c, r.emitted, (to, e) => sends.push(to, this.event(e)), deferred, probes);
+    if (routed !== undefined) {
+      this.errors.set(`${c}:${state}:${event}`, routed);
+      table.set(cell, BAD, 0);
+      return cell;
+    }
+    // A step that left the state as it was keeps its id without encoding it again.
+    const rep = this.reps[c]![state]!;
+    const next = r.state === rep || (r.state.context === rep.context && r.state.value === rep.value) ? state : this.intern(c, r.state);
+    // Nothing here touches this component's table, so `cell` stays where it is.
+    table.set(cell, next, this.effectId(c, event, sends, deferred, probes, r.emitted.map((x) => x.type)));
+    return cell;
   }
 
-  private effectId(sends: number[], deferred: Deferred[], probes: Probe[], actions: string[]): number {
+  /**
+   * The id of an effect, interned. Candidates are the effects already seen for the same (component, event) — a
+   * handful — compared field by field, which costs far less than serialising every new step's outputs.
+   */
+  private effectId(c: number, event: number, sends: number[], deferred: Deferred[], probes: Probe[], actions: string[]): number {
+    const buckets = this.effectBuckets[c]!;
+    const bucket = (buckets[event] ??= []);
+    for (let i = 0; i < bucket.length; i++) {
+      const id = bucket[i]!;
+      const fx = this.effects[id]!;
+      if (sameList(fx.sends, sends) && sameList(fx.actions, actions) && deepEqual(fx.deferred, deferred) && deepEqual(fx.probes, probes)) return id;
+    }
     const targets: number[] = [];
     for (const d of deferred) {
       if (d.kind === 'timer') targets.push(d.to, this.event(d.event));
       else targets.push(d.component, this.event(d.then));
     }
-    // Deferred items and probes are keyed in full (delays, demands, probe data), not just by their targets. Native
-    // JSON may spell one effect two ways (field order); that only costs a duplicate effect, never a wrong one.
-    const key = `${sends.join(',')}|${JSON.stringify(deferred)}|${JSON.stringify(probes)}|${actions.join(',')}`;
-    let id = this.effectIds.get(key);
-    if (id === undefined) {
-      id = this.effects.length;
-      this.effectIds.set(key, id);
-      this.effects.push({
-        sends,
-        deferred: deferred.length === 0 ? NONE : deferred,
-        deferredTargets: targets.length === 0 ? NONE : targets,
-        probes: probes.length === 0 ? NONE : probes,
-        actions,
-      });
-    }
+    const id = this.effects.length;
+    this.effects.push({
+      sends,
+      deferred: deferred.length === 0 ? NONE : deferred,
+      deferredTargets: targets.length === 0 ? NONE : targets,
+      probes: probes.length === 0 ? NONE : probes,
+      actions,
+    });
+    bucket.push(id);
     return id;
   }
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Structural equality of JSON-like values (a field set to undefined counts as present: stricter than JSON). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in x) {
+    if (!Object.prototype.hasOwnProperty.call(y, k) || !deepEqual(x[k], y[k])) return false;
+    n++;
+  }
+  for (const _ in y) n--;
+  return n === 0;
 }

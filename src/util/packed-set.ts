@@ -3,9 +3,9 @@
  * explorer's visited set for models that `pack` their states (SPIN's approach, in typed arrays) and the MemoNetwork's
  * table of component states.
  *
- * Each state's words are stored once, varint-coded (most are small ids: one byte each), in an append-only byte
- * arena in id order, so `offsets[id]..offsets[id + 1]` is state `id`. An open-addressing table of ids indexes them
- * by a hash of the bytes. Nothing per state lives on the JavaScript heap as an object: no key strings, no Map entries,
+ * Each sequence is stored once, varint-coded (most words are small ids: one byte each) behind a varint byte length,
+ * in an append-only arena of 1 MiB chunks; `positions[id]` says where. An open-addressing table of ids (load at most
+ * 3/4) indexes them by a hash of the bytes. Nothing per state lives on the JavaScript heap as an object: no key strings, no Map entries,
  * which is where a string-keyed visited set spends most of its ~100 bytes per state. With `Model.unpack` the search
  * also keeps its frontier as ids and rebuilds states from here.
  */
@@ -30,35 +30,44 @@ export class WordBuffer {
 }
 
 const EMPTY = 0;
-/** Offsets are 32-bit. */
-const MAX_ARENA = 2 ** 32 - 1;
+/** The arena is a list of chunks (no copying when it grows, no slack beyond the last chunk). */
+const CHUNK_BITS = 20;
+const CHUNK = 1 << CHUNK_BITS;
+/** Positions are 32-bit: chunk index × CHUNK + offset. */
+const MAX_CHUNKS = 2 ** (32 - CHUNK_BITS);
 
 export class PackedSet {
-  private arena = new Uint8Array(1 << 16);
+  private readonly chunks: Uint8Array[] = [new Uint8Array(1 << 12)];
+  /** Bytes used in the last chunk. */
   private used = 0;
-  /** offsets[id] = start of state id in the arena; offsets[count] = used. */
-  private offsets = new Uint32Array(1024);
-  private table = new Int32Array(1 << 12);
-  private mask = (1 << 12) - 1;
+  /** positions[id]: where state id starts — a varint byte length, then its varint words. */
+  private positions = new Uint32Array(256);
+  private table = new Int32Array(1 << 8);
+  /** 8 bits of each slot's hash: most non-matching slots are passed over without touching the arena. */
+  private tags = new Uint8Array(1 << 8);
+  private mask = (1 << 8) - 1;
   count = 0;
 
-  /** The last `find`'s encoding and free slot, consumed by `add`. */
+  /** The last `find`'s encoding (length prefix included) and free slot, consumed by `add`. */
   private scratch = new Uint8Array(256);
   private scratchLength = 0;
   private lastSlot = -1;
 
-  /** Bytes held: arena, offsets, table (the figure `bytes per state` is made of). */
+  /** Bytes held: arena chunks, positions, table and tags. */
   get bytes(): number {
-    return this.arena.byteLength + this.offsets.byteLength + this.table.byteLength;
+    let arena = 0;
+    for (const c of this.chunks) arena += c.byteLength;
+    return arena + this.positions.byteLength + this.table.byteLength + this.tags.byteLength;
   }
 
-  /** The id of the state packed in `buf`, or -1; remembers the encoding so `add` can store it. */
+  /** The id of the sequence in `buf`, or -1; remembers the encoding so `add` can store it. */
   find(buf: WordBuffer): number {
     const n = buf.length;
     const words = buf.words;
-    if (this.scratch.length < n * 5) this.scratch = new Uint8Array(n * 10);
+    if (this.scratch.length < n * 5 + 5) this.scratch = new Uint8Array(n * 10 + 5);
     const sc = this.scratch;
-    let len = 0;
+    // Words from byte 5 on; the length prefix goes right in front of them once known.
+    let len = 5;
     let h = 0x811c9dc5 ^ n;
     for (let i = 0; i < n; i++) {
       let x = words[i]!;
@@ -74,65 +83,103 @@ export class PackedSet {
     h ^= h >>> 15;
     h = Math.imul(h, 0x2c1b3c6d);
     h ^= h >>> 12;
-    this.scratchLength = len;
+    const body = len - 5;
+    let prefix = 0;
+    for (let x = body; ; x >>>= 7) {
+      prefix++;
+      if (x < 0x80) break;
+    }
+    let p = 5 - prefix;
+    for (let x = body; ; x >>>= 7) {
+      sc[p++] = x < 0x80 ? x : (x & 0x7f) | 0x80;
+      if (x < 0x80) break;
+    }
+    const from = 5 - prefix;
+    this.scratchStart = from;
+    this.scratchLength = len - from;
+    const total = len - from;
     const mask = this.mask;
     const table = this.table;
-    const arena = this.arena;
-    const offsets = this.offsets;
+    const tags = this.tags;
+    const tag = h >>> 24;
+    this.lastTag = tag;
+    const chunks = this.chunks;
+    const positions = this.positions;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const entry = table[i]!;
       if (entry === EMPTY) {
         this.lastSlot = i;
         return -1;
       }
-      const id = entry - 1;
-      const start = offsets[id]!;
-      if (offsets[id + 1]! - start !== len) continue;
+      if (tags[i] !== tag) continue;
+      const at = positions[entry - 1]!;
+      const chunk = chunks[at >>> CHUNK_BITS]!;
+      const start = at & (CHUNK - 1);
       let j = 0;
-      while (j < len && arena[start + j] === sc[j]) j++;
-      if (j === len) return id;
+      while (j < total && chunk[start + j] === sc[from + j]) j++;
+      if (j === total) return entry - 1;
     }
   }
 
-  /** Store the state of the last unsuccessful `find` as id `count` (ids are dense, in insertion order). */
+  private scratchStart = 0;
+  private lastTag = 0;
+
+  /** Store the sequence of the last unsuccessful `find` as id `count` (ids are dense, in insertion order). */
   add(): number {
     const id = this.count;
     const len = this.scratchLength;
-    if (this.used + len > this.arena.length) {
-      if (this.used + len > MAX_ARENA) throw new RangeError(`PackedSet: more than ${MAX_ARENA} bytes of packed states`);
-      const bigger = new Uint8Array(Math.min(MAX_ARENA, Math.max(this.arena.length * 2, this.used + len)));
-      bigger.set(this.arena.subarray(0, this.used));
-      this.arena = bigger;
+    if (len > CHUNK) throw new RangeError(`PackedSet: a sequence of ${len} bytes exceeds ${CHUNK}`);
+    let chunk = this.chunks[this.chunks.length - 1]!;
+    if (this.used + len > chunk.length) {
+      if (chunk.length < CHUNK) {
+        // The first chunk starts small and doubles up to full size.
+        const bigger = new Uint8Array(Math.min(CHUNK, Math.max(chunk.length * 2, this.used + len)));
+        bigger.set(chunk.subarray(0, this.used));
+        chunk = this.chunks[this.chunks.length - 1] = bigger;
+      }
+      if (this.used + len > chunk.length) {
+        if (this.chunks.length === MAX_CHUNKS) throw new RangeError(`PackedSet: more than ${MAX_CHUNKS * CHUNK} bytes`);
+        chunk = new Uint8Array(CHUNK);
+        this.chunks.push(chunk);
+        this.used = 0;
+      }
     }
-    this.arena.set(this.scratch.subarray(0, len), this.used);
-    if (id + 2 > this.offsets.length) {
-      const bigger = new Uint32Array(this.offsets.length * 2);
-      bigger.set(this.offsets);
-      this.offsets = bigger;
+    chunk.set(this.scratch.subarray(this.scratchStart, this.scratchStart + len), this.used);
+    if (id === this.positions.length) {
+      const bigger = new Uint32Array(Math.ceil(id * 1.5) + 16);
+      bigger.set(this.positions);
+      this.positions = bigger;
     }
-    this.offsets[id] = this.used;
+    this.positions[id] = (this.chunks.length - 1) * CHUNK + this.used;
     this.used += len;
-    this.offsets[id + 1] = this.used;
     this.count++;
     this.table[this.lastSlot] = id + 1;
+    this.tags[this.lastSlot] = this.lastTag;
     this.lastSlot = -1;
-    // Load factor at most 1/2 keeps probe sequences short.
-    if (this.count * 2 > this.mask + 1) this.grow();
+    // Load factor at most 3/4 keeps probe sequences short.
+    if (this.count * 4 > (this.mask + 1) * 3) this.grow();
     return id;
   }
 
-  /** Decode state `id` into `out` (cleared first). */
+  /** Decode sequence `id` into `out` (cleared first). */
   read(id: number, out: WordBuffer): void {
     out.clear();
-    const arena = this.arena;
-    const end = this.offsets[id + 1]!;
-    let p = this.offsets[id]!;
+    const at = this.positions[id]!;
+    const chunk = this.chunks[at >>> CHUNK_BITS]!;
+    let p = at & (CHUNK - 1);
+    let body = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = chunk[p++]!;
+      body += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) break;
+    }
+    const end = p + body;
     while (p < end) {
       let x = 0;
       let shift = 0;
       let b: number;
       do {
-        b = arena[p++]!;
+        b = chunk[p++]!;
         x += (b & 0x7f) * 2 ** shift;
         shift += 7;
       } while (b >= 0x80);
@@ -143,25 +190,36 @@ export class PackedSet {
   private grow(): void {
     const size = (this.mask + 1) * 2;
     const table = new Int32Array(size);
+    const tags = new Uint8Array(size);
     const mask = size - 1;
     for (let id = 0; id < this.count; id++) {
-      let i = this.hashOf(id) & mask;
+      const h = this.hashOf(id);
+      let i = h & mask;
       while (table[i] !== EMPTY) i = (i + 1) & mask;
       table[i] = id + 1;
+      tags[i] = h >>> 24;
     }
     this.table = table;
+    this.tags = tags;
     this.mask = mask;
   }
 
   /** The hash `find` computes, from the stored bytes. */
   private hashOf(id: number): number {
-    const arena = this.arena;
-    const end = this.offsets[id + 1]!;
-    const start = this.offsets[id]!;
+    const at = this.positions[id]!;
+    const chunk = this.chunks[at >>> CHUNK_BITS]!;
+    let p = at & (CHUNK - 1);
+    let body = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = chunk[p++]!;
+      body += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) break;
+    }
+    const end = p + body;
     let n = 0;
-    for (let p = start; p < end; p++) if (arena[p]! < 0x80) n++;
+    for (let q = p; q < end; q++) if (chunk[q]! < 0x80) n++;
     let h = 0x811c9dc5 ^ n;
-    for (let p = start; p < end; p++) h = Math.imul(h ^ arena[p]!, 0x01000193);
+    for (let q = p; q < end; q++) h = Math.imul(h ^ chunk[q]!, 0x01000193);
     h ^= h >>> 15;
     h = Math.imul(h, 0x2c1b3c6d);
     h ^= h >>> 12;
