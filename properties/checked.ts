@@ -12,7 +12,7 @@ import type { Packet } from '../spec/packet.js';
 import type { VmContext } from '../spec/vm-driver.js';
 import type { VmmContext } from '../spec/vmm.js';
 import type { CheckedState, CheckedSystem, StepCheck } from '../spec/checked/model.js';
-import { heldRx } from './packets.js';
+import { addHeld } from './packets.js';
 
 export interface CheckedProperty {
   readonly name: string;
@@ -28,7 +28,11 @@ export interface CheckedProperty {
 
 const ctx = <T>(s: CheckedState, i: number): T => s.machines[i]!.context as T;
 const vnicNic = (sys: CheckedSystem): boolean => sys.kinds[sys.nic] === 'nic-vnic';
-const flagged = (name: string) => (s: CheckedState) => s.flags.find((f) => f.property === name)?.message;
+const flagged = (name: string) => (s: CheckedState) => {
+  // Almost no state carries flags.
+  for (let i = 0; i < s.flags.length; i++) if (s.flags[i]!.property === name) return s.flags[i]!.message;
+  return undefined;
+};
 const firstOf = (...checks: ((s: CheckedState) => string | undefined)[]) => (s: CheckedState) => {
   for (const c of checks) {
     const r = c(s);
@@ -174,15 +178,11 @@ function waitingBound(sys: CheckedSystem): (s: CheckedState) => string | undefin
 // ---- conservation ----------------------------------------------------------------------------------------------
 
 function conservationState(sys: CheckedSystem): (s: CheckedState) => string | undefined {
+  const held = new Array<number>(sys.config.vms + 1).fill(0);
   return (s) => {
     const n = sys.config.vms;
-    const held = new Array<number>(n + 1).fill(0);
-    for (let i = 0; i < s.machines.length; i++) {
-      for (const p of heldRx(sys.kinds[i]!, s.machines[i]!.context)) {
-        const v = sys.vmOfMac(p.dst);
-        held[v < 0 ? n : v]!++;
-      }
-    }
+    held.fill(0);
+    for (let i = 0; i < s.machines.length; i++) addHeld(sys.kinds[i]!, s.machines[i]!.context, sys.vmOfMac, held, n);
     for (let v = 0; v <= n; v++) {
       if (held[v] !== s.env.outstanding[v]) {
         const who = v === n ? 'unknown destinations' : vmName(v);

@@ -28,6 +28,25 @@ export function heldRx(kind: ComponentKind, context: unknown): readonly Packet[]
   }
 }
 
+/**
+ * Adds, per VM index, the received packets one component holds to `held` (index `unknown` for MACs of no VM, or
+ * skipped when `unknown` is -1). Allocates nothing: the explorer calls it for every new state.
+ */
+export function addHeld(kind: ComponentKind, context: unknown, vmOfMac: (mac: number) => number, held: number[], unknown: number): void {
+  if (kind === 'nic-vnic') {
+    const vnics = (context as NicContext).vnics;
+    for (let j = 0; j < vnics.length; j++) count(vnics[j]!.queue, vmOfMac, held, unknown);
+  } else count(heldRx(kind, context), vmOfMac, held, unknown);
+}
+
+function count(packets: readonly Packet[], vmOfMac: (mac: number) => number, held: number[], unknown: number): void {
+  for (let k = 0; k < packets.length; k++) {
+    const v = vmOfMac(packets[k]!.dst);
+    if (v >= 0) held[v]!++;
+    else if (unknown >= 0) held[unknown]!++;
+  }
+}
+
 /** Per VM index, how many of its received packets the system holds right now. */
 export function heldPerVm(
   kinds: readonly ComponentKind[],
@@ -36,11 +55,6 @@ export function heldPerVm(
   vms: number,
 ): number[] {
   const held = new Array<number>(vms).fill(0);
-  for (let i = 0; i < kinds.length; i++) {
-    for (const p of heldRx(kinds[i]!, contexts[i])) {
-      const v = vmOfMac(p.dst);
-      if (v >= 0) held[v]!++;
-    }
-  }
+  for (let i = 0; i < kinds.length; i++) addHeld(kinds[i]!, contexts[i], vmOfMac, held, -1);
   return held;
 }

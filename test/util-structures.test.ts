@@ -227,7 +227,8 @@ describe('PackedSet', () => {
     );
   });
 
-  it('survives growth of arena, positions, table and scratch (thousands of states, long sequences)', () => {
+  // idBits 8: past 254 ids the table drops its hash tags and is rebuilt 'wide' (as a real set does past 2^24 - 2).
+  it.each([24, 8])('survives growth of arena, positions, table and scratch (thousands of states, long sequences; idBits %i)', (idBits) => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: UINT32_MAX }), fc.integer({ min: 2000, max: 6000 }), (seed, n) => {
         let x = seed >>> 0 || 1;
@@ -253,7 +254,7 @@ describe('PackedSet', () => {
           }
           seqs.push(seq);
         }
-        const set = new PackedSet();
+        const set = new PackedSet({ idBits });
         const model = new Map<string, number>();
         const added: number[][] = [];
         const buf = new WordBuffer();

@@ -30,6 +30,7 @@ export class WordBuffer {
 }
 
 const EMPTY = 0;
+
 /** The arena is a list of chunks (no copying when it grows, no slack beyond the last chunk). */
 const CHUNK_BITS = 20;
 const CHUNK = 1 << CHUNK_BITS;
@@ -42,9 +43,20 @@ export class PackedSet {
   private used = 0;
   /** positions[id]: where state id starts — a varint byte length, then its varint words. */
   private positions = new Uint32Array(256);
-  private table = new Int32Array(1 << 8);
-  /** 8 bits of each slot's hash: most non-matching slots are passed over without touching the arena. */
-  private tags = new Uint8Array(1 << 8);
+  /**
+   * Slots: 0 empty, else (id + 1) in the low ID_BITS bits and 8 bits of the hash above them, so most non-matching
+   * slots are passed over without touching the arena. Past 2^24 - 2 ids the table is rebuilt without tags (`wide`).
+   */
+  private table = new Uint32Array(1 << 8);
+  private wide = false;
+  private readonly idBits: number;
+  private readonly idLimit: number;
+
+  /** `idBits` (default 24, at most 24) is how many ids are stored with tags; smaller only to test the switch. */
+  constructor(options: { idBits?: number } = {}) {
+    this.idBits = Math.min(24, options.idBits ?? 24);
+    this.idLimit = 2 ** this.idBits - 1;
+  }
   private mask = (1 << 8) - 1;
   count = 0;
 
@@ -53,11 +65,11 @@ export class PackedSet {
   private scratchLength = 0;
   private lastSlot = -1;
 
-  /** Bytes held: arena chunks, positions, table and tags. */
+  /** Bytes held: arena chunks, positions and table. */
   get bytes(): number {
     let arena = 0;
     for (const c of this.chunks) arena += c.byteLength;
-    return arena + this.positions.byteLength + this.table.byteLength + this.tags.byteLength;
+    return arena + this.positions.byteLength + this.table.byteLength;
   }
 
   /** The id of the sequence in `buf`, or -1; remembers the encoding so `add` can store it. */
@@ -100,7 +112,9 @@ export class PackedSet {
     const total = len - from;
     const mask = this.mask;
     const table = this.table;
-    const tags = this.tags;
+    const wide = this.wide;
+    const idBits = this.idBits;
+    const idLimit = this.idLimit;
     const tag = h >>> 24;
     this.lastTag = tag;
     const chunks = this.chunks;
@@ -111,13 +125,18 @@ export class PackedSet {
         this.lastSlot = i;
         return -1;
       }
-      if (tags[i] !== tag) continue;
-      const at = positions[entry - 1]!;
+      let id: number;
+      if (wide) id = entry - 1;
+      else {
+        if (entry >>> idBits !== tag) continue;
+        id = (entry & idLimit) - 1;
+      }
+      const at = positions[id]!;
       const chunk = chunks[at >>> CHUNK_BITS]!;
       const start = at & (CHUNK - 1);
       let j = 0;
       while (j < total && chunk[start + j] === sc[from + j]) j++;
-      if (j === total) return entry - 1;
+      if (j === total) return id;
     }
   }
 
@@ -153,9 +172,12 @@ export class PackedSet {
     this.positions[id] = (this.chunks.length - 1) * CHUNK + this.used;
     this.used += len;
     this.count++;
-    this.table[this.lastSlot] = id + 1;
-    this.tags[this.lastSlot] = this.lastTag;
+    this.table[this.lastSlot] = this.wide ? id + 1 : (this.lastTag * 2 ** this.idBits + id + 1);
     this.lastSlot = -1;
+    if (!this.wide && id + 2 >= this.idLimit) {
+      this.wide = true;
+      this.grow();
+    }
     // Load factor at most 3/4 keeps probe sequences short.
     if (this.count * 4 > (this.mask + 1) * 3) this.grow();
     return id;
@@ -188,19 +210,16 @@ export class PackedSet {
   }
 
   private grow(): void {
-    const size = (this.mask + 1) * 2;
-    const table = new Int32Array(size);
-    const tags = new Uint8Array(size);
+    const size = this.count * 4 > (this.mask + 1) * 3 ? (this.mask + 1) * 2 : this.mask + 1;
+    const table = new Uint32Array(size);
     const mask = size - 1;
     for (let id = 0; id < this.count; id++) {
       const h = this.hashOf(id);
       let i = h & mask;
       while (table[i] !== EMPTY) i = (i + 1) & mask;
-      table[i] = id + 1;
-      tags[i] = h >>> 24;
+      table[i] = this.wide ? id + 1 : (h >>> 24) * 2 ** this.idBits + id + 1;
     }
     this.table = table;
-    this.tags = tags;
     this.mask = mask;
   }
 
