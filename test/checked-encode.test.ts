@@ -1,7 +1,11 @@
 /**
- * Soundness of the explorer's state keys: a key that merged two different states would make the checker skip
- * behaviour. Every successor reachable in small configurations is compared: equal keys must mean equal states
- * (machines' state names and contexts, pending events, environment, flags), compared as canonical JSON.
+ * Soundness of the explorer's state keys and packed states: a key that merged two different states would make the
+ * checker skip behaviour. Every successor reachable in small configurations is compared: equal keys must mean equal
+ * states (machine states, pending events, environment, flags, as canonical JSON); the search's fast path
+ * `nextPacked(s, a)` must pack exactly `pack(next(s, a))`; `unpack` must invert `pack`.
+ * (That equal machine encodings mean equal machine states — what interning a machine state by its encoding relies
+ * on — is checked against unmemoized stepping in test/memo-network.test.ts: here machines are already the interned
+ * representatives.)
  */
 import { describe, expect, it } from 'vitest';
 import { defaultCheckConfig, type CheckConfig } from '../spec/checked/config.js';

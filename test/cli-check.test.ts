@@ -18,6 +18,8 @@ interface CheckJson {
   seconds: number;
   statesPerSecond: number;
   internedContexts: number;
+  memoizedSteps: number;
+  rssBytes: number;
   config: { arch: string; vms: number; capacity: number; dma: string };
   properties: string[];
   search: { strategy: string; symmetry: boolean };
@@ -67,7 +69,7 @@ describe('verdicts and exit codes', () => {
     // the summary: states, transitions, depth, time, rate, interned contexts
     expect(r.out).toMatch(/^262 distinct states found, 463 transitions, depth 5\.$/m);
     expect(r.out).toMatch(/^Finished in \d+\.\d{3}s \([\d,]+ states\/s\)\.$/m);
-    expect(r.out).toMatch(/^[\d,]+ distinct machine contexts interned\.$/m);
+    expect(r.out).toMatch(/^[\d,]+ distinct machine contexts interned, [\d,]+ machine steps memoized; resident memory [\d.]+ (B|KiB|MiB|GiB)\.$/m);
   });
 
   test('xen-idd --json: one parseable object with the verdict and the trace', async () => {
@@ -140,6 +142,12 @@ describe('verdicts and exit codes', () => {
     expect(err).toBe('vnicspec: note: --symmetry: symmetry reduction is not available for this configuration (no two VMs have the same role, priority and weight); searching without it\n');
     expect(body.search.symmetry).toBe(false);
     expect(body.states).toBe(VNIC_DEFAULT_STATES);
+    // Collapse compression and memoized steps: far fewer machine contexts and steps than states and transitions.
+    expect(body.internedContexts).toBeGreaterThan(0);
+    expect(body.internedContexts).toBeLessThan(body.states);
+    expect(body.memoizedSteps).toBeGreaterThan(body.internedContexts);
+    expect(body.memoizedSteps).toBeLessThan(body.transitions);
+    expect(body.rssBytes).toBeGreaterThan(1e6);
   });
 
   test('--symmetry with two interchangeable conforming VMs: fewer states, same verdict, a concrete trace', async () => {

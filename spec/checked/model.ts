@@ -175,15 +175,25 @@ function withParts(s: CheckedState, parts: { pending?: readonly Pending[]; env?:
   return { machines: s.machines, ids: s.ids, pending: parts.pending ?? s.pending, env: parts.env ?? s.env, flags: parts.flags ?? s.flags };
 }
 
-function insertSorted(list: number[], id: number): void {
-  let i = list.length;
-  while (i > 0 && list[i - 1]! > id) i--;
-  list.splice(i, 0, id);
+/** Inserts `id` into the draft's sorted pending ids. */
+function insertSorted(d: Draft, id: number): void {
+  if (d.pendingCount === d.pending.length) {
+    const bigger = new Int32Array(d.pending.length * 2);
+    bigger.set(d.pending);
+    d.pending = bigger;
+  }
+  const list = d.pending;
+  let i = d.pendingCount++;
+  while (i > 0 && list[i - 1]! > id) {
+    list[i] = list[i - 1]!;
+    i--;
+  }
+  list[i] = id;
 }
 
-function sameIds(pending: readonly Pending[], ids: readonly number[]): boolean {
-  if (pending.length !== ids.length) return false;
-  for (let i = 0; i < ids.length; i++) if (pending[i]!.id !== ids[i]) return false;
+function sameIds(pending: readonly Pending[], ids: Int32Array, n: number): boolean {
+  if (pending.length !== n) return false;
+  for (let i = 0; i < n; i++) if (pending[i]!.id !== ids[i]) return false;
   return true;
 }
 
@@ -198,7 +208,9 @@ function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
  */
 class Draft {
   ids: readonly number[] = [];
-  readonly pending: number[] = [];
+  /** Sorted pending ids: the first `pendingCount`. */
+  pending = new Int32Array(16);
+  pendingCount = 0;
   readonly outstanding: number[];
   readonly shadow: number[];
   readonly flags: Flag[] = [];
@@ -210,11 +222,13 @@ class Draft {
 
   reset(s: CheckedState): this {
     this.ids = s.ids;
-    this.pending.length = s.pending.length;
-    for (let i = 0; i < s.pending.length; i++) this.pending[i] = s.pending[i]!.id;
+    const n = s.pending.length;
+    if (n > this.pending.length) this.pending = new Int32Array(n * 2);
+    for (let i = 0; i < n; i++) this.pending[i] = s.pending[i]!.id;
+    this.pendingCount = n;
     for (let i = 0; i < this.outstanding.length; i++) this.outstanding[i] = s.env.outstanding[i]!;
     for (let i = 0; i < this.shadow.length; i++) this.shadow[i] = s.env.shadow[i]!;
-    this.flags.length = 0;
+    if (this.flags.length > 0) this.flags.length = 0;
     return this;
   }
 }
@@ -342,7 +356,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
   /** `pack(next(s, a), out)` without building the successor: most successors are already visited. */
   nextPacked(s: CheckedState, a: CheckAction, out: WordBuffer): void {
     const d = this.successor(s, a);
-    this.keys.packParts(d.ids, d.pending, d.pending.length, d.outstanding, d.shadow, d.flags, out);
+    this.keys.packParts(d.ids, d.pending, d.pendingCount, d.outstanding, d.shadow, d.flags, out);
   }
 
   /** The successor of `s` by `a`, as a draft (reused between calls). */
@@ -367,7 +381,8 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
       }
       case 'deliver': {
         const p = s.pending[a.index]!;
-        d.pending.splice(a.index, 1);
+        d.pending.copyWithin(a.index, a.index + 1, d.pendingCount);
+        d.pendingCount--;
         this.apply(s, d, p.to, p.eventId, true);
         break;
       }
@@ -404,7 +419,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
     }
     d.ids = r.ids;
     const targets = r.deferredTargets;
-    for (let j = 0; j < targets.length; j += 2) insertSorted(d.pending, this.keys.pendingAt(targets[j]!, targets[j + 1]!).id);
+    for (let j = 0; j < targets.length; j += 2) insertSorted(d, this.keys.pendingAt(targets[j]!, targets[j + 1]!).id);
     const probes = r.probes;
     if (probes.length === 0) return;
     const vms = this.sys.config.vms;
@@ -427,7 +442,11 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
       machines = m;
     }
     let pending = s.pending;
-    if (!sameIds(s.pending, d.pending)) pending = d.pending.map((id) => this.keys.pendingById(id));
+    if (!sameIds(s.pending, d.pending, d.pendingCount)) {
+      const list = new Array<Pending>(d.pendingCount);
+      for (let i = 0; i < list.length; i++) list[i] = this.keys.pendingById(d.pending[i]!);
+      pending = list;
+    }
     const env = sameNumbers(s.env.outstanding, d.outstanding) && sameNumbers(s.env.shadow, d.shadow) ? s.env : { outstanding: d.outstanding.slice(), shadow: d.shadow.slice() };
     return { machines, ids: d.ids, pending, env, flags: d.flags.length === 0 ? NO_FLAGS : d.flags.slice() };
   }
@@ -532,7 +551,7 @@ export class KeyEncoder {
   }
 
   /** `pack` from a state's parts: machine ids, the first `n` sorted pending ids, counters and flags. */
-  packParts(ids: readonly number[], pending: readonly number[], n: number, outstanding: readonly number[], shadow: readonly number[], flags: readonly Flag[], out: WordBuffer): void {
+  packParts(ids: readonly number[], pending: ArrayLike<number>, n: number, outstanding: readonly number[], shadow: readonly number[], flags: readonly Flag[], out: WordBuffer): void {
     for (let i = 0; i < ids.length; i++) out.push(ids[i]!);
     out.push(n);
     for (let i = 0; i < n; i++) out.push(pending[i]!);

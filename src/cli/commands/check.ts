@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { defaultCheckConfig, type CheckArch, type CheckConfig } from '../../../spec/checked/config.js';
 import type { ArbiterKind } from '../../../spec/dma-arbiter.js';
-import { ModelError, formatCount, formatProgress, formatSummary, type Progress, type Strategy } from '../../explore/index.js';
+import { ModelError, formatBytes, formatCount, formatProgress, formatSummary, type Progress, type Strategy } from '../../explore/index.js';
 import { formatTextTrace } from '../../trace/index.js';
 import {
   CHECK_ARCHS,
@@ -227,6 +227,8 @@ function check(ctx: CliContext, o: CheckOptions): number {
   }
   const { result: r, symmetry } = outcome;
   const interned = setup.model.keys.internedContexts;
+  const memoized = setup.model.memo.memoizedSteps;
+  const rssBytes = process.memoryUsage().rss;
   const code = r.verdict === 'holds' ? EXIT.ok : r.verdict === 'incomplete' ? EXIT.incomplete : EXIT.violated;
 
   if (o.json) {
@@ -241,6 +243,8 @@ function check(ctx: CliContext, o: CheckOptions): number {
       seconds: r.seconds,
       statesPerSecond: Math.round(r.statesPerSecond),
       internedContexts: interned,
+      memoizedSteps: memoized,
+      rssBytes,
       config,
       properties: setup.names,
       notApplicable: setup.notApplicable,
@@ -260,7 +264,7 @@ function check(ctx: CliContext, o: CheckOptions): number {
     else if (r.verdict === 'error') io.err(`vnicspec: SPECIFICATION ERROR: ${r.message}\n`);
     else if (r.verdict === 'incomplete') io.err(`vnicspec: incomplete: ${incompleteWhy(r, o)}; nothing was proven\n`);
   } else {
-    io.out(humanReport(setup, r, o, interned));
+    io.out(humanReport(setup, r, o, interned, memoized, rssBytes));
   }
 
   if (o.traceOut !== undefined && format !== undefined) writeTrace(ctx, setup, r, o.traceOut, format);
@@ -278,7 +282,7 @@ function header(setup: CheckedSetup, o: CheckOptions, symmetry: boolean): string
   );
 }
 
-function humanReport(setup: CheckedSetup, r: CheckResult, o: CheckOptions, interned: number): string {
+function humanReport(setup: CheckedSetup, r: CheckResult, o: CheckOptions, interned: number, memoized: number, rssBytes: number): string {
   const lines: string[] = [];
   const trace = r.trace ? formatTextTrace(printableTrace(setup, r.trace, false)).trimEnd() : undefined;
   switch (r.verdict) {
@@ -308,7 +312,11 @@ function humanReport(setup: CheckedSetup, r: CheckResult, o: CheckOptions, inter
       lines.push('Nothing was proven: no violation was found in the explored part, but the state space was not covered.');
       break;
   }
-  lines.push('', formatSummary(r), `${formatCount(interned)} distinct machine contexts interned.`);
+  lines.push(
+    '',
+    formatSummary(r),
+    `${formatCount(interned)} distinct machine contexts interned, ${formatCount(memoized)} machine steps memoized; resident memory ${formatBytes(rssBytes)}.`,
+  );
   return lines.join('\n') + '\n';
 }
 
