@@ -212,7 +212,7 @@ export class MemoNetwork {
     const sends: number[] = [];
     const deferred: Deferred[] = [];
     const probes: Probe[] = [];
-    const routed = this.network.routeAll(c, r.emitted, (to, e) => sends.push(to, this.event(e)), deferred, probes);
+    const routed = this.network.routeAll(c, r.emitted, { send: (to, e) => sends.push(to, this.event(e)) }, deferred, probes);
     if (routed !== undefined) {
       this.errors.set(`${c}:${state}:${event}`, routed);
       table.set(cell, BAD, 0);

@@ -9,6 +9,11 @@
 import type { EventObject, MachineState, Stepper } from '../machine/types.js';
 import { isOutput, type Delay, type Output } from './outputs.js';
 
+/** Where `routeAll` puts a step's synchronous sends. */
+export interface SendSink {
+  send(to: number, event: EventObject): void;
+}
+
 export interface ComponentSpec {
   readonly id: string;
   readonly stepper: Stepper<unknown, EventObject, unknown>;
@@ -128,17 +133,26 @@ export class Network {
     deferred: Deferred[],
     probes: Probe[],
   ): DeliverResult | undefined {
-    return this.routeAll(from, emitted, (to, event) => queue.push({ to, event }), deferred, probes);
+    // One sink object reused for every step (the simulator routes millions): no closure per call.
+    this.sink.queue = queue;
+    return this.routeAll(from, emitted, this.sink, deferred, probes);
   }
 
+  private readonly sink = {
+    queue: [] as { to: number; event: EventObject }[],
+    send(to: number, event: EventObject): void {
+      this.queue.push({ to, event });
+    },
+  };
+
   /**
-   * Sort one step's outputs, in emission order: synchronous sends to `send`, delayed sends and work to `deferred`,
+   * Sort one step's outputs, in emission order: synchronous sends to `sink.send`, delayed sends and work to `deferred`,
    * observations to `probes`. Returns the error result when an output is malformed or addressed to no component.
    */
   routeAll(
     from: number,
     emitted: readonly { type: string; params: unknown }[],
-    send: (to: number, event: EventObject) => void,
+    sink: SendSink,
     deferred: Deferred[],
     probes: Probe[],
   ): Exclude<DeliverResult, { kind: 'ok' }> | undefined {
@@ -148,11 +162,11 @@ export class Network {
       if (p === undefined) continue;
       if (Array.isArray(p)) {
         for (const o of p) {
-          const bad = this.routeOne(from, e.type, o, send, deferred, probes);
+          const bad = this.routeOne(from, e.type, o, sink, deferred, probes);
           if (bad) return bad;
         }
       } else {
-        const bad = this.routeOne(from, e.type, p, send, deferred, probes);
+        const bad = this.routeOne(from, e.type, p, sink, deferred, probes);
         if (bad) return bad;
       }
     }
@@ -163,7 +177,7 @@ export class Network {
     from: number,
     action: string,
     o: unknown,
-    send: (to: number, event: EventObject) => void,
+    sink: SendSink,
     deferred: Deferred[],
     probes: Probe[],
   ): Exclude<DeliverResult, { kind: 'ok' }> | undefined {
@@ -173,7 +187,7 @@ export class Network {
       case 'send': {
         const to = this.indexOf.get(out.to);
         if (to === undefined) return { kind: 'bad-output', component: from, action, reason: `no component '${out.to}'` };
-        if (out.delay === undefined) send(to, out.event);
+        if (out.delay === undefined) sink.send(to, out.event);
         else deferred.push({ kind: 'timer', from, to, event: out.event, delay: out.delay });
         return undefined;
       }
