@@ -186,16 +186,9 @@ export class PackedSet {
   /** Decode sequence `id` into `out` (cleared first). */
   read(id: number, out: WordBuffer): void {
     out.clear();
-    const at = this.positions[id]!;
-    const chunk = this.chunks[at >>> CHUNK_BITS]!;
-    let p = at & (CHUNK - 1);
-    let body = 0;
-    for (let shift = 0; ; shift += 7) {
-      const b = chunk[p++]!;
-      body += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) break;
-    }
-    const end = p + body;
+    const chunk = this.body(id);
+    const end = this.bodyEnd;
+    let p = this.bodyStart;
     while (p < end) {
       let x = 0;
       let shift = 0;
@@ -207,6 +200,25 @@ export class PackedSet {
       } while (b >= 0x80);
       out.push(x);
     }
+  }
+
+  private bodyStart = 0;
+  private bodyEnd = 0;
+
+  /** The chunk holding sequence `id`; its words' bytes are `bodyStart..bodyEnd` there (after the length prefix). */
+  private body(id: number): Uint8Array {
+    const at = this.positions[id]!;
+    const chunk = this.chunks[at >>> CHUNK_BITS]!;
+    let p = at & (CHUNK - 1);
+    let length = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = chunk[p++]!;
+      length += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) break;
+    }
+    this.bodyStart = p;
+    this.bodyEnd = p + length;
+    return chunk;
   }
 
   private grow(): void {
@@ -225,16 +237,9 @@ export class PackedSet {
 
   /** The hash `find` computes, from the stored bytes. */
   private hashOf(id: number): number {
-    const at = this.positions[id]!;
-    const chunk = this.chunks[at >>> CHUNK_BITS]!;
-    let p = at & (CHUNK - 1);
-    let body = 0;
-    for (let shift = 0; ; shift += 7) {
-      const b = chunk[p++]!;
-      body += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) break;
-    }
-    const end = p + body;
+    const chunk = this.body(id);
+    const p = this.bodyStart;
+    const end = this.bodyEnd;
     let n = 0;
     for (let q = p; q < end; q++) if (chunk[q]! < 0x80) n++;
     let h = 0x811c9dc5 ^ n;
