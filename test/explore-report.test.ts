@@ -24,7 +24,7 @@ describe('progress', () => {
     expect(last.depth).toBe(last.states - 1); // a chain: depth = states - 1
     expect(last.queue).toBe(0); // the one state of the chain being expanded is off the queue
     expect(last.statesPerSecond).toBeGreaterThan(0);
-    expect(last.heapUsedBytes).toBeGreaterThan(0);
+    expect(last.memoryBytes).toBeGreaterThan(0);
   });
 
   test('the clock is read rarely (about every 4096 states at most), not per state', () => {
@@ -35,8 +35,8 @@ describe('progress', () => {
   });
 
   test('progress line', () => {
-    const line = formatProgress({ states: 1_234_567, depth: 12, queue: 4321, statesPerSecond: 345_678.4, heapUsedBytes: 50 * 1024 * 1024, elapsedMs: 3000 });
-    expect(line).toBe('Progress(12) at 3.0s: 1,234,567 distinct states, 4,321 on queue, 345,678 states/s, heap 50.0 MiB');
+    const line = formatProgress({ states: 1_234_567, depth: 12, queue: 4321, statesPerSecond: 345_678.4, memoryBytes: 50 * 1024 * 1024, elapsedMs: 3000 });
+    expect(line).toBe('Progress(12) at 3.0s: 1,234,567 distinct states, 4,321 on queue, 345,678 states/s, memory 50.0 MiB');
   });
 });
 

@@ -22,7 +22,8 @@ export interface Progress {
   readonly queue: number;
   /** Discovery rate since the previous report. */
   readonly statesPerSecond: number;
-  readonly heapUsedBytes: number;
+  /** JavaScript heap plus ArrayBuffers (the packed visited set and parent columns are typed arrays). */
+  readonly memoryBytes: number;
   readonly elapsedMs: number;
 }
 
@@ -249,8 +250,10 @@ function defaultNow(): number {
   return performance.now();
 }
 
-function heapUsed(): number {
-  return typeof process !== 'undefined' ? process.memoryUsage().heapUsed : 0;
+function memoryUsed(): number {
+  if (typeof process === 'undefined') return 0;
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
 }
 
 function checkBound(name: string, value: number | undefined): number {
@@ -400,7 +403,7 @@ export function search<S, A>(model: Model<S, A>, options: SearchOptions<S>): Sea
             depth: maxSeen,
             queue: frontier.size,
             statesPerSecond: span > 0 ? ((count - lastProgressCount) * 1000) / span : 0,
-            heapUsedBytes: heapUsed(),
+            memoryBytes: memoryUsed(),
             elapsedMs: t - start,
           });
           lastProgress = t;
@@ -582,7 +585,7 @@ export function formatBytes(n: number): string {
 export function formatProgress(p: Progress): string {
   return (
     `Progress(${p.depth}) at ${(p.elapsedMs / 1000).toFixed(1)}s: ${formatCount(p.states)} distinct states, ` +
-    `${formatCount(p.queue)} on queue, ${formatCount(p.statesPerSecond)} states/s, heap ${formatBytes(p.heapUsedBytes)}`
+    `${formatCount(p.queue)} on queue, ${formatCount(p.statesPerSecond)} states/s, memory ${formatBytes(p.memoryBytes)}`
   );
 }
 
