@@ -202,6 +202,14 @@ function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
+/** Whether the draft is the state `s` itself. */
+function sameAsDraft(s: CheckedState, d: Draft): boolean {
+  if (d.flags.length > 0 || s.flags.length > 0 || d.pendingCount !== s.pending.length) return false;
+  for (let i = 0; i < d.ids.length; i++) if (d.ids[i] !== s.ids[i]) return false;
+  for (let i = 0; i < d.pendingCount; i++) if (d.pending[i] !== s.pending[i]!.id) return false;
+  return sameNumbers(s.env.outstanding, d.outstanding) && sameNumbers(s.env.shadow, d.shadow);
+}
+
 /**
  * A successor under construction, as plain numbers — machine ids, sorted pending ids, the environment's counters,
  * flags — so that a successor the search has already visited costs no objects. Reused from one step to the next.
@@ -353,10 +361,15 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
     return this.materialize(s, this.successor(s, a));
   }
 
-  /** `pack(next(s, a), out)` without building the successor: most successors are already visited. */
-  nextPacked(s: CheckedState, a: CheckAction, out: WordBuffer): void {
+  /**
+   * `pack(next(s, a), out)` without building the successor: most successors are already visited. Returns false,
+   * packing nothing, when the successor is `s` itself (a rejected arrival, a stale timer: about one step in four).
+   */
+  nextPacked(s: CheckedState, a: CheckAction, out: WordBuffer): boolean {
     const d = this.successor(s, a);
+    if (sameAsDraft(s, d)) return false;
     this.keys.packParts(d.ids, d.pending, d.pendingCount, d.outstanding, d.shadow, d.flags, out);
+    return true;
   }
 
   /** The successor of `s` by `a`, as a draft (reused between calls). */

@@ -45,9 +45,11 @@ export interface Model<S, A> {
   unpack?(words: Uint32Array, length: number): S;
   /**
    * Optional, with `pack` and `unpack`: append `pack(next(s, a))` to `out` without building the successor, which is
-   * usually one already visited. Duty: exactly the words `pack(next(s, a), out)` would append.
+   * usually one already visited, and return true; or return false, appending nothing, when `next(s, a)` is `s`
+   * itself (a self-loop: nothing to look up). Duty: exactly the words `pack(next(s, a), out)` would append, and
+   * false only for a true self-loop.
    */
-  nextPacked?(s: S, a: A, out: WordBuffer): void;
+  nextPacked?(s: S, a: A, out: WordBuffer): boolean;
 }
 
 export interface Property<S> {

@@ -429,9 +429,10 @@ export function search<S, A>(model: Model<S, A>, options: SearchOptions<S>): Sea
         if (nextPacked !== undefined) {
           const buf = packed!.buf;
           buf.clear();
-          nextPacked.call(model, s, actions[i]!, buf);
+          const moved = nextPacked.call(model, s, actions[i]!, buf);
           errorAction = undefined;
           transitions++;
+          if (!moved) continue; // a self-loop: s is visited
           stage = 'key()';
           if (packed!.store.find(buf) !== -1) continue;
           if (count >= maxStates) {
