@@ -21,7 +21,7 @@ import { BAD, DISABLED, StepTable, UNKNOWN } from './step-table.js';
 /**
  * What a step does besides changing its own state: sends already resolved to (component, event id), deferred items
  * with their targets resolved likewise, probes, and the custom actions taken. Effects are interned (the 3 VMs × 2
- * slots check has 80), so a memoized step is one cell of a StepTable: next state id and effect id, 6 bytes.
+ * slots check has 80), so a memoized step is one int32 cell of a StepTable: next state id and effect id.
  */
 export interface StepEffect {
   /** to0, event0, to1, event1, … */
@@ -139,12 +139,12 @@ export class MemoNetwork {
   deliver(ids: readonly number[], to: number, event: number): MemoDelivery {
     let table = this.steps[to]!;
     let cell = this.stepOf(to, table, ids[to]!, event);
-    let n = table.next[cell]!;
+    let n = table.nextOf(cell);
     if (n === DISABLED) return { kind: 'disabled' };
     if (n === BAD) return this.errors.get(`${to}:${ids[to]}:${event}`)!;
     const next = ids.slice();
     next[to] = n;
-    let effect = this.effects[table.effect[cell]!]!;
+    let effect = this.effects[table.effectOf(cell)]!;
     // Most deliveries are one step with nothing sent on: return its lists as they are.
     if (effect.sends.length === 0) return { kind: 'ok', ids: next, deferred: effect.deferred, deferredTargets: effect.deferredTargets, probes: effect.probes };
     let deferred: Deferred[] | undefined;
@@ -163,11 +163,11 @@ export class MemoNetwork {
         }
         table = this.steps[c]!;
         cell = this.stepOf(c, table, next[c]!, e);
-        n = table.next[cell]!;
+        n = table.nextOf(cell);
         if (n === DISABLED) return { kind: 'unhandled', component: c, event: this.events[e]!, state: this.reps[c]![next[c]!]!.value };
         if (n === BAD) return this.errors.get(`${c}:${next[c]}:${e}`)!;
         next[c] = n;
-        effect = this.effects[table.effect[cell]!]!;
+        effect = this.effects[table.effectOf(cell)]!;
       }
       const s = effect.sends;
       for (let j = 0; j < s.length; j += 2) {
@@ -196,13 +196,13 @@ export class MemoNetwork {
   actionsOf(i: number, id: number, event: number): readonly string[] | undefined {
     const table = this.steps[i]!;
     const cell = this.stepOf(i, table, id, event);
-    return table.next[cell]! >= 0 ? this.effects[table.effect[cell]!]!.actions : undefined;
+    return table.nextOf(cell) >= 0 ? this.effects[table.effectOf(cell)]!.actions : undefined;
   }
 
   /** The cell of (component, state, event) in `table`, stepping the machine on a miss. */
   private stepOf(c: number, table: StepTable, state: number, event: number): number {
     const cell = table.cell(state, event);
-    if (table.next[cell] !== UNKNOWN) return cell;
+    if (table.nextOf(cell) !== UNKNOWN) return cell;
     const r = this.network.components[c]!.stepper.step(this.reps[c]![state]!, this.events[event]!);
     if (r === undefined) {
       table.set(cell, DISABLED, 0);

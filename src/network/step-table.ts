@@ -3,14 +3,23 @@
  *
  * A component receives few distinct events (the vNIC NIC: about twenty) and most of its states receive a good share
  * of them, so a row of cells per state with a column per event is both smaller and faster than a hash map of
- * pairs: a lookup is two array reads, no hashing. Columns are given to events on first sight; when they run out the
+ * pairs: a lookup is one array read, no hashing. Columns are given to events on first sight; when they run out the
  * table is re-laid with half as many again.
+ *
+ * A cell is one int32 holding both results — next id + 1 in the low 24 bits, the effect id above — so a lookup
+ * touches one cache line (the table is far larger than the caches; a lookup is usually a memory access). Past
+ * 2^24 − 2 states or 126 effects the table switches for good to two arrays (`wide`).
  */
 
-/** `next` cell values that are not state ids. */
+/** `nextOf` results that are not state ids. */
 export const UNKNOWN = -1;
 export const DISABLED = -2;
 export const BAD = -3;
+
+/** Narrow cell values: 0 unknown, negative for DISABLED / BAD, else effect << 24 | (next + 1). */
+const NEXT_BITS = 24;
+const NEXT_MASK = (1 << NEXT_BITS) - 1;
+const MAX_NARROW_EFFECT = 126;
 
 export class StepTable {
   /** Column of each event id, -1 for none yet. */
@@ -18,10 +27,11 @@ export class StepTable {
   private columns = 0;
   private stride = 4;
   private rows = 0;
-  /** Next state id per cell, or UNKNOWN / DISABLED / BAD. */
-  next = new Int32Array(0);
-  /** Effect id per cell (meaningful when `next` is a state id); widened to 32 bits past 65,535 effects. */
-  effect: Uint16Array | Uint32Array = new Uint16Array(0);
+  private cells = new Int32Array(0);
+  /** Wide layout: next id per cell (UNKNOWN / DISABLED / BAD or an id) and effect id per cell. */
+  private wide = false;
+  private wideNext = new Int32Array(0);
+  private wideEffect = new Int32Array(0);
   /** Cells computed. */
   size = 0;
 
@@ -33,16 +43,32 @@ export class StepTable {
     return state * this.stride + col;
   }
 
+  /** Next state id of a cell, or UNKNOWN / DISABLED / BAD. */
+  nextOf(cell: number): number {
+    if (this.wide) return this.wideNext[cell]!;
+    const v = this.cells[cell]!;
+    if (v > 0) return (v & NEXT_MASK) - 1;
+    return v === 0 ? UNKNOWN : v === -1 ? DISABLED : BAD;
+  }
+
+  /** Effect id of a cell whose `nextOf` is a state id. */
+  effectOf(cell: number): number {
+    return this.wide ? this.wideEffect[cell]! : this.cells[cell]! >>> NEXT_BITS;
+  }
+
+  /** Records a cell: `next` a state id, or DISABLED / BAD (effect ignored). */
   set(cell: number, next: number, effect: number): void {
-    if (effect > 0xffff && this.effect instanceof Uint16Array) this.effect = Uint32Array.from(this.effect);
-    this.next[cell] = next;
-    this.effect[cell] = effect;
+    if (!this.wide && next >= 0 && (next + 1 > NEXT_MASK || effect > MAX_NARROW_EFFECT)) this.widen();
+    if (this.wide) {
+      this.wideNext[cell] = next;
+      this.wideEffect[cell] = effect;
+    } else this.cells[cell] = next === DISABLED ? -1 : next === BAD ? -2 : effect * 2 ** NEXT_BITS + next + 1;
     this.size++;
   }
 
   /** Bytes held. */
   get bytes(): number {
-    return this.next.byteLength + this.effect.byteLength + this.columnOf.byteLength;
+    return this.cells.byteLength + this.wideNext.byteLength + this.wideEffect.byteLength + this.columnOf.byteLength;
   }
 
   private addColumn(event: number): number {
@@ -59,26 +85,43 @@ export class StepTable {
 
   private addRows(atLeast: number): void {
     const rows = Math.max(atLeast, Math.ceil(this.rows * 1.5) + 16);
-    const next = new Int32Array(rows * this.stride).fill(UNKNOWN);
-    next.set(this.next);
-    const effect = this.effect instanceof Uint16Array ? new Uint16Array(rows * this.stride) : new Uint32Array(rows * this.stride);
-    effect.set(this.effect);
-    this.next = next;
-    this.effect = effect;
+    if (this.wide) {
+      this.wideNext = grown(this.wideNext, rows * this.stride, UNKNOWN);
+      this.wideEffect = grown(this.wideEffect, rows * this.stride, 0);
+    } else this.cells = grown(this.cells, rows * this.stride, 0);
     this.rows = rows;
   }
 
+  /** Moves every cell to `stride` columns per row. */
   private relay(stride: number): void {
-    const next = new Int32Array(this.rows * stride).fill(UNKNOWN);
-    const effect = this.effect instanceof Uint16Array ? new Uint16Array(this.rows * stride) : new Uint32Array(this.rows * stride);
-    for (let r = 0; r < this.rows; r++) {
-      for (let c = 0; c < this.columns; c++) {
-        next[r * stride + c] = this.next[r * this.stride + c]!;
-        effect[r * stride + c] = this.effect[r * this.stride + c]!;
-      }
-    }
-    this.next = next;
-    this.effect = effect;
+    const move = (from: Int32Array, empty: number): Int32Array<ArrayBuffer> => {
+      const to = new Int32Array(this.rows * stride).fill(empty);
+      for (let r = 0; r < this.rows; r++) to.set(from.subarray(r * this.stride, r * this.stride + this.columns), r * stride);
+      return to;
+    };
+    if (this.wide) {
+      this.wideNext = move(this.wideNext, UNKNOWN);
+      this.wideEffect = move(this.wideEffect, 0);
+    } else this.cells = move(this.cells, 0);
     this.stride = stride;
   }
+
+  private widen(): void {
+    const n = this.cells.length;
+    this.wideNext = new Int32Array(n);
+    this.wideEffect = new Int32Array(n);
+    for (let cell = 0; cell < n; cell++) {
+      this.wideNext[cell] = this.nextOf(cell);
+      this.wideEffect[cell] = this.cells[cell]! > 0 ? this.cells[cell]! >>> NEXT_BITS : 0;
+    }
+    this.cells = new Int32Array(0);
+    this.wide = true;
+  }
+}
+
+function grown(a: Int32Array, length: number, empty: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(length);
+  if (empty !== 0) b.fill(empty, a.length);
+  b.set(a);
+  return b;
 }
