@@ -25,6 +25,18 @@ import { buildCheckedSystem, CheckedModel, type CheckedState, type CheckedSystem
 import type { NicContext } from '../spec/nic-vnic.js';
 import { macOfVm, type Packet } from '../spec/packet.js';
 
+/**
+ * A vNIC NIC state with a round-robin arbiter rotated to start at its next slot (`next` 0): two states are equal
+ * after this exactly when they are equal up to the rotation that `encodeState` identifies.
+ */
+function normalisedNic(m: MachineState<unknown>): MachineState<NicContext> {
+  const c = m.context as NicContext;
+  const { order, next, kind } = c.arbiter;
+  if (kind === 'strict' || order.length === 0) return m as MachineState<NicContext>;
+  const rotated = order.map((_, i) => order[(i + next) % order.length]!);
+  return { value: m.value, context: { ...c, arbiter: { ...c.arbiter, order: rotated, next: 0 } } };
+}
+
 interface Coverage {
   deliveries: number;
   ok: number;
@@ -139,9 +151,11 @@ class Harness {
       const repJson = canonicalJson({ value: rep.value, context: rep.context });
       const netJson = canonicalJson({ value: net.value, context: net.context });
       if (repJson !== netJson) {
-        // Only the vNIC NIC's encoding identifies different contexts (round-robin arbiter rotations).
+        // Only the vNIC NIC's encoding identifies different contexts: round-robin arbiters that visit the same cycle
+        // from the same next slot. Beyond that the two must be equal field for field (an encoder that dropped a
+        // field would make them differ here).
         same(sys.kinds[i], 'nic-vnic', component(`state\nmemo:    ${repJson}\nnetwork: ${netJson}\n`));
-        expect(this.encoding(i, rep), component('encoding')()).toEqual(this.encoding(i, net));
+        same(canonicalJson(normalisedNic(rep)), canonicalJson(normalisedNic(net)), component('state up to the arbiter rotation'));
         cov.rotations++;
       }
       // The id the memo gives is the id of the network's state.
@@ -306,6 +320,18 @@ describe('MemoNetwork gives the results of Network.deliver', () => {
     });
   });
 
+  it('the rotation-insensitive comparison of NIC states still tells apart states that differ in any other field', () => {
+    const h = new Harness({ vms: 3 });
+    const m = h.model.initial()[0]!.machines[h.sys.nic]! as MachineState<NicContext>;
+    const { order, next } = m.context.arbiter;
+    const n = order.length;
+    const rotated: MachineState<NicContext> = { value: m.value, context: { ...m.context, arbiter: { ...m.context.arbiter, order: order.map((_, i) => order[(i + 1) % n]!), next: (next - 1 + n) % n } } };
+    expect(canonicalJson(normalisedNic(rotated))).toBe(canonicalJson(normalisedNic(m)));
+    const v0 = m.context.vnics[0]!;
+    const waited: MachineState<NicContext> = { value: m.value, context: { ...m.context, vnics: [{ ...v0, headWait: v0.headWait + 1 }, ...m.context.vnics.slice(1)] } };
+    expect(canonicalJson(normalisedNic(waited))).not.toBe(canonicalJson(normalisedNic(m)));
+  });
+
   it('a NIC state with its round-robin arbiter rotated gets the results of the representative it is identified with', () => {
     // encodeState identifies an arbiter visiting [a, b, c] from position p with one visiting [b, c, a] from p - 1, so
     // the memo steps whichever of the two it met first. Deliveries to and through the rotated state must still agree.
@@ -336,7 +362,7 @@ describe('MemoNetwork gives the results of Network.deliver', () => {
         }),
         { numRuns: 6, seed: 31337, interruptAfterTimeLimit: 10_000 },
       );
-      // The JSON of the network's NIC state differed from the representative's, and the encodings were compared.
+      // The JSON of the network's NIC state differed from the representative's, and was compared up to the rotation.
       expect(h.coverage.rotations).toBeGreaterThan(0);
       expect(h.coverage.ok).toBeGreaterThan(100);
     }
