@@ -389,7 +389,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
         for (let v = 0; v < c.vms; v++) if (c.roles[v] === 'conforming') d.shadow[v] = Math.min(c.burst, d.shadow[v]! + 1);
         this.apply(s, d, sys.nic, this.tickEvent, false);
         // The driver domain's tick sees the state the NIC's tick left: that is its pre-state for step checks.
-        if (sys.idd >= 0) this.apply(this.stepChecks.length > 0 ? this.materialize(s, d) : s, d, sys.idd, this.tickEvent, false);
+        if (sys.idd >= 0) this.apply(s, d, sys.idd, this.tickEvent, false, true);
         break;
       }
       case 'deliver': {
@@ -400,24 +400,41 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
         break;
       }
       case 'detach':
-        this.apply(s, d, sys.vmm, this.memo.event({ type: 'vm.detach', vm: `vm${a.vm}` } as EventObject), false);
-        break;
       case 'attach':
-        this.apply(s, d, sys.vmm, this.memo.event({ type: 'vm.attach', vm: `vm${a.vm}`, qos: sys.qos[a.vm]!, bestEffort: c.arch !== 'vnic' } as EventObject), false);
-        break;
       case 'resize':
-        this.apply(s, d, sys.vmm, this.memo.event({ type: 'partition.resize', vm: `vm${a.vm}`, capacity: a.capacity } as EventObject), false);
+        this.apply(s, d, sys.vmm, this.managementEvent(a), false);
         break;
     }
     return d;
   }
 
+  /** The event id of a management request (interned once per request: churn checks send them on every step). */
+  private managementEvent(a: CheckAction & { kind: 'detach' | 'attach' | 'resize' }): number {
+    const key = a.kind === 'resize' ? `resize ${a.vm} ${a.capacity}` : `${a.kind} ${a.vm}`;
+    let id = this.managementEvents.get(key);
+    if (id === undefined) {
+      const vm = `vm${a.vm}`;
+      const e =
+        a.kind === 'detach'
+          ? { type: 'vm.detach', vm }
+          : a.kind === 'attach'
+            ? { type: 'vm.attach', vm, qos: this.sys.qos[a.vm]!, bestEffort: this.sys.config.arch !== 'vnic' }
+            : { type: 'partition.resize', vm, capacity: a.capacity };
+      id = this.memo.event(e);
+      this.managementEvents.set(key, id);
+    }
+    return id;
+  }
+
+  private readonly managementEvents = new Map<string, number>();
+
   /**
-   * One network delivery into the draft, plus bookkeeping; `pre` is the state the step checks see. A pending item
+   * One network delivery into the draft, plus bookkeeping. The step checks see `s`, or with `preIsDraft` the draft as
+   * it was before this delivery (built only if the delivery raised probes to check). A pending item
    * the receiver no longer accepts (a stale timer) is consumed without effect, as in the simulator; anything else a
    * machine refuses is a specification error.
    */
-  private apply(pre: CheckedState, d: Draft, to: number, event: number, mayBeStale: boolean): void {
+  private apply(s: CheckedState, d: Draft, to: number, event: number, mayBeStale: boolean, preIsDraft = false): void {
     const memo = this.memo;
     const r = memo.deliver(d.ids, to, event);
     if (r.kind === 'disabled') {
@@ -430,6 +447,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
     if (r.kind === 'bad-output') {
       throw new ModelError(`${this.sys.network.components[r.component]!.id}: action '${r.action}': ${r.reason}`);
     }
+    const pre = preIsDraft && r.probes.length > 0 && this.stepChecks.length > 0 ? this.materialize(s, d) : s;
     d.ids = r.ids;
     const targets = r.deferredTargets;
     for (let j = 0; j < targets.length; j += 2) insertSorted(d, this.keys.pendingAt(targets[j]!, targets[j + 1]!).id);
