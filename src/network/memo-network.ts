@@ -15,7 +15,7 @@ import type { EventObject, MachineState } from '../machine/types.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import { HashCons } from '../util/hash-cons.js';
 import { PackedSet, WordBuffer } from '../util/packed-set.js';
-import type { DeliverResult, Deferred, Network, Probe } from './network.js';
+import { cascadeTooLong, MAX_CASCADE, type DeliverResult, type Deferred, type Network, type Probe } from './network.js';
 import { BAD, DISABLED, StepTable, UNKNOWN } from './step-table.js';
 
 /**
@@ -45,7 +45,6 @@ export type MemoDelivery =
   | Exclude<DeliverResult, { kind: 'ok' }>;
 
 const NONE: readonly never[] = Object.freeze([]);
-const MAX_CASCADE = 100_000;
 
 export class MemoNetwork {
   private readonly stateSets: PackedSet[];
@@ -107,11 +106,6 @@ export class MemoNetwork {
     return this.steps.reduce((a, t) => a + t.size, 0);
   }
 
-  /** Distinct step effects. */
-  get distinctEffects(): number {
-    return this.effects.length;
-  }
-
   event(e: EventObject): number {
     // Native JSON first (fast, but field order matters); the canonical form only for text not seen before.
     const text = JSON.stringify(e);
@@ -159,7 +153,7 @@ export class MemoNetwork {
         const c = qt[head]!;
         const e = qe[head]!;
         if (head >= MAX_CASCADE) {
-          return { kind: 'bad-output', component: c, action: this.events[e]!.type, reason: `synchronous cascade longer than ${MAX_CASCADE} steps` };
+          return cascadeTooLong(c, this.events[e]!);
         }
         table = this.steps[c]!;
         cell = this.stepOf(c, table, next[c]!, e);
@@ -235,7 +229,7 @@ export class MemoNetwork {
     for (let i = 0; i < bucket.length; i++) {
       const id = bucket[i]!;
       const fx = this.effects[id]!;
-      if (sameList(fx.sends, sends) && sameList(fx.actions, actions) && deepEqual(fx.deferred, deferred) && deepEqual(fx.probes, probes)) return id;
+      if (sameList(fx.sends, sends) && sameList(fx.actions, actions) && sameJsonValue(fx.deferred, deferred) && sameJsonValue(fx.probes, probes)) return id;
     }
     const targets: number[] = [];
     for (const d of deferred) {
@@ -262,12 +256,12 @@ function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
 }
 
 /** Structural equality of JSON-like values (a field set to undefined counts as present: stricter than JSON). */
-export function deepEqual(a: unknown, b: unknown): boolean {
+function sameJsonValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJsonValue(a[i], b[i])) return false;
     return true;
   }
   if (Array.isArray(b)) return false;
@@ -275,7 +269,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   const y = b as Record<string, unknown>;
   let n = 0;
   for (const k in x) {
-    if (!Object.prototype.hasOwnProperty.call(y, k) || !deepEqual(x[k], y[k])) return false;
+    if (!Object.prototype.hasOwnProperty.call(y, k) || !sameJsonValue(x[k], y[k])) return false;
     n++;
   }
   for (const _ in y) n--;

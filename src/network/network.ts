@@ -51,7 +51,12 @@ export type DeliverResult =
   | { readonly kind: 'unhandled'; readonly component: number; readonly event: EventObject; readonly state: string }
   | { readonly kind: 'bad-output'; readonly component: number; readonly action: string; readonly reason: string };
 
-const MAX_CASCADE = 100_000;
+/** A synchronous cascade this long is a send loop in the specification, reported as a bad output. */
+export const MAX_CASCADE = 100_000;
+
+export function cascadeTooLong(component: number, event: EventObject): Exclude<DeliverResult, { kind: 'ok' }> {
+  return { kind: 'bad-output', component, action: event.type, reason: `synchronous cascade longer than ${MAX_CASCADE} steps` };
+}
 
 export class Network {
   readonly components: readonly ComponentSpec[];
@@ -113,7 +118,7 @@ export class Network {
     for (let head = 0; head < queue.length; head++) {
       if (head >= MAX_CASCADE) {
         const m = queue[head]!;
-        return { kind: 'bad-output', component: m.to, action: m.event.type, reason: `synchronous cascade longer than ${MAX_CASCADE} steps` };
+        return cascadeTooLong(m.to, m.event);
       }
       const { to, event } = queue[head]!;
       const r = this.components[to]!.stepper.step(states[to]!, event);

@@ -66,11 +66,6 @@ export class StepTable {
     this.size++;
   }
 
-  /** Bytes held. */
-  get bytes(): number {
-    return this.cells.byteLength + this.wideNext.byteLength + this.wideEffect.byteLength + this.columnOf.byteLength;
-  }
-
   private addColumn(event: number): number {
     if (event >= this.columnOf.length) {
       const wider = new Int32Array(Math.max(event + 1, this.columnOf.length * 2)).fill(-1);

@@ -10,12 +10,6 @@ import type { EventObject } from '../machine/types.js';
 
 export type DemandKey = string | readonly string[];
 
-export interface CpuJob {
-  readonly component: number;
-  readonly demandNs: number;
-  readonly then: EventObject;
-}
-
 /** A demand key with no (valid) calibrated cost. */
 export class DemandError extends Error {
   readonly key: string;
@@ -91,11 +85,6 @@ export class Core {
     return this.runEndNs;
   }
 
-  /** Number of jobs waiting behind the running one. */
-  get queued(): number {
-    return this.qCount;
-  }
-
   /**
    * Submits a job at `nowNs`. If the core is idle the job starts now and its completion time is returned; the
    * caller must call `complete()` at that time. Otherwise the job is queued and -1 is returned.
@@ -147,18 +136,6 @@ export class Core {
   busyNsOfComponentAt(component: number, nowNs: number): number {
     const done = this.completedByComponent[component] ?? 0;
     return this.runningFlag && this.runComponent === component ? done + this.runningShare(nowNs) : done;
-  }
-
-  /** The running job, then the waiting ones in FIFO order (a snapshot, for debugging and traces). */
-  jobs(): CpuJob[] {
-    const out: CpuJob[] = [];
-    if (this.runningFlag) out.push({ component: this.runComponent, demandNs: this.runEndNs - this.runStartNs, then: this.runThen! });
-    const mask = this.qComponent.length - 1;
-    for (let k = 0; k < this.qCount; k++) {
-      const i = (this.qHead + k) & mask;
-      out.push({ component: this.qComponent[i]!, demandNs: this.qDemand[i]!, then: this.qThen[i]! });
-    }
-    return out;
   }
 
   private runningShare(nowNs: number): number {

@@ -28,19 +28,9 @@ export class EventHeap<T> {
     return this.n;
   }
 
-  /** Number of pushes so far (the next entry's seq). */
-  get pushed(): number {
-    return this.nextSeq;
-  }
-
   /** Time of the earliest entry, or `Infinity` when the heap is empty. */
   peekTime(): number {
     return this.n > 0 ? this.times[0]! : Infinity;
-  }
-
-  /** Payload of the earliest entry without removing it, or `undefined` when empty. */
-  peek(): T | undefined {
-    return this.n > 0 ? this.items[0] : undefined;
   }
 
   push(timeNs: number, payload: T): void {

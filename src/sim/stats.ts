@@ -68,12 +68,6 @@ export class LatencyRecorder {
     return { count: this.n, mean: this.mean(), min: this.min(), p50: this.percentile(50), p99: this.percentile(99), max: this.max() };
   }
 
-  /** The samples sorted ascending (a copy). */
-  sortedSamples(): Float64Array {
-    this.sort();
-    return this.samples.slice(0, this.n);
-  }
-
   private sort(): void {
     if (this.sorted) return;
     this.samples.subarray(0, this.n).sort();
