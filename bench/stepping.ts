@@ -13,7 +13,7 @@ import { createActor, createEmptyActor, initialTransition, transition, type AnyS
 import { compileMachine } from '../src/machine/index.js';
 import type { Output } from '../src/network/outputs.js';
 import { nicMachine, type NicContext, type NicEvent, type NicInput } from '../spec/nic-vnic.js';
-import { canonicalJson } from './canonical.js';
+import { canonicalJson } from '../src/util/canonical-json.js';
 import { reduceNic, reducerInitial } from './nic-reducer.js';
 import { nicEventLoop, NIC_INPUT } from './nic-workload.js';
 import { measureRecordCopy } from './record-copy.js';

@@ -16,7 +16,7 @@ import { compileMachine, type MachineState } from '../src/machine/index.js';
 import { search, type Model } from '../src/explore/index.js';
 import { nicMachine, type NicContext, type NicEvent, type NicInput } from '../spec/nic-vnic.js';
 import type { Packet } from '../spec/packet.js';
-import { canonicalJson } from './canonical.js';
+import { canonicalJson } from '../src/util/canonical-json.js';
 import { row, secondsSince, type BenchContext, type Row } from './report.js';
 
 const SECTION = '4. @xstate/graph vs our explorer (NIC machine alone)';

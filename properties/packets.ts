@@ -9,34 +9,30 @@ import type { Packet } from '../spec/packet.js';
 import type { ComponentKind } from '../spec/system.js';
 import type { VmContext } from '../spec/vm-driver.js';
 
-/** Received packets (requests and floods) held by a component; replies travel the other way and are not counted. */
-export function heldRx(kind: ComponentKind, context: unknown): readonly Packet[] {
+/**
+ * Adds, per VM index, the received packets (requests and floods; replies travel the other way and are not counted)
+ * one component holds to `held` — index `unknown` for MACs of no VM, or skipped when `unknown` is -1. Allocates
+ * nothing: the explorer calls it for every new state.
+ */
+export function addHeld(kind: ComponentKind, context: unknown, vmOfMac: (mac: number) => number, held: number[], unknown: number): void {
   switch (kind) {
-    case 'nic-vnic':
-      return (context as NicContext).vnics.flatMap((v) => v.queue);
+    case 'nic-vnic': {
+      const vnics = (context as NicContext).vnics;
+      for (let j = 0; j < vnics.length; j++) count(vnics[j]!.queue, vmOfMac, held, unknown);
+      return;
+    }
     case 'nic-shared':
-      return (context as SharedNicContext).buffer;
+      return count((context as SharedNicContext).buffer, vmOfMac, held, unknown);
     case 'vm':
     case 'os':
-      return (context as VmContext).ring;
+      return count((context as VmContext).ring, vmOfMac, held, unknown);
     case 'idd':
-      return (context as IddContext).ring;
+      return count((context as IddContext).ring, vmOfMac, held, unknown);
     case 'vmm':
     case 'source':
     case 'wire':
-      return [];
+      return;
   }
-}
-
-/**
- * Adds, per VM index, the received packets one component holds to `held` (index `unknown` for MACs of no VM, or
- * skipped when `unknown` is -1). Allocates nothing: the explorer calls it for every new state.
- */
-export function addHeld(kind: ComponentKind, context: unknown, vmOfMac: (mac: number) => number, held: number[], unknown: number): void {
-  if (kind === 'nic-vnic') {
-    const vnics = (context as NicContext).vnics;
-    for (let j = 0; j < vnics.length; j++) count(vnics[j]!.queue, vmOfMac, held, unknown);
-  } else count(heldRx(kind, context), vmOfMac, held, unknown);
 }
 
 function count(packets: readonly Packet[], vmOfMac: (mac: number) => number, held: number[], unknown: number): void {

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defaultCheckConfig, type CheckConfig } from '../spec/checked/config.js';
-import { canonicalJson } from '../spec/checked/encode.js';
+import { canonicalJson } from '../src/util/canonical-json.js';
 import { buildCheckedSystem, CheckedModel, type CheckedState } from '../spec/checked/model.js';
 import { PROPERTY_NAMES, propertiesFor } from '../properties/checked.js';
 import { WordBuffer } from '../src/util/packed-set.js';

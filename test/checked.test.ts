@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { search, type Model, type SearchResult, type Strategy } from '../src/explore/index.js';
 import { compileMachine, type EventObject, type MachineState } from '../src/machine/index.js';
 import { defaultCheckConfig, type CheckConfig } from '../spec/checked/config.js';
-import { canonicalJson } from '../spec/checked/encode.js';
+import { canonicalJson } from '../src/util/canonical-json.js';
 import { buildCheckedSystem, CheckedModel, type CheckAction, type CheckedState } from '../spec/checked/model.js';
 import { sharedNicMachine, type SharedNicContext, type SharedNicEvent, type SharedNicInput } from '../spec/nic-shared.js';
 import { PROPERTY_NAMES, propertiesFor } from '../properties/checked.js';

@@ -17,8 +17,6 @@ import type { ComponentKind } from '../system.js';
 import type { VmContext } from '../vm-driver.js';
 import type { VmmContext } from '../vmm.js';
 
-export { canonicalJson };
-
 const KINDS = { request: 1, reply: 2, flood: 3 } as const;
 
 /** Strings (state names, component ids) are few: each is interned to one code, in order of first appearance. */
