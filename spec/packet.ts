@@ -21,6 +21,9 @@ export interface Packet {
 /** MACs in the 0x100 range belong to no VM in the built-in scenarios; any MAC not set up is unknown to the NIC. */
 export const macOfVm = (vm: number): number => vm + 1;
 
+/** The VM index owning `mac` among `vms` VMs (the inverse of `macOfVm`), or -1 for a MAC of no VM. */
+export const vmOfMac = (mac: number, vms: number): number => (mac >= 1 && mac <= vms ? mac - 1 : -1);
+
 export function replyTo(request: Packet, size: number): Packet {
   return { id: request.id, dst: request.src, src: request.dst, size, bornNs: request.bornNs, kind: 'reply', stream: request.stream };
 }

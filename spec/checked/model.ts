@@ -21,7 +21,7 @@ import type { WordBuffer } from '../../src/util/packed-set.js';
 import type { IddInput } from '../driver-domain.js';
 import type { NicInput, VnicQos } from '../nic-vnic.js';
 import type { SharedNicInput } from '../nic-shared.js';
-import { macOfVm, type Packet } from '../packet.js';
+import { macOfVm, vmOfMac, type Packet } from '../packet.js';
 import { stepperFor, type ComponentKind } from '../system.js';
 import type { VmInput } from '../vm-driver.js';
 import type { VmmInput } from '../vmm.js';
@@ -149,7 +149,7 @@ export function buildCheckedSystem(config: CheckConfig): CheckedSystem {
     nic: ids.indexOf('nic'),
     vmm: ids.indexOf('vmm'),
     idd: ids.indexOf('idd'),
-    vmOfMac: (mac) => (mac >= 1 && mac <= n ? mac - 1 : -1),
+    vmOfMac: (mac) => vmOfMac(mac, n),
     vmOfId: (id) => (id.startsWith('vm') && id !== 'vmm' ? Number(id.slice(2)) : -1),
     unknownMac: UNKNOWN_MAC,
     waitBound: dmaWaitBound(config),
@@ -169,11 +169,6 @@ export function eventLabel(e: EventObject): string {
 }
 
 export const packetLabel = (p: Packet): string => `${p.kind}→${p.dst}`;
-
-/** A state with some parts replaced — a literal, not a spread (spread-with-override is slow on V8, see spec/record.ts). */
-function withParts(s: CheckedState, parts: { pending?: readonly Pending[]; env?: EnvState; flags?: readonly Flag[] }): CheckedState {
-  return { machines: s.machines, ids: s.ids, pending: parts.pending ?? s.pending, env: parts.env ?? s.env, flags: parts.flags ?? s.flags };
-}
 
 /** Inserts `id` into the draft's sorted pending ids. */
 function insertSorted(d: Draft, id: number): void {
@@ -204,9 +199,8 @@ function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
 
 /** Whether the draft is the state `s` itself. */
 function sameAsDraft(s: CheckedState, d: Draft): boolean {
-  if (d.flags.length > 0 || s.flags.length > 0 || d.pendingCount !== s.pending.length) return false;
+  if (d.flags.length > 0 || s.flags.length > 0 || !sameIds(s.pending, d.pending, d.pendingCount)) return false;
   for (let i = 0; i < d.ids.length; i++) if (d.ids[i] !== s.ids[i]) return false;
-  for (let i = 0; i < d.pendingCount; i++) if (d.pending[i] !== s.pending[i]!.id) return false;
   return sameNumbers(s.env.outstanding, d.outstanding) && sameNumbers(s.env.shadow, d.shadow);
 }
 
@@ -303,7 +297,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
       ids: r.states.map((m, i) => this.keys.idOf(i, m)),
       pending: [],
       env: { outstanding: new Array<number>(c.vms + 1).fill(0), shadow: c.roles.map((role) => (role === 'conforming' ? c.burst : 0)) },
-      flags: [],
+      flags: NO_FLAGS,
     };
     // Boot: the driver domain (mixed) and every VM are attached by the VMM, as in the simulator.
     const boot: EventObject[] = [];
@@ -319,7 +313,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
       this.apply(s, d, sys.vmm, this.memo.event(e), false);
       s = this.materialize(s, d);
     }
-    this.init = withParts(s, { flags: NO_FLAGS });
+    this.init = s;
   }
 
   initial(): readonly CheckedState[] {

@@ -6,7 +6,7 @@ import type { Probe } from '../network/network.js';
 import { LatencyRecorder, simulate, type SimStop } from '../sim/index.js';
 import { heldPerVm } from '../../properties/packets.js';
 import { conservationBreach, isolationBreach, type RxTally } from '../../properties/runtime.js';
-import type { Packet } from '../../spec/packet.js';
+import { vmOfMac, type Packet } from '../../spec/packet.js';
 import type { Arch, Calibration, CoreLayout, Scenario } from '../../spec/scenario.js';
 import { buildSystem, type StepperKind } from '../../spec/system.js';
 
@@ -73,7 +73,7 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
   const stepper = o.stepper ?? 'compiled';
   const sys = buildSystem(o.scenario, o.arch, o.cores, o.calibration, stepper);
   const n = sys.vmNames.length;
-  const vmOfMac = (mac: number): number => (mac >= 1 && mac <= n ? mac - 1 : -1);
+  const vmOf = (mac: number): number => vmOfMac(mac, n);
   /** Which VM a component is (-1: not a VM, e.g. the driver domain or the native OS). */
   const vmOfComponent = new Map<string, number>();
   if (o.arch !== 'native') sys.vmComponent.forEach((id, i) => vmOfComponent.set(id, i));
@@ -96,7 +96,7 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
     switch (p.name) {
       case 'rx.admitted':
       case 'rx.rejected': {
-        const v = vmOfMac(packet!.dst);
+        const v = vmOf(packet!.dst);
         const rejected = p.name === 'rx.rejected';
         if (v < 0) {
           unknown.offered++;
@@ -111,7 +111,7 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
         return;
       }
       case 'rx.dropped': {
-        const v = vmOfMac(packet!.dst);
+        const v = vmOf(packet!.dst);
         if (v < 0) {
           unknown.dropped++;
           return;
@@ -122,14 +122,14 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
       }
       case 'dma.write':
       case 'packet.delivered': {
-        const owner = vmOfMac(packet!.dst);
+        const owner = vmOf(packet!.dst);
         const receiver = vmOfComponent.get(d.vm!) ?? -1;
         breach ??= isolationBreach(p.name === 'dma.write' ? 'DMA' : 'delivery', packet!, owner, receiver, sys.vmNames);
         if (p.name === 'packet.delivered' && owner >= 0) tally[owner]!.delivered++;
         return;
       }
       case 'wire.tx': {
-        const v = vmOfMac(packet!.src);
+        const v = vmOf(packet!.src);
         if (v >= 0 && packet!.kind === 'reply') {
           completed[v]!++;
           latency[v]!.record(t - packet!.bornNs);
@@ -137,7 +137,7 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
         return;
       }
       case 'tx.dropped': {
-        const v = vmOfMac(packet!.src);
+        const v = vmOf(packet!.src);
         if (v >= 0) txDropped[v]!++;
         return;
       }
@@ -158,7 +158,7 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
 
   const monitor = (_t: number, states: readonly { context: unknown }[]): string | undefined => {
     if (breach !== undefined) return breach;
-    const held = heldPerVm(sys.kinds, states.map((s) => s.context), vmOfMac, n);
+    const held = heldPerVm(sys.kinds, states.map((s) => s.context), vmOf, n);
     for (let v = 0; v < n; v++) {
       const b = conservationBreach(sys.vmNames[v]!, tally[v]!, held[v]!);
       if (b !== undefined) return b;
@@ -181,7 +181,7 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
     ...(o.onProgress ? { onProgress: (f: number) => o.onProgress!(f) } : {}),
   });
 
-  const finalHeld = heldPerVm(sys.kinds, result.states.map((s) => s.context), vmOfMac, n);
+  const finalHeld = heldPerVm(sys.kinds, result.states.map((s) => s.context), vmOf, n);
   const windowS = result.endNs / 1e9;
   const outcome = (stop: SimStop): SimulationReport['outcome'] => (stop.kind === 'completed' ? 'ok' : stop.kind);
   const ms = (ns: number): number => round(ns / 1e6, 3);
