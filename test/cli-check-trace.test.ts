@@ -11,7 +11,7 @@ function messages(config: Parameters<typeof defaultCheckConfig>[0], labels: stri
   const r = replay(setup.model, labels);
   if (r.kind !== 'ok') throw new Error(r.message);
   const trace = { states: r.states, actions: r.actions };
-  const per = stepMessages(setup.sys, trace, (a) => setup.model.label(a));
+  const per = stepMessages(setup.model, trace);
   return { setup, trace, per: per.map((m) => (m ?? []).map((x) => `${x.from} -> ${x.to}: ${x.label}`)) };
 }
 

@@ -402,6 +402,27 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
     return d;
   }
 
+  /**
+   * What the environment sends for a step that is not a pending delivery, in order: the very deliveries `next`
+   * makes (traces draw them as the environment's messages).
+   */
+  environmentDeliveries(a: Exclude<CheckAction, { kind: 'deliver' }>): { readonly to: number; readonly event: EventObject }[] {
+    const sys = this.sys;
+    const memo = this.memo;
+    switch (a.kind) {
+      case 'arrive':
+        return [{ to: sys.nic, event: memo.eventOf(this.arriveEvents[a.vm < 0 ? sys.config.vms : a.vm]!) }];
+      case 'tick': {
+        const tick = memo.eventOf(this.tickEvent);
+        return sys.idd >= 0 ? [{ to: sys.nic, event: tick }, { to: sys.idd, event: tick }] : [{ to: sys.nic, event: tick }];
+      }
+      case 'detach':
+      case 'attach':
+      case 'resize':
+        return [{ to: sys.vmm, event: memo.eventOf(this.managementEvent(a)) }];
+    }
+  }
+
   /** The event id of a management request (interned once per request: churn checks send them on every step). */
   private managementEvent(a: CheckAction & { kind: 'detach' | 'attach' | 'resize' }): number {
     const key = a.kind === 'resize' ? `resize ${a.vm} ${a.capacity}` : `${a.kind} ${a.vm}`;

@@ -7,9 +7,8 @@
  * - `.txt`: the numbered text trace (what changed at each step), with the messages of each step.
  */
 import { z } from 'zod';
-import { eventLabel, type CheckAction, type CheckedState, type CheckedSystem } from '../../spec/checked/model.js';
+import { eventLabel, type CheckAction, type CheckedModel, type CheckedState, type CheckedSystem } from '../../spec/checked/model.js';
 import type { CheckConfig } from '../../spec/checked/config.js';
-import { macOfVm } from '../../spec/packet.js';
 import type { EventObject, MachineState } from '../machine/index.js';
 import type { Deferred } from '../network/network.js';
 import { isOutput } from '../network/outputs.js';
@@ -57,8 +56,8 @@ interface Delivery {
  * Each step's deliveries are checked to end in the machine states the trace reached; where they do not (which
  * would mean this drawing and the model disagree), the step shows only its label as a message from the environment.
  */
-export function stepMessages(sys: CheckedSystem, trace: Trace<CheckedState, CheckAction>, label: (a: CheckAction) => string): (readonly MicroMessage[] | undefined)[] {
-  const net = sys.network;
+export function stepMessages(model: CheckedModel, trace: Trace<CheckedState, CheckAction>): (readonly MicroMessage[] | undefined)[] {
+  const net = model.sys.network;
   const id = (i: number): string => net.components[i]!.id;
   /** Pending label → senders of items with that label, oldest first. */
   const origins = new Map<string, string[]>();
@@ -107,56 +106,20 @@ export function stepMessages(sys: CheckedSystem, trace: Trace<CheckedState, Chec
     const action = trace.actions[i]!;
     const out: MicroMessage[] = [];
     let after: readonly MachineState<unknown>[] = before.machines;
-    switch (action.kind) {
-      case 'arrive':
-      case 'detach':
-      case 'attach':
-      case 'resize': {
-        const first = environmentEvent(sys, action);
-        after = deliver(before.machines, env(first.to, first.event), out);
-        break;
-      }
-      case 'tick': {
-        const tick = { type: 'clock.tick', dtNs: 1e9 } as EventObject;
-        after = deliver(before.machines, env(sys.nic, tick), out);
-        if (sys.idd >= 0) after = deliver(after, env(sys.idd, tick), out);
-        break;
-      }
-      case 'deliver': {
-        const p = before.pending[action.index];
-        if (p === undefined) break;
+    if (action.kind === 'deliver') {
+      const p = before.pending[action.index];
+      if (p !== undefined) {
         const from = origins.get(p.label)?.shift() ?? id(p.to);
         after = deliver(before.machines, { to: p.to, event: p.event, from }, out);
-        break;
       }
+    } else {
+      for (const e of model.environmentDeliveries(action)) after = deliver(after, env(e.to, e.event), out);
     }
     const reached = trace.states[i + 1]!.machines;
     const agrees = after.length === reached.length && after.every((m, j) => m === reached[j] || deepEqual(m, reached[j]));
-    result.push(agrees ? out : [{ from: ENV, to: ENV, label: `${label(action)} (messages unavailable)` }]);
+    result.push(agrees ? out : [{ from: ENV, to: ENV, label: `${model.label(action)} (messages unavailable)` }]);
   }
   return result;
-}
-
-/**
- * The event the environment sends for `a`. This mirrors `CheckedModel.next`, which does not report the messages of
- * a step; test/cli-check.test.ts checks that each step's messages end in the state the model reached.
- */
-function environmentEvent(sys: CheckedSystem, a: Extract<CheckAction, { kind: 'arrive' | 'detach' | 'attach' | 'resize' }>): { to: number; event: EventObject } {
-  const c = sys.config;
-  switch (a.kind) {
-    case 'arrive': {
-      const dst = a.vm < 0 ? sys.unknownMac : macOfVm(a.vm);
-      const kind = a.vm >= 0 && c.roles[a.vm] === 'conforming' ? 'request' : 'flood';
-      const packet = { id: 0, dst, src: 0, size: 1, bornNs: 0, kind, stream: 0 };
-      return { to: sys.nic, event: { type: 'rx.arrive', packet, nowNs: 0 } as EventObject };
-    }
-    case 'detach':
-      return { to: sys.vmm, event: { type: 'vm.detach', vm: `vm${a.vm}` } as EventObject };
-    case 'attach':
-      return { to: sys.vmm, event: { type: 'vm.attach', vm: `vm${a.vm}`, qos: sys.qos[a.vm]!, bestEffort: c.arch !== 'vnic' } as EventObject };
-    case 'resize':
-      return { to: sys.vmm, event: { type: 'partition.resize', vm: `vm${a.vm}`, capacity: a.capacity } as EventObject };
-  }
 }
 
 // ---- writing ---------------------------------------------------------------------------------------------------
@@ -170,7 +133,7 @@ export interface VnicspecMeta {
 
 export function printableTrace(setup: CheckedSetup, trace: Trace<CheckedState, CheckAction>, withMessages: boolean): PrintableTrace {
   if (!withMessages) return printable(setup.view, trace);
-  const messages = stepMessages(setup.sys, trace, (a) => setup.model.label(a));
+  const messages = stepMessages(setup.model, trace);
   return printable(setup.view, trace, (step) => messages[step]);
 }
 
