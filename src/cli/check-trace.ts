@@ -13,7 +13,7 @@ import type { EventObject, MachineState } from '../machine/index.js';
 import type { Deferred } from '../network/network.js';
 import { isOutput } from '../network/outputs.js';
 import type { Trace } from '../explore/index.js';
-import { deepEqual, formatTextTrace, printable, toItf, toMermaid, type ItfTrace, type MicroMessage, type PrintableTrace } from '../trace/index.js';
+import { deepEqual, formatTextTrace, printable, layoutItf, toItf, toMermaid, type ItfTrace, type MicroMessage, type PrintableTrace } from '../trace/index.js';
 import { CHECK_ARCHS, DMA_ARBITERS, LIMITS, PROPERTY_NAMES, describeConfig, type CheckedSetup } from './check-run.js';
 
 /** The participant that makes the environment's choices (arrivals, clock ticks, management requests). */
@@ -140,15 +140,7 @@ export function printableTrace(setup: CheckedSetup, trace: Trace<CheckedState, C
 /** ITF text laid out as `formatItf` does (header fields on their own lines, one state per line), plus `#meta.vnicspec`. */
 export function itfText(setup: CheckedSetup, trace: Trace<CheckedState, CheckAction>, verdict: TraceVerdict, meta: VnicspecMeta): string {
   const itf: ItfTrace = toItf(printableTrace(setup, trace, false), { source: 'vnicspec check', status: verdict.status, description: verdict.description });
-  const header = { ...itf['#meta'], vnicspec: meta };
-  const states = itf.states.map((s) => `    ${JSON.stringify(s)}`).join(',\n');
-  return (
-    '{\n' +
-    `  "#meta": ${JSON.stringify(header)},\n` +
-    `  "vars": ${JSON.stringify(itf.vars)},\n` +
-    `  "states": [${states.length > 0 ? `\n${states}\n  ` : ''}]\n` +
-    '}\n'
-  );
+  return layoutItf({ ...itf, '#meta': { ...itf['#meta'], vnicspec: meta } });
 }
 
 /** The lifelines in a fixed order: the environment first, then the components as the system lists them. */

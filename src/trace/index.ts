@@ -8,6 +8,7 @@ export {
   decodeItfValue,
   encodeItfValue,
   formatItf,
+  layoutItf,
   parseItf,
   toItf,
   type ItfMeta,

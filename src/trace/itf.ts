@@ -131,7 +131,11 @@ export function toItf(trace: PrintableTrace, options: ItfOptions = {}): ItfTrace
 
 /** ITF JSON text: the header fields on their own lines and one state per line, so diffs of traces stay readable. */
 export function formatItf(trace: PrintableTrace, options: ItfOptions = {}): string {
-  const itf = toItf(trace, options);
+  return layoutItf(toItf(trace, options));
+}
+
+/** The text layout of `formatItf`, for an ITF object (its `#meta` may carry fields of the caller's own). */
+export function layoutItf(itf: Omit<ItfTrace, '#meta'> & { readonly '#meta': object }): string {
   const states = itf.states.map((s) => `    ${JSON.stringify(s)}`).join(',\n');
   return (
     '{\n' +
