@@ -202,8 +202,8 @@ export function simulate(options: SimOptions): SimResult {
     return message === undefined ? undefined : { kind: 'violation', atNs: now, message };
   };
 
-  const failure = (r: Exclude<DeliverResult, { kind: 'ok' | 'disabled' }>, to: number, event: EventObject): SimStop => {
-    const origin = `(cascade of '${event.type}' delivered to ${nameOf(to)})`;
+  /** A specification error from a cascade; `origin` says which, e.g. "(initial entry actions)". */
+  const failure = (r: Exclude<DeliverResult, { kind: 'ok' | 'disabled' }>, origin: string): SimStop => {
     if (r.kind === 'unhandled') {
       return specError(`component ${nameOf(r.component)} in state '${r.state}' did not handle synchronous event '${r.event.type}' ${origin}`);
     }
@@ -222,9 +222,7 @@ export function simulate(options: SimOptions): SimResult {
   } else if (init.kind === 'disabled') {
     stop = specError('network.initial() reported disabled');
   } else {
-    stop = init.kind === 'unhandled'
-      ? specError(`component ${nameOf(init.component)} in state '${init.state}' did not handle synchronous event '${init.event.type}' (initial entry actions)`)
-      : specError(`component ${nameOf(init.component)}, action '${init.action}': bad output: ${init.reason} (initial entry actions)`);
+    stop = failure(init, '(initial entry actions)');
     states = components.map((c) => c.stepper.initial(c.input).state);
   }
   if (stop === undefined && options.kicks !== undefined) {
@@ -275,7 +273,7 @@ export function simulate(options: SimOptions): SimResult {
         ignored++;
         if (completion) ignoredCompletions++;
       } else {
-        stop = failure(r, to, event);
+        stop = failure(r, `(cascade of '${event.type}' delivered to ${nameOf(to)})`);
         break;
       }
       if (onProgress !== undefined && (events & PROGRESS_MASK) === 0) onProgress(durationNs > 0 ? Math.min(1, now / durationNs) : 1, events);
