@@ -3,7 +3,7 @@
  * This is the one place (with the other src/cli modules) where the engines meet the specification.
  */
 import type { Probe } from '../network/network.js';
-import { LatencyRecorder, simulate, type SimStop } from '../sim/index.js';
+import { Counters, LatencyRecorder, simulate, type SimStop } from '../sim/index.js';
 import { heldPerVm } from '../../properties/packets.js';
 import { conservationBreach, isolationBreach, type RxTally } from '../../properties/runtime.js';
 import { vmOfMac, type Packet } from '../../spec/packet.js';
@@ -82,13 +82,12 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
   const admitted = new Array<number>(n).fill(0);
   const completed = new Array<number>(n).fill(0);
   const txDropped = new Array<number>(n).fill(0);
-  const rejectedBy = Array.from({ length: n }, () => new Map<string, number>());
-  const droppedBy = Array.from({ length: n }, () => new Map<string, number>());
+  const rejectedBy = Array.from({ length: n }, () => new Counters());
+  const droppedBy = Array.from({ length: n }, () => new Counters());
   const latency = Array.from({ length: n }, () => new LatencyRecorder(1 << 12));
   const attachment: string[] = sys.vmComponent.map(() => (o.arch === 'native' ? 'native' : 'none'));
   const unknown = { offered: 0, rejected: 0, dropped: 0 };
   let breach: string | undefined;
-  const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 
   const onProbe = (t: number, p: Probe): void => {
     const d = p.data as { packet?: Packet; reason?: string; vm?: string; kind?: string };
@@ -106,7 +105,7 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
         tally[v]!.offered++;
         if (rejected) {
           tally[v]!.rejected++;
-          bump(rejectedBy[v]!, d.reason!);
+          rejectedBy[v]!.inc(d.reason!);
         } else admitted[v]!++;
         return;
       }
@@ -117,7 +116,7 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
           return;
         }
         tally[v]!.dropped++;
-        bump(droppedBy[v]!, d.reason!);
+        droppedBy[v]!.inc(d.reason!);
         return;
       }
       case 'dma.write':
@@ -185,8 +184,6 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
   const windowS = result.endNs / 1e9;
   const outcome = (stop: SimStop): SimulationReport['outcome'] => (stop.kind === 'completed' ? 'ok' : stop.kind);
   const ms = (ns: number): number => round(ns / 1e6, 3);
-  const sorted = (m: Map<string, number>): Record<string, number> =>
-    Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
   return {
     scenario: o.scenario.name,
@@ -207,9 +204,9 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
         attachment: attachment[v]!,
         offered: tally[v]!.offered,
         admitted: admitted[v]!,
-        rejected: sorted(rejectedBy[v]!),
+        rejected: rejectedBy[v]!.toObject(),
         dropped: tally[v]!.dropped,
-        droppedBy: sorted(droppedBy[v]!),
+        droppedBy: droppedBy[v]!.toObject(),
         delivered: tally[v]!.delivered,
         completed: completed[v]!,
         heldAtEnd: finalHeld[v]!,
