@@ -2,8 +2,9 @@
  * Simulator throughput, measured through `runSimulation` — the CLI's own composition root, runtime monitor
  * (isolation and conservation, every 4096 events) and probe accounting included: the figure a user gets.
  */
+import { loadScenarioOrFail } from '../src/cli/commands/options.js';
 import { runSimulation } from '../src/cli/run-simulation.js';
-import { loadCalibration, loadScenario, type Arch, type Calibration, type Scenario } from '../spec/scenario.js';
+import type { Arch } from '../spec/scenario.js';
 import { row, secondsSince, type BenchContext, type Row } from './report.js';
 
 const SECTION = '1. simulator (runSimulation, runtime monitor on)';
@@ -12,13 +13,8 @@ const SCENARIO = 'httperf-2vm';
 const TARGET_SIM_S = 600;
 const TARGET_WALL_S = 20;
 
-function load(): { scenario: Scenario; calibration: Calibration } {
-  const s = loadScenario(SCENARIO);
-  if (!s.ok) throw new Error(s.error);
-  const c = loadCalibration(s.value.scenario.calibration, s.value.baseDir);
-  if (!c.ok) throw new Error(c.error);
-  return { scenario: s.value.scenario, calibration: c.value };
-}
+/** Loaded once: the scenario and its calibration profile, as the CLI loads them. */
+const loaded = loadScenarioOrFail(SCENARIO);
 
 interface Run {
   readonly events: number;
@@ -28,7 +24,7 @@ interface Run {
 }
 
 function run(arch: Arch, durationS: number): Run {
-  const { scenario, calibration } = load();
+  const { scenario, calibration } = loaded;
   const t0 = performance.now();
   const r = runSimulation({ scenario, calibration, arch, cores: scenario.cores, seed: scenario.seed, durationS });
   const wallS = secondsSince(t0);
