@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { run, type Run } from './cli-run.js';
+import { expectOneLineError, run } from './cli-run.js';
 import { ACTION_VAR, parseItf } from '../src/trace/index.js';
 
 
@@ -31,14 +31,6 @@ async function json(...argv: string[]): Promise<{ code: number; body: CheckJson;
   return { code: r.code, body: JSON.parse(r.out) as CheckJson, err: r.err };
 }
 
-/** Exactly one line of diagnostics, no stack trace, nothing on stdout. */
-function expectOneLineError(r: Run, pattern: RegExp): void {
-  expect(r.code).toBe(2);
-  expect(r.out).toBe('');
-  expect(r.err.trimEnd().split('\n')).toHaveLength(1);
-  expect(r.err).toMatch(/^vnicspec: /);
-  expect(r.err).toMatch(pattern);
-}
 
 /** The step labels of a printed counterexample (`0: init`, `1: arrive(vm1, flooding)`, …). */
 const stepLabels = (text: string): string[] => [...text.matchAll(/^\s*\d+: (.*)$/gm)].map((m) => m[1]!);
@@ -181,7 +173,7 @@ describe('bad input: exit 2, one line', () => {
     [['--trace-out', '/nonexistent-dir/cex.txt'], /--trace-out: cannot write '\/nonexistent-dir\/cex\.txt': directory .* does not exist/],
     [['--bogus'], /unknown option '--bogus'/],
   ])('check %j', async (argv, pattern) => {
-    expectOneLineError(await run('check', ...argv), pattern);
+    expectOneLineError(await run('check', ...argv), { pattern });
   });
 });
 

@@ -3,18 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { run, type Run } from './cli-run.js';
+import { expectOneLineError, run, type Run } from './cli-run.js';
 import type { SimulationReport } from '../src/cli/run-simulation.js';
 
 
-/** Exactly one line of diagnostics, no stack trace, nothing on stdout. */
-function expectOneLineError(r: Run, code: number): void {
-  expect(r.code).toBe(code);
-  expect(r.out).toBe('');
-  expect(r.err.trimEnd().split('\n')).toHaveLength(1);
-  expect(r.err).toMatch(/^vnicspec: /);
-  expect(r.err).not.toMatch(/\n\s+at /);
-}
 
 let dir: string;
 const file = (name: string, content: unknown): string => {
@@ -75,19 +67,19 @@ describe('help and version', () => {
 describe('bad input: one line, exit 2', () => {
   test('unknown option', async () => {
     const r = await run('simulate', '--scenario', 'single-vm', '--frobnicate');
-    expectOneLineError(r, 2);
+    expectOneLineError(r);
     expect(r.err).toContain("unknown option '--frobnicate'");
     expect(r.err).toContain("'vnicspec simulate --help'");
   });
 
   test('unknown command', async () => {
     const r = await run('frobnicate');
-    expectOneLineError(r, 2);
+    expectOneLineError(r);
     expect(r.err).toContain("unknown command 'frobnicate'");
   });
 
   test('missing --scenario', async () => {
-    expectOneLineError(await run('simulate'), 2);
+    expectOneLineError(await run('simulate'));
   });
 
   test.each([
@@ -103,33 +95,33 @@ describe('bad input: one line, exit 2', () => {
     [['--stepper', 'fast'], "vnicspec: --stepper: must be one of compiled, xstate (got 'fast')"],
   ])('simulate %j', async (args, message) => {
     const r = await run('simulate', '--scenario', 'single-vm', ...args);
-    expectOneLineError(r, 2);
+    expectOneLineError(r);
     expect(r.err.trimEnd()).toBe(message);
   });
 
   test('--compare with --arch', async () => {
     const r = await run('simulate', '--scenario', 'single-vm', '--compare', '--arch', 'vnic');
-    expectOneLineError(r, 2);
+    expectOneLineError(r);
     expect(r.err).toContain('--compare');
   });
 
   test('unknown scenario / missing file', async () => {
     const r = await run('simulate', '--scenario', join(dir, 'does-not-exist.json'));
-    expectOneLineError(r, 2);
+    expectOneLineError(r);
     expect(r.err).toContain('no such file');
-    expectOneLineError(await run('simulate', '--scenario', 'no-such-built-in'), 2);
+    expectOneLineError(await run('simulate', '--scenario', 'no-such-built-in'));
   });
 
   test('a file that is not JSON', async () => {
     const r = await run('simulate', '--scenario', file('broken.json', '{ "name": '));
-    expectOneLineError(r, 2);
+    expectOneLineError(r);
     expect(r.err).toContain('not valid JSON');
   });
 
   test('a negative rate: the message names streams[0].rate', async () => {
     const p = file('negative.json', { name: 'neg', vms: [{ name: 'vm1' }], streams: [{ kind: 'open-loop', vm: 'vm1', rate: -5 }] });
     const r = await run('simulate', '--scenario', p, '--duration', '0.1');
-    expectOneLineError(r, 2);
+    expectOneLineError(r);
     expect(r.err).toContain('streams[0].rate');
     expect(r.err).toContain(p);
   });

@@ -14,7 +14,7 @@ vi.mock('../src/cli/run-simulation.js', () => ({
   },
 }));
 
-const { main } = await import('../src/cli/main.js');
+const { run } = await import('./cli-run.js');
 
 const report = (o: SimulationOptions, outcome: SimulationReport['outcome'], message?: string): SimulationReport => ({
   scenario: o.scenario.name,
@@ -48,13 +48,6 @@ const report = (o: SimulationOptions, outcome: SimulationReport['outcome'], mess
   unknownDestination: { offered: 0, rejected: 0, dropped: 0 },
   cpus: [{ id: 'cpu0', runs: ['vmm'], utilisation: 0.1 }],
 });
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
-  return { code, out, err };
-}
 
 beforeEach(() => {
   stub.next = undefined;

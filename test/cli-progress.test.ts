@@ -1,7 +1,7 @@
 /** The progress bar: drawn on the injected terminal stream only, never with --json or --no-progress. */
 import { Writable } from 'node:stream';
 import { expect, test } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { runWith, type Run } from './cli-run.js';
 
 function fakeTerminal(): { stream: Writable; text: () => string } {
   let text = '';
@@ -15,12 +15,9 @@ function fakeTerminal(): { stream: Writable; text: () => string } {
   return { stream, text: () => text };
 }
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string; tty: string }> {
+async function run(argv: string[]): Promise<Run & { tty: string }> {
   const t = fakeTerminal();
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s), progressStream: t.stream });
-  return { code, out, err, tty: t.text() };
+  return { ...(await runWith({ progressStream: t.stream }, ...argv)), tty: t.text() };
 }
 
 test('a terminal gets the progress bar, stdout does not', async () => {

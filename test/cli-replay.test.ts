@@ -3,16 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { run, type Run } from './cli-run.js';
+import { expectOneLineError, run } from './cli-run.js';
 
 
-function expectOneLineError(r: Run, pattern: RegExp): void {
-  expect(r.code).toBe(2);
-  expect(r.out).toBe('');
-  expect(r.err.trimEnd().split('\n')).toHaveLength(1);
-  expect(r.err).toMatch(/^vnicspec: /);
-  expect(r.err).toMatch(pattern);
-}
 
 interface ItfJson {
   '#meta': Record<string, unknown> & { vnicspec?: { config: Record<string, unknown> } };
@@ -74,53 +67,53 @@ describe('illegal, malformed or foreign files: exit 2, one line', () => {
   test('a changed label: names the step and the label', async () => {
     const t = original();
     t.states[4]!.action_taken = 'vm0: rx.processed(id=0)';
-    expectOneLineError(await run('replay', write('label.itf.json', t)), /: step 4: 'vm0: rx\.processed\(id=0\)' is not enabled here; enabled: 'arrive\(vm0, conforming\)'/);
+    expectOneLineError(await run('replay', write('label.itf.json', t)), { pattern: /: step 4: 'vm0: rx\.processed\(id=0\)' is not enabled here; enabled: 'arrive\(vm0, conforming\)'/ });
   });
 
   test('a dropped state (indices renumbered): the next step does not reach the recorded state', async () => {
     const t = original();
     t.states.splice(2, 1);
     t.states.forEach((s, i) => (s['#meta'].index = i));
-    expectOneLineError(await run('replay', write('dropped.itf.json', t)), /: step 2: after 'arrive\(vm1, flooding\)', variable nic\.used is 2 but the trace has 3/);
+    expectOneLineError(await run('replay', write('dropped.itf.json', t)), { pattern: /: step 2: after 'arrive\(vm1, flooding\)', variable nic\.used is 2 but the trace has 3/ });
   });
 
   test('a dropped state (indices left as they were): the ITF itself is inconsistent', async () => {
     const t = original();
     t.states.splice(2, 1);
-    expectOneLineError(await run('replay', write('gap.itf.json', t)), /states\[2\]: "#meta"\.index is 3, expected 2/);
+    expectOneLineError(await run('replay', write('gap.itf.json', t)), { pattern: /states\[2\]: "#meta"\.index is 3, expected 2/ });
   });
 
   test('a changed variable: names the step and the variable', async () => {
     const t = original();
     (t.states[3]!['env'] as { shadow: unknown[] }).shadow = [{ '#bigint': '0' }, { '#bigint': '0' }];
-    expectOneLineError(await run('replay', write('var.itf.json', t)), /: step 3: after 'arrive\(vm1, flooding\)', variable env\.shadow/);
+    expectOneLineError(await run('replay', write('var.itf.json', t)), { pattern: /: step 3: after 'arrive\(vm1, flooding\)', variable env\.shadow/ });
   });
 
   test('JSON that is not ITF', async () => {
-    expectOneLineError(await run('replay', write('plain.json', { hello: 'world' })), /not an ITF trace: missing "#meta"/);
+    expectOneLineError(await run('replay', write('plain.json', { hello: 'world' })), { pattern: /not an ITF trace: missing "#meta"/ });
   });
 
   test('not JSON at all', async () => {
-    expectOneLineError(await run('replay', write('text.itf.json', 'sequenceDiagram\n')), /not an ITF trace: invalid JSON/);
+    expectOneLineError(await run('replay', write('text.itf.json', 'sequenceDiagram\n')), { pattern: /not an ITF trace: invalid JSON/ });
   });
 
   test('an ITF trace without the vnicspec configuration', async () => {
     const t = original();
     delete t['#meta'].vnicspec;
-    expectOneLineError(await run('replay', write('foreign.itf.json', t)), /not one written by 'vnicspec check --trace-out'/);
+    expectOneLineError(await run('replay', write('foreign.itf.json', t)), { pattern: /not one written by 'vnicspec check --trace-out'/ });
   });
 
   test('an invalid recorded configuration names the field', async () => {
     const t = original();
     t['#meta'].vnicspec!.config['vms'] = 9;
-    expectOneLineError(await run('replay', write('vms.itf.json', t)), /#meta\.vnicspec\.config\.vms: must be at most 4/);
+    expectOneLineError(await run('replay', write('vms.itf.json', t)), { pattern: /#meta\.vnicspec\.config\.vms: must be at most 4/ });
   });
 
   test('a missing file', async () => {
-    expectOneLineError(await run('replay', path('missing.itf.json')), /cannot read '.*missing\.itf\.json': ENOENT/);
+    expectOneLineError(await run('replay', path('missing.itf.json')), { pattern: /cannot read '.*missing\.itf\.json': ENOENT/ });
   });
 
   test('no file argument', async () => {
-    expectOneLineError(await run('replay'), /missing required argument 'file'/);
+    expectOneLineError(await run('replay'), { pattern: /missing required argument 'file'/ });
   });
 });

@@ -1,4 +1,5 @@
-/** Runs the vnicspec command line in-process with captured output (shared by the CLI tests). */
+/** Runs the vnicspec command line in-process with captured output, and checks its error lines (shared by the CLI tests). */
+import { expect } from 'vitest';
 import { main, type CliIo } from '../src/cli/main.js';
 
 export interface Run {
@@ -8,9 +9,23 @@ export interface Run {
 }
 
 export async function run(...argv: string[]): Promise<Run> {
+  return runWith({}, ...argv);
+}
+
+/** `run` with more of the CLI's io set (a progress stream, say). */
+export async function runWith(io: Partial<CliIo>, ...argv: string[]): Promise<Run> {
   let out = '';
   let err = '';
-  const io: CliIo = { out: (s) => void (out += s), err: (s) => void (err += s) };
-  const code = await main(argv, io);
+  const code = await main(argv, { ...io, out: (s) => void (out += s), err: (s) => void (err += s) });
   return { code, out, err };
+}
+
+/** Exactly one line of diagnostics starting 'vnicspec: ', no stack trace, nothing on stdout; exit `code` (default 2). */
+export function expectOneLineError(r: Run, expected: { code?: number; pattern?: RegExp } = {}): void {
+  expect(r.code).toBe(expected.code ?? 2);
+  expect(r.out).toBe('');
+  expect(r.err.trimEnd().split('\n')).toHaveLength(1);
+  expect(r.err).toMatch(/^vnicspec: /);
+  expect(r.err).not.toMatch(/\n\s+at /);
+  if (expected.pattern) expect(r.err).toMatch(expected.pattern);
 }
