@@ -12,8 +12,7 @@
  * 3. Entry/exit order and the self-transition `reenter` rule on tiny machines, checked against xstate's
  *    `transition()` directly (the reference stepper cannot see transitions that leave the snapshot identical, see
  *    the last describe block).
- * Disagreements found outside the spec machines' subset are `knownBug` tests (expected to fail, with a comment);
- * SHOW_BUGS=1 runs them as ordinary tests. AGREEMENT_RUNS=n changes the number of runs per machine (default 500).
+ * AGREEMENT_RUNS=n changes the number of runs per machine (default 500).
  */
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';

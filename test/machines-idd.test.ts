@@ -11,9 +11,7 @@ import { driverDomainMachine, type IddContext, type IddEvent, type IddInput } fr
 import { macOfVm, type Packet } from '../spec/packet.js';
 import { compileMachine } from '../src/machine/index.js';
 import type { Output } from '../src/network/outputs.js';
-
-/** Known bugs are expected to fail; SHOW_BUGS=1 runs them as ordinary tests to show how they fail. */
-const knownBug = process.env['SHOW_BUGS'] ? it : it.fails;
+import { scenarioBlocks, type Scenario } from './scenarios.js';
 
 const stepper = compileMachine<IddContext, IddEvent, IddInput>(driverDomainMachine);
 const xen = (vmRing = 4): IddInput => ({ self: 'idd', vmRing, device: { id: 'nic', slot: 0 } });
@@ -43,12 +41,6 @@ const idd = (inp: IddInput = xen(), ...events: IddEvent[]) => {
 };
 const dropped = (outs: readonly Output[]) => probesOf(outs, 'rx.dropped').map((p) => [p.data['reason'], p.data['vm']]);
 const demand = (outs: readonly Output[]) => worksOf(outs).map((w) => w.demand);
-
-interface Scenario {
-  readonly name: string;
-  readonly run: () => void;
-  readonly bug?: true;
-}
 
 const samples: { readonly [K in IddEvent['type']]: Extract<IddEvent, { type: K }> } = {
   'ring.deposit': { type: 'ring.deposit', packet: pkt(0), slot: 0 },
@@ -301,13 +293,7 @@ function scenarios(event: IddEvent): readonly Scenario[] {
     .exhaustive();
 }
 
-describe('driver domain: one scenario block per event type', () => {
-  for (const sample of Object.values(samples)) {
-    describe(sample.type, () => {
-      for (const s of scenarios(sample)) (s.bug ? knownBug : it)(s.name, s.run);
-    });
-  }
-});
+scenarioBlocks('driver domain: one scenario block per event type', Object.values(samples), scenarios);
 
 describe('driver domain invariants on random event sequences', () => {
   it('one job at a time, on work that exists; every Rx job forwards its packet to the port owning its MAC or drops it', () => {

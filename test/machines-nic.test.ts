@@ -13,9 +13,7 @@ import { nicMachine, type NicContext, type NicEvent, type NicInput, type VnicQos
 import { macOfVm, type Packet } from '../spec/packet.js';
 import { compileMachine } from '../src/machine/index.js';
 import type { Output } from '../src/network/outputs.js';
-
-/** Known bugs are expected to fail; SHOW_BUGS=1 runs them as ordinary tests to show how they fail. */
-const knownBug = process.env['SHOW_BUGS'] ? it : it.fails;
+import { scenarioBlocks, type Scenario } from './scenarios.js';
 
 // ---------------------------------------------------------------- fixtures
 
@@ -72,13 +70,6 @@ function drainDma(d: Driver<NicContext, NicEvent, NicInput>, max = 100): { vm: s
 }
 
 // ---------------------------------------------------------------- one scenario list per event type
-
-interface Scenario {
-  readonly name: string;
-  readonly run: () => void;
-  /** A known specification bug: the scenario states the intended behaviour and is expected to fail. */
-  readonly bug?: true;
-}
 
 const samples: { readonly [K in NicEvent['type']]: Extract<NicEvent, { type: K }> } = {
   'rx.arrive': { type: 'rx.arrive', packet: pkt(0), nowNs: 0 },
@@ -555,13 +546,7 @@ function scenarios(event: NicEvent): readonly Scenario[] {
     .exhaustive();
 }
 
-describe('vNIC NIC: one scenario block per event type', () => {
-  for (const sample of Object.values(samples)) {
-    describe(sample.type, () => {
-      for (const s of scenarios(sample)) (s.bug ? knownBug : it)(s.name, s.run);
-    });
-  }
-});
+scenarioBlocks('vNIC NIC: one scenario block per event type', Object.values(samples), scenarios);
 
 // ---------------------------------------------------------------- invariants over random sequences
 

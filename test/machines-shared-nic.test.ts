@@ -12,9 +12,7 @@ import { sharedNicMachine, type SharedNicContext, type SharedNicEvent, type Shar
 import { macOfVm, type Packet } from '../spec/packet.js';
 import { compileMachine } from '../src/machine/index.js';
 import type { Output } from '../src/network/outputs.js';
-
-/** Known bugs are expected to fail; SHOW_BUGS=1 runs them as ordinary tests to show how they fail. */
-const knownBug = process.env['SHOW_BUGS'] ? it : it.fails;
+import { scenarioBlocks, type Scenario } from './scenarios.js';
 
 const stepper = compileMachine<SharedNicContext, SharedNicEvent, SharedNicInput>(sharedNicMachine);
 const TIMING = { dmaSetupNs: 100, dmaNsPerByte: 1, wireNsPerByte: 8 };
@@ -33,12 +31,6 @@ const shared = (inp: SharedNicInput, ...events: SharedNicEvent[]) => {
 };
 const rejections = (outs: readonly Output[]) => probesOf(outs, 'rx.rejected').map((p) => p.data);
 const irqs = (outs: readonly Output[]) => sendsOf(outs).filter((s) => s.event.type === 'msi' || s.event.type === 'virq').map((s) => [s.to, s.event]);
-
-interface Scenario {
-  readonly name: string;
-  readonly run: () => void;
-  readonly bug?: true;
-}
 
 const samples: { readonly [K in SharedNicEvent['type']]: Extract<SharedNicEvent, { type: K }> } = {
   'rx.arrive': { type: 'rx.arrive', packet: pkt(1), nowNs: 0 },
@@ -220,13 +212,7 @@ function scenarios(event: SharedNicEvent): readonly Scenario[] {
     .exhaustive();
 }
 
-describe('shared NIC: one scenario block per event type', () => {
-  for (const sample of Object.values(samples)) {
-    describe(sample.type, () => {
-      for (const s of scenarios(sample)) (s.bug ? knownBug : it)(s.name, s.run);
-    });
-  }
-});
+scenarioBlocks('shared NIC: one scenario block per event type', Object.values(samples), scenarios);
 
 describe('shared NIC invariants on random event sequences', () => {
   it('buffer accounting, capacity, DMA only with a packet and a descriptor, conservation', () => {

@@ -11,9 +11,7 @@ import { macOfVm, replyTo, type Packet } from '../spec/packet.js';
 import { vmMachine, type VmContext, type VmEvent, type VmInput } from '../spec/vm-driver.js';
 import { compileMachine } from '../src/machine/index.js';
 import type { Output } from '../src/network/outputs.js';
-
-/** Known bugs are expected to fail; SHOW_BUGS=1 runs them as ordinary tests to show how they fail. */
-const knownBug = process.env['SHOW_BUGS'] ? it : it.fails;
+import { scenarioBlocks, type Scenario } from './scenarios.js';
 
 const stepper = compileMachine<VmContext, VmEvent, VmInput>(vmMachine);
 const input = (over: Partial<VmInput> = {}): VmInput => ({
@@ -43,12 +41,6 @@ const vm = (inp: VmInput = input(), ...events: VmEvent[]) => {
 };
 const sent = (outs: readonly Output[]) => sendsOf(outs).map((s) => [s.to, s.event]);
 const work = (outs: readonly Output[]) => worksOf(outs).map((w) => [w.demand, w.then]);
-
-interface Scenario {
-  readonly name: string;
-  readonly run: () => void;
-  readonly bug?: true;
-}
 
 const samples: { readonly [K in VmEvent['type']]: Extract<VmEvent, { type: K }> } = {
   'driver.bind': { type: 'driver.bind', device: 'nic', slot: 0, mode: 'vnic' },
@@ -225,13 +217,7 @@ function scenarios(event: VmEvent): readonly Scenario[] {
     .exhaustive();
 }
 
-describe('VM driver: one scenario block per event type', () => {
-  for (const sample of Object.values(samples)) {
-    describe(sample.type, () => {
-      for (const s of scenarios(sample)) (s.bug ? knownBug : it)(s.name, s.run);
-    });
-  }
-});
+scenarioBlocks('VM driver: one scenario block per event type', Object.values(samples), scenarios);
 
 describe('VM driver invariants on random event sequences', () => {
   it('polling ⇔ work outstanding for the ring head; every processed packet is delivered once, in ring order', () => {

@@ -15,9 +15,7 @@ import { wireMachine } from '../spec/workload.js';
 import { compileMachine, type EventObject, type MachineState } from '../src/machine/index.js';
 import { Network, type Deferred, type Probe } from '../src/network/network.js';
 import type { Output } from '../src/network/outputs.js';
-
-/** Known bugs are expected to fail; SHOW_BUGS=1 runs them as ordinary tests to show how they fail. */
-const knownBug = process.env['SHOW_BUGS'] ? it : it.fails;
+import { scenarioBlocks, type Scenario } from './scenarios.js';
 
 // ---------------------------------------------------------------- fixtures
 
@@ -57,12 +55,6 @@ const shape = (outs: readonly Output[]) =>
 const refusedReason = (outs: readonly Output[]) => probesOf(outs, 'vmm.refused').map((p) => p.data['reason']);
 
 // ---------------------------------------------------------------- one scenario list per event type
-
-interface Scenario {
-  readonly name: string;
-  readonly run: () => void;
-  readonly bug?: true;
-}
 
 const samples: { readonly [K in VmmEvent['type']]: Extract<VmmEvent, { type: K }> } = {
   'vm.attach': { type: 'vm.attach', vm: 'vm0', qos: qos(), bestEffort: false },
@@ -323,13 +315,7 @@ function scenarios(event: VmmEvent): readonly Scenario[] {
     .exhaustive();
 }
 
-describe('VMM: one scenario block per event type', () => {
-  for (const sample of Object.values(samples)) {
-    describe(sample.type, () => {
-      for (const s of scenarios(sample)) (s.bug ? knownBug : it)(s.name, s.run);
-    });
-  }
-});
+scenarioBlocks('VMM: one scenario block per event type', Object.values(samples), scenarios);
 
 // ---------------------------------------------------------------- invariants over random sequences
 
@@ -436,7 +422,7 @@ describe('VMM with the NIC and the VMs (src/network cascade)', () => {
     expect(names(s.deliver('nic', { type: 'rx.arrive', packet: packetTo(0, 2), nowNs: 0 }))).toEqual(['rx.admitted']);
   });
 
-  // SPEC BUG (see machines-nic.test.ts 'vnic.setup'): the VMM frees the slot at detach while the NIC keeps it
+  // Regression (a spec bug, since fixed; see machines-nic.test.ts 'vnic.setup'): the VMM freed the slot at detach while the NIC kept it
   // 'closing' until the in-flight DMA ends; the re-attach gets the same slot, the NIC refuses the set-up, the VMM
   // does not notice. Minimal sequence: vm.attach vm0; rx.arrive to vm0 (DMA in flight); vm.detach vm0; vm.attach vm0.
   // Afterwards the VMM records vm0 as attached on slot 0, vm0's driver is bound to nic slot 0, and the NIC has no
@@ -452,7 +438,7 @@ describe('VMM with the NIC and the VMs (src/network cascade)', () => {
     expect(names(s.deliver('nic', { type: 'rx.arrive', packet: packetTo(0, 2), nowNs: 0 }))).toEqual(['rx.admitted']);
   });
 
-  // SPEC BUG (VM driver + NIC across a re-attach): packets already in the VM's ring stay there on driver.unbind
+  // Regression (a spec bug, since fixed; VM driver + NIC across a re-attach): packets already in the VM's ring stay there on driver.unbind
   // ("still processed", spec/vm-driver.ts), and when processed after the next driver.bind their descriptors are
   // returned (rx.refill) to the *new* vNIC, which was set up with a full ring of credits (rxRing). The NIC then
   // believes there are more free descriptors than the ring has, and may DMA more packets than the ring holds.

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { match } from 'ts-pattern';
-import { describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { Driver, probesOf, sendsOf } from '../properties/arbitraries.js';
 import type { Packet } from '../spec/packet.js';
 import {
@@ -21,9 +21,7 @@ import {
 } from '../spec/workload.js';
 import { compileMachine, type Stepper } from '../src/machine/index.js';
 import type { Delay, Output } from '../src/network/outputs.js';
-
-/** Known bugs are expected to fail; SHOW_BUGS=1 runs them as ordinary tests to show how they fail. */
-const knownBug = process.env['SHOW_BUGS'] ? it : it.fails;
+import { scenarioBlocks, type Scenario } from './scenarios.js';
 
 type OpenCtx = OpenLoopInput & { readonly seq: number };
 type ClosedCtx = ClosedLoopInput & { readonly seq: number; readonly awaiting: number };
@@ -59,22 +57,6 @@ const reply = (id: number, stream = 1): Packet => ({ id, dst: 0x1001, src: 3, si
 type Arrive = { type: 'rx.arrive'; packet: Packet; nowNs: number };
 const arrivals = (outs: readonly Output[]) => sendsOf<Arrive>(outs, 'nic', 'rx.arrive').map((s) => s.event);
 const selfTimers = (outs: readonly Output[], stream = 1) => sendsOf(outs, `stream${stream}`).map((s) => [s.event, s.delay] as [SourceEvent, Delay | undefined]);
-
-interface Scenario {
-  readonly name: string;
-  readonly run: () => void;
-  readonly bug?: true;
-}
-
-function register(title: string, samples: readonly { type: string }[], scenarios: (e: never) => readonly Scenario[]): void {
-  describe(title, () => {
-    for (const sample of samples) {
-      describe(sample.type, () => {
-        for (const s of scenarios(sample as never)) (s.bug ? knownBug : it)(s.name, s.run);
-      });
-    }
-  });
-}
 
 const sourceSamples: { readonly [K in SourceEvent['type']]: Extract<SourceEvent, { type: K }> } = {
   'client.tick': { type: 'client.tick', nowNs: 0 },
@@ -177,7 +159,7 @@ function openScenarios(event: SourceEvent): readonly Scenario[] {
     .exhaustive();
 }
 
-register('open loop: one scenario block per event type', Object.values(sourceSamples), openScenarios);
+scenarioBlocks('open loop: one scenario block per event type', Object.values(sourceSamples), openScenarios);
 
 // ---------------------------------------------------------------- closed loop
 
@@ -272,7 +254,7 @@ function closedScenarios(event: SourceEvent): readonly Scenario[] {
     .exhaustive();
 }
 
-register('closed loop: one scenario block per event type', Object.values(sourceSamples), closedScenarios);
+scenarioBlocks('closed loop: one scenario block per event type', Object.values(sourceSamples), closedScenarios);
 
 // ---------------------------------------------------------------- wire
 
@@ -306,4 +288,4 @@ function wireScenarios(event: WireEvent): readonly Scenario[] {
     .exhaustive();
 }
 
-register('wire: one scenario block per event type', Object.values(wireSamples), wireScenarios);
+scenarioBlocks('wire: one scenario block per event type', Object.values(wireSamples), wireScenarios);
