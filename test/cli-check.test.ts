@@ -142,6 +142,13 @@ describe('verdicts and exit codes', () => {
     expect(body.rssBytes).toBeGreaterThan(1e6);
   });
 
+  test('--symmetry with interchangeable VMs that strict DMA priority tells apart: the note says so', async () => {
+    const { code, err, body } = await json('--vms', '3', '--dma', 'strict', '--symmetry');
+    expect(code).toBe(1);
+    expect(err.split('\n')[0]).toBe("vnicspec: note: --symmetry: symmetry reduction is not available for this configuration (the DMA arbiter's order tells the interchangeable VMs apart); searching without it");
+    expect(body.search.symmetry).toBe(false);
+  });
+
   test('--symmetry with two interchangeable conforming VMs: fewer states, same verdict, a concrete trace', async () => {
     const plain = await json('--arch', 'xen-idd', '--vms', '3');
     const reduced = await json('--arch', 'xen-idd', '--vms', '3', '--symmetry');

@@ -27,7 +27,7 @@ import type { VmInput } from '../vm-driver.js';
 import type { VmmInput } from '../vmm.js';
 import { dmaWaitBound, type CheckConfig, type Role } from './config.js';
 import { encodeState } from './encode.js';
-import { arbiterPreserving, groupPermutations, permute, symmetryAvailable, symmetryGroups } from './symmetry.js';
+import { permute, symmetryPermutations } from './symmetry.js';
 
 /** A deferred event waiting to be delivered; `id` (the pair (to, event) interned) is its canonical sort key. */
 export interface Pending {
@@ -269,7 +269,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
     });
     this.tickEvent = this.memo.event({ type: 'clock.tick', dtNs: 1e9 } as EventObject);
     this.draft = new Draft(c0.vms);
-    const perms = symmetryAvailable(sys) ? arbiterPreserving(sys, groupPermutations(sys.config.vms, symmetryGroups(sys)).slice(1)) : [];
+    const perms = symmetryPermutations(sys);
     this.symmetryGroupSize = perms.length + 1;
     if (perms.length > 0) {
       const hooks = { idOf: (i: number, m: MachineState<unknown>) => this.keys.idOf(i, m), pending: (to: number, e: EventObject) => this.keys.pending(to, e) };

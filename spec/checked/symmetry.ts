@@ -19,8 +19,22 @@ import type { VmContext } from '../vm-driver.js';
 import type { Attachment, VmRecord, VmmContext } from '../vmm.js';
 import type { CheckedState, CheckedSystem, Pending } from './model.js';
 
-export function symmetryAvailable(sys: CheckedSystem): boolean {
-  return !sys.config.churn && sys.config.arch !== 'mixed';
+/** The renamings of VMs (identity excluded) that are automorphisms of the checked system: the model's symmetries. */
+export function symmetryPermutations(sys: CheckedSystem): number[][] {
+  return symmetryUnavailableReason(sys) === undefined ? usablePermutations(sys) : [];
+}
+
+/** Why the checked system has no symmetry to reduce by, or undefined when it has. */
+export function symmetryUnavailableReason(sys: CheckedSystem): string | undefined {
+  if (sys.config.churn) return 'not with --churn (a re-attached VM may get another vNIC slot)';
+  if (sys.config.arch === 'mixed') return 'not with --arch mixed (the driver domain shifts the vNIC slots)';
+  if (symmetryGroups(sys).length === 0) return 'no two VMs have the same role, priority and weight';
+  if (usablePermutations(sys).length === 0) return "the DMA arbiter's order tells the interchangeable VMs apart";
+  return undefined;
+}
+
+function usablePermutations(sys: CheckedSystem): number[][] {
+  return arbiterPreserving(sys, groupPermutations(sys.config.vms, symmetryGroups(sys)).slice(1));
 }
 
 /** Groups of interchangeable VM indices (same role, priority and weight); singletons are left out. */

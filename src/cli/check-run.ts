@@ -5,7 +5,7 @@
  */
 import type { ArbiterKind } from '../../spec/dma-arbiter.js';
 import { defaultCheckConfig, type CheckArch, type CheckConfig } from '../../spec/checked/config.js';
-import { symmetryGroups } from '../../spec/checked/symmetry.js';
+import { symmetryUnavailableReason } from '../../spec/checked/symmetry.js';
 import { CheckedModel, buildCheckedSystem, type CheckAction, type CheckedState, type CheckedSystem } from '../../spec/checked/model.js';
 import { PROPERTIES, PROPERTY_NAMES, propertiesFor } from '../../properties/checked.js';
 import { search, type Model, type Progress, type Property, type SearchResult, type Strategy } from '../explore/index.js';
@@ -102,10 +102,7 @@ export function canSymmetry(model: CheckedModel): boolean {
 
 /** Why `--symmetry` cannot be used with this configuration. */
 export function noSymmetryReason(sys: CheckedSystem): string {
-  if (sys.config.churn) return 'not with --churn (a re-attached VM may get another vNIC slot)';
-  if (sys.config.arch === 'mixed') return 'not with --arch mixed (the driver domain shifts the vNIC slots)';
-  if (symmetryGroups(sys).length === 0) return 'no two VMs have the same role, priority and weight';
-  return 'the model offers no symmetry reduction here';
+  return symmetryUnavailableReason(sys) ?? 'the model offers no symmetry reduction here';
 }
 
 export function runCheck(setup: CheckedSetup, req: SearchRequest): CheckOutcome {
