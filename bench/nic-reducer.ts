@@ -7,14 +7,12 @@
  * Records are copied with one literal per type (no object spread), like spec/record.ts; the token bucket and the DMA
  * arbiter are the specification's own pure functions.
  */
-import { pick } from '../spec/dma-arbiter.js';
-import type { NicContext, NicEvent, Vnic } from '../spec/nic-vnic.js';
+import { initialArbiter, pick } from '../spec/dma-arbiter.js';
+import type { NicContext, NicEvent, NicInput, Vnic } from '../spec/nic-vnic.js';
 import type { Packet } from '../spec/packet.js';
 import type { Mutable } from '../spec/record.js';
 import { conforms, refillTo, take } from '../spec/token-bucket.js';
-import { initialArbiter } from '../spec/dma-arbiter.js';
 import { probe, send, type Output } from '../src/network/outputs.js';
-import type { NicInput } from '../spec/nic-vnic.js';
 
 const copyVnic = (v: Vnic): Mutable<Vnic> => ({
   status: v.status,

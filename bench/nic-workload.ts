@@ -27,8 +27,6 @@ export const SETUP: readonly NicEvent[] = [
   { type: 'vnic.setup', slot: 1, vm: 'vm1', macs: [2], vector: 1, qos: QOS, rxRing: 256, txRing: 256 },
 ];
 
-export const EVENTS_PER_CYCLE = 7;
-
 /** The setup events followed by `cycles` cycles. */
 export function nicEventLoop(cycles: number): NicEvent[] {
   const events: NicEvent[] = [...SETUP];

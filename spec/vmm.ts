@@ -155,7 +155,6 @@ function detach(c: VmmContext, e: Ev<'vm.detach'>): Effected<VmmContext> {
   const out: Output[] = [send(e.vm, { type: 'driver.unbind' })];
   let next = withRecord(c, i, { ...r, attachment: { kind: 'none' } });
   if (a.kind === 'vnic') {
-    // Teardown first revokes the mappings, then frees the resources for the next VM.
     // Teardown first revokes the mappings; the slot stays taken until the NIC reports it free (vnic.freed).
     const vectors = next.vectors.slice();
     vectors[a.vector] = '';
