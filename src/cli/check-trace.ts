@@ -11,7 +11,6 @@ import { eventLabel, type CheckAction, type CheckedModel, type CheckedState, typ
 import type { CheckConfig } from '../../spec/checked/config.js';
 import type { EventObject, MachineState } from '../machine/index.js';
 import type { Deferred } from '../network/network.js';
-import { isOutput } from '../network/outputs.js';
 import type { Trace } from '../explore/index.js';
 import { deepEqual, formatTextTrace, printable, layoutItf, toItf, toMermaid, type ItfTrace, type MicroMessage, type PrintableTrace } from '../trace/index.js';
 import { CHECK_ARCHS, DMA_ARBITERS, LIMITS, PROPERTY_NAMES, describeConfig, type CheckedSetup } from './check-run.js';
@@ -48,10 +47,9 @@ interface Delivery {
 
 /**
  * The messages of every step of `trace`, for diagrams: the environment's or the pending item's message, then the
- * synchronous cascade it caused, each message with its sender. `Network.deliver(..., trace=true)` lists the
- * cascade's machine transitions but not who sent each message; since the cascade is first-in first-out,
- * re-stepping each transition to count its synchronous sends tells the sender of each later one. A pending item's
- * sender is remembered from the step that deferred it (CPU work comes back to the component that asked for it).
+ * synchronous cascade it caused, each message with its sender (`Network.deliver(..., trace=true)` reports each
+ * transition of the cascade with the component whose send it was). A pending item's sender is remembered from the
+ * step that deferred it (CPU work comes back to the component that asked for it).
  *
  * Each step's deliveries are checked to end in the machine states the trace reached; where they do not (which
  * would mean this drawing and the model disagree), the step shows only its label as a message from the environment.
@@ -81,21 +79,7 @@ export function stepMessages(model: CheckedModel, trace: Trace<CheckedState, Che
       return states;
     }
     remember(r.deferred);
-    // senders[k]: the component whose synchronous send became cascade transition k + 1.
-    const senders: string[] = [];
-    const work = states.slice();
-    for (const m of r.micro) {
-      const stepped = net.components[m.component]!.stepper.step(work[m.component]!, m.event);
-      if (stepped === undefined) break;
-      work[m.component] = stepped.state;
-      for (const e of stepped.emitted) {
-        const outputs: readonly unknown[] = Array.isArray(e.params) ? e.params : [e.params];
-        for (const o of outputs) if (isOutput(o) && o.kind === 'send' && o.delay === undefined) senders.push(id(m.component));
-      }
-    }
-    r.micro.forEach((m, k) => {
-      out.push({ from: k === 0 ? d.from : (senders[k - 1] ?? '?'), to: id(m.component), label: eventLabel(m.event) });
-    });
+    for (const m of r.micro) out.push({ from: m.from < 0 ? d.from : id(m.from), to: id(m.component), label: eventLabel(m.event) });
     return r.states;
   };
 

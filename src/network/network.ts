@@ -32,6 +32,8 @@ export interface Probe {
 
 /** One machine transition inside a cascade, for traces. */
 export interface MicroStep {
+  /** The component whose synchronous send this is; -1 for the delivered event itself. */
+  readonly from: number;
   readonly component: number;
   readonly event: EventObject;
   readonly actions: readonly string[];
@@ -50,6 +52,13 @@ export type DeliverResult =
   /** A synchronous message was refused by its receiver: a specification error, never silently dropped. */
   | { readonly kind: 'unhandled'; readonly component: number; readonly event: EventObject; readonly state: string }
   | { readonly kind: 'bad-output'; readonly component: number; readonly action: string; readonly reason: string };
+
+/** A synchronous send waiting in a cascade, with its sender (for traces). */
+interface Queued {
+  readonly to: number;
+  readonly event: EventObject;
+  readonly from: number;
+}
 
 /** A synchronous cascade this long is a send loop in the specification, reported as a bad output. */
 export const MAX_CASCADE = 100_000;
@@ -79,7 +88,7 @@ export class Network {
     const states: MachineState<unknown>[] = [];
     const deferred: Deferred[] = [];
     const probes: Probe[] = [];
-    const queue: { to: number; event: EventObject }[] = [];
+    const queue: Queued[] = [];
     for (let i = 0; i < this.components.length; i++) {
       const c = this.components[i]!;
       const r = c.stepper.initial(c.input);
@@ -99,10 +108,10 @@ export class Network {
     if (first === undefined) return { kind: 'disabled' };
     const next = states.slice();
     next[to] = first.state;
-    const queue: { to: number; event: EventObject }[] = [];
+    const queue: Queued[] = [];
     const deferred: Deferred[] = [];
     const probes: Probe[] = [];
-    const micro: MicroStep[] | undefined = trace ? [{ component: to, event, actions: first.emitted.map((e) => e.type) }] : undefined;
+    const micro: MicroStep[] | undefined = trace ? [{ from: -1, component: to, event, actions: first.emitted.map((e) => e.type) }] : undefined;
     const bad = this.route(to, first.emitted, queue, deferred, probes);
     if (bad) return bad;
     return this.cascade(next, queue, deferred, probes, micro);
@@ -110,7 +119,7 @@ export class Network {
 
   private cascade(
     states: MachineState<unknown>[],
-    queue: { to: number; event: EventObject }[],
+    queue: Queued[],
     deferred: Deferred[],
     probes: Probe[],
     micro: MicroStep[] | undefined,
@@ -120,11 +129,11 @@ export class Network {
         const m = queue[head]!;
         return cascadeTooLong(m.to, m.event);
       }
-      const { to, event } = queue[head]!;
+      const { to, event, from } = queue[head]!;
       const r = this.components[to]!.stepper.step(states[to]!, event);
       if (r === undefined) return { kind: 'unhandled', component: to, event, state: states[to]!.value };
       states[to] = r.state;
-      if (micro) micro.push({ component: to, event, actions: r.emitted.map((e) => e.type) });
+      if (micro) micro.push({ from, component: to, event, actions: r.emitted.map((e) => e.type) });
       const bad = this.route(to, r.emitted, queue, deferred, probes);
       if (bad) return bad;
     }
@@ -134,19 +143,21 @@ export class Network {
   private route(
     from: number,
     emitted: readonly { type: string; params: unknown }[],
-    queue: { to: number; event: EventObject }[],
+    queue: Queued[],
     deferred: Deferred[],
     probes: Probe[],
   ): DeliverResult | undefined {
     // One sink object reused for every step (the simulator routes millions): no closure per call.
     this.sink.queue = queue;
+    this.sink.from = from;
     return this.routeAll(from, emitted, this.sink, deferred, probes);
   }
 
   private readonly sink = {
-    queue: [] as { to: number; event: EventObject }[],
+    queue: [] as Queued[],
+    from: -1,
     send(to: number, event: EventObject): void {
-      this.queue.push({ to, event });
+      this.queue.push({ to, event, from: this.from });
     },
   };
 
