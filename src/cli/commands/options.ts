@@ -1,4 +1,4 @@
-/** Option parsers and scenario loading shared by the commands (simulate now; check and replay later). */
+/** Option parsers and scenario loading shared by the commands (simulate and check) and the simulator benchmark. */
 import { Option } from 'commander';
 import { ARCHS, CORE_LAYOUTS, loadCalibration, loadScenario, type Arch, type Calibration, type CoreLayout, type Scenario } from '../../../spec/scenario.js';
 import type { StepperKind } from '../../../spec/system.js';
