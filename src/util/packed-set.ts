@@ -5,7 +5,8 @@
  *
  * Each sequence is stored once, varint-coded (most words are small ids: one byte each) behind a varint byte length,
  * in an append-only arena of 1 MiB chunks; `positions[id]` says where. An open-addressing table of ids (load at most
- * 3/4) indexes them by a hash of the bytes. Nothing per state lives on the JavaScript heap as an object: no key strings, no Map entries,
+ * 3/4) indexes them by a hash of the bytes, kept per id (`hashes[id]`) so that doubling the table is a pass over two
+ * typed arrays instead of a random walk through the arena (it was a twentieth of a 3 VMs × 3 slots check). Nothing per state lives on the JavaScript heap as an object: no key strings, no Map entries,
  * which is where a string-keyed visited set spends most of its ~100 bytes per state. With `Model.unpack` the search
  * also keeps its frontier as ids and rebuilds states from here.
  */
@@ -43,6 +44,8 @@ export class PackedSet {
   private used = 0;
   /** positions[id]: where state id starts — a varint byte length, then its varint words. */
   private positions = new Uint32Array(256);
+  /** hashes[id]: the hash `find` computed for it, so that growing the table never reads the arena back. */
+  private hashes = new Uint32Array(256);
   /**
    * Slots: 0 empty, else (id + 1) in the low ID_BITS bits and 8 bits of the hash above them, so most non-matching
    * slots are passed over without touching the arena. Past 2^24 - 2 ids the table is rebuilt without tags (`wide`).
@@ -69,7 +72,7 @@ export class PackedSet {
   get bytes(): number {
     let arena = 0;
     for (const c of this.chunks) arena += c.byteLength;
-    return arena + this.positions.byteLength + this.table.byteLength;
+    return arena + this.positions.byteLength + this.hashes.byteLength + this.table.byteLength;
   }
 
   /** The id of the sequence in `buf`, or -1; remembers the encoding so `add` can store it. */
@@ -116,7 +119,7 @@ export class PackedSet {
     const idBits = this.idBits;
     const idLimit = this.idLimit;
     const tag = h >>> 24;
-    this.lastTag = tag;
+    this.lastHash = h >>> 0;
     const chunks = this.chunks;
     const positions = this.positions;
     for (let i = h & mask; ; i = (i + 1) & mask) {
@@ -141,7 +144,7 @@ export class PackedSet {
   }
 
   private scratchStart = 0;
-  private lastTag = 0;
+  private lastHash = 0;
 
   /** Store the sequence of the last unsuccessful `find` as id `count` (ids are dense, in insertion order). */
   add(): number {
@@ -165,14 +168,19 @@ export class PackedSet {
     }
     chunk.set(this.scratch.subarray(this.scratchStart, this.scratchStart + len), this.used);
     if (id === this.positions.length) {
-      const bigger = new Uint32Array(Math.ceil(id * 1.5) + 16);
+      const n = Math.ceil(id * 1.5) + 16;
+      const bigger = new Uint32Array(n);
       bigger.set(this.positions);
       this.positions = bigger;
+      const hashes = new Uint32Array(n);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
     }
     this.positions[id] = (this.chunks.length - 1) * CHUNK + this.used;
+    this.hashes[id] = this.lastHash;
     this.used += len;
     this.count++;
-    this.table[this.lastSlot] = this.wide ? id + 1 : (this.lastTag * 2 ** this.idBits + id + 1);
+    this.table[this.lastSlot] = this.wide ? id + 1 : ((this.lastHash >>> 24) * 2 ** this.idBits + id + 1);
     this.lastSlot = -1;
     if (!this.wide && id + 2 >= this.idLimit) {
       this.wide = true;
@@ -225,28 +233,14 @@ export class PackedSet {
     const size = this.count * 4 > (this.mask + 1) * 3 ? (this.mask + 1) * 2 : this.mask + 1;
     const table = new Uint32Array(size);
     const mask = size - 1;
+    const hashes = this.hashes;
     for (let id = 0; id < this.count; id++) {
-      const h = this.hashOf(id);
+      const h = hashes[id]!;
       let i = h & mask;
       while (table[i] !== EMPTY) i = (i + 1) & mask;
       table[i] = this.wide ? id + 1 : (h >>> 24) * 2 ** this.idBits + id + 1;
     }
     this.table = table;
     this.mask = mask;
-  }
-
-  /** The hash `find` computes, from the stored bytes. */
-  private hashOf(id: number): number {
-    const chunk = this.body(id);
-    const p = this.bodyStart;
-    const end = this.bodyEnd;
-    let n = 0;
-    for (let q = p; q < end; q++) if (chunk[q]! < 0x80) n++;
-    let h = 0x811c9dc5 ^ n;
-    for (let q = p; q < end; q++) h = Math.imul(h ^ chunk[q]!, 0x01000193);
-    h ^= h >>> 15;
-    h = Math.imul(h, 0x2c1b3c6d);
-    h ^= h >>> 12;
-    return h;
   }
 }
