@@ -1,8 +1,10 @@
 /**
  * The properties of the checked system, each a named, documented predicate over the composed state (and, where the
  * property is about what a step did, a check over the transition that raises a flag the predicate reports).
- * The explorer checks them exhaustively; `properties/runtime.ts` checks conservation and isolation on every
- * simulation.
+ * The explorer checks them exhaustively. The parts that hold for any run — isolation, the state part of
+ * qos-admission, conservation — are the invariants of invariants.ts, which every simulation's runtime monitor
+ * checks too (runtime.ts). The rest needs the checked system's abstract time (one token per tick: a rejection's
+ * reason is checked against the bucket as it was) or its roles (which VM conforms, the DMA waiting bound).
  */
 import type { Property } from '../src/explore/index.js';
 import type { Probe } from '../src/network/network.js';
@@ -10,9 +12,8 @@ import { classify, type NicContext } from '../spec/nic-vnic.js';
 import type { SharedNicContext } from '../spec/nic-shared.js';
 import type { Packet } from '../spec/packet.js';
 import type { VmContext } from '../spec/vm-driver.js';
-import type { VmmContext } from '../spec/vmm.js';
 import type { CheckedState, CheckedSystem, StepCheck } from '../spec/checked/model.js';
-import { addHeld } from './packets.js';
+import { conservationInState, isolationInState, isolationInStep, qosInState } from './invariants.js';
 
 export interface CheckedProperty {
   readonly name: string;
@@ -41,74 +42,16 @@ const firstOf = (...checks: ((s: CheckedState) => string | undefined)[]) => (s: 
   return undefined;
 };
 const packetOf = (p: Probe): Packet => (p.data as { packet: Packet }).packet;
-const vmName = (v: number): string => `vm${v}`;
 
 // ---- isolation -------------------------------------------------------------------------------------------------
 
-function isolationState(sys: CheckedSystem): (s: CheckedState) => string | undefined {
-  return (s) => {
-    if (vnicNic(sys)) {
-      const nic = ctx<NicContext>(s, sys.nic);
-      const vmm = ctx<VmmContext>(s, sys.vmm);
-      for (let slot = 0; slot < nic.vnics.length; slot++) {
-        const v = nic.vnics[slot]!;
-        if (v.status !== 'active') continue;
-        for (const p of v.queue) if (!v.macs.includes(p.dst)) return `vNIC ${slot} (${v.vm}) buffers a packet for MAC ${p.dst}`;
-        if (vmm.vectors[v.vector] !== v.vm) return `MSI vector ${v.vector} of vNIC ${slot} (${v.vm}) is forwarded to '${vmm.vectors[v.vector]}'`;
-      }
-      for (const t of nic.tx) {
-        // slot -1: a transmit already on the wire when its vNIC was torn down; it belongs to no vNIC any more.
-        const v = nic.vnics[t.slot];
-        if (v !== undefined && v.status === 'active' && !v.macs.includes(t.packet.src)) return `vNIC ${t.slot} (${v.vm}) transmits a packet from MAC ${t.packet.src}`;
-      }
-    }
-    for (const i of sys.vmComponent) {
-      const vm = ctx<VmContext>(s, i);
-      for (const p of vm.ring) if (!vm.macs.includes(p.dst)) return `${vm.self}'s Rx ring holds a packet for MAC ${p.dst}`;
-    }
-    return undefined;
-  };
-}
-
+/** The explorer's step check for isolation: a flag for the first breach in the delivery (invariants.ts). */
 const isolationStep: StepCheck = (sys, pre, probes, flags) => {
-  for (const p of probes) {
-    if (p.name !== 'dma.write' && p.name !== 'packet.delivered') continue;
-    const d = p.data as { packet: Packet; vm: string; slot: number };
-    const receiver = sys.vmOfId(d.vm);
-    if (receiver < 0) continue; // the driver domain legitimately receives everyone's packets
-    const owner = sys.vmOfMac(d.packet.dst);
-    if (owner !== receiver) {
-      flags.push({ property: 'isolation', message: `${p.name === 'dma.write' ? 'DMA' : 'delivery'} of a packet for MAC ${d.packet.dst} reached ${d.vm}` });
-    }
-    if (p.name === 'dma.write' && vnicNic(sys) && d.slot >= 0) {
-      const v = ctx<NicContext>(pre, sys.nic).vnics[d.slot]!;
-      if (v.status !== 'active' || v.vm !== d.vm) flags.push({ property: 'isolation', message: `DMA into ${d.vm} through vNIC ${d.slot}, which is not mapped to it (${v.status})` });
-    }
-  }
+  const why = isolationInStep(sys, pre.machines, probes);
+  if (why !== undefined) flags.push({ property: 'isolation', message: why });
 };
 
 // ---- qos-admission ---------------------------------------------------------------------------------------------
-
-function qosState(sys: CheckedSystem): (s: CheckedState) => string | undefined {
-  return (s) => {
-    if (vnicNic(sys)) {
-      const nic = ctx<NicContext>(s, sys.nic);
-      for (let slot = 0; slot < nic.vnics.length; slot++) {
-        const v = nic.vnics[slot]!;
-        if (v.status !== 'active') continue;
-        if (v.bucket.tokens < 0 || v.bucket.tokens > v.bucket.burst) return `vNIC ${slot}: ${v.bucket.tokens} tokens outside [0, ${v.bucket.burst}]`;
-        const sum = v.queue.reduce((a, p) => a + p.size, 0);
-        if (v.used !== sum) return `vNIC ${slot}: partition accounts ${v.used} bytes but holds ${sum}`;
-        if (v.used > v.capacity) return `vNIC ${slot}: partition holds ${v.used} bytes, capacity ${v.capacity}`;
-      }
-    } else {
-      const nic = ctx<SharedNicContext>(s, sys.nic);
-      const sum = nic.buffer.reduce((a, p) => a + p.size, 0);
-      if (nic.used !== sum || nic.used > nic.capacity) return `shared buffer: accounts ${nic.used}, holds ${sum}, capacity ${nic.capacity}`;
-    }
-    return undefined;
-  };
-}
 
 /** Each rejection's reason was true in the state the packet arrived in; each admission was allowed there. */
 const qosStep: StepCheck = (sys, pre, probes, flags) => {
@@ -152,10 +95,10 @@ const starvationStep: StepCheck = (sys, _pre, probes, flags) => {
     if (v < 0 || sys.config.roles[v] !== 'conforming') continue;
     const blockers = ((p.data as { blockers?: readonly number[] }).blockers ?? []).filter((mac) => sys.vmOfMac(mac) !== v);
     if (blockers.length > 0) {
-      const whose = blockers.map((mac) => (sys.vmOfMac(mac) >= 0 ? vmName(sys.vmOfMac(mac)) : `unknown MAC ${mac}`)).join(', ');
+      const whose = blockers.map((mac) => (sys.vmOfMac(mac) >= 0 ? sys.vmNames[sys.vmOfMac(mac)] : `unknown MAC ${mac}`)).join(', ');
       flags.push({
         property: 'no-cross-vm-starvation',
-        message: `${vmName(v)} conforms to its bandwidth specification, yet its packet was ${p.name === 'rx.rejected' ? 'rejected' : 'dropped'} (${(p.data as { reason: string }).reason}) while the buffer held packets of ${whose}`,
+        message: `${sys.vmNames[v]} conforms to its bandwidth specification, yet its packet was ${p.name === 'rx.rejected' ? 'rejected' : 'dropped'} (${(p.data as { reason: string }).reason}) while the buffer held packets of ${whose}`,
       });
     }
   }
@@ -179,18 +122,7 @@ function waitingBound(sys: CheckedSystem): (s: CheckedState) => string | undefin
 
 function conservationState(sys: CheckedSystem): (s: CheckedState) => string | undefined {
   const held = new Array<number>(sys.config.vms + 1).fill(0);
-  return (s) => {
-    const n = sys.config.vms;
-    held.fill(0);
-    for (let i = 0; i < s.machines.length; i++) addHeld(sys.kinds[i]!, s.machines[i]!.context, sys.vmOfMac, held, n);
-    for (let v = 0; v <= n; v++) {
-      if (held[v] !== s.env.outstanding[v]) {
-        const who = v === n ? 'unknown destinations' : vmName(v);
-        return `${who}: ${s.env.outstanding[v]} packets offered and not yet rejected, dropped or delivered, but ${held[v]} held (${held[v]! < s.env.outstanding[v]! ? 'lost' : 'duplicated'})`;
-      }
-    }
-    return undefined;
-  };
+  return (s) => conservationInState(sys, s.machines, s.env.outstanding, held);
 }
 
 // ---- sometimes: the interesting outcomes are reachable -----------------------------------------------------------
@@ -216,7 +148,7 @@ export const PROPERTIES: readonly CheckedProperty[] = [
     description:
       'A packet is only buffered in its destination’s partition, DMA’d only into its own VM’s pages through a live I/O page-table mapping (so nothing reaches a VM after teardown), and its MSI is forwarded only to that VM; transmit reads only the sender’s partition.',
     kind: 'always',
-    state: (sys) => firstOf(flagged('isolation'), isolationState(sys)),
+    state: (sys) => firstOf(flagged('isolation'), (s) => isolationInState(sys, s.machines)),
     step: isolationStep,
   },
   {
@@ -224,7 +156,7 @@ export const PROPERTIES: readonly CheckedProperty[] = [
     description:
       'Bytes admitted for a vNIC never exceed rate·t + burst (its bucket stays within [0, burst] and admission spends tokens); a partition never holds more than its capacity; every rejection states a reason that was true at that moment.',
     kind: 'always',
-    state: (sys) => firstOf(flagged('qos-admission'), qosState(sys)),
+    state: (sys) => firstOf(flagged('qos-admission'), (s) => qosInState(sys, s.machines)),
     step: qosStep,
   },
   {

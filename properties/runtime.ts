@@ -1,33 +1,88 @@
 /**
- * The runtime monitor of every simulation: the properties `conservation` and `isolation` checked on the running
- * system (the explorer checks the same properties exhaustively on small configurations, see properties/index.ts).
+ * The runtime monitor of every simulation: the invariants of invariants.ts — isolation, the state part of
+ * qos-admission, conservation — checked on the running system, the very predicates the explorer checks
+ * exhaustively on small configurations (properties/checked.ts).
  *
- * - conservation: for every VM, offered = rejected + dropped + held + delivered, where held counts the VM's packets
- *   in device buffers, the driver domain and rings at this instant.
- * - isolation: a packet is only DMA'd into, and only delivered by, the VM that owns its destination MAC.
+ * The simulator reports every probe with the states before its delivery (for isolation's step part) and calls
+ * `check` every so many deliveries and at the end (for the state parts). Conservation needs to know how many
+ * received packets are outstanding per VM; the monitor counts them from the probes, as the explorer counts them
+ * from the arrivals it offers.
  */
-import type { Packet } from '../spec/packet.js';
+import type { MachineState } from '../src/machine/types.js';
+import type { Probe } from '../src/network/network.js';
+import { vmOfMac, type Packet } from '../spec/packet.js';
+import type { BuiltSystem } from '../spec/system.js';
+import { conservationInState, isolationInProbe, isolationInState, qosInState, type SystemShape } from './invariants.js';
 
-export interface RxTally {
-  offered: number;
-  rejected: number;
-  dropped: number;
-  delivered: number;
+/** Where the invariants find things in a simulated system. */
+export function simulationShape(sys: BuiltSystem): SystemShape {
+  const index = (id: string): number => sys.network.components.findIndex((c) => c.id === id);
+  const vmComponent = sys.vmComponent.map(index);
+  const n = sys.vmNames.length;
+  return {
+    kinds: sys.kinds,
+    nic: index('nic'),
+    vmm: index('vmm'),
+    vmComponent,
+    vmNames: sys.vmNames,
+    vmOfMac: (mac) => vmOfMac(mac, n),
+    // Only VM drivers are VMs: the native OS (every VM's component there) and the driver domain see everyone's.
+    vmOfId: (id) => {
+      const i = index(id);
+      return i >= 0 && sys.kinds[i] === 'vm' ? vmComponent.indexOf(i) : -1;
+    },
+  };
 }
 
-export function conservationBreach(name: string, t: RxTally, held: number): string | undefined {
-  const accounted = t.rejected + t.dropped + held + t.delivered;
-  if (accounted === t.offered) return undefined;
-  return `conservation: ${name}: offered ${t.offered} ≠ rejected ${t.rejected} + dropped ${t.dropped} + held ${held} + delivered ${t.delivered} (= ${accounted})`;
+/** The properties the runtime monitor checks, by the explorer's names. */
+export const MONITORED_PROPERTIES = ['isolation', 'qos-admission', 'conservation'] as const;
+
+export class RuntimeMonitor {
+  /** Per VM (last: MACs of no VM): received packets offered and not yet rejected, dropped or delivered. */
+  private readonly outstanding: number[];
+  private readonly held: number[];
+  private breach: string | undefined;
+
+  constructor(private readonly shape: SystemShape) {
+    this.outstanding = new Array<number>(shape.vmComponent.length + 1).fill(0);
+    this.held = new Array<number>(shape.vmComponent.length + 1).fill(0);
+  }
+
+  /** A probe raised by a delivery; `pre` are the machines' states before that delivery. */
+  onProbe(p: Probe, pre: readonly MachineState<unknown>[]): void {
+    switch (p.name) {
+      case 'rx.admitted':
+        this.outstanding[this.vmIndex(p)]!++;
+        return;
+      case 'rx.dropped':
+        this.outstanding[this.vmIndex(p)]!--;
+        return;
+      case 'packet.delivered':
+        this.outstanding[this.vmIndex(p)]!--;
+        this.breach ??= prefixed('isolation', isolationInProbe(this.shape, pre, p));
+        return;
+      case 'dma.write':
+        this.breach ??= prefixed('isolation', isolationInProbe(this.shape, pre, p));
+        return;
+      default:
+        // rx.rejected: offered and rejected at once, nothing outstanding.
+        return;
+    }
+  }
+
+  /** The first breach so far, as "property: why", checking the state invariants on `states` now. */
+  check(states: readonly MachineState<unknown>[]): string | undefined {
+    this.breach ??=
+      prefixed('isolation', isolationInState(this.shape, states)) ??
+      prefixed('qos-admission', qosInState(this.shape, states)) ??
+      prefixed('conservation', conservationInState(this.shape, states, this.outstanding, this.held));
+    return this.breach;
+  }
+
+  private vmIndex(p: Probe): number {
+    const v = this.shape.vmOfMac((p.data as { packet: Packet }).packet.dst);
+    return v < 0 ? this.shape.vmComponent.length : v;
+  }
 }
 
-/**
- * `owner` is the VM index that owns the packet's destination; `receiver` the VM index of the component the data
- * reached (-1 for a host that is not a VM: the driver domain or the native OS, which legitimately see everyone's).
- */
-export function isolationBreach(what: 'DMA' | 'delivery', packet: Packet, owner: number, receiver: number, names: readonly string[]): string | undefined {
-  if (receiver < 0 || receiver === owner) return undefined;
-  const to = names[receiver] ?? `#${receiver}`;
-  const whose = owner >= 0 ? names[owner] : `unknown MAC ${packet.dst}`;
-  return `isolation: ${what} of packet ${packet.id} for ${whose} reached ${to}`;
-}
+const prefixed = (property: string, why: string | undefined): string | undefined => (why === undefined ? undefined : `${property}: ${why}`);

@@ -81,6 +81,8 @@ export interface CheckedSystem {
   readonly kinds: readonly ComponentKind[];
   /** Component index of each VM. */
   readonly vmComponent: readonly number[];
+  /** Each VM's name ('vm0', …), by VM index. */
+  readonly vmNames: readonly string[];
   readonly nic: number;
   readonly vmm: number;
   readonly idd: number;
@@ -146,6 +148,7 @@ export function buildCheckedSystem(config: CheckConfig): CheckedSystem {
     network,
     kinds,
     vmComponent: Array.from({ length: n }, (_, i) => ids.indexOf(`vm${i}`)),
+    vmNames: Array.from({ length: n }, (_, i) => `vm${i}`),
     nic: ids.indexOf('nic'),
     vmm: ids.indexOf('vmm'),
     idd: ids.indexOf('idd'),

@@ -2,10 +2,11 @@
  * Composition root for a simulation: scenario → machines (spec/) → simulator (src/sim) → per-VM report.
  * This is the one place (with the other src/cli modules) where the engines meet the specification.
  */
+import type { MachineState } from '../machine/types.js';
 import type { Probe } from '../network/network.js';
 import { Counters, LatencyRecorder, simulate, type SimStop } from '../sim/index.js';
 import { heldPerVm } from '../../properties/packets.js';
-import { conservationBreach, isolationBreach, type RxTally } from '../../properties/runtime.js';
+import { RuntimeMonitor, simulationShape } from '../../properties/runtime.js';
 import { vmOfMac, type Packet } from '../../spec/packet.js';
 import type { Arch, Calibration, CoreLayout, Scenario } from '../../spec/scenario.js';
 import { buildSystem, type StepperKind } from '../../spec/system.js';
@@ -74,11 +75,9 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
   const sys = buildSystem(o.scenario, o.arch, o.cores, o.calibration, stepper);
   const n = sys.vmNames.length;
   const vmOf = (mac: number): number => vmOfMac(mac, n);
-  /** Which VM a component is (-1: not a VM, e.g. the driver domain or the native OS). */
-  const vmOfComponent = new Map<string, number>();
-  if (o.arch !== 'native') sys.vmComponent.forEach((id, i) => vmOfComponent.set(id, i));
+  const monitor = new RuntimeMonitor(simulationShape(sys));
 
-  const tally: RxTally[] = Array.from({ length: n }, () => ({ offered: 0, rejected: 0, dropped: 0, delivered: 0 }));
+  const tally = Array.from({ length: n }, () => ({ offered: 0, rejected: 0, dropped: 0, delivered: 0 }));
   const admitted = new Array<number>(n).fill(0);
   const completed = new Array<number>(n).fill(0);
   const txDropped = new Array<number>(n).fill(0);
@@ -87,9 +86,9 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
   const latency = Array.from({ length: n }, () => new LatencyRecorder(1 << 12));
   const attachment: string[] = sys.vmComponent.map(() => (o.arch === 'native' ? 'native' : 'none'));
   const unknown = { offered: 0, rejected: 0, dropped: 0 };
-  let breach: string | undefined;
 
-  const onProbe = (t: number, p: Probe): void => {
+  const onProbe = (t: number, p: Probe, pre: readonly MachineState<unknown>[]): void => {
+    monitor.onProbe(p, pre);
     const d = p.data as { packet?: Packet; reason?: string; vm?: string; kind?: string };
     const packet = d.packet;
     switch (p.name) {
@@ -122,8 +121,6 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
       case 'dma.write':
       case 'packet.delivered': {
         const owner = vmOf(packet!.dst);
-        const receiver = vmOfComponent.get(d.vm!) ?? -1;
-        breach ??= isolationBreach(p.name === 'dma.write' ? 'DMA' : 'delivery', packet!, owner, receiver, sys.vmNames);
         if (p.name === 'packet.delivered' && owner >= 0) tally[owner]!.delivered++;
         return;
       }
@@ -155,16 +152,6 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
     }
   };
 
-  const monitor = (_t: number, states: readonly { context: unknown }[]): string | undefined => {
-    if (breach !== undefined) return breach;
-    const held = heldPerVm(sys.kinds, states.map((s) => s.context), vmOf, n);
-    for (let v = 0; v < n; v++) {
-      const b = conservationBreach(sys.vmNames[v]!, tally[v]!, held[v]!);
-      if (b !== undefined) return b;
-    }
-    return undefined;
-  };
-
   const durationNs = Math.round(o.durationS * 1e9);
   const result = simulate({
     network: sys.network,
@@ -175,7 +162,7 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
     durationNs,
     kicks: sys.kicks,
     onProbe,
-    monitor,
+    monitor: (_t, states) => monitor.check(states),
     monitorEvery: o.monitorEvery ?? 4096,
     ...(o.onProgress ? { onProgress: (f: number) => o.onProgress!(f) } : {}),
   });

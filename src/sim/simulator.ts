@@ -59,8 +59,11 @@ export interface SimOptions {
   readonly durationNs: number;
   /** External first events (workload starts). */
   readonly kicks?: readonly Kick[];
-  /** Every probe, in order, with the time of the delivery that produced it. */
-  readonly onProbe?: (timeNs: number, probe: Probe) => void;
+  /**
+   * Every probe, in order, with the time of the delivery that produced it and the machines' states before that
+   * delivery (a step invariant may need them; start-up's probes come with the initial states).
+   */
+  readonly onProbe?: (timeNs: number, probe: Probe, pre: readonly MachineState<unknown>[]) => void;
   /**
    * Runtime invariant; a returned string is a violation and stops the run. Called after start-up (t = 0), every
    * `monitorEvery` accepted deliveries, and at the end of a completed run. `probes` are those produced since the
@@ -189,8 +192,8 @@ export function simulate(options: SimOptions): SimResult {
     return undefined;
   };
 
-  const reportProbes = (probes: readonly Probe[]): void => {
-    if (onProbe !== undefined) for (let i = 0; i < probes.length; i++) onProbe(now, probes[i]!);
+  const reportProbes = (probes: readonly Probe[], pre: readonly MachineState<unknown>[]): void => {
+    if (onProbe !== undefined) for (let i = 0; i < probes.length; i++) onProbe(now, probes[i]!, pre);
     if (monitor !== undefined && monitorEvery !== 1) for (let i = 0; i < probes.length; i++) pendingProbes.push(probes[i]!);
   };
 
@@ -216,7 +219,7 @@ export function simulate(options: SimOptions): SimResult {
     states = init.states;
     stop = schedule(init.deferred);
     if (stop === undefined) {
-      reportProbes(init.probes);
+      reportProbes(init.probes, states);
       stop = runMonitor(monitorEvery === 1 ? init.probes : pendingProbes);
     }
   } else if (init.kind === 'disabled') {
@@ -259,12 +262,13 @@ export function simulate(options: SimOptions): SimResult {
       if ('nowNs' in event) event = { ...event, nowNs: t } as EventObject;
       const r = network.deliver(states, to, event);
       if (r.kind === 'ok') {
+        const pre = states;
         states = r.states;
         if (r.deferred.length > 0) {
           stop = schedule(r.deferred);
           if (stop !== undefined) break;
         }
-        if (r.probes.length > 0) reportProbes(r.probes);
+        if (r.probes.length > 0) reportProbes(r.probes, pre);
         if (monitor !== undefined && ++sinceMonitor >= monitorEvery) {
           stop = runMonitor(monitorEvery === 1 ? r.probes : pendingProbes);
           if (stop !== undefined) break;

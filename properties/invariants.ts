@@ -1,0 +1,147 @@
+/**
+ * The invariants both engines check, each written once over the composed system's machine states, whichever engine
+ * produced them: the explorer (properties/checked.ts, on every reachable state of a small configuration) and every
+ * simulation's runtime monitor (properties/runtime.ts). test/properties.test.ts drives both with fast-check
+ * and shows each invariant catching a planted bug in both.
+ *
+ * A state invariant looks at the machines' states (and, for conservation, at how many packets the environment has
+ * outstanding); a step invariant looks at the probes one delivery raised and the states before it.
+ */
+import type { MachineState } from '../src/machine/types.js';
+import type { Probe } from '../src/network/network.js';
+import type { NicContext } from '../spec/nic-vnic.js';
+import type { SharedNicContext } from '../spec/nic-shared.js';
+import type { Packet } from '../spec/packet.js';
+import type { ComponentKind } from '../spec/system.js';
+import type { VmContext } from '../spec/vm-driver.js';
+import type { VmmContext } from '../spec/vmm.js';
+import { addHeld } from './packets.js';
+
+/** Where things are in the composed system (both `CheckedSystem` and the simulator's system provide it). */
+export interface SystemShape {
+  readonly kinds: readonly ComponentKind[];
+  /** Component index of the NIC. */
+  readonly nic: number;
+  /** Component index of the VMM, or -1 (native: none). */
+  readonly vmm: number;
+  /** Component index of each VM's driver, by VM index (native: the one OS, for every VM). */
+  readonly vmComponent: readonly number[];
+  /** Each VM's name, by VM index (for messages). */
+  readonly vmNames: readonly string[];
+  /** VM index owning a MAC, or -1. */
+  vmOfMac(mac: number): number;
+  /** VM index of a component id, or -1 for one that is no VM (the driver domain and the native OS see everyone's). */
+  vmOfId(id: string): number;
+}
+
+type States = readonly MachineState<unknown>[];
+const ctx = <T>(states: States, i: number): T => states[i]!.context as T;
+const hasVnics = (shape: SystemShape): boolean => shape.kinds[shape.nic] === 'nic-vnic';
+
+// ---- isolation -------------------------------------------------------------------------------------------------
+
+/**
+ * isolation, in a state: each VM's vNIC buffers only packets for that VM's MACs, each vNIC transmits only its owner's
+ * packets, the VMM forwards each active vNIC's MSI vector to that vNIC's owner, and each VM's Rx ring holds only its
+ * own packets. The driver domain and a native OS are trusted with everyone's packets (as in the step part).
+ */
+export function isolationInState(shape: SystemShape, states: States): string | undefined {
+  if (hasVnics(shape)) {
+    const nic = ctx<NicContext>(states, shape.nic);
+    const vectors = shape.vmm >= 0 ? ctx<VmmContext>(states, shape.vmm).vectors : undefined;
+    for (let slot = 0; slot < nic.vnics.length; slot++) {
+      const v = nic.vnics[slot]!;
+      if (v.status !== 'active') continue;
+      // The driver domain's vNIC (mixed) bridges for others and may still hold packets of a VM detached since.
+      if (shape.vmOfId(v.vm) >= 0) {
+        for (const p of v.queue) if (!v.macs.includes(p.dst)) return `vNIC ${slot} (${v.vm}) buffers a packet for MAC ${p.dst}`;
+      }
+      if (vectors !== undefined && vectors[v.vector] !== v.vm) return `MSI vector ${v.vector} of vNIC ${slot} (${v.vm}) is forwarded to '${vectors[v.vector]}'`;
+    }
+    for (const t of nic.tx) {
+      // slot -1: a transmit already on the wire when its vNIC was torn down; it belongs to no vNIC any more.
+      const v = nic.vnics[t.slot];
+      if (v !== undefined && v.status === 'active' && shape.vmOfId(v.vm) >= 0 && !v.macs.includes(t.packet.src)) return `vNIC ${t.slot} (${v.vm}) transmits a packet from MAC ${t.packet.src}`;
+    }
+  }
+  for (const i of shape.vmComponent) {
+    const vm = ctx<VmContext>(states, i);
+    // A native OS is no VM: nothing to isolate it from, and it sees whatever the wire brings.
+    if (shape.vmOfId(vm.self) < 0) continue;
+    for (const p of vm.ring) if (!vm.macs.includes(p.dst)) return `${vm.self}'s Rx ring holds a packet for MAC ${p.dst}`;
+  }
+  return undefined;
+}
+
+/**
+ * isolation, in a step: a packet is DMA'd, and delivered, only to the VM owning its destination MAC, and DMA goes
+ * through a vNIC that was mapped to that VM before the step (so nothing reaches a VM after teardown). `pre` are the
+ * states before the delivery that raised the probe.
+ */
+export function isolationInProbe(shape: SystemShape, pre: States, p: Probe): string | undefined {
+  if (p.name !== 'dma.write' && p.name !== 'packet.delivered') return undefined;
+  const d = p.data as { packet: Packet; vm: string; slot: number };
+  const receiver = shape.vmOfId(d.vm);
+  if (receiver < 0) return undefined; // the driver domain legitimately receives everyone's packets
+  if (shape.vmOfMac(d.packet.dst) !== receiver) return `${p.name === 'dma.write' ? 'DMA' : 'delivery'} of a packet for MAC ${d.packet.dst} reached ${d.vm}`;
+  if (p.name === 'dma.write' && hasVnics(shape) && d.slot >= 0) {
+    const v = ctx<NicContext>(pre, shape.nic).vnics[d.slot]!;
+    if (v.status !== 'active' || v.vm !== d.vm) return `DMA into ${d.vm} through vNIC ${d.slot}, which is not mapped to it (${v.status})`;
+  }
+  return undefined;
+}
+
+/** `isolationInProbe` over one delivery's probes: the first breach. */
+export function isolationInStep(shape: SystemShape, pre: States, probes: readonly Probe[]): string | undefined {
+  for (let i = 0; i < probes.length; i++) {
+    const why = isolationInProbe(shape, pre, probes[i]!);
+    if (why !== undefined) return why;
+  }
+  return undefined;
+}
+
+// ---- qos-admission ---------------------------------------------------------------------------------------------
+
+/**
+ * qos-admission, in a state: each active vNIC's token bucket holds between 0 and its burst, so admissions (which
+ * spend tokens) never exceed rate·t + burst; each partition accounts exactly the bytes it holds and holds no more
+ * than its capacity; the shared buffer likewise.
+ */
+export function qosInState(shape: SystemShape, states: States): string | undefined {
+  if (hasVnics(shape)) {
+    const nic = ctx<NicContext>(states, shape.nic);
+    for (let slot = 0; slot < nic.vnics.length; slot++) {
+      const v = nic.vnics[slot]!;
+      if (v.status !== 'active') continue;
+      if (v.bucket.tokens < 0 || v.bucket.tokens > v.bucket.burst) return `vNIC ${slot}: ${v.bucket.tokens} tokens outside [0, ${v.bucket.burst}]`;
+      const sum = v.queue.reduce((a, p) => a + p.size, 0);
+      if (v.used !== sum) return `vNIC ${slot}: partition accounts ${v.used} bytes but holds ${sum}`;
+      if (v.used > v.capacity) return `vNIC ${slot}: partition holds ${v.used} bytes, capacity ${v.capacity}`;
+    }
+    return undefined;
+  }
+  const nic = ctx<SharedNicContext>(states, shape.nic);
+  const sum = nic.buffer.reduce((a, p) => a + p.size, 0);
+  if (nic.used !== sum || nic.used > nic.capacity) return `shared buffer: accounts ${nic.used}, holds ${sum}, capacity ${nic.capacity}`;
+  return undefined;
+}
+
+// ---- conservation ----------------------------------------------------------------------------------------------
+
+/**
+ * conservation: for every VM (index `vms`: MACs of no VM), the received packets offered and not yet rejected,
+ * dropped (with a reason) or delivered — `outstanding`, counted by the engine from what happened — are exactly the
+ * packets the machines hold: in device buffers, the driver domain and Rx rings. `held` is scratch of length vms + 1.
+ */
+export function conservationInState(shape: SystemShape, states: States, outstanding: readonly number[], held: number[]): string | undefined {
+  const n = shape.vmComponent.length;
+  held.fill(0);
+  for (let i = 0; i < states.length; i++) addHeld(shape.kinds[i]!, states[i]!.context, shape.vmOfMac, held, n);
+  for (let v = 0; v <= n; v++) {
+    if (held[v] !== outstanding[v]) {
+      const who = v === n ? 'unknown destinations' : shape.vmNames[v];
+      return `${who}: ${outstanding[v]} packets offered and not yet rejected, dropped or delivered, but ${held[v]} held (${held[v]! < outstanding[v]! ? 'lost' : 'duplicated'})`;
+    }
+  }
+  return undefined;
+}
