@@ -19,6 +19,8 @@ import { macOfVm, type Packet, type PacketKind } from '../spec/packet.js';
 import type { DriverMode, VmEvent, VmInput } from '../spec/vm-driver.js';
 import type { VmmEvent, VmmInput } from '../spec/vmm.js';
 import { MAX_STREAMS, type ClosedLoopInput, type OpenLoopInput, type SourceEvent, type WireContext, type WireEvent } from '../spec/workload.js';
+import { defaultCheckConfig, type CheckConfig } from '../spec/checked/config.js';
+import { ARCHS, CORE_LAYOUTS, scenarioSchema, type Arch, type CoreLayout, type Scenario } from '../spec/scenario.js';
 import type { EventObject, MachineState, StepResult, Stepper } from '../src/machine/types.js';
 import { isOutput, type Delay, type Output } from '../src/network/outputs.js';
 
@@ -453,6 +455,59 @@ export const arbWireEvent: fc.Arbitrary<WireEvent> = arbPacket({ streams: 5 }).m
 /** Wire input + events. */
 export const arbWireScript = (maxLength = 60): fc.Arbitrary<{ input: WireContext; events: WireEvent[] }> =>
   rec({ input: arbWireInput, events: arbSequence(arbWireEvent, maxLength) });
+
+// ---------------------------------------------------------------- whole systems
+
+/**
+ * Adversarial traffic for the simulator: 1–3 VMs with small partitions and buckets, a few streams among open-loop
+ * and closed-loop requests and floods (at VMs, or at MACs no VM owns) at rates from well within to far beyond the
+ * bandwidth specifications, few MSI vectors (so mixed falls back to para-virtualized access) and any arbiter,
+ * architecture and core layout. Short runs: the point is the interleavings, not the averages.
+ */
+export const arbScenario: fc.Arbitrary<{ scenario: Scenario; arch: Arch; cores: CoreLayout; seed: number }> = fc
+  .integer({ min: 1, max: 3 })
+  .chain((vms) => {
+    const names = Array.from({ length: vms }, (_, i) => `vm${i + 1}`);
+    const vm = fc.constantFrom(...names);
+    const stream = fc.oneof(
+      rec({ kind: fc.constant('open-loop' as const), vm, rate: fc.integer({ min: 100, max: 50_000 }), arrivals: fc.constantFrom('constant' as const, 'poisson' as const), requestBytes: fc.integer({ min: 64, max: 1500 }) }),
+      rec({ kind: fc.constant('closed-loop' as const), vm, thinkMs: fc.integer({ min: 0, max: 2 }), timeoutMs: fc.constantFrom(1, 5, 200), requestBytes: fc.integer({ min: 64, max: 1500 }) }),
+      rec({
+        kind: fc.constant('flood' as const),
+        target: fc.oneof(rec({ vm }), rec({ mac: fc.constantFrom(...UNKNOWN_MACS.filter((m) => m > 0)) })),
+        rate: fc.integer({ min: 1_000, max: 200_000 }),
+        arrivals: fc.constantFrom('constant' as const, 'poisson' as const),
+        packetBytes: fc.integer({ min: 64, max: 1500 }),
+      }),
+    );
+    const qos = rec({
+      rateMbps: fc.constantFrom(1, 10, 200),
+      burstBytes: fc.constantFrom(1500, 16 * 1024),
+      partitionBytes: fc.constantFrom(3000, 16 * 1024, 128 * 1024),
+      priority: fc.integer({ min: 0, max: 2 }),
+      weight: fc.integer({ min: 1, max: 3 }),
+    });
+    return rec({
+      vms: fc.tuple(...names.map((name) => rec({ name: fc.constant(name), qos, bestEffort: fc.boolean() }))),
+      streams: fc.array(stream, { minLength: 1, maxLength: 4 }),
+      nic: rec({ msiVectors: fc.integer({ min: 1, max: 4 }), dmaArbiter: arbArbiter, sharedBufferBytes: fc.constantFrom(4500, 64 * 1024), rxRing: fc.constantFrom(4, 256) }),
+      arch: fc.constantFrom(...ARCHS),
+      cores: fc.constantFrom(...CORE_LAYOUTS),
+      seed: fc.nat(),
+    });
+  })
+  .map(({ arch, cores, seed, ...raw }) => ({ scenario: scenarioSchema.parse({ name: 'adversarial', ...raw }), arch, cores, seed }));
+
+/** Checked-system configurations, including ones too large to explore exhaustively (for random walks). */
+export const arbCheckConfig: fc.Arbitrary<CheckConfig> = rec({
+  arch: fc.constantFrom('vnic' as const, 'xen-idd' as const, 'mixed' as const),
+  vms: fc.integer({ min: 1, max: 4 }),
+  capacity: fc.integer({ min: 1, max: 4 }),
+  dma: arbArbiter,
+  burst: fc.integer({ min: 1, max: 3 }),
+  rxRing: fc.integer({ min: 1, max: 3 }),
+  churn: fc.boolean(),
+}).map((o) => defaultCheckConfig(o));
 
 // ---------------------------------------------------------------- driving a stepper
 

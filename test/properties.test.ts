@@ -1,0 +1,205 @@
+/**
+ * The properties are written once (properties/invariants.ts) and used by the explorer, by every simulation's runtime
+ * monitor and by these fast-check tests:
+ * - random walks through checked systems too large to explore exhaustively: every property that the configuration
+ *   is meant to satisfy holds in every state visited;
+ * - adversarial traffic through the simulator: the runtime monitor never fires, on any architecture;
+ * - planted bugs: a NIC that misfiles, loses or over-admits packets is caught, by the same invariant, in both engines.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { search } from '../src/explore/index.js';
+import type { EventObject, MachineState, Stepper } from '../src/machine/types.js';
+import { Network } from '../src/network/network.js';
+import { simulate } from '../src/sim/index.js';
+import { runSimulation } from '../src/cli/run-simulation.js';
+import { arbCheckConfig, arbScenario } from '../properties/arbitraries.js';
+import { PROPERTY_NAMES, propertiesFor } from '../properties/checked.js';
+import { RuntimeMonitor, simulationShape } from '../properties/runtime.js';
+import { defaultCheckConfig, type CheckConfig } from '../spec/checked/config.js';
+import { buildCheckedSystem, CheckedModel, type CheckedSystem } from '../spec/checked/model.js';
+import type { NicContext, Vnic } from '../spec/nic-vnic.js';
+import { loadCalibration, loadScenario, type Scenario } from '../spec/scenario.js';
+import { buildSystem, type BuiltSystem } from '../spec/system.js';
+
+const calibration = (() => {
+  const c = loadCalibration(undefined, '');
+  if (!c.ok) throw new Error(c.error);
+  return c.value;
+})();
+
+/** The properties a configuration is meant to satisfy: the baselines starve conforming VMs, strict DMA makes them wait. */
+function expectedToHold(c: CheckConfig): string[] {
+  const starves = c.arch !== 'vnic' || c.dma === 'strict';
+  return PROPERTY_NAMES.filter((p) => !(starves && p === 'no-cross-vm-starvation'));
+}
+
+describe('random walks through the checked system (fast-check)', () => {
+  it('every expected property holds in every state of 300-step walks, on configurations up to 4 VMs × 4 slots with churn', () => {
+    fc.assert(
+      fc.property(arbCheckConfig, fc.array(fc.nat(), { minLength: 300, maxLength: 300 }), (config, choices) => {
+        const sys = buildCheckedSystem(config);
+        const { properties, stepChecks } = propertiesFor(sys, expectedToHold(config));
+        const always = properties.filter((p) => p.kind === 'always');
+        const model = new CheckedModel(sys, { stepChecks });
+        let s = model.initial()[0]!;
+        const path: string[] = [];
+        for (const choice of choices) {
+          const actions = model.actions(s);
+          const a = actions[choice % actions.length]!;
+          path.push(model.label(a));
+          s = model.next(s, a);
+          for (const p of always) {
+            const why = p.check(s);
+            if (why !== undefined) throw new Error(`${p.name}: ${why}\n  after ${path.join(', ')}`);
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('adversarial traffic through the simulator (fast-check)', () => {
+  it('the runtime monitor (isolation, qos-admission, conservation after every delivery) never fires, on any architecture', () => {
+    fc.assert(
+      fc.property(arbScenario, ({ scenario, arch, cores, seed }) => {
+        const r = runSimulation({ scenario, calibration, arch, cores, seed, durationS: 0.01, monitorEvery: 1 });
+        expect(r.outcome, r.message).toBe('ok');
+        // The runs are not trivial: something arrived.
+        expect(r.vms.reduce((a, v) => a + v.offered, 0) + r.unknownDestination.offered).toBeGreaterThan(0);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+// ---- planted bugs ----------------------------------------------------------------------------------------------
+
+type AnyStepper = Stepper<unknown, EventObject, unknown>;
+type Plant = (pre: NicContext, post: NicContext) => NicContext;
+
+/** A NIC that behaves like the specified one, except that after admitting a packet it applies `plant`. */
+function plantedNic(nic: AnyStepper, plant: Plant): AnyStepper {
+  return {
+    id: nic.id,
+    initial: (input) => nic.initial(input),
+    step: (state, event) => {
+      const r = nic.step(state, event);
+      if (r === undefined || event.type !== 'rx.arrive') return r;
+      const post = plant(state.context as NicContext, r.state.context as NicContext);
+      return post === r.state.context ? r : { ...r, state: { value: r.state.value, context: post } as MachineState<unknown> };
+    },
+  };
+}
+
+/** The slot whose queue the step just appended to, if its new packet is not the one being DMA'd. */
+function admittedSlot(pre: NicContext, post: NicContext): number {
+  return post.vnics.findIndex((v, i) => v.queue.length > pre.vnics[i]!.queue.length && !(post.dmaSlot === i && v.queue.length === 1));
+}
+
+const withVnics = (c: NicContext, change: (vnics: Vnic[]) => void): NicContext => {
+  const vnics = [...c.vnics];
+  change(vnics);
+  return { ...c, vnics };
+};
+
+const PLANTS: { name: string; property: string; plant: Plant }[] = [
+  {
+    name: 'files the packet in another VM’s partition',
+    property: 'isolation',
+    plant: (pre, post) => {
+      const s = admittedSlot(pre, post);
+      const t = post.vnics.findIndex((v, i) => i !== s && v.status === 'active');
+      if (s < 0 || t < 0) return post;
+      return withVnics(post, (vnics) => {
+        const from = vnics[s]!;
+        const p = from.queue[from.queue.length - 1]!;
+        vnics[s] = { ...from, queue: from.queue.slice(0, -1), used: from.used - p.size };
+        vnics[t] = { ...vnics[t]!, queue: [...vnics[t]!.queue, p], used: vnics[t]!.used + p.size };
+      });
+    },
+  },
+  {
+    name: 'loses the packet it admitted',
+    property: 'conservation',
+    plant: (pre, post) => {
+      const s = admittedSlot(pre, post);
+      if (s < 0) return post;
+      return withVnics(post, (vnics) => {
+        const v = vnics[s]!;
+        vnics[s] = { ...v, queue: v.queue.slice(0, -1), used: v.used - v.queue[v.queue.length - 1]!.size };
+      });
+    },
+  },
+  {
+    name: 'overfills the token bucket',
+    property: 'qos-admission',
+    plant: (pre, post) => {
+      const s = admittedSlot(pre, post);
+      if (s < 0) return post;
+      return withVnics(post, (vnics) => {
+        const v = vnics[s]!;
+        vnics[s] = { ...v, bucket: { ...v.bucket, tokens: v.bucket.burst + 1 } };
+      });
+    },
+  },
+];
+
+function withPlantedNic<T extends { network: Network }>(sys: T, plant: Plant): T {
+  return { ...sys, network: new Network(sys.network.components.map((c) => (c.id === 'nic' ? { ...c, stepper: plantedNic(c.stepper, plant) } : c))) };
+}
+
+/** The flood scenario with VM2's bandwidth raised to the line rate: its partition then queues (the bugs act on queued packets). */
+function floodScenario(): Scenario {
+  const s = loadScenario('flood');
+  if (!s.ok) throw new Error(s.error);
+  const flood = s.value.scenario;
+  return { ...flood, vms: flood.vms.map((v) => (v.name === 'vm2' ? { ...v, qos: { ...v.qos, rateMbps: 1000 } } : v)) };
+}
+
+describe('a planted bug is caught by the same invariant in the explorer and in the simulator', () => {
+  for (const { name, property, plant } of PLANTS) {
+    it(`a NIC that ${name}: ${property}`, () => {
+      const sys: CheckedSystem = withPlantedNic(buildCheckedSystem(defaultCheckConfig()), plant);
+      const { properties, stepChecks } = propertiesFor(sys, PROPERTY_NAMES);
+      // Bounded: a NIC that loses packets has unboundedly many outstanding, so a missed bug would never finish.
+      const checked = search(new CheckedModel(sys, { stepChecks }), { strategy: 'bfs', properties, maxStates: 50_000 });
+      expect(checked.verdict, `${checked.property}: ${checked.message}`).toBe('violated');
+      expect(checked.property).toBe(property);
+
+      const built: BuiltSystem = withPlantedNic(buildSystem(floodScenario(), 'vnic', 'multi', calibration), plant);
+      const monitor = new RuntimeMonitor(simulationShape(built));
+      const run = simulate({
+        network: built.network,
+        cores: built.cores,
+        pinning: built.pinning,
+        demandNs: built.demandNs,
+        kicks: built.kicks,
+        seed: 1,
+        durationNs: 0.01e9,
+        onProbe: (_t, p, pre) => monitor.onProbe(p, pre),
+        monitor: (_t, states) => monitor.check(states),
+      });
+      expect(run.stop.kind, JSON.stringify(run.stop)).toBe('violation');
+      expect(run.stop.kind === 'violation' ? run.stop.message : '').toMatch(new RegExp(`^${property}: `));
+    });
+  }
+
+  it('and the specified NIC, run the same way, is not flagged (the planted bug is what they catch)', () => {
+    const built = buildSystem(floodScenario(), 'vnic', 'multi', calibration);
+    const monitor = new RuntimeMonitor(simulationShape(built));
+    const run = simulate({
+      network: built.network,
+      cores: built.cores,
+      pinning: built.pinning,
+      demandNs: built.demandNs,
+      kicks: built.kicks,
+      seed: 1,
+      durationNs: 0.01e9,
+      onProbe: (_t, p, pre) => monitor.onProbe(p, pre),
+      monitor: (_t, states) => monitor.check(states),
+    });
+    expect(run.stop.kind).toBe('completed');
+  });
+});
