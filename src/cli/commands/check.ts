@@ -154,16 +154,6 @@ function incompleteWhy(r: CheckResult, o: CheckOptions): string {
   }
 }
 
-function witnessesLine(r: CheckResult): string {
-  const names = Object.keys(r.witnessed);
-  if (names.length === 0) return '';
-  const parts = names.map((n) => {
-    const w = r.witnesses[n];
-    return w ? `${n} after ${w.actions.length} steps` : n;
-  });
-  return ` (sometimes-properties witnessed: ${parts.join(', ')})`;
-}
-
 function verdictOf(r: CheckResult): TraceVerdict | undefined {
   if (r.trace === undefined) return undefined;
   if (r.verdict === 'violated') return { status: 'violation', description: `${r.property}: ${r.message}` };
@@ -287,7 +277,8 @@ function humanReport(setup: CheckedSetup, r: CheckResult, o: CheckOptions, inter
   const trace = r.trace ? formatTextTrace(printableTrace(setup, r.trace, false)).trimEnd() : undefined;
   switch (r.verdict) {
     case 'holds':
-      lines.push(`${setup.names.length === 1 ? `Property '${setup.names[0]}' holds` : `All ${setup.names.length} properties hold`}${witnessesLine(r)}.`);
+      // Which sometimes-properties were witnessed, and after how many steps, is in formatSummary's lines below.
+      lines.push(`${setup.names.length === 1 ? `Property '${setup.names[0]}' holds` : `All ${setup.names.length} properties hold`}.`);
       break;
     case 'violated':
       if (r.message === 'never reached') {
