@@ -26,7 +26,7 @@ import {
 } from '../check-run.js';
 import { TRACE_FORMATS, itfText, mermaidText, printableTrace, textTraceFile, traceFormatOf, type TraceFormat, type TraceVerdict } from '../check-trace.js';
 import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from './command.js';
-import { invalid, parseChoice, parseDuration } from './options.js';
+import { parseChoice, parseDuration, parseIntIn } from './options.js';
 
 interface CheckOptions {
   arch: CheckArch;
@@ -45,18 +45,6 @@ interface CheckOptions {
   json?: boolean;
   traceOut?: string;
   progress: boolean;
-}
-
-/** An integer in [lo, hi]; digits only (underscores allowed as separators: 1_000_000). */
-function parseIntIn(flag: string, lo: number, hi: number, must?: string): (value: string) => number {
-  return (value) => {
-    const t = value.trim();
-    const n = /^[0-9][0-9_]*$/.test(t) ? Number(t.replace(/_/g, '')) : Number.NaN;
-    if (!Number.isSafeInteger(n) || n < lo || n > hi) {
-      throw invalid(flag, must ?? `must be an integer from ${lo} to ${hi}`, value);
-    }
-    return n;
-  };
 }
 
 const positiveInt = (flag: string): ((value: string) => number) => parseIntIn(flag, 1, Number.MAX_SAFE_INTEGER, 'must be a positive integer');
