@@ -8,7 +8,7 @@ import {
   unbounded,
   type Counters,
   type TwoPhaseState,
-} from '../src/explore/examples.js';
+} from './fixtures/explore-examples.js';
 import { replay } from '../src/trace/index.js';
 
 /** A trace must be a real execution: from an initial state, each state the successor of the previous. */
