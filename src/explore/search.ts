@@ -84,17 +84,34 @@ interface StateIndex<S> {
   add(id: number): void;
 }
 
-/** Over `model.key`: key → state id, as one Map until V8's per-Map limit, then sharded. */
+/** Over `model.key`: key → state id, as one Map until V8's per-Map limit, then sharded (the newest map is asked first). */
 class KeyIndex<S> implements StateIndex<S> {
-  private readonly visited = new Visited();
+  private readonly maps: Map<string, number>[];
+  private current = new Map<string, number>();
   private last = '';
-  constructor(private readonly keyOf: (s: S) => string) {}
-  find(s: S): number {
-    this.last = this.keyOf(s);
-    return this.visited.get(this.last) ?? -1;
+
+  constructor(private readonly keyOf: (s: S) => string) {
+    this.maps = [this.current];
   }
+
+  find(s: S): number {
+    const key = this.keyOf(s);
+    this.last = key;
+    const id = this.current.get(key);
+    if (id !== undefined) return id;
+    for (let i = 0; i < this.maps.length - 1; i++) {
+      const other = this.maps[i]!.get(key);
+      if (other !== undefined) return other;
+    }
+    return -1;
+  }
+
   add(id: number): void {
-    this.visited.add(this.last, id);
+    if (this.current.size >= MAP_LIMIT) {
+      this.current = new Map();
+      this.maps.push(this.current);
+    }
+    this.current.set(this.last, id);
   }
 }
 
@@ -110,35 +127,6 @@ class PackedIndex<S> implements StateIndex<S> {
   }
   add(id: number): void {
     if (this.store.add() !== id) throw new Error('search: packed state ids out of step');
-  }
-}
-
-/** key → state id, as one Map until V8's per-Map limit, then sharded; the common case pays for one lookup. */
-class Visited {
-  private readonly maps: Map<string, number>[];
-  private current: Map<string, number>;
-
-  constructor() {
-    this.current = new Map();
-    this.maps = [this.current];
-  }
-
-  get(key: string): number | undefined {
-    const id = this.current.get(key);
-    if (id !== undefined || this.maps.length === 1) return id;
-    for (let i = 0; i < this.maps.length - 1; i++) {
-      const other = this.maps[i]!.get(key);
-      if (other !== undefined) return other;
-    }
-    return undefined;
-  }
-
-  add(key: string, id: number): void {
-    if (this.current.size >= MAP_LIMIT) {
-      this.current = new Map();
-      this.maps.push(this.current);
-    }
-    this.current.set(key, id);
   }
 }
 
