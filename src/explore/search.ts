@@ -7,6 +7,7 @@
  * the state itself; only frontier states are alive. Traces are rebuilt by walking parent ids back and re-executing.
  */
 import { ModelError, type Model, type Property } from './model.js';
+import { grown } from '../util/grown.js';
 import { PackedSet, WordBuffer } from '../util/packed-set.js';
 
 export type Strategy = 'bfs' | 'dfs';
@@ -209,12 +210,8 @@ class Parents {
   set(id: number, parent: number, action: number): void {
     if (id >= this.parent.length) {
       const n = Math.ceil(id * 1.5) + 16;
-      const parents = new Int32Array(n);
-      parents.set(this.parent);
-      this.parent = parents;
-      const actions = new Uint8Array(n);
-      actions.set(this.action);
-      this.action = actions;
+      this.parent = grown(this.parent, n);
+      this.action = grown(this.action, n);
     }
     this.parent[id] = parent;
     if (action < 255) this.action[id] = action;
