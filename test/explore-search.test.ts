@@ -144,6 +144,23 @@ describe('bounds give incomplete, never holds', () => {
     expect(r.seconds).toBeGreaterThanOrEqual(0.05);
   });
 
+  test('onFinish: called once, after the last clock reading, whatever the verdict', () => {
+    const finish = <S, A>(model: Model<S, A>, maxStates?: number): { verdict: string; calls: number; hookTimed: boolean } => {
+      let t = 0;
+      let calls = 0;
+      const onFinish = (): void => {
+        calls++;
+        t += 1_000_000; // 1,000 s of the injected clock: `seconds` must not include them
+      };
+      const bound = maxStates !== undefined ? { maxStates } : {};
+      const r = search(model, { strategy: 'bfs', properties: [], ...bound, now: () => (t += 10), onFinish });
+      return { verdict: r.verdict, calls, hookTimed: r.seconds >= 1000 };
+    };
+    expect(finish(counters(9))).toEqual({ verdict: 'holds', calls: 1, hookTimed: false });
+    expect(finish(unbounded(), 100)).toEqual({ verdict: 'incomplete', calls: 1, hookTimed: false });
+    expect(finish(unbounded(5))).toEqual({ verdict: 'error', calls: 1, hookTimed: false });
+  });
+
   test('an unwitnessed sometimes-property under a bound is incomplete, not violated', () => {
     const far: Property<number> = { name: 'reach 5000', description: '', kind: 'sometimes', check: (s) => (s === 5000 ? undefined : 'no') };
     const r = search(unbounded(), { strategy: 'bfs', properties: [far], maxStates: 100 });

@@ -43,6 +43,12 @@ export interface SearchOptions<S> {
   readonly progressEveryMs?: number;
   /** Milliseconds clock, injectable so tests of timeouts and progress are deterministic. */
   readonly now?: () => number;
+  /**
+   * Called once when the search stops, whatever the verdict (unless something other than a ModelError is thrown):
+   * after its last clock reading, so time spent here is not in `seconds`, and while the visited set and the parent
+   * columns are still alive, before any trace is rebuilt. For measurements such as the retained memory per state.
+   */
+  readonly onFinish?: () => void;
 }
 
 /** A concrete execution: `states[i + 1] = next(states[i], actions[i])`, `states[0]` an initial state. */
@@ -451,6 +457,7 @@ export function search<S, A>(model: Model<S, A>, options: SearchOptions<S>): Sea
   }
 
   const seconds = (now() - start) / 1000;
+  options.onFinish?.();
   const witnessed: Record<string, boolean> = {};
   const witnesses: Record<string, Trace<S, A>> = {};
   const idOf = canon ? (s: S) => index.find(canon(s)) : (s: S) => index.find(s);
