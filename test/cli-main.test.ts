@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { expectOneLineError, run, type Run } from './cli-run.js';
 import type { SimulationReport } from '../src/cli/run-simulation.js';
+import { parseSeed } from '../src/cli/commands/options.js';
 
 
 
@@ -97,6 +98,11 @@ describe('bad input: one line, exit 2', () => {
     const r = await run('simulate', '--scenario', 'single-vm', ...args);
     expectOneLineError(r);
     expect(r.err.trimEnd()).toBe(message);
+  });
+
+  test('--seed takes the spellings every integer flag takes: blanks around, underscores between digits', () => {
+    const seed = parseSeed('--seed');
+    expect([seed('0'), seed(' 42 '), seed('1_000_000')]).toEqual([0, 42, 1_000_000]);
   });
 
   test('--compare with --arch', async () => {

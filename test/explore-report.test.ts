@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { formatBytes, formatCount, formatProgress, formatSummary, search, type Progress } from '../src/explore/index.js';
-import { counters, plantedBug, twoPhaseCommit, twoPhaseProperties, unbounded } from '../src/explore/examples.js';
+import { counters, plantedBug, twoPhaseCommit, twoPhaseProperties, unbounded } from './fixtures/explore-examples.js';
 
 describe('progress', () => {
   test('reported about once per progressEveryMs of the injected clock', () => {

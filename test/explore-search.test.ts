@@ -8,7 +8,7 @@ import {
   unbounded,
   type Counters,
   type TwoPhaseState,
-} from '../src/explore/examples.js';
+} from './fixtures/explore-examples.js';
 import { replay } from '../src/trace/index.js';
 
 /** A trace must be a real execution: from an initial state, each state the successor of the previous. */
@@ -142,6 +142,23 @@ describe('bounds give incomplete, never holds', () => {
     expect(r.verdict).toBe('incomplete');
     expect(r.incompleteReason).toBe('timeout');
     expect(r.seconds).toBeGreaterThanOrEqual(0.05);
+  });
+
+  test('onFinish: called once, after the last clock reading, whatever the verdict', () => {
+    const finish = <S, A>(model: Model<S, A>, maxStates?: number): { verdict: string; calls: number; hookTimed: boolean } => {
+      let t = 0;
+      let calls = 0;
+      const onFinish = (): void => {
+        calls++;
+        t += 1_000_000; // 1,000 s of the injected clock: `seconds` must not include them
+      };
+      const bound = maxStates !== undefined ? { maxStates } : {};
+      const r = search(model, { strategy: 'bfs', properties: [], ...bound, now: () => (t += 10), onFinish });
+      return { verdict: r.verdict, calls, hookTimed: r.seconds >= 1000 };
+    };
+    expect(finish(counters(9))).toEqual({ verdict: 'holds', calls: 1, hookTimed: false });
+    expect(finish(unbounded(), 100)).toEqual({ verdict: 'incomplete', calls: 1, hookTimed: false });
+    expect(finish(unbounded(5))).toEqual({ verdict: 'error', calls: 1, hookTimed: false });
   });
 
   test('an unwitnessed sometimes-property under a bound is incomplete, not violated', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { search, type Model } from '../src/explore/index.js';
-import { lostUpdate, lostUpdateProperty, twoPhaseCommit, twoPhaseProperties } from '../src/explore/examples.js';
+import { lostUpdate, lostUpdateProperty, twoPhaseCommit, twoPhaseProperties } from './fixtures/explore-examples.js';
 import { replay } from '../src/trace/index.js';
 
 /** The canonical keys of every reachable state, collected by watching `key` during a search without symmetry. */

@@ -1,7 +1,7 @@
 import { describe, expect, test, vi } from 'vitest';
 import { ACTION_VAR, ItfError, deepEqual, formatItf, parseItf, printable, replayTrace, toItf, type PrintableTrace } from '../src/trace/index.js';
 import { search } from '../src/explore/index.js';
-import { twoPhaseCommit, twoPhaseProperties } from '../src/explore/examples.js';
+import { twoPhaseCommit, twoPhaseProperties } from './fixtures/explore-examples.js';
 
 function twoPhaseTrace(): PrintableTrace {
   const model = twoPhaseCommit(3);

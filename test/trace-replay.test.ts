@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { replay, replayTrace, printable } from '../src/trace/index.js';
 import { ModelError, search, type Model } from '../src/explore/index.js';
-import { counters, plantedBug, twoPhaseCommit, twoPhaseProperties } from '../src/explore/examples.js';
+import { counters, plantedBug, twoPhaseCommit, twoPhaseProperties } from './fixtures/explore-examples.js';
 
 describe('replay', () => {
   const model = twoPhaseCommit(3);

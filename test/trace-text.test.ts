@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { formatTextTrace, differences, deepEqual, formatValue, printable, ABSENT, type PrintableTrace } from '../src/trace/index.js';
 import { search } from '../src/explore/index.js';
-import { counters, plantedBug } from '../src/explore/examples.js';
+import { counters, plantedBug } from './fixtures/explore-examples.js';
 
 const vnic = (queue: number[], irq = false) => ({ queue, irq });
 

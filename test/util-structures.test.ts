@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { grown } from '../src/util/grown.js';
 import { HashCons } from '../src/util/hash-cons.js';
 import { PackedSet, WordBuffer } from '../src/util/packed-set.js';
 import { PairMap } from '../src/util/pair-map.js';
@@ -132,6 +133,24 @@ const sequences = fc
       return [...base.slice(0, len % (base.length + 1)), ...extra];
     }),
   );
+
+describe('grown', () => {
+  it('returns a longer array of the same kind: the old elements, then the fill value', () => {
+    const a = Int32Array.of(-1, 2, 3);
+    const b = grown(a, 5, 7);
+    expect(b).toBeInstanceOf(Int32Array);
+    expect([...b]).toEqual([-1, 2, 3, 7, 7]);
+    expect(b.buffer).not.toBe(a.buffer);
+    const u = grown(Uint8Array.of(255), 3);
+    expect(u).toBeInstanceOf(Uint8Array);
+    expect([...u]).toEqual([255, 0, 0]);
+    expect([...grown(Float64Array.of(0.5), 2)]).toEqual([0.5, 0]);
+  });
+
+  it('refuses to shrink', () => {
+    expect(() => grown(new Uint32Array(4), 3)).toThrow(RangeError);
+  });
+});
 
 describe('WordBuffer', () => {
   it('grows past its initial 64 words and keeps them', () => {

@@ -7,6 +7,7 @@
  * the state itself; only frontier states are alive. Traces are rebuilt by walking parent ids back and re-executing.
  */
 import { ModelError, type Model, type Property } from './model.js';
+import { grown } from '../util/grown.js';
 import { PackedSet, WordBuffer } from '../util/packed-set.js';
 
 export type Strategy = 'bfs' | 'dfs';
@@ -42,6 +43,12 @@ export interface SearchOptions<S> {
   readonly progressEveryMs?: number;
   /** Milliseconds clock, injectable so tests of timeouts and progress are deterministic. */
   readonly now?: () => number;
+  /**
+   * Called once when the search stops, whatever the verdict (unless something other than a ModelError is thrown):
+   * after its last clock reading, so time spent here is not in `seconds`, and while the visited set and the parent
+   * columns are still alive, before any trace is rebuilt. For measurements such as the retained memory per state.
+   */
+  readonly onFinish?: () => void;
 }
 
 /** A concrete execution: `states[i + 1] = next(states[i], actions[i])`, `states[0]` an initial state. */
@@ -84,17 +91,34 @@ interface StateIndex<S> {
   add(id: number): void;
 }
 
-/** Over `model.key`: key → state id, as one Map until V8's per-Map limit, then sharded. */
+/** Over `model.key`: key → state id, as one Map until V8's per-Map limit, then sharded (the newest map is asked first). */
 class KeyIndex<S> implements StateIndex<S> {
-  private readonly visited = new Visited();
+  private readonly maps: Map<string, number>[];
+  private current = new Map<string, number>();
   private last = '';
-  constructor(private readonly keyOf: (s: S) => string) {}
-  find(s: S): number {
-    this.last = this.keyOf(s);
-    return this.visited.get(this.last) ?? -1;
+
+  constructor(private readonly keyOf: (s: S) => string) {
+    this.maps = [this.current];
   }
+
+  find(s: S): number {
+    const key = this.keyOf(s);
+    this.last = key;
+    const id = this.current.get(key);
+    if (id !== undefined) return id;
+    for (let i = 0; i < this.maps.length - 1; i++) {
+      const other = this.maps[i]!.get(key);
+      if (other !== undefined) return other;
+    }
+    return -1;
+  }
+
   add(id: number): void {
-    this.visited.add(this.last, id);
+    if (this.current.size >= MAP_LIMIT) {
+      this.current = new Map();
+      this.maps.push(this.current);
+    }
+    this.current.set(this.last, id);
   }
 }
 
@@ -110,35 +134,6 @@ class PackedIndex<S> implements StateIndex<S> {
   }
   add(id: number): void {
     if (this.store.add() !== id) throw new Error('search: packed state ids out of step');
-  }
-}
-
-/** key → state id, as one Map until V8's per-Map limit, then sharded; the common case pays for one lookup. */
-class Visited {
-  private readonly maps: Map<string, number>[];
-  private current: Map<string, number>;
-
-  constructor() {
-    this.current = new Map();
-    this.maps = [this.current];
-  }
-
-  get(key: string): number | undefined {
-    const id = this.current.get(key);
-    if (id !== undefined || this.maps.length === 1) return id;
-    for (let i = 0; i < this.maps.length - 1; i++) {
-      const other = this.maps[i]!.get(key);
-      if (other !== undefined) return other;
-    }
-    return undefined;
-  }
-
-  add(key: string, id: number): void {
-    if (this.current.size >= MAP_LIMIT) {
-      this.current = new Map();
-      this.maps.push(this.current);
-    }
-    this.current.set(key, id);
   }
 }
 
@@ -221,12 +216,8 @@ class Parents {
   set(id: number, parent: number, action: number): void {
     if (id >= this.parent.length) {
       const n = Math.ceil(id * 1.5) + 16;
-      const parents = new Int32Array(n);
-      parents.set(this.parent);
-      this.parent = parents;
-      const actions = new Uint8Array(n);
-      actions.set(this.action);
-      this.action = actions;
+      this.parent = grown(this.parent, n);
+      this.action = grown(this.action, n);
     }
     this.parent[id] = parent;
     if (action < 255) this.action[id] = action;
@@ -466,6 +457,7 @@ export function search<S, A>(model: Model<S, A>, options: SearchOptions<S>): Sea
   }
 
   const seconds = (now() - start) / 1000;
+  options.onFinish?.();
   const witnessed: Record<string, boolean> = {};
   const witnesses: Record<string, Trace<S, A>> = {};
   const idOf = canon ? (s: S) => index.find(canon(s)) : (s: S) => index.find(s);

@@ -13,6 +13,7 @@
  */
 import type { EventObject, MachineState } from '../machine/types.js';
 import { canonicalJson } from '../util/canonical-json.js';
+import { grown } from '../util/grown.js';
 import { HashCons } from '../util/hash-cons.js';
 import { PackedSet, WordBuffer } from '../util/packed-set.js';
 import { cascadeTooLong, MAX_CASCADE, type DeliverResult, type Deferred, type Network, type Probe } from './network.js';
@@ -166,12 +167,8 @@ export class MemoNetwork {
       const s = effect.sends;
       for (let j = 0; j < s.length; j += 2) {
         if (tail === qt.length) {
-          const bigger = new Int32Array(qt.length * 2);
-          bigger.set(qt);
-          qt = this.queueTo = bigger;
-          const biggerE = new Int32Array(qe.length * 2);
-          biggerE.set(qe);
-          qe = this.queueEvent = biggerE;
+          qt = this.queueTo = grown(qt, tail * 2);
+          qe = this.queueEvent = grown(qe, tail * 2);
         }
         qt[tail] = s[j]!;
         qe[tail] = s[j + 1]!;

@@ -10,6 +10,7 @@
  * touches one cache line (the table is far larger than the caches; a lookup is usually a memory access). Past
  * 2^24 − 2 states or 126 effects the table switches for good to two arrays (`wide`).
  */
+import { grown } from '../util/grown.js';
 
 /** `nextOf` results that are not state ids. */
 export const UNKNOWN = -1;
@@ -68,9 +69,7 @@ export class StepTable {
 
   private addColumn(event: number): number {
     if (event >= this.columnOf.length) {
-      const wider = new Int32Array(Math.max(event + 1, this.columnOf.length * 2)).fill(-1);
-      wider.set(this.columnOf);
-      this.columnOf = wider;
+      this.columnOf = grown(this.columnOf, Math.max(event + 1, this.columnOf.length * 2), -1);
     }
     if (this.columns === this.stride) this.relay(this.stride + Math.max(4, this.stride >> 1));
     const col = this.columns++;
@@ -112,11 +111,4 @@ export class StepTable {
     this.cells = new Int32Array(0);
     this.wide = true;
   }
-}
-
-function grown(a: Int32Array, length: number, empty: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(length);
-  if (empty !== 0) b.fill(empty, a.length);
-  b.set(a);
-  return b;
 }

@@ -9,6 +9,8 @@
  * so a push or pop allocates nothing once the heap has reached its working size. Sifting moves a "hole" instead
  * of swapping, writing each moved entry once.
  */
+import { grown } from '../util/grown.js';
+
 export class EventHeap<T> {
   private times: Float64Array;
   private seqs: Float64Array;
@@ -103,12 +105,8 @@ export class EventHeap<T> {
 
   private grow(): void {
     const cap = this.times.length * 2;
-    const times = new Float64Array(cap);
-    times.set(this.times);
-    const seqs = new Float64Array(cap);
-    seqs.set(this.seqs);
-    this.times = times;
-    this.seqs = seqs;
+    this.times = grown(this.times, cap);
+    this.seqs = grown(this.seqs, cap);
     const items = this.items;
     for (let i = items.length; i < cap; i++) items.push(undefined);
   }

@@ -7,6 +7,7 @@
  * interpolation. Samples are kept in a growable Float64Array and sorted once, when first asked for a percentile
  * (recording more afterwards is allowed and marks them unsorted again).
  */
+import { grown } from '../util/grown.js';
 
 export interface LatencySummary {
   readonly count: number;
@@ -32,11 +33,7 @@ export class LatencyRecorder {
   }
 
   record(valueNs: number): void {
-    if (this.n === this.samples.length) {
-      const grown = new Float64Array(this.samples.length * 2);
-      grown.set(this.samples);
-      this.samples = grown;
-    }
+    if (this.n === this.samples.length) this.samples = grown(this.samples, this.n * 2);
     if (this.sorted && this.n > 0 && valueNs < this.samples[this.n - 1]!) this.sorted = false;
     this.samples[this.n++] = valueNs;
     this.sum += valueNs;

@@ -10,6 +10,7 @@
  * which is where a string-keyed visited set spends most of its ~100 bytes per state. With `Model.unpack` the search
  * also keeps its frontier as ids and rebuilds states from here.
  */
+import { grown } from './grown.js';
 
 /** A growable buffer of unsigned 32-bit words that `Model.pack` appends to. */
 export class WordBuffer {
@@ -17,11 +18,7 @@ export class WordBuffer {
   length = 0;
 
   push(x: number): void {
-    if (this.length === this.words.length) {
-      const bigger = new Uint32Array(this.words.length * 2);
-      bigger.set(this.words);
-      this.words = bigger;
-    }
+    if (this.length === this.words.length) this.words = grown(this.words, this.words.length * 2);
     this.words[this.length++] = x;
   }
 
@@ -155,9 +152,7 @@ export class PackedSet {
     if (this.used + len > chunk.length) {
       if (chunk.length < CHUNK) {
         // The first chunk starts small and doubles up to full size.
-        const bigger = new Uint8Array(Math.min(CHUNK, Math.max(chunk.length * 2, this.used + len)));
-        bigger.set(chunk.subarray(0, this.used));
-        chunk = this.chunks[this.chunks.length - 1] = bigger;
+        chunk = this.chunks[this.chunks.length - 1] = grown(chunk, Math.min(CHUNK, Math.max(chunk.length * 2, this.used + len)));
       }
       if (this.used + len > chunk.length) {
         if (this.chunks.length === MAX_CHUNKS) throw new RangeError(`PackedSet: more than ${MAX_CHUNKS * CHUNK} bytes`);
@@ -169,12 +164,8 @@ export class PackedSet {
     chunk.set(this.scratch.subarray(this.scratchStart, this.scratchStart + len), this.used);
     if (id === this.positions.length) {
       const n = Math.ceil(id * 1.5) + 16;
-      const bigger = new Uint32Array(n);
-      bigger.set(this.positions);
-      this.positions = bigger;
-      const hashes = new Uint32Array(n);
-      hashes.set(this.hashes);
-      this.hashes = hashes;
+      this.positions = grown(this.positions, n);
+      this.hashes = grown(this.hashes, n);
     }
     this.positions[id] = (this.chunks.length - 1) * CHUNK + this.used;
     this.hashes[id] = this.lastHash;

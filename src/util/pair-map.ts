@@ -6,6 +6,8 @@
  * a string key allocates. Here the pairs live in two int32 columns and an open-addressing table of indices (load at
  * most 3/4) finds them: about 8 bytes per pair plus 4–11 bytes of table, nothing on the JavaScript heap.
  */
+import { grown } from './grown.js';
+
 export class PairMap {
   private keysA: Int32Array;
   private keysB: Int32Array;
@@ -53,12 +55,8 @@ export class PairMap {
     const index = this.size;
     if (index === this.keysA.length) {
       const n = Math.ceil(index * 1.5) + 16;
-      const keysA = new Int32Array(n);
-      keysA.set(this.keysA);
-      this.keysA = keysA;
-      const keysB = new Int32Array(n);
-      keysB.set(this.keysB);
-      this.keysB = keysB;
+      this.keysA = grown(this.keysA, n);
+      this.keysB = grown(this.keysB, n);
     }
     this.keysA[index] = a;
     this.keysB[index] = b;

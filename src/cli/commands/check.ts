@@ -26,7 +26,7 @@ import {
 } from '../check-run.js';
 import { TRACE_FORMATS, itfText, mermaidText, printableTrace, textTraceFile, traceFormatOf, type TraceFormat, type TraceVerdict } from '../check-trace.js';
 import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from './command.js';
-import { invalid, parseChoice, parseDuration } from './options.js';
+import { parseChoice, parseDuration, parseIntIn } from './options.js';
 
 interface CheckOptions {
   arch: CheckArch;
@@ -45,18 +45,6 @@ interface CheckOptions {
   json?: boolean;
   traceOut?: string;
   progress: boolean;
-}
-
-/** An integer in [lo, hi]; digits only (underscores allowed as separators: 1_000_000). */
-function parseIntIn(flag: string, lo: number, hi: number, must?: string): (value: string) => number {
-  return (value) => {
-    const t = value.trim();
-    const n = /^[0-9][0-9_]*$/.test(t) ? Number(t.replace(/_/g, '')) : Number.NaN;
-    if (!Number.isSafeInteger(n) || n < lo || n > hi) {
-      throw invalid(flag, must ?? `must be an integer from ${lo} to ${hi}`, value);
-    }
-    return n;
-  };
 }
 
 const positiveInt = (flag: string): ((value: string) => number) => parseIntIn(flag, 1, Number.MAX_SAFE_INTEGER, 'must be a positive integer');
@@ -152,16 +140,6 @@ function incompleteWhy(r: CheckResult, o: CheckOptions): string {
     default:
       return 'a bound stopped the search';
   }
-}
-
-function witnessesLine(r: CheckResult): string {
-  const names = Object.keys(r.witnessed);
-  if (names.length === 0) return '';
-  const parts = names.map((n) => {
-    const w = r.witnesses[n];
-    return w ? `${n} after ${w.actions.length} steps` : n;
-  });
-  return ` (sometimes-properties witnessed: ${parts.join(', ')})`;
 }
 
 function verdictOf(r: CheckResult): TraceVerdict | undefined {
@@ -287,7 +265,8 @@ function humanReport(setup: CheckedSetup, r: CheckResult, o: CheckOptions, inter
   const trace = r.trace ? formatTextTrace(printableTrace(setup, r.trace, false)).trimEnd() : undefined;
   switch (r.verdict) {
     case 'holds':
-      lines.push(`${setup.names.length === 1 ? `Property '${setup.names[0]}' holds` : `All ${setup.names.length} properties hold`}${witnessesLine(r)}.`);
+      // Which sometimes-properties were witnessed, and after how many steps, is in formatSummary's lines below.
+      lines.push(`${setup.names.length === 1 ? `Property '${setup.names[0]}' holds` : `All ${setup.names.length} properties hold`}.`);
       break;
     case 'violated':
       if (r.message === 'never reached') {

@@ -13,13 +13,20 @@ export function invalid(flag: string, must: string, got: string): UsageError {
   return new UsageError(`${flag}: ${must} (got ${quote(got)})`);
 }
 
-export function parseSeed(flag: string): (value: string) => number {
+/**
+ * An integer in [lo, hi]: digits only (underscores allowed as separators: 1_000_000), blanks around it ignored.
+ * One parser for every integer flag, so they all accept the same spellings.
+ */
+export function parseIntIn(flag: string, lo: number, hi: number, must = `must be an integer from ${lo} to ${hi}`): (value: string) => number {
   return (value) => {
-    const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
-    if (!Number.isSafeInteger(n)) throw invalid(flag, 'must be a non-negative integer', value);
+    const t = value.trim();
+    const n = /^[0-9][0-9_]*$/.test(t) ? Number(t.replace(/_/g, '')) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < lo || n > hi) throw invalid(flag, must, value);
     return n;
   };
 }
+
+export const parseSeed = (flag: string): ((value: string) => number) => parseIntIn(flag, 0, Number.MAX_SAFE_INTEGER, 'must be a non-negative integer');
 
 /** Seconds of simulated time; the simulator counts nanoseconds in doubles, so at most ~104 days. */
 export const MAX_DURATION_S = Math.floor(Number.MAX_SAFE_INTEGER / 1e9);
