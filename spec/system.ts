@@ -8,17 +8,34 @@
  * - native: the shared NIC driven by one non-virtualized OS serving every stream (reference).
  * - mixed (§3.1): vNIC NIC; the driver domain gets a vNIC of its own at boot, VMs get vNICs while vectors and memory
  *   last, and best-effort VMs beyond that are bridged through the driver domain.
+ *
+ * What each architecture gives its components at boot is decided in wiring.ts, shared with the checker; here the
+ * quantities come from the scenario and its calibration.
  */
 import { compileMachine, referenceStepper, type EventObject, type Stepper } from '../src/machine/index.js';
 import { Network, type ComponentSpec } from '../src/network/network.js';
 import type { AnyStateMachine } from 'xstate';
-import { driverDomainMachine, type IddInput } from './driver-domain.js';
-import { nicMachine, type NicInput, type VnicQos } from './nic-vnic.js';
-import { sharedNicMachine, type SharedNicInput } from './nic-shared.js';
+import { driverDomainMachine } from './driver-domain.js';
+import { nicMachine, type VnicQos } from './nic-vnic.js';
+import { sharedNicMachine } from './nic-shared.js';
 import { macOfVm } from './packet.js';
 import type { Arch, Calibration, CoreLayout, Scenario } from './scenario.js';
 import { vmMachine, type VmInput } from './vm-driver.js';
-import { vmmMachine, type VmmInput } from './vmm.js';
+import { vmmMachine } from './vmm.js';
+import {
+  bootAttachments,
+  driverDomainQos,
+  hasDriverDomain,
+  hasVnicNic,
+  iddInput,
+  sharedNicInput,
+  vmId,
+  vmInput,
+  vmmInput,
+  vnicNicInput,
+  type VmTraffic,
+  type VnicResources,
+} from './wiring.js';
 import { closedLoopMachine, openLoopMachine, wireMachine, type ClosedLoopInput, type OpenLoopInput } from './workload.js';
 
 export type ComponentKind = 'nic-vnic' | 'nic-shared' | 'vmm' | 'vm' | 'idd' | 'os' | 'source' | 'wire';
@@ -89,63 +106,30 @@ export function buildSystem(s: Scenario, arch: Arch, layout: CoreLayout, cal: Ca
     display.push(name);
   };
   const timing = { dmaSetupNs: cal.nic.dmaSetupNs, dmaNsPerByte: 1 / cal.nic.dmaBytesPerNs, wireNsPerByte: 8 / s.nic.linkGbps };
-  const vmIds = s.vms.map((_, i) => `vm${i}`);
-  const hasVmm = arch !== 'native';
-  const hasIdd = arch === 'xen-idd' || arch === 'mixed';
-  const vnicNic = arch === 'vnic' || arch === 'mixed';
+  const vmIds = s.vms.map((_, i) => vmId(i));
+  const rings = { rxRing: s.nic.rxRing, txRing: s.nic.txRing };
+  const device: VnicResources = { vectors: s.nic.msiVectors, memory: s.nic.memoryBytes };
 
   add('wire', 'wire', 'wire', { streams: s.streams.length, listening: s.streams.map((st) => st.kind === 'closed-loop') });
-  if (vnicNic) {
-    const input: NicInput = {
-      slots: s.nic.msiVectors,
-      memory: s.nic.memoryBytes,
-      arbiter: s.nic.dmaArbiter,
-      quantum: s.nic.drrQuantumBytes,
-      timing,
-      waitCap: 1_000_000_000,
-    };
-    add('nic', 'nic-vnic', 'nic-vnic', input);
+  if (hasVnicNic(arch)) {
+    const o = { arbiter: s.nic.dmaArbiter, quantum: s.nic.drrQuantumBytes, timing, waitCap: 1_000_000_000 };
+    add('nic', 'nic-vnic', 'nic-vnic', vnicNicInput(device, o));
   } else {
-    const host = arch === 'native' ? 'os' : 'idd';
-    const input: SharedNicInput = {
-      host,
-      irqTo: arch === 'native' ? 'os' : 'vmm',
-      irqEvent: arch === 'native' ? 'virq' : 'msi',
-      capacity: s.nic.sharedBufferBytes,
-      rxRing: s.nic.rxRing,
-      txRing: s.nic.txRing,
-      timing,
-    };
-    add('nic', 'nic-shared', 'nic-shared', input);
+    add('nic', 'nic-shared', 'nic-shared', sharedNicInput(arch, s.nic.sharedBufferBytes, rings, timing));
   }
-  if (hasVmm) {
-    const input: VmmInput = {
-      vms: [...(arch === 'mixed' ? [{ id: 'idd', macs: [] }] : []), ...vmIds.map((id, i) => ({ id, macs: [macOfVm(i)] }))],
-      vectors: arch === 'xen-idd' ? 1 : s.nic.msiVectors,
-      memory: arch === 'xen-idd' ? 0 : s.nic.memoryBytes,
-      driverDomain: hasIdd ? 'idd' : '',
-      reserved: arch === 'xen-idd' ? [{ vector: 0, owner: 'idd' }] : [],
-      rxRing: s.nic.rxRing,
-      txRing: s.nic.txRing,
-    };
-    add('vmm', 'vmm', 'vmm', input);
-  }
-  if (hasIdd) {
-    const input: IddInput = { self: 'idd', vmRing: s.nic.rxRing, ...(arch === 'xen-idd' ? { device: { id: 'nic', slot: 0 } } : {}) };
-    add('idd', 'idd', 'idd', input, 'driver-domain');
-  }
-  const vmInput = (v: Scenario['vms'][number], self: string, macs: number[]): VmInput => ({
-    self,
-    macs,
+  if (arch !== 'native') add('vmm', 'vmm', 'vmm', vmmInput(arch, s.vms.length, device, rings));
+  if (hasDriverDomain(arch)) add('idd', 'idd', 'idd', iddInput(arch, s.nic.rxRing), 'driver-domain');
+  const traffic = (v: Scenario['vms'][number]): VmTraffic => ({
     replySize: v.replyBytes,
     txRate: v.txRateMbps === undefined ? 0 : bytesPerSecond(v.txRateMbps),
     txBurst: 64 * 1024,
   });
   if (arch === 'native') {
     const macs = s.vms.map((_, i) => macOfVm(i));
-    add('os', 'os', 'os', { ...vmInput(s.vms[0]!, 'os', macs), device: { id: 'nic', slot: 0, mode: 'native' } }, 'os');
+    const input: VmInput = { self: 'os', macs, ...traffic(s.vms[0]!), device: { id: 'nic', slot: 0, mode: 'native' } };
+    add('os', 'os', 'os', input, 'os');
   } else {
-    s.vms.forEach((v, i) => add(vmIds[i]!, 'vm', 'vm', vmInput(v, vmIds[i]!, [macOfVm(i)]), v.name));
+    s.vms.forEach((v, i) => add(vmIds[i]!, 'vm', 'vm', vmInput(i, traffic(v)), v.name));
   }
   const streamStart: number[] = [];
   /** Arrivals per second of a stream; a flood without a rate runs at line rate for its packet size. */
@@ -178,17 +162,12 @@ export function buildSystem(s: Scenario, arch: Arch, layout: CoreLayout, cal: Ca
 
   const network = new Network(components);
   const kicks: Kick[] = [];
-  if (hasVmm) {
+  if (arch !== 'native') {
     const vmm = network.index('vmm');
-    if (arch === 'mixed') {
-      // The driver domain's own vNIC carries the para-virtualized VMs' traffic.
-      const qos: VnicQos = { rate: (s.nic.linkGbps * 1e9) / 8, burst: 256 * 1024, capacity: s.nic.sharedBufferBytes, priority: 0, weight: 1 };
-      kicks.push({ atNs: 0, to: vmm, event: { type: 'vm.attach', vm: 'idd', qos, bestEffort: false } as EventObject });
-    }
-    s.vms.forEach((v, i) => {
-      const event = { type: 'vm.attach', vm: vmIds[i]!, qos: vnicQos(v.qos), bestEffort: arch === 'xen-idd' ? true : v.bestEffort };
-      kicks.push({ atNs: 0, to: vmm, event: event as EventObject });
-    });
+    // The driver domain's vNIC (mixed) carries every bridged VM's traffic: line rate, the shared NIC's buffer size.
+    const iddQos = driverDomainQos((s.nic.linkGbps * 1e9) / 8, 256 * 1024, s.nic.sharedBufferBytes);
+    const vms = s.vms.map((v) => ({ qos: vnicQos(v.qos), bestEffort: v.bestEffort }));
+    for (const event of bootAttachments(arch, vms, iddQos)) kicks.push({ atNs: 0, to: vmm, event });
   }
   s.streams.forEach((_, i) => kicks.push({ atNs: streamStart[i]!, to: network.index(`stream${i}`), event: { type: 'client.tick', nowNs: 0 } as EventObject }));
 

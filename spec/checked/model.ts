@@ -11,6 +11,8 @@
  *
  * The state is the machines' states, the pending items as a sorted multiset, the environment's bookkeeping (packets
  * outstanding per VM, shadow buckets) and the step-property violations seen on the transition into the state.
+ *
+ * The system is wired and booted as the simulator's (wiring.ts), in abstract units: packet slots, one packet per tick.
  */
 import type { EventObject, MachineState } from '../../src/machine/index.js';
 import { Network, type ComponentSpec, type Probe } from '../../src/network/network.js';
@@ -18,13 +20,24 @@ import { MemoNetwork } from '../../src/network/memo-network.js';
 import { PairMap } from '../../src/util/pair-map.js';
 import { ModelError, type Model } from '../../src/explore/index.js';
 import type { WordBuffer } from '../../src/util/packed-set.js';
-import type { IddInput } from '../driver-domain.js';
-import type { NicInput, VnicQos } from '../nic-vnic.js';
-import type { SharedNicInput } from '../nic-shared.js';
+import type { VnicQos } from '../nic-vnic.js';
 import { macOfVm, vmOfMac, type Packet } from '../packet.js';
 import { stepperFor, type ComponentKind } from '../system.js';
-import type { VmInput } from '../vm-driver.js';
-import type { VmmInput } from '../vmm.js';
+import {
+  attachEvent,
+  bootAttachments,
+  driverDomainQos,
+  hasDriverDomain,
+  hasVnicNic,
+  iddInput,
+  sharedNicInput,
+  vmId,
+  vmInput,
+  vmmInput,
+  vnicNicInput,
+  type AttachEvent,
+  type VnicResources,
+} from '../wiring.js';
 import { dmaWaitBound, type CheckConfig, type Role } from './config.js';
 import { encodeState } from './encode.js';
 import { permute, symmetryPermutations } from './symmetry.js';
@@ -93,6 +106,8 @@ export interface CheckedSystem {
   readonly unknownMac: number;
   readonly waitBound: number;
   readonly qos: readonly VnicQos[];
+  /** The VMM's attachments at boot, in order. */
+  readonly boot: readonly AttachEvent[];
 }
 
 const UNKNOWN_MAC = 100;
@@ -110,45 +125,33 @@ export function buildCheckedSystem(config: CheckConfig): CheckedSystem {
     kinds.push(kind);
   };
   const n = config.vms;
+  const arch = config.arch;
   const timing = { dmaSetupNs: 1, dmaNsPerByte: 1, wireNsPerByte: 1 };
-  const vnic = config.arch !== 'xen-idd';
-  const hasIdd = config.arch !== 'vnic';
-  // Mixed: the driver domain takes one of the n vectors, so the last VM (best effort) is bridged para-virtualized.
-  const slots = n;
+  const rings = { rxRing: config.rxRing, txRing: config.txRing };
+  // One vector per VM. Mixed: the driver domain takes one of them, so the last VM is declared best effort (below)
+  // and bridged para-virtualized.
+  const device: VnicResources = { vectors: n, memory: n * (config.capacity + 1) };
   add('wire', 'wire', 'wire', { streams: 0 });
-  if (vnic) {
-    const input: NicInput = { slots, memory: slots * (config.capacity + 1), arbiter: config.dma, quantum: 1, timing, waitCap: dmaWaitBound(config) + 1 };
-    add('nic', 'nic-vnic', 'nic-vnic', input);
+  if (hasVnicNic(arch)) {
+    add('nic', 'nic-vnic', 'nic-vnic', vnicNicInput(device, { arbiter: config.dma, quantum: 1, timing, waitCap: dmaWaitBound(config) + 1 }));
   } else {
-    const input: SharedNicInput = { host: 'idd', irqTo: 'vmm', irqEvent: 'msi', capacity: config.capacity * n, rxRing: config.rxRing, txRing: config.txRing, timing };
-    add('nic', 'nic-shared', 'nic-shared', input);
+    add('nic', 'nic-shared', 'nic-shared', sharedNicInput(arch, config.capacity * n, rings, timing));
   }
-  const vmmInput: VmmInput = {
-    vms: [...(config.arch === 'mixed' ? [{ id: 'idd', macs: [] }] : []), ...Array.from({ length: n }, (_, i) => ({ id: `vm${i}`, macs: [macOfVm(i)] }))],
-    vectors: vnic ? slots : 1,
-    memory: vnic ? slots * (config.capacity + 1) : 0,
-    driverDomain: hasIdd ? 'idd' : '',
-    reserved: vnic ? [] : [{ vector: 0, owner: 'idd' }],
-    rxRing: config.rxRing,
-    txRing: config.txRing,
-  };
-  add('vmm', 'vmm', 'vmm', vmmInput);
-  if (hasIdd) {
-    const input: IddInput = { self: 'idd', vmRing: config.rxRing, ...(config.arch === 'xen-idd' ? { device: { id: 'nic', slot: 0 } } : {}) };
-    add('idd', 'idd', 'idd', input);
-  }
-  for (let i = 0; i < n; i++) {
-    const input: VmInput = { self: `vm${i}`, macs: [macOfVm(i)], replySize: 1, txRate: 0, txBurst: 0 };
-    add(`vm${i}`, 'vm', 'vm', input);
-  }
+  add('vmm', 'vmm', 'vmm', vmmInput(arch, n, device, rings));
+  if (hasDriverDomain(arch)) add('idd', 'idd', 'idd', iddInput(arch, config.rxRing));
+  // The checker's VMs reply with one packet per request and send nothing of their own.
+  for (let i = 0; i < n; i++) add(vmId(i), 'vm', 'vm', vmInput(i, { replySize: 1, txRate: 0, txBurst: 0 }));
   const network = new Network(components);
   const ids = components.map((c) => c.id);
+  const qos = Array.from({ length: n }, (_, i) => qosOf(config, i));
+  const vms = qos.map((q, i) => ({ qos: q, bestEffort: arch === 'mixed' && i === n - 1 }));
+  const boot = bootAttachments(arch, vms, driverDomainQos(1, config.burst, config.capacity));
   return {
     config,
     network,
     kinds,
-    vmComponent: Array.from({ length: n }, (_, i) => ids.indexOf(`vm${i}`)),
-    vmNames: Array.from({ length: n }, (_, i) => `vm${i}`),
+    vmComponent: Array.from({ length: n }, (_, i) => ids.indexOf(vmId(i))),
+    vmNames: Array.from({ length: n }, (_, i) => vmId(i)),
     nic: ids.indexOf('nic'),
     vmm: ids.indexOf('vmm'),
     idd: ids.indexOf('idd'),
@@ -156,7 +159,8 @@ export function buildCheckedSystem(config: CheckConfig): CheckedSystem {
     vmOfId: (id) => (id.startsWith('vm') && id !== 'vmm' ? Number(id.slice(2)) : -1),
     unknownMac: UNKNOWN_MAC,
     waitBound: dmaWaitBound(config),
-    qos: Array.from({ length: n }, (_, i) => qosOf(config, i)),
+    qos,
+    boot,
   };
 }
 
@@ -302,16 +306,8 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
       env: { outstanding: new Array<number>(c.vms + 1).fill(0), shadow: c.roles.map((role) => (role === 'conforming' ? c.burst : 0)) },
       flags: NO_FLAGS,
     };
-    // Boot: the driver domain (mixed) and every VM are attached by the VMM, as in the simulator.
-    const boot: EventObject[] = [];
-    if (c.arch === 'mixed') {
-      boot.push({ type: 'vm.attach', vm: 'idd', qos: { rate: 1, burst: c.burst, capacity: c.capacity, priority: 0, weight: 1 }, bestEffort: false } as EventObject);
-    }
-    for (let i = 0; i < c.vms; i++) {
-      const bestEffort = c.arch === 'xen-idd' || (c.arch === 'mixed' && i === c.vms - 1);
-      boot.push({ type: 'vm.attach', vm: `vm${i}`, qos: sys.qos[i]!, bestEffort } as EventObject);
-    }
-    for (const e of boot) {
+    // Boot: the VMM attaches the driver domain (mixed) and every VM, as in the simulator.
+    for (const e of sys.boot) {
       const d = this.draft.reset(s);
       this.apply(s, d, sys.vmm, this.memo.event(e), false);
       s = this.materialize(s, d);
@@ -340,7 +336,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
     if (c.churn) {
       const vmm = s.machines[this.sys.vmm]!.context as { vms: readonly { id: string; attachment: { kind: string; capacity?: number } }[] };
       for (let v = 0; v < c.vms; v++) {
-        const rec = vmm.vms.find((r) => r.id === `vm${v}`)!;
+        const rec = vmm.vms.find((r) => r.id === vmId(v))!;
         if (rec.attachment.kind === 'none') out.push({ kind: 'attach', vm: v });
         else {
           out.push({ kind: 'detach', vm: v });
@@ -431,12 +427,15 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
     const key = a.kind === 'resize' ? `resize ${a.vm} ${a.capacity}` : `${a.kind} ${a.vm}`;
     let id = this.managementEvents.get(key);
     if (id === undefined) {
-      const vm = `vm${a.vm}`;
+      const vm = vmId(a.vm);
+      const arch = this.sys.config.arch;
+      // Unlike at boot, where only the last VM is, every VM of mixed is declared best effort when re-attached: a
+      // re-attach that finds no free vector (a torn-down vNIC's not yet freed) is bridged rather than refused.
       const e =
         a.kind === 'detach'
           ? { type: 'vm.detach', vm }
           : a.kind === 'attach'
-            ? { type: 'vm.attach', vm, qos: this.sys.qos[a.vm]!, bestEffort: this.sys.config.arch !== 'vnic' }
+            ? attachEvent(arch, a.vm, { qos: this.sys.qos[a.vm]!, bestEffort: arch === 'mixed' })
             : { type: 'partition.resize', vm, capacity: a.capacity };
       id = this.memo.event(e);
       this.managementEvents.set(key, id);
