@@ -19,6 +19,12 @@ export function simulationShape(sys: BuiltSystem): SystemShape {
   const index = (id: string): number => sys.network.components.findIndex((c) => c.id === id);
   const vmComponent = sys.vmComponent.map(index);
   const n = sys.vmNames.length;
+  // Only VM drivers are VMs: the native OS (every VM's component there) and the driver domain see everyone's.
+  // A map: isolation looks a receiver up on every DMA and delivery.
+  const vmIndex = new Map<string, number>();
+  vmComponent.forEach((c, v) => {
+    if (sys.kinds[c] === 'vm') vmIndex.set(sys.network.components[c]!.id, v);
+  });
   return {
     kinds: sys.kinds,
     nic: index('nic'),
@@ -26,11 +32,7 @@ export function simulationShape(sys: BuiltSystem): SystemShape {
     vmComponent,
     vmNames: sys.vmNames,
     vmOfMac: (mac) => vmOfMac(mac, n),
-    // Only VM drivers are VMs: the native OS (every VM's component there) and the driver domain see everyone's.
-    vmOfId: (id) => {
-      const i = index(id);
-      return i >= 0 && sys.kinds[i] === 'vm' ? vmComponent.indexOf(i) : -1;
-    },
+    vmOfId: (id) => vmIndex.get(id) ?? -1,
   };
 }
 

@@ -143,6 +143,8 @@ export function buildCheckedSystem(config: CheckConfig): CheckedSystem {
   for (let i = 0; i < n; i++) add(vmId(i), 'vm', 'vm', vmInput(i, { replySize: 1, txRate: 0, txBurst: 0 }));
   const network = new Network(components);
   const ids = components.map((c) => c.id);
+  // Looked up for every new state by the isolation property: a map, not string parsing.
+  const vmIndex = new Map(Array.from({ length: n }, (_, i) => [vmId(i), i] as const));
   const qos = Array.from({ length: n }, (_, i) => qosOf(config, i));
   const vms = qos.map((q, i) => ({ qos: q, bestEffort: arch === 'mixed' && i === n - 1 }));
   const boot = bootAttachments(arch, vms, driverDomainQos(1, config.burst, config.capacity));
@@ -156,7 +158,7 @@ export function buildCheckedSystem(config: CheckConfig): CheckedSystem {
     vmm: ids.indexOf('vmm'),
     idd: ids.indexOf('idd'),
     vmOfMac: (mac) => vmOfMac(mac, n),
-    vmOfId: (id) => (id.startsWith('vm') && id !== 'vmm' ? Number(id.slice(2)) : -1),
+    vmOfId: (id) => vmIndex.get(id) ?? -1,
     unknownMac: UNKNOWN_MAC,
     waitBound: dmaWaitBound(config),
     qos,

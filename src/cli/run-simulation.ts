@@ -118,10 +118,9 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
         droppedBy[v]!.inc(d.reason!);
         return;
       }
-      case 'dma.write':
       case 'packet.delivered': {
         const owner = vmOf(packet!.dst);
-        if (p.name === 'packet.delivered' && owner >= 0) tally[owner]!.delivered++;
+        if (owner >= 0) tally[owner]!.delivered++;
         return;
       }
       case 'wire.tx': {
