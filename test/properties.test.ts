@@ -158,6 +158,22 @@ function floodScenario(): Scenario {
   return { ...flood, vms: flood.vms.map((v) => (v.name === 'vm2' ? { ...v, qos: { ...v.qos, rateMbps: 1000 } } : v)) };
 }
 
+/** 10 simulated ms of `built` with the runtime monitor after every delivery. */
+function monitoredRun(built: BuiltSystem): ReturnType<typeof simulate> {
+  const monitor = new RuntimeMonitor(simulationShape(built));
+  return simulate({
+    network: built.network,
+    cores: built.cores,
+    pinning: built.pinning,
+    demandNs: built.demandNs,
+    kicks: built.kicks,
+    seed: 1,
+    durationNs: 0.01e9,
+    onProbe: (_t, p, pre) => monitor.onProbe(p, pre),
+    monitor: (_t, states) => monitor.check(states),
+  });
+}
+
 describe('a planted bug is caught by the same invariant in the explorer and in the simulator', () => {
   for (const { name, property, plant } of PLANTS) {
     it(`a NIC that ${name}: ${property}`, () => {
@@ -169,18 +185,7 @@ describe('a planted bug is caught by the same invariant in the explorer and in t
       expect(checked.property).toBe(property);
 
       const built: BuiltSystem = withPlantedNic(buildSystem(floodScenario(), 'vnic', 'multi', calibration), plant);
-      const monitor = new RuntimeMonitor(simulationShape(built));
-      const run = simulate({
-        network: built.network,
-        cores: built.cores,
-        pinning: built.pinning,
-        demandNs: built.demandNs,
-        kicks: built.kicks,
-        seed: 1,
-        durationNs: 0.01e9,
-        onProbe: (_t, p, pre) => monitor.onProbe(p, pre),
-        monitor: (_t, states) => monitor.check(states),
-      });
+      const run = monitoredRun(built);
       expect(run.stop.kind, JSON.stringify(run.stop)).toBe('violation');
       expect(run.stop.kind === 'violation' ? run.stop.message : '').toMatch(new RegExp(`^${property}: `));
     });
@@ -188,18 +193,7 @@ describe('a planted bug is caught by the same invariant in the explorer and in t
 
   it('and the specified NIC, run the same way, is not flagged (the planted bug is what they catch)', () => {
     const built = buildSystem(floodScenario(), 'vnic', 'multi', calibration);
-    const monitor = new RuntimeMonitor(simulationShape(built));
-    const run = simulate({
-      network: built.network,
-      cores: built.cores,
-      pinning: built.pinning,
-      demandNs: built.demandNs,
-      kicks: built.kicks,
-      seed: 1,
-      durationNs: 0.01e9,
-      onProbe: (_t, p, pre) => monitor.onProbe(p, pre),
-      monitor: (_t, states) => monitor.check(states),
-    });
+    const run = monitoredRun(built);
     expect(run.stop.kind).toBe('completed');
   });
 });
