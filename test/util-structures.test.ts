@@ -164,6 +164,36 @@ describe('WordBuffer', () => {
   });
 });
 
+/**
+ * A PackedSet checked against a Map keyed by JSON: `offer` finds a sequence, adds it when new (ids must be dense and
+ * the sequence then found) and returns what `find` said. (Plain comparisons first: `expect` per operation would
+ * dominate the runtime.)
+ */
+class AgainstMap {
+  private readonly model = new Map<string, number>();
+  readonly added: number[][] = [];
+  private readonly buf = new WordBuffer();
+
+  constructor(private readonly set: PackedSet) {}
+
+  offer(seq: number[]): number {
+    const k = JSON.stringify(seq);
+    const id = this.set.find(fill(this.buf, seq));
+    const expected = this.model.get(k) ?? -1;
+    if (id !== expected) expect(id, `find(${k})`).toBe(expected);
+    if (id === -1) {
+      const added = this.set.add();
+      if (added !== this.added.length) expect(added, `add() of ${k}`).toBe(this.added.length);
+      this.model.set(k, this.added.length);
+      this.added.push(seq);
+      // Now found, without changing anything.
+      const again = this.set.find(this.buf);
+      if (again !== added) expect(again, `find(${k}) after add`).toBe(added);
+    }
+    return id;
+  }
+}
+
 describe('PackedSet', () => {
   it('an empty sequence is a state like any other', () => {
     const set = new PackedSet();
@@ -212,29 +242,15 @@ describe('PackedSet', () => {
     fc.assert(
       fc.property(sequences, (seqs) => {
         const set = new PackedSet();
-        const model = new Map<string, number>();
-        const added: number[][] = [];
-        const buf = new WordBuffer();
+        const ref = new AgainstMap(set);
+        const added = ref.added;
         const out = new WordBuffer();
-        // (Plain comparisons first: `expect` per operation would dominate the runtime.)
         for (const seq of seqs) {
-          const k = JSON.stringify(seq);
-          const id = set.find(fill(buf, seq));
-          const expected = model.get(k) ?? -1;
-          if (id !== expected) expect(id, `find(${k})`).toBe(expected);
-          if (id === -1) {
-            const added1 = set.add();
-            if (added1 !== added.length) expect(added1, `add() of ${k}`).toBe(added.length);
-            model.set(k, added.length);
-            added.push(seq);
-            // Now found, without changing anything.
-            const again = set.find(buf);
-            if (again !== added.length - 1) expect(again, `find(${k}) after add`).toBe(added.length - 1);
-          }
+          const id = ref.offer(seq);
           if (set.count !== added.length) expect(set.count).toBe(added.length);
           if (id >= 0) {
             set.read(id, out);
-            if (JSON.stringify(wordsOf(out)) !== k) expect(wordsOf(out), `read(${id})`).toEqual(seq);
+            if (JSON.stringify(wordsOf(out)) !== JSON.stringify(seq)) expect(wordsOf(out), `read(${id})`).toEqual(seq);
           }
         }
         added.forEach((seq, id) => {
@@ -274,23 +290,12 @@ describe('PackedSet', () => {
           seqs.push(seq);
         }
         const set = new PackedSet({ idBits });
-        const model = new Map<string, number>();
-        const added: number[][] = [];
-        const buf = new WordBuffer();
+        const ref = new AgainstMap(set);
+        const added = ref.added;
         const bytes0 = set.bytes;
         let lastBytes = bytes0;
         for (const seq of seqs) {
-          const k = JSON.stringify(seq);
-          const id = set.find(fill(buf, seq));
-          const expected = model.get(k) ?? -1;
-          // (Plain comparisons first: `expect` per operation would dominate the runtime.)
-          if (id !== expected) expect(id, `find(${k})`).toBe(expected);
-          if (id === -1) {
-            const added1 = set.add();
-            if (added1 !== added.length) expect(added1, `add() of ${k}`).toBe(added.length);
-            model.set(k, added.length);
-            added.push(seq);
-          }
+          ref.offer(seq);
           if (set.bytes < lastBytes) expect(set.bytes).toBeGreaterThanOrEqual(lastBytes);
           lastBytes = set.bytes;
         }
@@ -303,7 +308,7 @@ describe('PackedSet', () => {
           set.read(id, out);
           const seq = added[id]!;
           if (JSON.stringify(wordsOf(out)) !== JSON.stringify(seq)) expect(wordsOf(out), `read(${id})`).toEqual(seq);
-          const again = set.find(fill(buf, seq));
+          const again = set.find(fill(out, seq));
           if (again !== id) expect(again, `find of state ${id} at the end`).toBe(id);
         }
       }),
