@@ -41,36 +41,54 @@ const hasVnics = (shape: SystemShape): boolean => shape.kinds[shape.nic] === 'ni
 // ---- isolation -------------------------------------------------------------------------------------------------
 
 /**
- * isolation, in a state: each VM's vNIC buffers only packets for that VM's MACs, each vNIC transmits only its owner's
- * packets, the VMM forwards each active vNIC's MSI vector to that vNIC's owner, and each VM's Rx ring holds only its
- * own packets. The driver domain and a native OS are trusted with everyone's packets (as in the step part).
+ * isolation's part that one component's own state decides: each VM's vNIC buffers only packets for that VM's MACs
+ * and transmits only its owner's packets (the NIC), and each VM's Rx ring holds only its own packets (a VM). The
+ * driver domain and a native OS are trusted with everyone's packets (as in the step part). Reads `m` alone, so the
+ * explorer decides it once per distinct machine state.
  */
-export function isolationInState(shape: SystemShape, states: States): string | undefined {
-  if (hasVnics(shape)) {
-    const nic = ctx<NicContext>(states, shape.nic);
-    const vectors = shape.vmm >= 0 ? ctx<VmmContext>(states, shape.vmm).vectors : undefined;
+export function isolationInComponent(shape: SystemShape, i: number, m: MachineState<unknown>): string | undefined {
+  const kind = shape.kinds[i];
+  if (i === shape.nic && kind === 'nic-vnic') {
+    const nic = m.context as NicContext;
     for (let slot = 0; slot < nic.vnics.length; slot++) {
       const v = nic.vnics[slot]!;
-      if (v.status !== 'active') continue;
       // The driver domain's vNIC (mixed) bridges for others and may still hold packets of a VM detached since.
-      if (shape.vmOfId(v.vm) >= 0) {
-        for (const p of v.queue) if (!v.macs.includes(p.dst)) return `vNIC ${slot} (${v.vm}) buffers a packet for MAC ${p.dst}`;
-      }
-      if (vectors !== undefined && vectors[v.vector] !== v.vm) return `MSI vector ${v.vector} of vNIC ${slot} (${v.vm}) is forwarded to '${vectors[v.vector]}'`;
+      if (v.status !== 'active' || shape.vmOfId(v.vm) < 0) continue;
+      for (const p of v.queue) if (!v.macs.includes(p.dst)) return `vNIC ${slot} (${v.vm}) buffers a packet for MAC ${p.dst}`;
     }
     for (const t of nic.tx) {
       // slot -1: a transmit already on the wire when its vNIC was torn down; it belongs to no vNIC any more.
       const v = nic.vnics[t.slot];
       if (v !== undefined && v.status === 'active' && shape.vmOfId(v.vm) >= 0 && !v.macs.includes(t.packet.src)) return `vNIC ${t.slot} (${v.vm}) transmits a packet from MAC ${t.packet.src}`;
     }
-  }
-  for (const i of shape.vmComponent) {
-    const vm = ctx<VmContext>(states, i);
+  } else if (kind === 'vm' || kind === 'os') {
+    const vm = m.context as VmContext;
     // A native OS is no VM: nothing to isolate it from, and it sees whatever the wire brings.
-    if (shape.vmOfId(vm.self) < 0) continue;
+    if (shape.vmOfId(vm.self) < 0) return undefined;
     for (const p of vm.ring) if (!vm.macs.includes(p.dst)) return `${vm.self}'s Rx ring holds a packet for MAC ${p.dst}`;
   }
   return undefined;
+}
+
+/** isolation's part across components: the VMM forwards each active vNIC's MSI vector to that vNIC's owner. */
+export function isolationOfVectors(shape: SystemShape, states: States): string | undefined {
+  if (!hasVnics(shape) || shape.vmm < 0) return undefined;
+  const nic = ctx<NicContext>(states, shape.nic);
+  const vectors = ctx<VmmContext>(states, shape.vmm).vectors;
+  for (let slot = 0; slot < nic.vnics.length; slot++) {
+    const v = nic.vnics[slot]!;
+    if (v.status === 'active' && vectors[v.vector] !== v.vm) return `MSI vector ${v.vector} of vNIC ${slot} (${v.vm}) is forwarded to '${vectors[v.vector]}'`;
+  }
+  return undefined;
+}
+
+/** isolation, in a state: every component's own part (`isolationInComponent`), then the MSI vectors. */
+export function isolationInState(shape: SystemShape, states: States): string | undefined {
+  for (let i = 0; i < states.length; i++) {
+    const why = isolationInComponent(shape, i, states[i]!);
+    if (why !== undefined) return why;
+  }
+  return isolationOfVectors(shape, states);
 }
 
 /**
@@ -105,11 +123,11 @@ export function isolationInStep(shape: SystemShape, pre: States, probes: readonl
 /**
  * qos-admission, in a state: each active vNIC's token bucket holds between 0 and its burst, so admissions (which
  * spend tokens) never exceed rate·t + burst; each partition accounts exactly the bytes it holds and holds no more
- * than its capacity; the shared buffer likewise.
+ * than its capacity; the shared buffer likewise. Reads the NIC's state `m` alone.
  */
-export function qosInState(shape: SystemShape, states: States): string | undefined {
+export function qosInNic(shape: SystemShape, m: MachineState<unknown>): string | undefined {
   if (hasVnics(shape)) {
-    const nic = ctx<NicContext>(states, shape.nic);
+    const nic = m.context as NicContext;
     for (let slot = 0; slot < nic.vnics.length; slot++) {
       const v = nic.vnics[slot]!;
       if (v.status !== 'active') continue;
@@ -120,7 +138,7 @@ export function qosInState(shape: SystemShape, states: States): string | undefin
     }
     return undefined;
   }
-  const nic = ctx<SharedNicContext>(states, shape.nic);
+  const nic = m.context as SharedNicContext;
   const sum = nic.buffer.reduce((a, p) => a + p.size, 0);
   if (nic.used !== sum || nic.used > nic.capacity) return `shared buffer: accounts ${nic.used}, holds ${sum}, capacity ${nic.capacity}`;
   return undefined;
@@ -134,9 +152,14 @@ export function qosInState(shape: SystemShape, states: States): string | undefin
  * packets the machines hold: in device buffers, the driver domain and Rx rings. `held` is scratch of length vms + 1.
  */
 export function conservationInState(shape: SystemShape, states: States, outstanding: readonly number[], held: number[]): string | undefined {
-  const n = shape.vmComponent.length;
   held.fill(0);
-  for (let i = 0; i < states.length; i++) addHeld(shape.kinds[i]!, states[i]!.context, shape.vmOfMac, held, n);
+  for (let i = 0; i < states.length; i++) addHeld(shape.kinds[i]!, states[i]!.context, shape.vmOfMac, held, shape.vmComponent.length);
+  return conservationOf(shape, held, outstanding);
+}
+
+/** conservation's verdict from the packets held per VM (`addHeld` over every component) and those outstanding. */
+export function conservationOf(shape: SystemShape, held: ArrayLike<number>, outstanding: readonly number[]): string | undefined {
+  const n = shape.vmComponent.length;
   for (let v = 0; v <= n; v++) {
     if (held[v] !== outstanding[v]) {
       const who = v === n ? 'unknown destinations' : shape.vmNames[v];

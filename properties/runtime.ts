@@ -12,7 +12,7 @@ import type { MachineState } from '../src/machine/types.js';
 import type { Probe } from '../src/network/network.js';
 import { vmOfMac, type Packet } from '../spec/packet.js';
 import type { BuiltSystem } from '../spec/system.js';
-import { conservationInState, isolationInProbe, isolationInState, qosInState, type SystemShape } from './invariants.js';
+import { conservationInState, isolationInProbe, isolationInState, qosInNic, type SystemShape } from './invariants.js';
 
 /** Where the invariants find things in a simulated system. */
 export function simulationShape(sys: BuiltSystem): SystemShape {
@@ -76,7 +76,7 @@ export class RuntimeMonitor {
   check(states: readonly MachineState<unknown>[]): string | undefined {
     this.breach ??=
       prefixed('isolation', isolationInState(this.shape, states)) ??
-      prefixed('qos-admission', qosInState(this.shape, states)) ??
+      prefixed('qos-admission', qosInNic(this.shape, states[this.shape.nic]!)) ??
       prefixed('conservation', conservationInState(this.shape, states, this.outstanding, this.held));
     return this.breach;
   }

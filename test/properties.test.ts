@@ -15,9 +15,10 @@ import { simulate } from '../src/sim/index.js';
 import { runSimulation } from '../src/cli/run-simulation.js';
 import { arbCheckConfig, arbScenario } from '../properties/arbitraries.js';
 import { PROPERTY_NAMES, propertiesFor } from '../properties/checked.js';
+import { conservationInState, isolationInState, qosInNic } from '../properties/invariants.js';
 import { RuntimeMonitor, simulationShape } from '../properties/runtime.js';
 import { defaultCheckConfig, type CheckConfig } from '../spec/checked/config.js';
-import { buildCheckedSystem, CheckedModel, type CheckedSystem } from '../spec/checked/model.js';
+import { buildCheckedSystem, CheckedModel, type CheckedState, type CheckedSystem } from '../spec/checked/model.js';
 import type { NicContext, Vnic } from '../spec/nic-vnic.js';
 import { loadCalibration, loadScenario, type Scenario } from '../spec/scenario.js';
 import { buildSystem, type BuiltSystem } from '../spec/system.js';
@@ -190,6 +191,44 @@ describe('a planted bug is caught by the same invariant in the explorer and in t
       expect(run.stop.kind === 'violation' ? run.stop.message : '').toMatch(new RegExp(`^${property}: `));
     });
   }
+
+  it('the explorer’s memoized state checks give the invariants’ own verdicts, with and without a planted bug', () => {
+    // properties/checked.ts remembers per machine state what held there; invariants.ts evaluated afresh is the
+    // reference, on walks that do run into violations (a caching slip would show as a missed or a stale one).
+    const fresh: Record<string, (sys: CheckedSystem, s: CheckedState) => string | undefined> = {
+      isolation: (sys, s) => isolationInState(sys, s.machines),
+      'qos-admission': (sys, s) => qosInNic(sys, s.machines[sys.nic]!),
+      conservation: (sys, s) => conservationInState(sys, s.machines, s.env.outstanding, new Array<number>(sys.config.vms + 1).fill(0)),
+    };
+    let violations = 0;
+    fc.assert(
+      fc.property(
+        arbCheckConfig.filter((c) => c.arch === 'vnic'),
+        fc.option(fc.constantFrom(...PLANTS), { nil: undefined }),
+        fc.array(fc.nat(), { minLength: 200, maxLength: 200 }),
+        (config, planted, choices) => {
+          const base = buildCheckedSystem(config);
+          const sys = planted === undefined ? base : withPlantedNic(base, planted.plant);
+          const { properties, stepChecks } = propertiesFor(sys, Object.keys(fresh));
+          const model = new CheckedModel(sys, { stepChecks });
+          let s = model.initial()[0]!;
+          for (const choice of choices) {
+            const actions = model.actions(s);
+            s = model.next(s, actions[choice % actions.length]!);
+            for (const p of properties) {
+              const flag = s.flags.find((f) => f.property === p.name)?.message;
+              const expected = flag ?? fresh[p.name]!(sys, s);
+              expect(p.check(s), p.name).toBe(expected);
+              if (expected !== undefined) violations++;
+            }
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+    // The walks did meet violations: the comparison covered both verdicts.
+    expect(violations).toBeGreaterThan(0);
+  });
 
   it('and the specified NIC, run the same way, is not flagged (the planted bug is what they catch)', () => {
     const built = buildSystem(floodScenario(), 'vnic', 'multi', calibration);
