@@ -10,9 +10,10 @@ import type { MachineState } from '../../src/machine/index.js';
 import { canonicalJson } from '../../src/util/canonical-json.js';
 import type { WordBuffer } from '../../src/util/packed-set.js';
 import type { IddContext } from '../driver-domain.js';
-import type { NicContext } from '../nic-vnic.js';
+import type { NicContext, NicTiming } from '../nic-vnic.js';
 import type { SharedNicContext } from '../nic-shared.js';
 import type { Packet } from '../packet.js';
+import type { Bucket } from '../token-bucket.js';
 import type { ComponentKind } from '../system.js';
 import type { VmContext } from '../vm-driver.js';
 import type { VmmContext } from '../vmm.js';
@@ -61,6 +62,17 @@ class Writer {
     this.n(xs.length);
     for (const x of xs) this.n(x);
   }
+  bucket(b: Bucket): void {
+    this.n(b.rate);
+    this.n(b.burst);
+    this.n(b.tokens);
+    this.n(b.lastNs);
+  }
+  timing(t: NicTiming): void {
+    this.n(t.dmaSetupNs);
+    this.n(t.dmaNsPerByte);
+    this.n(t.wireNsPerByte);
+  }
 }
 
 function nic(c: NicContext, out: WordBuffer): void {
@@ -78,9 +90,7 @@ function nic(c: NicContext, out: WordBuffer): void {
   w.n(c.arbiter.quantum);
   w.n(c.memory);
   w.n(c.waitCap);
-  w.n(c.timing.dmaSetupNs);
-  w.n(c.timing.dmaNsPerByte);
-  w.n(c.timing.wireNsPerByte);
+  w.timing(c.timing);
   w.n(c.tx.length);
   for (const t of c.tx) {
     w.n(t.slot);
@@ -92,10 +102,7 @@ function nic(c: NicContext, out: WordBuffer): void {
     w.s(v.vm);
     w.numbers(v.macs);
     w.n(v.vector);
-    w.n(v.bucket.rate);
-    w.n(v.bucket.burst);
-    w.n(v.bucket.tokens);
-    w.n(v.bucket.lastNs);
+    w.bucket(v.bucket);
     w.n(v.capacity);
     w.n(v.used);
     w.packets(v.queue);
@@ -122,9 +129,7 @@ function sharedNic(c: SharedNicContext, out: WordBuffer): void {
   w.b(c.dmaBusy);
   w.packets(c.tx);
   w.n(c.txRing);
-  w.n(c.timing.dmaSetupNs);
-  w.n(c.timing.dmaNsPerByte);
-  w.n(c.timing.wireNsPerByte);
+  w.timing(c.timing);
 }
 
 function vm(c: VmContext, out: WordBuffer): void {
@@ -137,10 +142,7 @@ function vm(c: VmContext, out: WordBuffer): void {
   w.packets(c.ring);
   w.n(c.lent);
   w.n(c.replySize);
-  w.n(c.tx.rate);
-  w.n(c.tx.burst);
-  w.n(c.tx.tokens);
-  w.n(c.tx.lastNs);
+  w.bucket(c.tx);
 }
 
 function idd(c: IddContext, out: WordBuffer): void {
@@ -160,10 +162,7 @@ function idd(c: IddContext, out: WordBuffer): void {
   for (const p of c.ports) {
     w.s(p.vm);
     w.numbers(p.macs);
-    w.n(p.bucket.rate);
-    w.n(p.bucket.burst);
-    w.n(p.bucket.tokens);
-    w.n(p.bucket.lastNs);
+    w.bucket(p.bucket);
     w.n(p.credits);
     w.b(p.notifyMasked);
   }
