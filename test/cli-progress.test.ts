@@ -32,3 +32,23 @@ test.each([['--json'], ['--no-progress']])('no progress bar with %s', async (fla
   expect(r.code).toBe(0);
   expect(r.tty).toBe('');
 });
+
+// check in a log (stderr no terminal): plain lines, at most one per progressLogEveryMs (1 ms here: then the search
+// reports that often too, at each of its clock readings, so a short check logs several lines).
+const LONG_CHECK = ['check', '--vms', '3', '--max-states', '30000'];
+
+test('check writes plain progress lines to stderr when it is no terminal', async () => {
+  const r = await runWith({ progressLogEveryMs: 1 }, ...LONG_CHECK);
+  expect(r.code).toBe(3);
+  const lines = r.err.split('\n').filter((l) => l.length > 0);
+  expect(lines.length).toBeGreaterThan(0);
+  for (const l of lines) expect(l).toMatch(/^Progress\(\d+\) at [\d.]+s: [\d,]+ distinct states, [\d,]+ on queue, [\d,]+ states\/s, memory /);
+  expect(r.err).not.toContain('\r');
+  expect(r.out).not.toContain('Progress(');
+});
+
+test.each([['--json'], ['--no-progress']])('and none with %s', async (flag) => {
+  const r = await runWith({ progressLogEveryMs: 1 }, ...LONG_CHECK, flag);
+  expect(r.code).toBe(3);
+  expect(r.err).not.toContain('Progress(');
+});

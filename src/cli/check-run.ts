@@ -88,6 +88,8 @@ export interface SearchRequest {
   /** Asked for; used only when the model has `canonical`. */
   readonly symmetry: boolean;
   readonly onProgress?: (p: Progress) => void;
+  /** How often the search reports progress (default 1000 ms). */
+  readonly progressEveryMs?: number;
 }
 
 export interface CheckOutcome {
@@ -116,6 +118,7 @@ export function runCheck(setup: CheckedSetup, req: SearchRequest): CheckOutcome 
     ...(req.maxDepth !== undefined ? { maxDepth: req.maxDepth } : {}),
     ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}),
     ...(req.onProgress !== undefined ? { onProgress: req.onProgress } : {}),
+    ...(req.progressEveryMs !== undefined ? { progressEveryMs: req.progressEveryMs } : {}),
   });
   return { result, symmetry };
 }

@@ -37,6 +37,9 @@ export function packageVersion(): string {
 let pipeGuarded = false;
 
 /** The real process streams; progress bars only when stderr is a terminal. */
+/** A progress line every 10 s in a log: often enough to see a long check move, rarely enough not to flood it. */
+const PROGRESS_LOG_EVERY_MS = 10_000;
+
 export function processIo(): CliIo {
   if (!pipeGuarded) {
     // `vnicspec scenarios | head -1`: a closed pipe is not an error worth a stack trace.
@@ -50,7 +53,7 @@ export function processIo(): CliIo {
   return {
     out: (s) => void process.stdout.write(s),
     err: (s) => void process.stderr.write(s),
-    ...(process.stderr.isTTY ? { progressStream: process.stderr } : {}),
+    ...(process.stderr.isTTY ? { progressStream: process.stderr } : { progressLogEveryMs: PROGRESS_LOG_EVERY_MS }),
     ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
   };
 }

@@ -91,7 +91,7 @@ export const checkCommand: CliCommand = (ctx, done) =>
     .option('--symmetry', 'symmetry reduction: treat interchangeable VMs as one (when the model supports it)')
     .option('--json', 'print one JSON object on stdout and nothing else')
     .option('--trace-out <file>', `write the counterexample to a file; format by extension: ${TRACE_FORMATS.map((f) => `${f.ext} (${f.what})`).join(', ')}`)
-    .option('--no-progress', 'never print the progress line (printed on stderr about once a second, only when stderr is a terminal and --json is off)')
+    .option('--no-progress', 'never print progress (on stderr with --json off: a line redrawn about once a second on a terminal, else a line every 10 s)')
     .addHelpText(
       'after',
       epilogue([
@@ -180,16 +180,25 @@ function check(ctx: CliContext, o: CheckOptions): number {
   }
   if (!o.json) io.out(header(setup, o, o.symmetry === true && symmetric));
 
+  // On a terminal, one line redrawn about once a second; in a log, a line of its own every progressLogEveryMs.
   const stream = !o.json && o.progress ? io.progressStream : undefined;
+  const logEveryMs = !o.json && o.progress && stream === undefined ? io.progressLogEveryMs : undefined;
   let drawn = false;
+  let loggedAtMs = 0;
   const width = Math.max(40, (io.columns ?? 120) - 1);
   const onProgress =
-    stream === undefined
-      ? undefined
-      : (p: Progress): void => {
+    stream !== undefined
+      ? (p: Progress): void => {
           stream.write(`\r${formatProgress(p).slice(0, width)}\x1b[K`);
           drawn = true;
-        };
+        }
+      : logEveryMs !== undefined
+        ? (p: Progress): void => {
+            if (p.elapsedMs - loggedAtMs < logEveryMs) return;
+            io.err(`${formatProgress(p)}\n`);
+            loggedAtMs = p.elapsedMs;
+          }
+        : undefined;
   let outcome: ReturnType<typeof runCheck>;
   try {
     outcome = runCheck(setup, {
@@ -199,6 +208,8 @@ function check(ctx: CliContext, o: CheckOptions): number {
       ...(o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : {}),
       ...(o.timeout !== undefined ? { timeoutMs: o.timeout * 1000 } : {}),
       ...(onProgress !== undefined ? { onProgress } : {}),
+      // A log asking for lines more often than once a second gets reports that often.
+      ...(logEveryMs !== undefined && logEveryMs < 1000 ? { progressEveryMs: logEveryMs } : {}),
     });
   } finally {
     if (drawn) stream?.write('\r\x1b[K');

@@ -31,6 +31,11 @@ export interface CliIo {
   err(text: string): void;
   /** A terminal to draw progress bars on; absent when stderr is not a TTY (or in tests). */
   readonly progressStream?: NodeJS.WritableStream;
+  /**
+   * When stderr is no terminal (a log file, CI): how often `check` writes a plain progress line to `err`, as TLC
+   * does on long runs; absent: never (and in tests unless set).
+   */
+  readonly progressLogEveryMs?: number;
   /** Width for wrapping help text (default 80). */
   readonly columns?: number;
 }
