@@ -55,6 +55,16 @@ describe('text traces', () => {
     expect(text).toContain('    m["b"] = (removed)');
   });
 
+  test('a list that grew or shrank at its end shows only those elements; one that lost its head, the whole list', () => {
+    const q = (...ids: number[]) => ({ queue: ids.map((id) => ({ id })) });
+    const steps = [q(), q(1), q(1, 2, 3), q(1, 2), q(2)].map((vars, i) => ({ label: `s${i}`, vars }));
+    const text = formatTextTrace({ steps });
+    expect(text).toContain('1: s1\n    queue = [{id: 1}]\n');
+    expect(text).toContain('2: s2\n    queue[1] = {id: 2}\n    queue[2] = {id: 3}\n');
+    expect(text).toContain('3: s3\n    queue[2] = (removed)\n');
+    expect(text).toContain('4: s4\n    queue = [{id: 2}]\n');
+  });
+
   test('a search trace in printable form', () => {
     const model = counters(9);
     const r = search(model, { strategy: 'bfs', properties: [plantedBug] });

@@ -95,7 +95,8 @@ function fieldPath(path: string, key: string): string {
 
 /**
  * The differences between `before` and `after`, descending into records, same-length arrays and Maps with
- * primitive keys; anything else that differs (a queue that grew, a changed Set) is reported whole.
+ * primitive keys, and naming only the elements added or removed at the end of a non-empty array; anything else that
+ * differs (a queue that lost its head, a changed Set) is reported whole.
  * Stops after `limit` differences.
  */
 export function differences(before: unknown, after: unknown, path = '', limit = Infinity): Difference[] {
@@ -109,6 +110,17 @@ function diffInto(a: unknown, b: unknown, path: string, out: Difference[], limit
   if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
     for (let i = 0; i < a.length && out.length < limit; i++) diffInto(a[i], b[i], `${path}[${i}]`, out, limit);
     return;
+  }
+  // A non-empty list that grew or shrank at its end (a packet queued, the last one taken): only the elements added
+  // (`buffer[3] = …`) or removed (`buffer[3] = (removed)`), not the whole list again.
+  if (Array.isArray(a) && Array.isArray(b) && a.length > 0 && b.length > 0) {
+    const [short, long] = a.length < b.length ? [a, b] : [b, a];
+    if (short.every((x, i) => deepEqual(x, long[i]))) {
+      for (let i = short.length; i < long.length && out.length < limit; i++) {
+        out.push({ path: `${path}[${i}]`, before: i < a.length ? a[i] : ABSENT, after: i < b.length ? b[i] : ABSENT });
+      }
+      return;
+    }
   }
   if (a instanceof Map && b instanceof Map) {
     const keys = [...a.keys(), ...[...b.keys()].filter((k) => !a.has(k))];
