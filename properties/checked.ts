@@ -69,7 +69,9 @@ function perMachineState(i: number, check: (m: MachineState<unknown>) => string 
 
 /** `isolationInState` (invariants.ts) with each component's own part memoized per machine state. */
 function isolationState(sys: CheckedSystem): (s: CheckedState) => string | undefined {
-  const parts = sys.kinds.flatMap((kind, i) => (kind === 'wire' || kind === 'vmm' || kind === 'idd' ? [] : [perMachineState(i, (m) => isolationInComponent(sys, i, m))]));
+  // Every component, even those with no part today: a part added to invariants.ts is then checked here too (a
+  // component with few states costs a lookup in a small table).
+  const parts = sys.kinds.map((_, i) => perMachineState(i, (m) => isolationInComponent(sys, i, m)));
   return (s) => {
     for (let j = 0; j < parts.length; j++) {
       const why = parts[j]!(s);
@@ -160,16 +162,14 @@ function waitingBound(sys: CheckedSystem): (s: CheckedState) => string | undefin
  */
 function conservationState(sys: CheckedSystem): (s: CheckedState) => string | undefined {
   const width = sys.config.vms + 1;
-  const counted = sys.kinds.flatMap((kind, i) => (kind === 'wire' || kind === 'vmm' ? [] : [i]));
-  const rows = counted.map(() => ({ known: new Uint8Array(1024), held: new Int32Array(1024 * width) }));
+  const rows = sys.kinds.map(() => ({ known: new Uint8Array(1024), held: new Int32Array(1024 * width) }));
   const scratch = new Array<number>(width).fill(0);
   const held = new Int32Array(width);
   return (s) => {
     held.fill(0);
-    for (let j = 0; j < counted.length; j++) {
-      const i = counted[j]!;
+    for (let i = 0; i < rows.length; i++) {
       const id = s.ids[i]!;
-      const r = rows[j]!;
+      const r = rows[i]!;
       if (id >= r.known.length) {
         const n = Math.max(id + 1, r.known.length * 2);
         r.known = grown(r.known, n);
