@@ -15,7 +15,7 @@ import type { VmContext } from '../spec/vm-driver.js';
 import type { CheckedState, CheckedSystem, StepCheck } from '../spec/checked/model.js';
 import type { MachineState } from '../src/machine/index.js';
 import { grown } from '../src/util/grown.js';
-import { conservationOf, isolationInComponent, isolationInStep, isolationOfVectors, qosInNic } from './invariants.js';
+import { conservationOf, hasVnics, isolationInComponent, isolationInStep, isolationOfVectors, qosInNic } from './invariants.js';
 import { addHeld } from './packets.js';
 
 export interface CheckedProperty {
@@ -31,7 +31,6 @@ export interface CheckedProperty {
 }
 
 const ctx = <T>(s: CheckedState, i: number): T => s.machines[i]!.context as T;
-const vnicNic = (sys: CheckedSystem): boolean => sys.kinds[sys.nic] === 'nic-vnic';
 const flagged = (name: string) => (s: CheckedState) => {
   // Almost no state carries flags.
   for (let i = 0; i < s.flags.length; i++) if (s.flags[i]!.property === name) return s.flags[i]!.message;
@@ -96,7 +95,7 @@ const qosStep: StepCheck = (sys, pre, probes, flags) => {
     if (p.name !== 'rx.rejected' && p.name !== 'rx.admitted') continue;
     const d = p.data as { packet: Packet; reason?: string; slot: number };
     const size = d.packet.size;
-    if (vnicNic(sys)) {
+    if (hasVnics(sys)) {
       const nic = ctx<NicContext>(pre, sys.nic);
       const slot = classify(nic, d.packet.dst);
       const v = nic.vnics[slot];
@@ -141,7 +140,7 @@ const starvationStep: StepCheck = (sys, _pre, probes, flags) => {
 };
 
 function waitingBound(sys: CheckedSystem): (s: CheckedState) => string | undefined {
-  if (!vnicNic(sys)) return () => undefined;
+  if (!hasVnics(sys)) return () => undefined;
   return perMachineState(sys.nic, (m) => {
     const nic = m.context as NicContext;
     for (let slot = 0; slot < nic.vnics.length; slot++) {
@@ -196,7 +195,7 @@ function conformingDelivered(sys: CheckedSystem): (s: CheckedState) => string | 
 
 function bufferFull(sys: CheckedSystem): (s: CheckedState) => string | undefined {
   return (s) => {
-    if (vnicNic(sys)) {
+    if (hasVnics(sys)) {
       return ctx<NicContext>(s, sys.nic).vnics.some((v) => v.status === 'active' && v.used >= v.capacity) ? undefined : 'no full partition';
     }
     const nic = ctx<SharedNicContext>(s, sys.nic);

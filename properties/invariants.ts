@@ -36,7 +36,8 @@ export interface SystemShape {
 
 type States = readonly MachineState<unknown>[];
 const ctx = <T>(states: States, i: number): T => states[i]!.context as T;
-const hasVnics = (shape: SystemShape): boolean => shape.kinds[shape.nic] === 'nic-vnic';
+/** Whether the NIC is the vNIC one (partitions, an arbiter) rather than the shared-buffer one. */
+export const hasVnics = (shape: SystemShape): boolean => shape.kinds[shape.nic] === 'nic-vnic';
 
 // ---- isolation -------------------------------------------------------------------------------------------------
 
