@@ -36,10 +36,10 @@ export function packageVersion(): string {
 
 let pipeGuarded = false;
 
-/** The real process streams; progress bars only when stderr is a terminal. */
 /** A progress line every 10 s in a log: often enough to see a long check move, rarely enough not to flood it. */
 const PROGRESS_LOG_EVERY_MS = 10_000;
 
+/** The real process streams; progress bars when stderr is a terminal, else progress lines for `check`. */
 export function processIo(): CliIo {
   if (!pipeGuarded) {
     // `vnicspec scenarios | head -1`: a closed pipe is not an error worth a stack trace.

@@ -6,8 +6,9 @@
  * Each sequence is stored once, varint-coded (most words are small ids: one byte each) behind a varint byte length,
  * in an append-only arena of 1 MiB chunks; `positions[id]` says where. An open-addressing table of ids (load at most
  * 3/4) indexes them by a hash of the bytes, kept per id (`hashes[id]`) so that doubling the table is a pass over two
- * typed arrays instead of a random walk through the arena (it was a twentieth of a 3 VMs × 3 slots check). Nothing per state lives on the JavaScript heap as an object: no key strings, no Map entries,
- * which is where a string-keyed visited set spends most of its ~100 bytes per state. With `Model.unpack` the search
+ * typed arrays instead of a random walk through the arena (it was a twentieth of a 3 VMs × 3 slots check). Nothing
+ * per state lives on the JavaScript heap as an object: no key strings, no Map entries, which is where a string-keyed
+ * visited set spends most of its ~100 bytes per state. With `Model.unpack` the search
  * also keeps its frontier as ids and rebuilds states from here.
  */
 import { grown } from './grown.js';
