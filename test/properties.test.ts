@@ -105,6 +105,14 @@ const withVnics = (c: NicContext, change: (vnics: Vnic[]) => void): NicContext =
   return { ...c, vnics };
 };
 
+/** A plant that rewrites the vNIC which just queued an admitted packet (none: the step is left as it was). */
+const onAdmittingVnic =
+  (change: (v: Vnic) => Vnic): Plant =>
+  (pre, post) => {
+    const s = admittedSlot(pre, post);
+    return s < 0 ? post : withVnics(post, (vnics) => (vnics[s] = change(vnics[s]!)));
+  };
+
 const PLANTS: { name: string; property: string; plant: Plant }[] = [
   {
     name: 'files the packet in another VM’s partition',
@@ -124,26 +132,12 @@ const PLANTS: { name: string; property: string; plant: Plant }[] = [
   {
     name: 'loses the packet it admitted',
     property: 'conservation',
-    plant: (pre, post) => {
-      const s = admittedSlot(pre, post);
-      if (s < 0) return post;
-      return withVnics(post, (vnics) => {
-        const v = vnics[s]!;
-        vnics[s] = { ...v, queue: v.queue.slice(0, -1), used: v.used - v.queue[v.queue.length - 1]!.size };
-      });
-    },
+    plant: onAdmittingVnic((v) => ({ ...v, queue: v.queue.slice(0, -1), used: v.used - v.queue[v.queue.length - 1]!.size })),
   },
   {
     name: 'overfills the token bucket',
     property: 'qos-admission',
-    plant: (pre, post) => {
-      const s = admittedSlot(pre, post);
-      if (s < 0) return post;
-      return withVnics(post, (vnics) => {
-        const v = vnics[s]!;
-        vnics[s] = { ...v, bucket: { ...v.bucket, tokens: v.bucket.burst + 1 } };
-      });
-    },
+    plant: onAdmittingVnic((v) => ({ ...v, bucket: { ...v.bucket, tokens: v.bucket.burst + 1 } })),
   },
 ];
 
