@@ -6,6 +6,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { SERVICE_DISTRIBUTIONS, type ServiceTime } from '../src/sim/service.js';
 
 export const ARCHS = ['vnic', 'xen-idd', 'native', 'mixed'] as const;
 export type Arch = (typeof ARCHS)[number];
@@ -107,12 +108,43 @@ export const scenarioSchema = z
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type StreamSpec = Scenario['streams'][number];
 
+const distribution = z.enum(SERVICE_DISTRIBUTIONS, `must be one of ${SERVICE_DISTRIBUTIONS.join(', ')}`);
+/** How a cost varies from job to job; lognormal needs its coefficient of variation (sd / mean). */
+const variability = z
+  .strictObject({ distribution, cv: nonNegative.optional() })
+  .refine((v) => v.distribution !== 'lognormal' || v.cv !== undefined, { message: 'a lognormal service time needs cv', path: ['cv'] })
+  .refine((v) => v.distribution === 'lognormal' || v.cv === undefined, { message: 'cv applies to lognormal only', path: ['cv'] });
+/** A demand: a mean in ns (varying as the profile's `serviceTime` says), or a mean with its own variability. */
+const demand = z.union([
+  nonNegative,
+  z
+    .strictObject({ meanNs: nonNegative, distribution: distribution.optional(), cv: nonNegative.optional() })
+    .refine((v) => v.distribution !== 'lognormal' || v.cv !== undefined, { message: 'a lognormal service time needs cv', path: ['cv'] })
+    .refine((v) => v.distribution === undefined || v.distribution === 'lognormal' || v.cv === undefined, { message: 'cv applies to lognormal only', path: ['cv'] }),
+]);
+
 const calibrationSchema = z.strictObject({
   description: z.string().default(''),
-  demandsNs: z.record(z.string(), nonNegative),
+  /** The variability of every demand given as a plain number; absent: deterministic. */
+  serviceTime: variability.optional(),
+  demandsNs: z.record(z.string(), demand),
   nic: z.strictObject({ dmaSetupNs: nonNegative, dmaBytesPerNs: positive, vmmIrqNs: nonNegative.optional() }),
 });
 export type Calibration = z.infer<typeof calibrationSchema>;
+
+/**
+ * The service time of a calibrated demand as the simulator draws it: the entry's own distribution, else the
+ * profile's `serviceTime`, else deterministic. Undefined for a key the profile does not calibrate.
+ */
+export function serviceTimeOf(cal: Calibration, key: string): ServiceTime | undefined {
+  const d = cal.demandsNs[key];
+  if (d === undefined) return undefined;
+  const meanNs = typeof d === 'number' ? d : d.meanNs;
+  const own = typeof d === 'number' || d.distribution === undefined ? undefined : { distribution: d.distribution, cv: d.cv };
+  const v = own ?? cal.serviceTime;
+  if (v === undefined || v.distribution === 'deterministic') return meanNs;
+  return v.distribution === 'exponential' ? { distribution: 'exponential', meanNs } : { distribution: 'lognormal', meanNs, cv: v.cv ?? 0 };
+}
 
 export type Loaded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
@@ -167,10 +199,13 @@ export function loadScenario(nameOrFile: string): Loaded<{ scenario: Scenario; b
   return s.ok ? { ok: true, value: { scenario: s.value, baseDir: dirname(path) } } : s;
 }
 
+export function parseCalibration(raw: unknown, where: string): Loaded<Calibration> {
+  const r = calibrationSchema.safeParse(raw);
+  return r.success ? { ok: true, value: r.data } : { ok: false, error: formatIssues(r.error, where) };
+}
+
 export function loadCalibration(file: string | undefined, baseDir: string): Loaded<Calibration> {
   const path = file === undefined ? join(dataDir('calibration'), 'default.json') : join(baseDir, file);
   const raw = readJson(path);
-  if (!raw.ok) return raw;
-  const r = calibrationSchema.safeParse(raw.value);
-  return r.success ? { ok: true, value: r.data } : { ok: false, error: formatIssues(r.error, path) };
+  return raw.ok ? parseCalibration(raw.value, path) : raw;
 }

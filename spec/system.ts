@@ -19,7 +19,8 @@ import { driverDomainMachine } from './driver-domain.js';
 import { nicMachine, type VnicQos } from './nic-vnic.js';
 import { sharedNicMachine } from './nic-shared.js';
 import { macOfVm } from './packet.js';
-import type { Arch, Calibration, CoreLayout, Scenario } from './scenario.js';
+import { serviceTimeOf, type Arch, type Calibration, type CoreLayout, type Scenario } from './scenario.js';
+import type { ServiceTime } from '../src/sim/service.js';
 import { vmMachine, type VmInput } from './vm-driver.js';
 import { vmmMachine } from './vmm.js';
 import {
@@ -60,7 +61,7 @@ export interface BuiltSystem {
   readonly vmNames: readonly string[];
   /** Component id receiving each VM's packets ('vm0'…, or 'os' for native). */
   readonly vmComponent: readonly string[];
-  readonly demandNs: (key: string) => number;
+  readonly demandNs: (key: string) => ServiceTime;
 }
 
 const MACHINES = {
@@ -195,7 +196,6 @@ export function buildSystem(s: Scenario, arch: Arch, layout: CoreLayout, cal: Ca
     coreRuns[core]!.push(display[i]!);
   });
 
-  const demands = cal.demandsNs;
   return {
     network,
     kinds,
@@ -206,7 +206,7 @@ export function buildSystem(s: Scenario, arch: Arch, layout: CoreLayout, cal: Ca
     vmNames: s.vms.map((v) => v.name),
     vmComponent: arch === 'native' ? s.vms.map(() => 'os') : vmIds,
     demandNs: (key) => {
-      const d = demands[key];
+      const d = serviceTimeOf(cal, key);
       if (d === undefined) throw new Error(`calibration has no demand '${key}'`);
       return d;
     },

@@ -151,6 +151,41 @@ describe('random streams', () => {
     expect(() => streamFor(1, 'x').exponential(0)).toThrow(RangeError);
   });
 
+  it('lognormal: the requested mean and coefficient of variation; normal: mean 0, sd 1 (100k draws)', () => {
+    const moments = (f: () => number, n = 100_000): { mean: number; sd: number; min: number } => {
+      let sum = 0;
+      let sumSq = 0;
+      let min = Infinity;
+      for (let i = 0; i < n; i++) {
+        const x = f();
+        sum += x;
+        sumSq += x * x;
+        if (x < min) min = x;
+      }
+      const mean = sum / n;
+      return { mean, sd: Math.sqrt(sumSq / n - mean * mean), min };
+    };
+    const z = streamFor(5, 'normal');
+    const nm = moments(() => z.normal());
+    expect(Math.abs(nm.mean)).toBeLessThan(0.015);
+    expect(Math.abs(nm.sd - 1)).toBeLessThan(0.015);
+    for (const cv of [0.25, 1]) {
+      const s = streamFor(5, `lognormal:${cv}`);
+      const m = moments(() => s.lognormal(1000, cv));
+      expect(m.min).toBeGreaterThan(0);
+      // Standard error of the mean: cv/sqrt(n) ≤ 0.32 %; the sample sd of a lognormal converges slowly at cv 1.
+      expect(Math.abs(m.mean - 1000) / 1000).toBeLessThan(0.016);
+      expect(Math.abs(m.sd / m.mean - cv) / cv).toBeLessThan(0.06);
+    }
+    expect(streamFor(1, 'x').lognormal(7, 0)).toBe(7);
+    const e = streamFor(9, 'expReal');
+    const em = moments(() => e.exponentialReal(3));
+    expect(Math.abs(em.mean - 3) / 3).toBeLessThan(0.016);
+    expect(() => streamFor(1, 'x').lognormal(0, 1)).toThrow(RangeError);
+    expect(() => streamFor(1, 'x').lognormal(1, -1)).toThrow(RangeError);
+    expect(() => streamFor(1, 'x').exponentialReal(Infinity)).toThrow(RangeError);
+  });
+
   it('rejects a seed that is not a safe integer', () => {
     expect(() => streamFor(1.5, 'x')).toThrow(RangeError);
     expect(streamFor(-1, 'x').nextFloat()).toBe(streamFor(-1, 'x').nextFloat());

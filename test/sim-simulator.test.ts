@@ -4,6 +4,7 @@ import { compileMachine } from '../src/machine/compile.js';
 import type { EventObject, MachineState } from '../src/machine/types.js';
 import { Network, type ComponentSpec, type Probe } from '../src/network/network.js';
 import { probe, send, work, type Delay, type Output } from '../src/network/outputs.js';
+import type { ServiceTime } from '../src/sim/service.js';
 import { simulate, type SimOptions } from '../src/sim/simulator.js';
 
 type Out = Output | readonly Output[];
@@ -380,6 +381,50 @@ describe('simulate: CPU', () => {
     expect(r.stop.kind === 'spec-error' && r.stop.message).toContain("'nope'");
     const nan = simulate({ network, cores: ['c'], pinning: [0], demandNs: () => NaN, seed: 1, durationNs: 1000, kicks: [{ atNs: 7, to: 0, event: { type: 'REQ' } }] });
     expect(nan.stop.kind).toBe('spec-error');
+  });
+
+  it('a random service time is drawn per job from the component\'s own seeded stream', () => {
+    const random = (key: string): ServiceTime => (key === 'a' ? { distribution: 'exponential', meanNs: 200 } : demandNs(key));
+    const busy = (seed: number, extra: boolean): number[] => {
+      const network = new Network([
+        component('gen', generator, { target: 'srv', period: 1000 }),
+        component('srv', server, { jobs: [{ demand: 'a', tag: 'A' }] }),
+        component('other', server, { jobs: extra ? [{ demand: ['a', 'x'], tag: 'B' }] : [] }),
+      ]);
+      const r = simulate({
+        network,
+        cores: ['c0', 'c1'],
+        pinning: [undefined, 0, 1],
+        demandNs: random,
+        seed,
+        durationNs: 100_000,
+        kicks: [
+          { atNs: 0, to: 0, event: { type: 'TICK' } },
+          ...Array.from({ length: 50 }, (_, i) => ({ atNs: 500 + 1000 * i, to: 2, event: { type: 'REQ' } })),
+        ],
+      });
+      expect(r.stop).toEqual({ kind: 'completed' });
+      return r.cpus.map((c) => c.busyNs);
+    };
+    const one = busy(1, false);
+    expect(busy(1, false)).toEqual(one);
+    expect(busy(2, false)[0]).not.toBe(one[0]);
+    // Another component drawing from the same key does not shift srv's draws.
+    expect(busy(1, true)[0]).toBe(one[0]);
+    // 100 jobs of mean 200 ns: the total is near 20 000 ns, not the deterministic 100 · 200 exactly.
+    expect(one[0]).not.toBe(20_000);
+    expect(Math.abs(one[0]! - 20_000)).toBeLessThan(8_000);
+  });
+
+  it('a malformed distribution is a spec-error naming the key', () => {
+    const network = new Network([component('srv', server, { jobs: [{ demand: 'a', tag: 'A' }] })]);
+    const bad = (d: unknown) => simulate({ network, cores: ['c'], pinning: [0], demandNs: () => d as ServiceTime, seed: 1, durationNs: 1000, kicks: [{ atNs: 3, to: 0, event: { type: 'REQ' } }] });
+    for (const d of [{ distribution: 'lognormal', meanNs: 5 }, { distribution: 'uniform', meanNs: 5 }, { distribution: 'exponential', meanNs: -1 }]) {
+      const r = bad(d);
+      expect(r.stop).toMatchObject({ kind: 'spec-error', atNs: 3 });
+      expect(r.stop.kind === 'spec-error' && r.stop.message).toContain("demand key 'a'");
+    }
+    expect(bad({ distribution: 'lognormal', meanNs: 5, cv: 0 }).stop.kind).toBe('completed');
   });
 
   it('a job completion the component does not accept is counted as ignored', () => {

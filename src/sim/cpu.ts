@@ -7,6 +7,8 @@
  * simulator can report utilisation. The queue is a growable ring of parallel arrays: no allocation per job.
  */
 import type { EventObject } from '../machine/types.js';
+import type { RandomStream } from './rng.js';
+import { draw, isRandom, serviceTimeProblem, type ServiceTime } from './service.js';
 
 export type DemandKey = string | readonly string[];
 
@@ -20,25 +22,33 @@ export class DemandError extends Error {
   }
 }
 
-function costOf(key: string, demandNs: (key: string) => number): number {
+/** The validated service time of `key`; throws `DemandError` for a missing or malformed one. */
+export function serviceOf(key: string, demandNs: (key: string) => ServiceTime): ServiceTime {
   let v: unknown;
   try {
     v = demandNs(key);
   } catch (e) {
     throw new DemandError(key, e instanceof Error ? e.message : String(e));
   }
-  if (typeof v !== 'number' || !(v >= 0) || v === Infinity) throw new DemandError(key, `no calibrated cost (got ${String(v)})`);
-  return v;
+  const problem = serviceTimeProblem(v);
+  if (problem !== undefined) throw new DemandError(key, problem);
+  return v as ServiceTime;
 }
 
 /**
- * The demand of a job: the sum of the calibrated costs of its keys, rounded to the nearest integer ns.
- * Throws `DemandError` when a key's cost is missing, not a number, negative or infinite (or `demandNs` throws).
+ * The demand of a job: the sum of one draw of each key's service time (a deterministic cost is its own draw),
+ * rounded to the nearest integer ns. Throws `DemandError` when a key's cost is missing or malformed (or
+ * `demandNs` throws), or when a random one is met without a `stream` to draw from.
  */
-export function jobDemandNs(demand: DemandKey, demandNs: (key: string) => number): number {
-  if (typeof demand === 'string') return Math.round(costOf(demand, demandNs));
+export function jobDemandNs(demand: DemandKey, demandNs: (key: string) => ServiceTime, stream?: RandomStream): number {
+  const one = (key: string): number => {
+    const s = serviceOf(key, demandNs);
+    if (stream === undefined && isRandom(s)) throw new DemandError(key, 'is random but no random stream was given');
+    return draw(s, stream);
+  };
+  if (typeof demand === 'string') return Math.round(one(demand));
   let sum = 0;
-  for (let i = 0; i < demand.length; i++) sum += costOf(demand[i]!, demandNs);
+  for (let i = 0; i < demand.length; i++) sum += one(demand[i]!);
   return Math.round(sum);
 }
 

@@ -3,8 +3,8 @@
  *
  * Determinism contract: `streamFor(seed, name)` is a pure function of `(seed, name)`. Two streams made from the
  * same seed and name produce the same sequence of values for the same sequence of calls (integer arithmetic,
- * pure-rand's distributions, and for `exponential` V8's `Math.log1p`, a fixed fdlibm port, so results agree
- * across platforms). Streams with different names are independent of each other: drawing
+ * pure-rand's distributions, IEEE `Math.sqrt`, and V8's `Math.log`, `Math.log1p` and `Math.exp`, fixed fdlibm
+ * ports, so results agree across platforms). Streams with different names are independent of each other: drawing
  * from one never shifts another, so adding a consumer of randomness does not perturb the others.
  *
  * Derivation: the name's UTF-8 bytes are hashed with 64-bit FNV-1a; the seed (any safe integer, taken as a 64-bit
@@ -58,6 +58,38 @@ export class RandomStream {
     if (!(meanNs > 0) || meanNs === Infinity) throw new RangeError(`exponential mean must be a positive finite number, got ${meanNs}`);
     const x = Math.round(-meanNs * Math.log1p(-uniformFloat64(this.gen)));
     return x < 1 ? 1 : x;
+  }
+
+  /** Exponentially distributed real number with mean `mean` (> 0, finite): `-mean · ln(1 − u)`. */
+  exponentialReal(mean: number): number {
+    if (!(mean > 0) || mean === Infinity) throw new RangeError(`exponential mean must be a positive finite number, got ${mean}`);
+    return -mean * Math.log1p(-uniformFloat64(this.gen));
+  }
+
+  /**
+   * Standard normal variate by Marsaglia's polar method: only `Math.log` and `Math.sqrt`, no trigonometry, so the
+   * value is the same on every platform. Each call draws fresh pairs (the second variate is not kept), so a
+   * stream's sequence depends only on the number of calls.
+   */
+  normal(): number {
+    for (;;) {
+      const u = 2 * uniformFloat64(this.gen) - 1;
+      const v = 2 * uniformFloat64(this.gen) - 1;
+      const s = u * u + v * v;
+      if (s > 0 && s < 1) return u * Math.sqrt((-2 * Math.log(s)) / s);
+    }
+  }
+
+  /**
+   * Lognormal variate with the given mean (> 0) and coefficient of variation cv = sd / mean (≥ 0):
+   * exp(μ + σZ) with σ² = ln(1 + cv²) and μ = ln(mean) − σ²/2, Z standard normal. cv 0 returns the mean.
+   */
+  lognormal(mean: number, cv: number): number {
+    if (!(mean > 0) || mean === Infinity) throw new RangeError(`lognormal mean must be a positive finite number, got ${mean}`);
+    if (!(cv >= 0) || cv === Infinity) throw new RangeError(`lognormal cv must be a finite number >= 0, got ${cv}`);
+    if (cv === 0) return mean;
+    const s2 = Math.log1p(cv * cv);
+    return Math.exp(Math.log(mean) - s2 / 2 + Math.sqrt(s2) * this.normal());
   }
 
   /** Uniform integer in [lo, hi], both ends included (unbiased; pure-rand's `uniformInt`). */

@@ -11,7 +11,9 @@
  * - a timer with a fixed delay d (rounded to an integer ns) at t + d; with `{ exponentialMeanNs: m }` at
  *   t + `streamFor(seed, 'timer:' + senderId).exponential(m)` — one stream per sending component;
  * - work goes to the emitting component's core (per `pinning`); on an idle core it starts at t and completes at
- *   t + demand, where demand is the rounded sum of `demandNs(key)` over its keys.
+ *   t + demand, where demand is the rounded sum of one draw of `demandNs(key)` per key: a deterministic cost is
+ *   itself, a distribution (service.ts) is drawn from `streamFor(seed, 'work:' + componentId)` — one stream per
+ *   component, so a component's service times do not depend on who else draws.
  *
  * Start-up: `network.initial()`'s deferred items are scheduled at t = 0 and its probes reported at 0, then the
  * kicks are queued, in the order given (so at equal times initial timers come before kicks).
@@ -35,9 +37,10 @@
  */
 import type { EventObject, MachineState } from '../machine/types.js';
 import type { Deferred, DeliverResult, Network, Probe } from '../network/network.js';
-import { Core, DemandError, jobDemandNs } from './cpu.js';
+import { Core, DemandError, serviceOf } from './cpu.js';
 import { EventHeap } from './heap.js';
 import { streamFor, type RandomStream } from './rng.js';
+import { draw, isRandom, type ServiceTime } from './service.js';
 
 export interface Kick {
   readonly atNs: number;
@@ -51,8 +54,12 @@ export interface SimOptions {
   readonly cores: readonly string[];
   /** Per component index: index into `cores`, or `undefined` for hardware without a CPU (which may not emit work). */
   readonly pinning: readonly (number | undefined)[];
-  /** Calibrated cost of a demand key in ns. A key without one (a throw, or not a finite number ≥ 0) is a spec-error. */
-  readonly demandNs: (key: string) => number;
+  /**
+   * Calibrated cost of a demand key: ns, or a distribution with a mean in ns (service.ts). A key without a valid
+   * one (a throw, a number that is not finite and ≥ 0, a malformed distribution) is a spec-error. Looked up once
+   * per key and run (the function must be pure).
+   */
+  readonly demandNs: (key: string) => ServiceTime;
   /** Any safe integer. */
   readonly seed: number;
   /** Horizon: the run stops when the next event lies past this time; `Infinity` runs until the queue is empty. */
@@ -132,6 +139,36 @@ export function simulate(options: SimOptions): SimResult {
   const cores = options.cores.map((id) => new Core(id, nComponents));
   const pinning = options.pinning;
   const timerStreams: (RandomStream | undefined)[] = new Array<RandomStream | undefined>(nComponents).fill(undefined);
+  const workStreams: (RandomStream | undefined)[] = new Array<RandomStream | undefined>(nComponents).fill(undefined);
+  // Each key is validated once; a random one is drawn per job from the emitting component's own stream.
+  const services = new Map<string, ServiceTime>();
+  const serviceFor = (key: string): ServiceTime => {
+    let sv = services.get(key);
+    if (sv === undefined) {
+      sv = serviceOf(key, demandNs);
+      services.set(key, sv);
+    }
+    return sv;
+  };
+  const drawOne = (key: string, c: number): number => {
+    const sv = serviceFor(key);
+    if (typeof sv === 'number') return sv;
+    let stream: RandomStream | undefined;
+    if (isRandom(sv)) {
+      stream = workStreams[c];
+      if (stream === undefined) {
+        stream = streamFor(seed, 'work:' + components[c]!.id);
+        workStreams[c] = stream;
+      }
+    }
+    return draw(sv, stream);
+  };
+  const jobNs = (demand: string | readonly string[], c: number): number => {
+    if (typeof demand === 'string') return Math.round(drawOne(demand, c));
+    let sum = 0;
+    for (let i = 0; i < demand.length; i++) sum += drawOne(demand[i]!, c);
+    return Math.round(sum);
+  };
   const heap = new EventHeap<Entry>(4096);
 
   let states: readonly MachineState<unknown>[] = [];
@@ -180,7 +217,7 @@ export function simulate(options: SimOptions): SimResult {
         }
         let demand: number;
         try {
-          demand = jobDemandNs(d.demand, demandNs);
+          demand = jobNs(d.demand, c);
         } catch (e) {
           if (e instanceof DemandError) return specError(`component ${nameOf(c)} emitted work with ${e.message}`);
           throw e;
