@@ -2,7 +2,7 @@
  * The vnicspec command line. `main` never throws and never lets a stack trace reach the user: it returns the exit
  * code (bin/vnicspec.js sets it). Output goes through an injectable `CliIo` so tests can run it in-process.
  *
- * Adding a command: write src/cli/commands/NAME.ts exporting a `CliCommand`, and add it to COMMANDS below.
+ * Adding a command: write src/cli/commands/NAME/index.ts exporting a `CliCommand`, and add it to COMMANDS below.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,12 +10,14 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { EXIT, UsageError, epilogue, type CliCommand, type CliContext, type CliIo } from './commands/command.js';
 import { checkCommand } from './commands/check.js';
+import { mergeCommand } from './commands/merge/index.js';
 import { replayCommand } from './commands/replay.js';
 import { scenariosCommand } from './commands/scenarios.js';
 import { simulateCommand } from './commands/simulate.js';
+import { sweepCommand } from './commands/sweep/index.js';
 
 /** The subcommands, in help order. */
-const COMMANDS: readonly CliCommand[] = [simulateCommand, checkCommand, replayCommand, scenariosCommand];
+const COMMANDS: readonly CliCommand[] = [simulateCommand, sweepCommand, mergeCommand, checkCommand, replayCommand, scenariosCommand];
 
 export type { CliIo } from './commands/command.js';
 

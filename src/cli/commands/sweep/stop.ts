@@ -1,0 +1,39 @@
+/**
+ * When a long command must stop early: Ctrl-C (SIGINT) or its --timeout. Gives an AbortSignal to pass down and
+ * says afterwards why it fired. A second Ctrl-C is left to Node's default (exit at once), as a user pressing it
+ * twice expects.
+ */
+export type StopReason = 'interrupted' | 'timeout';
+
+export interface StopWatch {
+  readonly signal: AbortSignal;
+  reason(): StopReason | undefined;
+  dispose(): void;
+}
+
+export function watchStop(timeoutS?: number): StopWatch {
+  const controller = new AbortController();
+  let why: StopReason | undefined;
+  const stop = (reason: StopReason): void => {
+    if (why !== undefined) return;
+    why = reason;
+    const e = new Error(reason === 'timeout' ? 'the --timeout expired' : 'interrupted');
+    e.name = 'AbortError';
+    controller.abort(e);
+  };
+  const onSigint = (): void => {
+    process.removeListener('SIGINT', onSigint);
+    stop('interrupted');
+  };
+  process.on('SIGINT', onSigint);
+  const timer = timeoutS === undefined ? undefined : setTimeout(() => stop('timeout'), timeoutS * 1000);
+  timer?.unref();
+  return {
+    signal: controller.signal,
+    reason: () => why,
+    dispose() {
+      process.removeListener('SIGINT', onSigint);
+      if (timer !== undefined) clearTimeout(timer);
+    },
+  };
+}

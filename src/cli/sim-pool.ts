@@ -1,0 +1,82 @@
+/**
+ * Independent simulations run in parallel: a pool of worker threads (tinypool) that each run whole simulations
+ * (sim-worker.ts). Used by `sweep` and `reproduce`. A simulation is one sequential event loop and shares nothing
+ * with another, so the work is embarrassingly parallel: a pool of `jobs` threads, tasks queued FIFO, each result
+ * returned to the task that asked for it — callers place results by index, so the output never depends on which
+ * thread finished first.
+ *
+ * From the TypeScript sources (the test suite runs them without a build) a worker thread cannot load the
+ * worker module, so the pool runs tasks in this thread, one at a time, yielding to the event loop between them
+ * (a Ctrl-C or timeout is seen between runs). The built CLI always uses worker threads.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Tinypool } from 'tinypool';
+import type { SimulationReport } from './run-simulation.js';
+import runTask, { type SimTask } from './sim-worker.js';
+
+export type { SimTask } from './sim-worker.js';
+
+export interface SimPool {
+  /** Threads running tasks (1 when in-process). */
+  readonly threads: number;
+  readonly inProcess: boolean;
+  /** Runs one simulation; rejects with an AbortError when `signal` fires before it finished. */
+  run(task: SimTask, signal?: AbortSignal): Promise<SimulationReport>;
+  destroy(): Promise<void>;
+}
+
+export const defaultJobs = (): number => Math.max(1, availableParallelism());
+
+/** The compiled worker beside this module, or undefined when running from the TypeScript sources. */
+function workerFile(): string | undefined {
+  const here = import.meta.url;
+  if (!here.endsWith('.js')) return undefined;
+  const file = fileURLToPath(new URL('./sim-worker.js', here));
+  return existsSync(file) ? file : undefined;
+}
+
+export function createSimPool(jobs: number): SimPool {
+  const filename = workerFile();
+  return filename === undefined ? inProcessPool() : threadPool(filename, jobs);
+}
+
+function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : Object.assign(new Error('aborted'), { name: 'AbortError' });
+}
+
+function threadPool(filename: string, jobs: number): SimPool {
+  const pool = new Tinypool({ filename, minThreads: jobs, maxThreads: jobs, isolateWorkers: false, idleTimeout: 60_000 });
+  return {
+    threads: jobs,
+    inProcess: false,
+    run: (task, signal) => pool.run(task, signal ? { signal } : {}) as Promise<SimulationReport>,
+    destroy: () => pool.destroy(),
+  };
+}
+
+function inProcessPool(): SimPool {
+  let chain: Promise<unknown> = Promise.resolve();
+  const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+  return {
+    threads: 1,
+    inProcess: true,
+    run(task, signal) {
+      const next = chain.then(async () => {
+        await yieldToLoop();
+        if (signal?.aborted) throw abortError(signal);
+        return runTask(task);
+      });
+      chain = next.catch(() => undefined);
+      return next;
+    },
+    destroy: async () => {
+      await chain;
+    },
+  };
+}
+
+/** Whether an error is the rejection of an aborted task (tinypool's or ours). */
+export const isAbort = (e: unknown): boolean => e instanceof Error && (e.name === 'AbortError' || e.message === 'The task has been aborted');
