@@ -18,6 +18,11 @@ import { grown } from '../src/util/grown.js';
 import { conservationOf, hasVnics, isolationInComponent, isolationInStep, isolationOfVectors, qosInNic } from './invariants.js';
 import { addHeld } from './packets.js';
 
+/**
+ * A property of the checked system, before it is bound to one configuration: `state(sys)` gives the predicate the
+ * explorer evaluates on every reachable state (`undefined`: holds / witnessed; a string: why not). Write one of your
+ * own and pass it to `check({ properties: [...] })` from `vnicspec` (see examples/custom-property.ts).
+ */
 export interface CheckedProperty {
   readonly name: string;
   readonly description: string;
@@ -203,6 +208,7 @@ function bufferFull(sys: CheckedSystem): (s: CheckedState) => string | undefined
   };
 }
 
+/** The built-in properties, in the order the checker reports them. */
 export const PROPERTIES: readonly CheckedProperty[] = [
   {
     name: 'isolation',
@@ -250,6 +256,7 @@ export const PROPERTIES: readonly CheckedProperty[] = [
   },
 ];
 
+/** The built-in properties' names (`check --property NAME`). */
 export const PROPERTY_NAMES = PROPERTIES.map((p) => p.name);
 
 /** The explorer's properties and the model's step checks for the selected property names. */

@@ -39,6 +39,10 @@ export function simulationShape(sys: BuiltSystem): SystemShape {
 /** The properties the runtime monitor checks, by the explorer's names. */
 export const MONITORED_PROPERTIES = ['isolation', 'qos-admission', 'conservation'] as const;
 
+/**
+ * Checks a running simulation against the invariants: feed it every probe with `onProbe` and call `check` now and
+ * then (and at the end); it returns the first breach as "property: why".
+ */
 export class RuntimeMonitor {
   /** Per VM (last: MACs of no VM): received packets offered and not yet rejected, dropped or delivered. */
   private readonly outstanding: number[];

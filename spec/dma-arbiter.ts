@@ -11,8 +11,10 @@
  */
 import { patcher } from './record.js';
 
+/** strict priority, weighted round-robin (by packets) or deficit round-robin (by bytes). */
 export type ArbiterKind = 'strict' | 'wrr' | 'drr';
 
+/** The arbiter's state: its kind, the cyclic visiting order, the round-robin pointer and credits, the drr deficits. */
 export interface ArbiterState {
   readonly kind: ArbiterKind;
   /**
@@ -30,6 +32,7 @@ export interface ArbiterState {
   readonly quantum: number;
 }
 
+/** What the arbiter sees of one vNIC's DMA channel. */
 export interface Candidate {
   /** Has a buffered packet and somewhere to put it (an Rx descriptor). */
   readonly eligible: boolean;
@@ -40,15 +43,18 @@ export interface Candidate {
 
 const patch = patcher<ArbiterState>({ kind: true, order: true, next: true, credit: true, deficits: true, quantum: true });
 
+/** An arbiter of this kind over `slots` channels, before any grant. */
 export function initialArbiter(kind: ArbiterKind, slots: number, quantum: number): ArbiterState {
   return { kind, order: Array.from({ length: slots }, (_, i) => i), next: 0, credit: 0, deficits: new Array<number>(slots).fill(0), quantum };
 }
 
+/** The slot granted the next DMA transfer, and the arbiter's state after granting it. */
 export interface Grant {
   readonly slot: number;
   readonly state: ArbiterState;
 }
 
+/** The next DMA grant among the candidates, or undefined when none is eligible. Pure: the explorer enumerates it. */
 export function pick(a: ArbiterState, c: readonly Candidate[]): Grant | undefined {
   if (!c.some((x) => x.eligible)) return undefined;
   switch (a.kind) {

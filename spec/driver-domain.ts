@@ -15,6 +15,7 @@ import { patcher } from './record.js';
 import type { Packet } from './packet.js';
 import { conforms, refillBy, refillTo, take, type Bucket } from './token-bucket.js';
 
+/** One VM's port on the driver domain's bridge: its MACs, software rate limit and netfront ring credits. */
 export interface Port {
   readonly vm: string;
   readonly macs: readonly number[];
@@ -25,6 +26,7 @@ export interface Port {
   readonly notifyMasked: boolean;
 }
 
+/** The driver domain's state: its device, the bridge ports, its own Rx ring, the transmit backlog, what its core runs. */
 export interface IddContext {
   readonly self: string;
   /** The NIC (or vNIC slot, in the mixed architecture) this driver domain drives. */
@@ -40,6 +42,7 @@ export interface IddContext {
   readonly vmRing: number;
 }
 
+/** What the driver domain is built with: its id, the device it may be bound to at boot, the VMs' ring size. */
 export interface IddInput {
   readonly self: string;
   /** Bound at boot to the physical NIC in the Xen baseline; bound by the VMM to a vNIC in the mixed architecture. */
@@ -47,6 +50,7 @@ export interface IddInput {
   readonly vmRing: number;
 }
 
+/** The driver domain's events: its device's deposits and interrupts, netfront's requests, bridge changes, CPU work done. */
 export type IddEvent =
   | { readonly type: 'ring.deposit'; readonly packet: Packet; readonly slot: number }
   | { readonly type: 'virq'; readonly vector: number }
@@ -64,6 +68,7 @@ export type IddEvent =
 
 type Ev<T extends IddEvent['type']> = Extract<IddEvent, { type: T }>;
 
+/** Why the driver domain dropped a packet in software, after the device had received it. */
 export type SoftwareDropReason = 'unknown-destination' | 'rate-exceeded' | 'vm-ring-full';
 
 const patch = patcher<IddContext>({ self: true, device: true, slot: true, ports: true, ring: true, txBacklog: true, current: true, vmRing: true });
@@ -188,6 +193,10 @@ const unbind = (c: IddContext): Effected<IddContext> => ({ context: patch(c, { d
 
 const nothing = (c: IddContext): Effected<IddContext> => ({ context: c, out: [] });
 
+/**
+ * The Xen driver domain (§1–3 baseline): native driver, software bridge and netback on its own core, with QoS
+ * applied in software only after a packet was received.
+ */
 export const driverDomainMachine = setup({
   types: { context: {} as IddContext, events: {} as IddEvent, input: {} as IddInput },
   guards: {

@@ -11,6 +11,7 @@ import { patcher } from './record.js';
 import { dmaTime, wireTime, type NicTiming } from './nic-vnic.js';
 import type { Packet } from './packet.js';
 
+/** The shared NIC's state: one device buffer and one Rx ring for everybody, owned by one host. */
 export interface SharedNicContext {
   readonly host: string;
   /** How the host hears the interrupt: through the VMM ('msi', Xen) or directly ('virq', native). */
@@ -28,6 +29,7 @@ export interface SharedNicContext {
   readonly timing: NicTiming;
 }
 
+/** What the shared NIC is built with: its host, how the host hears interrupts, buffer and ring sizes, timing. */
 export interface SharedNicInput {
   readonly host: string;
   readonly irqTo: string;
@@ -39,6 +41,7 @@ export interface SharedNicInput {
   readonly timing: NicTiming;
 }
 
+/** The shared NIC's events: arrivals, DMA and transmit completions, and its host driver's registers. */
 export type SharedNicEvent =
   | { readonly type: 'rx.arrive'; readonly packet: Packet; readonly nowNs: number }
   | { readonly type: 'dma.done' }
@@ -114,6 +117,10 @@ const staleWrite = (c: SharedNicContext, e: Ev<'tx.post' | 'rx.refill' | 'irq.un
 
 const nothing = (c: SharedNicContext): Effected<SharedNicContext> => ({ context: c, out: [] });
 
+/**
+ * The NIC of the existing architecture (§1, §3 "bottlenecks"): one shared device buffer, admission only by
+ * free space, so one flooding VM can fill it for everybody.
+ */
 export const sharedNicMachine = setup({
   types: { context: {} as SharedNicContext, events: {} as SharedNicEvent, input: {} as SharedNicInput },
   guards: {

@@ -22,6 +22,7 @@ import { initialArbiter, pick, type ArbiterKind, type ArbiterState } from './dma
 import type { Packet } from './packet.js';
 import { conforms, refillBy, refillTo, take, type Bucket } from './token-bucket.js';
 
+/** A vNIC's bandwidth specification and its partition size and DMA share (§3.1). */
 export interface VnicQos {
   /** bytes per second admitted over time */
   readonly rate: number;
@@ -35,8 +36,10 @@ export interface VnicQos {
   readonly weight: number;
 }
 
+/** A vNIC slot is free, active (set up for a VM), or closing (torn down, a transfer still in flight). */
 export type VnicStatus = 'free' | 'active' | 'closing';
 
+/** One virtual NIC: a register set, a memory partition, a DMA channel and an MSI vector given to one VM (§3.1). */
 export interface Vnic {
   readonly status: VnicStatus;
   /** Component whose memory the I/O page table maps this vNIC's rings into (set by the VMM). */
@@ -59,12 +62,14 @@ export interface Vnic {
   readonly headWait: number;
 }
 
+/** How long DMA and the wire take (nanoseconds); the simulator's timing, abstract in the explorer. */
 export interface NicTiming {
   readonly dmaSetupNs: number;
   readonly dmaNsPerByte: number;
   readonly wireNsPerByte: number;
 }
 
+/** The vNIC NIC's state: its vNIC slots, free device memory, the DMA arbiter and engine, the transmit queue. */
 export interface NicContext {
   readonly vnics: readonly Vnic[];
   readonly memory: number;
@@ -76,6 +81,7 @@ export interface NicContext {
   readonly waitCap: number;
 }
 
+/** What the vNIC NIC is built with: slots, device memory, DMA arbitration and timing. */
 export interface NicInput {
   readonly slots: number;
   readonly memory: number;
@@ -86,6 +92,7 @@ export interface NicInput {
   readonly waitCap: number;
 }
 
+/** The vNIC NIC's events: arrivals, DMA and transmit completions, driver registers, and the VMM's vNIC management. */
 export type NicEvent =
   | { readonly type: 'rx.arrive'; readonly packet: Packet; readonly nowNs: number }
   | { readonly type: 'clock.tick'; readonly dtNs: number }
@@ -112,6 +119,7 @@ export type NicEvent =
   /** The VMM changes which MACs classify to a vNIC (mixed: the driver domain's vNIC carries para-virtualized VMs). */
   | { readonly type: 'vnic.macs'; readonly slot: number; readonly macs: readonly number[] };
 
+/** Why the device rejected an arriving packet (§3.2: admission at the device). */
 export type RejectReason = 'unknown-destination' | 'rate-exceeded' | 'partition-full';
 
 const freeVnic: Vnic = {
@@ -367,6 +375,10 @@ const tick = (c: NicContext, e: Ev<'clock.tick'>): Effected<NicContext> => {
   return { context: vnics.every((v, i) => v === c.vnics[i]) ? c : patchNic(c, { vnics }), out: [] };
 };
 
+/**
+ * The NIC of the proposed architecture (§3.1, §3.2, Fig. 3, 4a/4b): classify, admit or reject, buffer in the
+ * vNIC's partition, DMA in arbiter order, raise the vNIC's MSI; transmit from the VM's own partition.
+ */
 export const nicMachine = setup({
   types: {
     context: {} as NicContext,

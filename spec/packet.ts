@@ -3,8 +3,10 @@
  * In the simulator `id` is unique per run and `bornNs` is the arrival time at the NIC; the explorer uses a
  * small pool of ids (so the state space stays finite) and `bornNs = 0`.
  */
+/** A request (answered by the VM's server), its reply, or flood traffic (never answered). */
 export type PacketKind = 'request' | 'reply' | 'flood';
 
+/** A packet: destination and source MACs, size, arrival time, kind and stream. */
 export interface Packet {
   readonly id: number;
   /** Destination MAC: classifies the packet to a vNIC (§3.1 "identify the incoming packet to the corresponding VM"). */

@@ -8,10 +8,16 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { SERVICE_DISTRIBUTIONS, type ServiceTime } from '../src/sim/service.js';
 
+/** The architectures a scenario can run under. */
 export const ARCHS = ['vnic', 'xen-idd', 'native', 'mixed'] as const;
+/** vnic (a virtual NIC per VM, the paper's design), xen-idd (the driver-domain baseline), native, or mixed. */
 export type Arch = (typeof ARCHS)[number];
+/** The core layouts: everything on one core, or the VMM and driver domain on cpu0 and one core per VM (§5). */
 export const CORE_LAYOUTS = ['single', 'multi'] as const;
+/** `single` or `multi` (see `CORE_LAYOUTS`). */
 export type CoreLayout = (typeof CORE_LAYOUTS)[number];
+/** `"$schema"`: the JSON Schema an editor validates the file against (schemas/*.schema.json); ignored here. */
+const schemaRef = z.string().optional();
 
 const positive = z.number('must be a number').positive('must be > 0').finite('must be finite');
 const nonNegative = z.number('must be a number').nonnegative('must be >= 0').finite('must be finite');
@@ -77,8 +83,10 @@ const nic = z.strictObject({
   sharedBufferBytes: count.default(256 * 1024),
 });
 
+/** A scenario file (docs/formats/scenario.md); parsing fills in the defaults. */
 export const scenarioSchema = z
   .strictObject({
+    $schema: schemaRef,
     name: z.string().min(1, 'must not be empty'),
     description: z.string().default(''),
     arch: z.enum(ARCHS).default('vnic'),
@@ -105,7 +113,9 @@ export const scenarioSchema = z
     });
   });
 
+/** A parsed scenario, defaults filled in. */
 export type Scenario = z.infer<typeof scenarioSchema>;
+/** One traffic stream of a scenario: open-loop, closed-loop or flood. */
 export type StreamSpec = Scenario['streams'][number];
 
 const distribution = z.enum(SERVICE_DISTRIBUTIONS, `must be one of ${SERVICE_DISTRIBUTIONS.join(', ')}`);
@@ -123,13 +133,16 @@ const demand = z.union([
     .refine((v) => v.distribution === undefined || v.distribution === 'lognormal' || v.cv === undefined, { message: 'cv applies to lognormal only', path: ['cv'] }),
 ]);
 
-const calibrationSchema = z.strictObject({
+/** A calibration profile (docs/formats/calibration.md): CPU demands per operation and the NIC's DMA timing. */
+export const calibrationSchema = z.strictObject({
+  $schema: schemaRef,
   description: z.string().default(''),
   /** The variability of every demand given as a plain number; absent: deterministic. */
   serviceTime: variability.optional(),
   demandsNs: z.record(z.string(), demand),
   nic: z.strictObject({ dmaSetupNs: nonNegative, dmaBytesPerNs: positive, vmmIrqNs: nonNegative.optional() }),
 });
+/** A parsed calibration profile. */
 export type Calibration = z.infer<typeof calibrationSchema>;
 
 /**
@@ -146,6 +159,7 @@ export function serviceTimeOf(cal: Calibration, key: string): ServiceTime | unde
   return v.distribution === 'exponential' ? { distribution: 'exponential', meanNs } : { distribution: 'lognormal', meanNs, cv: v.cv ?? 0 };
 }
 
+/** A loaded value, or the one-line-per-problem message naming the file and field. */
 export type Loaded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
 /** `vms[1].qos.rateMbps: must be > 0` — one line per problem. */
@@ -165,6 +179,7 @@ export function dataDir(kind: 'scenarios' | 'calibration'): string {
   return candidates.find((d) => existsSync(d)) ?? candidates[0]!;
 }
 
+/** The scenarios shipped in spec/scenarios/ (`vnicspec scenarios`). */
 export const BUILT_IN_SCENARIOS = ['httperf-2vm', 'flood', 'single-vm', 'netperf-crr', 'mixed-3vm'] as const;
 
 function readJson(path: string): Loaded<unknown> {
@@ -181,12 +196,13 @@ function readJson(path: string): Loaded<unknown> {
   }
 }
 
+/** Validate a scenario already read as JSON; `where` (a file name, say) prefixes each error line. */
 export function parseScenario(raw: unknown, where: string): Loaded<Scenario> {
   const r = scenarioSchema.safeParse(raw);
   return r.success ? { ok: true, value: r.data } : { ok: false, error: formatIssues(r.error, where) };
 }
 
-/** A built-in name or a path to a JSON file. */
+/** Read and validate a scenario: a built-in name or a path to a JSON file. */
 export function loadScenario(nameOrFile: string): Loaded<{ scenario: Scenario; baseDir: string }> {
   const builtIn = (BUILT_IN_SCENARIOS as readonly string[]).includes(nameOrFile);
   const path = builtIn ? join(dataDir('scenarios'), `${nameOrFile}.json`) : nameOrFile;
@@ -199,11 +215,16 @@ export function loadScenario(nameOrFile: string): Loaded<{ scenario: Scenario; b
   return s.ok ? { ok: true, value: { scenario: s.value, baseDir: dirname(path) } } : s;
 }
 
+/** Validate a calibration profile already read as JSON; `where` (a file name, say) prefixes each error line. */
 export function parseCalibration(raw: unknown, where: string): Loaded<Calibration> {
   const r = calibrationSchema.safeParse(raw);
   return r.success ? { ok: true, value: r.data } : { ok: false, error: formatIssues(r.error, where) };
 }
 
+/**
+ * Read and validate a calibration profile: `file` relative to `baseDir` (the scenario's folder), or the built-in
+ * default profile when `file` is undefined.
+ */
 export function loadCalibration(file: string | undefined, baseDir: string): Loaded<Calibration> {
   const path = file === undefined ? join(dataDir('calibration'), 'default.json') : join(baseDir, file);
   const raw = readJson(path);

@@ -39,16 +39,20 @@ import {
 } from './wiring.js';
 import { closedLoopMachine, openLoopMachine, wireMachine, type ClosedLoopInput, type OpenLoopInput } from './workload.js';
 
+/** What a component of a composed system is (its machine). */
 export type ComponentKind = 'nic-vnic' | 'nic-shared' | 'vmm' | 'vm' | 'idd' | 'os' | 'source' | 'wire';
 
+/** How machines are stepped: `compiled` (fast; fast-check tests show it agrees with xstate) or `xstate` (the reference `transition()`). */
 export type StepperKind = 'compiled' | 'xstate';
 
+/** An event delivered at a given time to start a component (e.g. a traffic source's first tick). */
 export interface Kick {
   readonly atNs: number;
   readonly to: number;
   readonly event: EventObject;
 }
 
+/** A scenario's machines composed for the simulator: the network, the cores and what runs where, per-operation CPU demands. */
 export interface BuiltSystem {
   readonly network: Network;
   readonly kinds: readonly ComponentKind[];
@@ -97,6 +101,7 @@ export function vnicQos(q: Scenario['vms'][number]['qos']): VnicQos {
   return { rate: bytesPerSecond(q.rateMbps), burst: q.burstBytes, capacity: q.partitionBytes, priority: q.priority, weight: q.weight };
 }
 
+/** Compose a scenario's machines for the simulator under one architecture and core layout, timed by the calibration. */
 export function buildSystem(s: Scenario, arch: Arch, layout: CoreLayout, cal: Calibration, stepper: StepperKind = 'compiled'): BuiltSystem {
   const components: ComponentSpec[] = [];
   const kinds: ComponentKind[] = [];

@@ -18,8 +18,10 @@ import { patcher } from './record.js';
 import { replyTo, type Packet } from './packet.js';
 import { conforms, refillBy, refillTo, take, type Bucket } from './token-bucket.js';
 
+/** Which driver a VM runs: native on its vNIC, netfront behind the driver domain, or a non-virtualized OS's. */
 export type DriverMode = 'vnic' | 'netfront' | 'native';
 
+/** A VM driver's state: its bound device, its Rx ring, the descriptors it holds, and its outbound shaping. */
 export interface VmContext {
   readonly self: string;
   readonly macs: readonly number[];
@@ -35,6 +37,7 @@ export interface VmContext {
   readonly tx: Bucket;
 }
 
+/** What a VM driver is built with: its id, MACs, reply size and outbound rate. */
 export interface VmInput {
   readonly self: string;
   readonly macs: readonly number[];
@@ -45,6 +48,7 @@ export interface VmInput {
   readonly device?: { readonly id: string; readonly slot: number; readonly mode: DriverMode };
 }
 
+/** A VM driver's events: binding to a device, deposits into its ring, virtual interrupts, processed packets. */
 export type VmEvent =
   | { readonly type: 'driver.bind'; readonly device: string; readonly slot: number; readonly mode: DriverMode }
   | { readonly type: 'driver.unbind' }
@@ -129,6 +133,10 @@ const tick = (c: VmContext, e: Ev<'clock.tick'>): Effected<VmContext> =>
 
 const nothing = (c: VmContext): Effected<VmContext> => ({ context: c, out: [] });
 
+/**
+ * A VM's network driver and its server (§3.1, §3.2 last step): reads its own descriptor rings on a virtual
+ * interrupt, serves each request, and sends the reply on its transmit path.
+ */
 export const vmMachine = setup({
   types: { context: {} as VmContext, events: {} as VmEvent, input: {} as VmInput },
   guards: {

@@ -16,17 +16,20 @@ import { probe, send, work, type Output } from '../src/network/outputs.js';
 import { does, labels, type Effected } from './effect.js';
 import type { VnicQos } from './nic-vnic.js';
 
+/** How a VM reaches the network: not at all, through a vNIC of its own, or para-virtualized via the driver domain. */
 export type Attachment =
   | { readonly kind: 'none' }
   | { readonly kind: 'vnic'; readonly slot: number; readonly vector: number; readonly capacity: number }
   | { readonly kind: 'paravirt' };
 
+/** What the VMM knows about one VM: its id, its MACs and its attachment. */
 export interface VmRecord {
   readonly id: string;
   readonly macs: readonly number[];
   readonly attachment: Attachment;
 }
 
+/** The VMM's state: the VMs, MSI vector owners, vNIC slots and free device memory. */
 export interface VmmContext {
   readonly vms: readonly VmRecord[];
   /** Owner (component id) of each MSI vector, '' when free. */
@@ -46,6 +49,7 @@ export interface VmmContext {
   readonly txRing: number;
 }
 
+/** What the VMM is built with: the VMs, the NIC's vectors and memory, the driver domain (if any), ring sizes. */
 export interface VmmInput {
   readonly vms: readonly { readonly id: string; readonly macs: readonly number[] }[];
   readonly vectors: number;
@@ -58,8 +62,10 @@ export interface VmmInput {
   readonly txRing: number;
 }
 
+/** Why the VMM refused to attach a VM. */
 export type RefusalReason = 'no-msi-vector' | 'no-device-memory' | 'already-attached' | 'unknown-vm';
 
+/** The VMM's events: management requests (attach, detach, resize), the NIC's answers, and interrupts to forward. */
 export type VmmEvent =
   | { readonly type: 'vm.attach'; readonly vm: string; readonly qos: VnicQos; readonly bestEffort: boolean }
   | { readonly type: 'vm.detach'; readonly vm: string }
@@ -222,6 +228,10 @@ const ignoreUnknown = (c: VmmContext, e: Ev<'vm.detach' | 'partition.resize'>): 
   out: [probe('vmm.refused', { vm: e.vm, reason: 'unknown-vm' })],
 });
 
+/**
+ * The VMM (§3.1 "Accessing virtual-NIC", §3.2): sets up, tears down and resizes vNICs, and on the data path
+ * only forwards each vNIC's MSI to its VM; attaches best-effort VMs para-virtualized when vectors or memory run out.
+ */
 export const vmmMachine = setup({
   types: { context: {} as VmmContext, events: {} as VmmEvent, input: {} as VmmInput },
   guards: {

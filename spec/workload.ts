@@ -18,6 +18,7 @@ export const MAX_STREAMS = 1024;
 
 export type Arrivals = { readonly kind: 'constant'; readonly perSecond: number } | { readonly kind: 'poisson'; readonly perSecond: number };
 
+/** An open-loop source: sends requests (or flood packets) at a constant or Poisson rate, whatever the replies. */
 export interface OpenLoopInput {
   readonly stream: number;
   readonly nic: string;
@@ -28,6 +29,7 @@ export interface OpenLoopInput {
   readonly arrivals: Arrivals;
 }
 
+/** A closed-loop client (TCP_CRR-like): one request at a time, the next after the reply and a think time. */
 export interface ClosedLoopInput {
   readonly stream: number;
   readonly nic: string;
@@ -38,15 +40,18 @@ export interface ClosedLoopInput {
   readonly timeoutNs: number;
 }
 
-interface OpenLoopContext extends OpenLoopInput {
+/** An open-loop source's state: its input plus the sequence number of the next request. */
+export interface OpenLoopContext extends OpenLoopInput {
   readonly seq: number;
 }
 
-interface ClosedLoopContext extends ClosedLoopInput {
+/** A closed-loop client's state: its input, the next sequence number, and the packet id whose reply it awaits (-1: thinking). */
+export interface ClosedLoopContext extends ClosedLoopInput {
   readonly seq: number;
   readonly awaiting: number;
 }
 
+/** The traffic sources' events: their own ticks and timeouts, and replies coming back. */
 export type SourceEvent =
   | { readonly type: 'client.tick'; readonly nowNs: number }
   | { readonly type: 'reply'; readonly packet: Packet }
@@ -79,6 +84,7 @@ function emitOpenLoop(c: OpenLoopContext, e: Ev<'client.tick'>): Effected<OpenLo
 
 const ignoreReply = (c: OpenLoopContext): Effected<OpenLoopContext> => ({ context: c, out: [] });
 
+/** An open-loop traffic source (httperf-like, or a flood). */
 export const openLoopMachine = setup({
   types: { context: {} as OpenLoopContext, events: {} as SourceEvent, input: {} as OpenLoopInput },
   actions: labels('emitPacket', 'ignoreReply'),
@@ -116,6 +122,7 @@ function retransmit(c: ClosedLoopContext, e: Ev<'client.timeout'>): Effected<Clo
 
 const nothing = (c: ClosedLoopContext): Effected<ClosedLoopContext> => ({ context: c, out: [] });
 
+/** A closed-loop client (netperf TCP_CRR-like): request, await the reply (or time out and retransmit), think. */
 export const closedLoopMachine = setup({
   types: { context: {} as ClosedLoopContext, events: {} as SourceEvent, input: {} as ClosedLoopInput },
   guards: {
@@ -144,8 +151,10 @@ export const closedLoopMachine = setup({
   },
 });
 
+/** A packet leaving the NIC onto the wire. */
 export type WireEvent = { readonly type: 'wire.tx'; readonly packet: Packet };
 
+/** The wire's state: how many streams there are and which of them wait for replies. */
 export interface WireContext {
   readonly streams: number;
   /** Streams that wait for replies (closed loop); absent: all of them. Open-loop sources ignore replies anyway. */

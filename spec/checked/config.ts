@@ -8,9 +8,12 @@
  */
 import type { ArbiterKind } from '../dma-arbiter.js';
 
+/** The architectures the explorer checks: vnic, xen-idd, mixed. */
 export type CheckArch = 'vnic' | 'xen-idd' | 'mixed';
+/** A VM's traffic in a checked configuration: within its bandwidth specification, or flooding at any rate. */
 export type Role = 'conforming' | 'flooding';
 
+/** A small configuration for exhaustive checking (`vnicspec check` options, and the ITF `#meta` of its traces). */
 export interface CheckConfig {
   readonly arch: CheckArch;
   readonly vms: number;
@@ -32,6 +35,7 @@ export interface CheckConfig {
   readonly unknownTraffic: boolean;
 }
 
+/** A complete configuration from a partial one; by default 2 VMs (the last one floods, the others conform), capacity 2, drr. */
 export function defaultCheckConfig(o: Partial<CheckConfig> & { arch?: CheckArch; vms?: number } = {}): CheckConfig {
   const vms = o.vms ?? 2;
   const roles = o.roles ?? Array.from({ length: vms }, (_, i) => (i === 0 || vms > 2 && i < vms - 1 ? 'conforming' : 'flooding') as Role);

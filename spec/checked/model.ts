@@ -64,6 +64,7 @@ export interface Flag {
   readonly message: string;
 }
 
+/** A state of the checked system: every machine's state, the pending deliveries, the environment, step flags. */
 export interface CheckedState {
   readonly machines: readonly MachineState<unknown>[];
   /** Interned id of each machine's (state, context): the state key is built from these (collapse compression). */
@@ -73,6 +74,7 @@ export interface CheckedState {
   readonly flags: readonly Flag[];
 }
 
+/** A step of the checked system: the environment offers a packet, ticks the clock or manages vNICs, or a pending event is delivered. */
 export type CheckAction =
   | { readonly kind: 'arrive'; readonly vm: number }
   | { readonly kind: 'tick' }
@@ -117,6 +119,7 @@ function qosOf(c: CheckConfig, vm: number, capacity = c.capacity): VnicQos {
   return { rate: 1, burst: c.burst, capacity, priority: c.priorities[vm] ?? 0, weight: c.weights[vm] ?? 1 };
 }
 
+/** Compose the machines of a checked configuration with its nondeterministic environment. */
 export function buildCheckedSystem(config: CheckConfig): CheckedSystem {
   const components: ComponentSpec[] = [];
   const kinds: ComponentKind[] = [];
@@ -244,10 +247,12 @@ class Draft {
   }
 }
 
+/** The transition checks whose flags the properties report (from `propertiesFor`). */
 export interface CheckedModelOptions {
   readonly stepChecks: readonly StepCheck[];
 }
 
+/** The checked system as a `Model` for `search` (vnicspec/explore): memoized machine steps, packed states, symmetry. */
 export class CheckedModel implements Model<CheckedState, CheckAction> {
   readonly sys: CheckedSystem;
   private readonly stepChecks: readonly StepCheck[];

@@ -8,6 +8,13 @@
  */
 import type { WordBuffer } from '../util/packed-set.js';
 
+/**
+ * A transition system the search can explore: initial states, enabled actions, successors, and how to key, label and
+ * show them. Implement it for a model of your own (see examples/two-phase-commit.ts); the methods below state the
+ * duties that make counterexamples real executions.
+ * @typeParam S - a state; treated as immutable.
+ * @typeParam A - an action: what one step does (e.g. `{ kind: 'send', to: 2 }`).
+ */
 export interface Model<S, A> {
   /** The initial states. Their order matters: a trace names its initial state by index into this list. */
   initial(): readonly S[];
@@ -52,6 +59,10 @@ export interface Model<S, A> {
   nextPacked?(s: S, a: A, out: WordBuffer): boolean;
 }
 
+/**
+ * A named property checked on every distinct reachable state: an invariant (`always`) or a reachability check
+ * (`sometimes`: some reachable state must witness it, e.g. to show that a buffer can fill at all).
+ */
 export interface Property<S> {
   readonly name: string;
   readonly description: string;

@@ -10,10 +10,18 @@ import { ModelError, type Model, type Property } from './model.js';
 import { grown } from '../util/grown.js';
 import { PackedSet, WordBuffer } from '../util/packed-set.js';
 
+/** Breadth-first (counterexamples are shortest) or depth-first (the frontier stays small). */
 export type Strategy = 'bfs' | 'dfs';
+/**
+ * How a search ended: every reachable state satisfies every property (`holds`, only after a complete search), a
+ * property failed (`violated`), a bound stopped it first (`incomplete`: nothing proven), or the model threw a
+ * `ModelError` (`error`).
+ */
 export type Verdict = 'holds' | 'violated' | 'incomplete' | 'error';
+/** Which bound made a search `incomplete`. */
 export type IncompleteReason = 'max-states' | 'max-depth' | 'timeout';
 
+/** A progress report during a search (`SearchOptions.onProgress`), as TLC prints them. */
 export interface Progress {
   /** Distinct states discovered so far. */
   readonly states: number;
@@ -28,6 +36,7 @@ export interface Progress {
   readonly elapsedMs: number;
 }
 
+/** How to search: the strategy, the properties to check, bounds, symmetry reduction and progress reports. */
 export interface SearchOptions<S> {
   readonly strategy: Strategy;
   /** Stop (verdict 'incomplete') rather than store more than this many distinct states. */
@@ -57,6 +66,7 @@ export interface Trace<S, A> {
   readonly actions: A[];
 }
 
+/** The outcome of a search: its verdict, the statistics, and a counterexample or witness traces where there are any. */
 export interface SearchResult<S, A> {
   readonly verdict: Verdict;
   /** The property that failed ('violated'). */
@@ -567,6 +577,7 @@ export function formatCount(n: number): string {
     .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+/** A byte count for people: 1536 → "1.5 KiB". */
 export function formatBytes(n: number): string {
   if (n >= 1024 * 1024 * 1024) return `${(n / (1024 * 1024 * 1024)).toFixed(2)} GiB`;
   if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;

@@ -11,11 +11,15 @@
  */
 import { INIT_LABEL, type PrintableTrace, type TraceStep } from './types.js';
 
+/** Where the ITF format is specified (written into every trace's `#meta`). */
 export const ITF_FORMAT_DESCRIPTION = 'https://apalache-mc.org/docs/adr/015adr-trace.html';
+/** The variable holding each state's action label, as Quint's `mbt::actionTaken`. */
 export const ACTION_VAR = 'action_taken';
 
+/** A value as ITF encodes it (integers as `{"#bigint": …}`, maps, sets, records, lists). */
 export type ItfValue = boolean | string | number | ItfValue[] | { [key: string]: ItfValue };
 
+/** The `#meta` header of an ITF trace. */
 export interface ItfMeta {
   readonly format: 'ITF';
   readonly 'format-description': string;
@@ -25,17 +29,20 @@ export interface ItfMeta {
   readonly timestamp: number;
 }
 
+/** One state of an ITF trace: its index and one value per declared variable. */
 export interface ItfState {
   readonly '#meta': { readonly index: number };
   readonly [variable: string]: ItfValue | { readonly index: number };
 }
 
+/** An ITF trace as a JSON object: header, variable names, states. */
 export interface ItfTrace {
   readonly '#meta': ItfMeta;
   readonly vars: readonly string[];
   readonly states: readonly ItfState[];
 }
 
+/** The header fields `toItf` and `formatItf` write. */
 export interface ItfOptions {
   /** Default 'vnicspec'. */
   readonly source?: string;
@@ -57,6 +64,7 @@ export class ItfError extends Error {
 
 const UNSERIALIZABLE = '#unserializable';
 
+/** Encode one value as ITF; `where` names it in the error when it cannot be encoded. */
 export function encodeItfValue(v: unknown, where: string): ItfValue {
   switch (typeof v) {
     case 'string':
@@ -99,6 +107,7 @@ export function encodeItfValue(v: unknown, where: string): ItfValue {
   return record;
 }
 
+/** A printable trace as an ITF object, with each step's label in the `action_taken` variable. */
 export function toItf(trace: PrintableTrace, options: ItfOptions = {}): ItfTrace {
   const first = trace.steps[0];
   const names = first ? Object.keys(first.vars) : [];
@@ -148,6 +157,7 @@ export function layoutItf(itf: Omit<ItfTrace, '#meta'> & { readonly '#meta': obj
 
 // ---------------------------------------------------------------------------------------------------------------
 
+/** An ITF trace read back by `parseItf`: its header, variables, decoded states, and the steps ready to replay. */
 export interface ParsedItf {
   readonly meta: Readonly<Record<string, unknown>>;
   /** As declared, `action_taken` included when present. */
@@ -173,6 +183,7 @@ function decodeUnserializable(s: string, where: string): unknown {
   throw new ItfError(`${where}: cannot decode {"#unserializable": ${JSON.stringify(s)}}`);
 }
 
+/** Decode one ITF value (the inverse of `encodeItfValue`); `where` names it in the error when it is malformed. */
 export function decodeItfValue(v: unknown, where: string): unknown {
   if (typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'number') {

@@ -5,6 +5,7 @@
  */
 import type { PrintableTrace } from './types.js';
 
+/** The lifelines and title of a Mermaid sequence diagram. */
 export interface MermaidOptions {
   /** Participant names in the order of their lifelines. */
   readonly participants?: readonly string[];
@@ -24,6 +25,7 @@ function escapeText(s: string): string {
   return s.replace(/[#;<>\r\n]/g, (c) => (c === '\n' || c === '\r' ? ' ' : `#${c.charCodeAt(0)};`));
 }
 
+/** A Mermaid sequence diagram of a trace: one note per step, and each step's messages between the participants. */
 export function toMermaid(trace: PrintableTrace, options: MermaidOptions = {}): string {
   const names: string[] = [];
   const known = new Set<string>();

@@ -7,6 +7,7 @@ import { ModelError, type Model } from '../explore/model.js';
 import type { PrintableTrace } from './types.js';
 import { differences, formatValue } from './values.js';
 
+/** A replayed trace's states and actions, or the first step that could not be replayed and why. */
 export type ReplayResult<S, A> =
   | { readonly kind: 'ok'; readonly states: S[]; readonly actions: A[] }
   /** `step` counts actions from 1 (step 0 is the choice of initial state), as printed traces number them. */
@@ -22,6 +23,8 @@ function firstDifference(actual: Vars, expected: Vars): string | undefined {
 const MAX_LISTED = 12;
 
 /**
+ * Re-execute a trace given by its action labels: each must name an action enabled at that point (matched by
+ * `Model.label`); with `expectedVars`, the initial state and each successor must also show the recorded variables.
  * @param labels the action labels, one per step after the initial state.
  * @param expectedVars optional recorded variables, `labels.length + 1` entries (entry 0 for the initial state).
  */

@@ -6,6 +6,7 @@
 import type { PrintableTrace } from './types.js';
 import { ABSENT, differences, formatValue } from './values.js';
 
+/** What `formatTextTrace` shows besides each step's changes. */
 export interface TextOptions {
   /** Show each step's micro messages (default true). */
   readonly micro?: boolean;
@@ -13,6 +14,7 @@ export interface TextOptions {
   readonly previous?: boolean;
 }
 
+/** A numbered text trace: each step's label, its messages, and only the variables that changed (all of them at step 0). */
 export function formatTextTrace(trace: PrintableTrace, options: TextOptions = {}): string {
   const showMicro = options.micro ?? true;
   const lines: string[] = [];

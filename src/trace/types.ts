@@ -12,6 +12,7 @@ export interface MicroMessage {
   readonly label: string;
 }
 
+/** One step of a printable trace: the action that led here and the named state variables after it. */
 export interface TraceStep {
   /** The action taken to reach this step; 'init' for step 0. */
   readonly label: string;
@@ -19,11 +20,13 @@ export interface TraceStep {
   readonly micro?: readonly MicroMessage[];
 }
 
+/** A trace ready to print in any format of this folder (text, ITF, Mermaid): a list of steps. */
 export interface PrintableTrace {
   /** steps[0] is the initial state. */
   readonly steps: readonly TraceStep[];
 }
 
+/** The label of step 0, the initial state. */
 export const INIT_LABEL = 'init';
 
 /**

@@ -1,0 +1,35 @@
+/**
+ * `vnicspec/properties`: what vnicspec checks, as named, documented predicates — the explorer's properties
+ * ({@link PROPERTIES}: isolation, qos-admission, no-cross-vm-starvation, conservation and two reachability checks),
+ * the invariants they share with the simulator's runtime monitor, and that monitor.
+ *
+ * A property of your own is a {@link CheckedProperty}: give it to `check({ properties: [...] })` from `vnicspec`,
+ * or build the explorer's properties with {@link propertiesFor} and run `search` from `vnicspec/explore`.
+ *
+ * @example
+ * ```ts
+ * import type { CheckedProperty } from 'vnicspec/properties';
+ * import type { NicContext } from 'vnicspec/spec';
+ * const neverTwoActive: CheckedProperty = {
+ *   name: 'at-most-one-active-vnic',
+ *   description: 'No two vNICs are active at once (false: each VM has one).',
+ *   kind: 'always',
+ *   state: (sys) => (s) => {
+ *     const nic = s.machines[sys.nic]!.context as NicContext;
+ *     const active = nic.vnics.filter((v) => v.status === 'active').length;
+ *     return active <= 1 ? undefined : `${active} vNICs are active`;
+ *   },
+ * };
+ * ```
+ * @packageDocumentation
+ */
+export { PROPERTIES, PROPERTY_NAMES, propertiesFor, type CheckedProperty } from '../../properties/checked.js';
+export {
+  conservationOf,
+  hasVnics,
+  isolationInState,
+  isolationInStep,
+  qosInNic,
+  type SystemShape,
+} from '../../properties/invariants.js';
+export { MONITORED_PROPERTIES, RuntimeMonitor, simulationShape } from '../../properties/runtime.js';
