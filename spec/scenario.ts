@@ -1,12 +1,16 @@
 /**
- * Scenario files: what a user writes to describe a run. Validated with zod so every error names its field
- * (`vms[1].qos.rateMbps: must be > 0`); defaults make the small files readable.
+ * Scenario files: what a user writes to describe a run. Validated with zod so every error names its field and the
+ * allowed range with the reason for it (`vms[1].qos.rateMbps: must be a number from 0.001 to 1600000 Mbit/s (…)
+ * (got 0)`); numbers follow the one grammar and wording of src/util/number-grammar.ts; defaults make the small
+ * files readable. JSON files may start with a byte-order mark.
  */
 import { readFileSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { SERVICE_DISTRIBUTIONS, type ServiceTime } from '../src/sim/service.js';
+import { parseJsonText } from '../src/util/json-text.js';
+import { zNumber, type Bound } from '../src/util/number-grammar.js';
 
 /** The architectures a scenario can run under. */
 export const ARCHS = ['vnic', 'xen-idd', 'native', 'mixed'] as const;
@@ -19,85 +23,122 @@ export type CoreLayout = (typeof CORE_LAYOUTS)[number];
 /** `"$schema"`: the JSON Schema an editor validates the file against (schemas/*.schema.json); ignored here. */
 const schemaRef = z.string().optional();
 
-const positive = z.number('must be a number').positive('must be > 0').finite('must be finite');
-const nonNegative = z.number('must be a number').nonnegative('must be >= 0').finite('must be finite');
-const count = z.number('must be a number').int('must be an integer').positive('must be > 0');
+// ---- bounds: every number is limited by what it means ------------------------------------------------------------
+// The simulator's clock counts whole nanoseconds in a double: exact up to 2^53 ns, about 104 days. Every time in a
+// file must be at least one tick (or 0 where 0 means "none") and fit the clock; every size must be a real Ethernet
+// frame or a real NIC's memory; counts must be what the hardware can have (PCIe MSI-X: 2048 vectors per function).
+
+/** Whole seconds the clock can hold: 2^53 ns. */
+export const CLOCK_MAX_S = Math.floor(Number.MAX_SAFE_INTEGER / 1e9);
+const CLOCK = "the simulator's clock counts whole nanoseconds up to 2^53 ns, about 104 days";
+
+/** Simulated seconds, from one clock tick to the clock's range: `durationS` and `--duration`. */
+export const SIMULATED_SECONDS: Bound = { min: 1e-9, max: CLOCK_MAX_S, unit: 'seconds', why: CLOCK };
+const START_SECONDS: Bound = { zero: true, min: 1e-9, max: CLOCK_MAX_S, unit: 'seconds', why: CLOCK };
+const THINK_MS: Bound = { zero: true, min: 1e-6, max: CLOCK_MAX_S * 1e3, unit: 'ms', why: CLOCK };
+const TIMEOUT_MS: Bound = { min: 1e-6, max: CLOCK_MAX_S * 1e3, unit: 'ms', why: CLOCK };
+/** Arrivals per second: gaps from one clock tick (1 ns) to 10^6 s. */
+const RATE: Bound = { min: 1e-6, max: 1e9, unit: 'per second', why: 'gaps between arrivals from 1 ns, the clock tick, to 10^6 s' };
+export const MIN_FRAME_BYTES = 64;
+export const MAX_FRAME_BYTES = 9216;
+const FRAME: Bound = { integer: true, min: MIN_FRAME_BYTES, max: MAX_FRAME_BYTES, unit: 'bytes', why: 'an Ethernet frame: 64 bytes at least, 9216 for the largest jumbo frames' };
+/** NIC packet memory: on-board buffers are KiB to tens of MiB; every buffered packet is an object in the simulator. */
+const NIC_MEMORY: Bound = { integer: true, min: MIN_FRAME_BYTES, max: 64 * 2 ** 20, unit: 'bytes', why: 'one 64-byte frame to 64 MiB, more than NICs have on board' };
+const BURST: Bound = { integer: true, min: MIN_FRAME_BYTES, max: 2 ** 32, unit: 'bytes', why: 'one 64-byte frame to 4 GiB' };
+const LINK_GBPS: Bound = { min: 0.001, max: 1600, unit: 'Gbit/s', why: "1 Mbit/s to 1.6 Tbit/s, Ethernet's fastest" };
+const MBPS: Bound = { min: 0.001, max: 1_600_000, unit: 'Mbit/s', why: "1 kbit/s to 1.6 Tbit/s, Ethernet's fastest link" };
+const RING: Bound = { integer: true, min: 1, max: 32768, unit: 'descriptors', why: 'virtio allows at most 2^15, more than NICs have' };
+const MSI_VECTORS: Bound = { integer: true, min: 1, max: 2048, why: 'PCIe MSI-X allows 2048 vectors per function' };
+const QUANTUM: Bound = { integer: true, min: MIN_FRAME_BYTES, max: 2 ** 20, unit: 'bytes', why: 'one 64-byte frame to 1 MiB: DRR serves at most one quantum per round' };
+const PRIORITY: Bound = { integer: true, min: 0, max: 1000 };
+const WEIGHT: Bound = { integer: true, min: 1, max: 1000 };
+const SEED: Bound = { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER };
+const MAC: Bound = { integer: true, min: 0, max: 2 ** 48 - 1, why: 'a MAC address has 48 bits' };
+
+/** A name printed in tables and reports: some visible character, at most 64 characters. */
+const name = (what: string) =>
+  z
+    .string(`must be a string (${what})`)
+    .min(1, 'must not be empty')
+    .max(64, 'must be at most 64 characters long')
+    .refine((s) => /[^\s\p{C}]/u.test(s), 'must contain a visible character');
 
 const qos = z.strictObject({
-  rateMbps: positive.default(200),
-  burstBytes: count.default(64 * 1024),
-  partitionBytes: count.default(128 * 1024),
-  priority: z.number().int('must be an integer').default(0),
-  weight: count.default(1),
+  rateMbps: zNumber(MBPS).default(200),
+  burstBytes: zNumber(BURST).default(64 * 1024),
+  partitionBytes: zNumber(NIC_MEMORY).default(128 * 1024),
+  priority: zNumber(PRIORITY).default(0),
+  weight: zNumber(WEIGHT).default(1),
 });
 
 const vm = z.strictObject({
-  name: z.string().min(1, 'must not be empty'),
+  name: name('the VM\'s name'),
   qos: qos.default(qos.parse({})),
   /** May be attached para-virtualized through the driver domain when vectors or memory run out (mixed). */
   bestEffort: z.boolean().default(false),
-  replyBytes: count.default(1024),
+  replyBytes: zNumber(FRAME).default(1024),
   /** Outbound shaping by the VM; absent: unlimited. */
-  txRateMbps: positive.optional(),
+  txRateMbps: zNumber(MBPS).optional(),
 });
 
-const target = z.union([z.strictObject({ vm: z.string().min(1) }), z.strictObject({ mac: z.number().int().nonnegative() })]);
+const vmRef = z.string('must name a VM').min(1, 'must name a VM');
+const target = z.union([z.strictObject({ vm: vmRef }), z.strictObject({ mac: zNumber(MAC) })]);
 
 const stream = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('open-loop'),
-    vm: z.string().min(1, 'must name a VM'),
-    rate: positive.max(1e8, 'must be <= 100000000 per second'),
+    vm: vmRef,
+    rate: zNumber(RATE),
     arrivals: z.enum(['constant', 'poisson']).default('constant'),
-    requestBytes: count.default(128),
-    startS: nonNegative.optional(),
+    requestBytes: zNumber(FRAME).default(128),
+    startS: zNumber(START_SECONDS).optional(),
   }),
   z.strictObject({
     kind: z.literal('closed-loop'),
-    vm: z.string().min(1, 'must name a VM'),
-    thinkMs: nonNegative.default(0),
-    timeoutMs: positive.default(200),
-    requestBytes: count.default(128),
-    startS: nonNegative.optional(),
+    vm: vmRef,
+    thinkMs: zNumber(THINK_MS).default(0),
+    timeoutMs: zNumber(TIMEOUT_MS).default(200),
+    requestBytes: zNumber(FRAME).default(128),
+    startS: zNumber(START_SECONDS).optional(),
   }),
   z.strictObject({
     kind: z.literal('flood'),
     target,
     /** packets per second; absent: line rate for the packet size */
-    rate: positive.max(1e8, 'must be <= 100000000 per second').optional(),
+    rate: zNumber(RATE).optional(),
     arrivals: z.enum(['constant', 'poisson']).default('constant'),
-    packetBytes: count.default(1500),
-    startS: nonNegative.optional(),
+    packetBytes: zNumber(FRAME).default(1500),
+    startS: zNumber(START_SECONDS).optional(),
   }),
 ]);
 
 const nic = z.strictObject({
-  linkGbps: positive.default(1),
-  memoryBytes: count.default(1024 * 1024),
-  msiVectors: count.default(8),
+  linkGbps: zNumber(LINK_GBPS).default(1),
+  memoryBytes: zNumber(NIC_MEMORY).default(1024 * 1024),
+  msiVectors: zNumber(MSI_VECTORS).default(8),
   dmaArbiter: z.enum(['strict', 'wrr', 'drr']).default('drr'),
-  drrQuantumBytes: count.default(1514),
-  rxRing: count.default(256),
-  txRing: count.default(256),
+  drrQuantumBytes: zNumber(QUANTUM).default(1514),
+  rxRing: zNumber(RING).default(256),
+  txRing: zNumber(RING).default(256),
   /** The single device buffer of the shared NIC (xen-idd, native). */
-  sharedBufferBytes: count.default(256 * 1024),
+  sharedBufferBytes: zNumber(NIC_MEMORY).default(256 * 1024),
 });
 
 /** A scenario file (docs/formats/scenario.md); parsing fills in the defaults. */
 export const scenarioSchema = z
   .strictObject({
     $schema: schemaRef,
-    name: z.string().min(1, 'must not be empty'),
-    description: z.string().default(''),
+    name: name("the scenario's name"),
+    description: z.string('must be a string').max(2000, 'must be at most 2000 characters long').default(''),
     arch: z.enum(ARCHS).default('vnic'),
     cores: z.enum(CORE_LAYOUTS).default('multi'),
-    durationS: positive.default(10),
-    seed: z.number().int('must be an integer').nonnegative('must be >= 0').default(1),
+    durationS: zNumber(SIMULATED_SECONDS).default(10),
+    seed: zNumber(SEED).default(1),
     nic: nic.default(nic.parse({})),
-    vms: z.array(vm).min(1, 'must list at least one VM').max(64, 'at most 64 VMs'),
-    streams: z.array(stream).max(1000, 'at most 1000 streams').default([]),
-    /** A calibration profile: a file path relative to the scenario, or omitted for the built-in default. */
-    calibration: z.string().optional(),
+    vms: z.array(vm, 'must be a list of VMs').min(1, 'must list at least one VM').max(64, 'must list at most 64 VMs'),
+    streams: z.array(stream, 'must be a list of streams').max(1000, 'must list at most 1000 streams').default([]),
+    /** A calibration profile: a file path (absolute, or relative to the scenario's folder); omitted: the built-in default. */
+    calibration: z.string('must be a file path').min(1, 'must be a file path').optional(),
   })
   .superRefine((s, ctx) => {
     const names = new Set<string>();
@@ -118,17 +159,23 @@ export type Scenario = z.infer<typeof scenarioSchema>;
 /** One traffic stream of a scenario: open-loop, closed-loop or flood. */
 export type StreamSpec = Scenario['streams'][number];
 
+/** A CPU demand per packet, or a fixed device latency: up to a second, which no per-packet cost comes near. */
+const DEMAND_NS: Bound = { min: 0, max: 1e9, unit: 'ns', why: 'a second per packet at most' };
+const DMA_BYTES_PER_NS: Bound = { min: 0.001, max: 1000, unit: 'bytes per ns', why: '1 MB/s to 1 TB/s; PCIe 6.0 x16 moves 128' };
+/** A coefficient of variation (sd / mean). */
+const CV: Bound = { min: 0, max: 10, why: 'a standard deviation up to 10 times the mean' };
+
 const distribution = z.enum(SERVICE_DISTRIBUTIONS, `must be one of ${SERVICE_DISTRIBUTIONS.join(', ')}`);
 /** How a cost varies from job to job; lognormal needs its coefficient of variation (sd / mean). */
 const variability = z
-  .strictObject({ distribution, cv: nonNegative.optional() })
+  .strictObject({ distribution, cv: zNumber(CV).optional() })
   .refine((v) => v.distribution !== 'lognormal' || v.cv !== undefined, { message: 'a lognormal service time needs cv', path: ['cv'] })
   .refine((v) => v.distribution === 'lognormal' || v.cv === undefined, { message: 'cv applies to lognormal only', path: ['cv'] });
 /** A demand: a mean in ns (varying as the profile's `serviceTime` says), or a mean with its own variability. */
 const demand = z.union([
-  nonNegative,
+  zNumber(DEMAND_NS),
   z
-    .strictObject({ meanNs: nonNegative, distribution: distribution.optional(), cv: nonNegative.optional() })
+    .strictObject({ meanNs: zNumber(DEMAND_NS), distribution: distribution.optional(), cv: zNumber(CV).optional() })
     .refine((v) => v.distribution !== 'lognormal' || v.cv !== undefined, { message: 'a lognormal service time needs cv', path: ['cv'] })
     .refine((v) => v.distribution === undefined || v.distribution === 'lognormal' || v.cv === undefined, { message: 'cv applies to lognormal only', path: ['cv'] }),
 ]);
@@ -136,11 +183,11 @@ const demand = z.union([
 /** A calibration profile (docs/formats/calibration.md): CPU demands per operation and the NIC's DMA timing. */
 export const calibrationSchema = z.strictObject({
   $schema: schemaRef,
-  description: z.string().default(''),
+  description: z.string('must be a string').default(''),
   /** The variability of every demand given as a plain number; absent: deterministic. */
   serviceTime: variability.optional(),
   demandsNs: z.record(z.string(), demand),
-  nic: z.strictObject({ dmaSetupNs: nonNegative, dmaBytesPerNs: positive, vmmIrqNs: nonNegative.optional() }),
+  nic: z.strictObject({ dmaSetupNs: zNumber(DEMAND_NS), dmaBytesPerNs: zNumber(DMA_BYTES_PER_NS), vmmIrqNs: zNumber(DEMAND_NS).optional() }),
 });
 /** A parsed calibration profile. */
 export type Calibration = z.infer<typeof calibrationSchema>;
@@ -189,11 +236,8 @@ function readJson(path: string): Loaded<unknown> {
   } catch (e) {
     return { ok: false, error: `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
   }
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch (e) {
-    return { ok: false, error: `${path}: not valid JSON (${(e as Error).message})` };
-  }
+  const r = parseJsonText(text);
+  return r.ok ? r : { ok: false, error: `${path}: ${r.error}` };
 }
 
 /** Validate a scenario already read as JSON; `where` (a file name, say) prefixes each error line. */
@@ -226,7 +270,7 @@ export function parseCalibration(raw: unknown, where: string): Loaded<Calibratio
  * default profile when `file` is undefined.
  */
 export function loadCalibration(file: string | undefined, baseDir: string): Loaded<Calibration> {
-  const path = file === undefined ? join(dataDir('calibration'), 'default.json') : join(baseDir, file);
+  const path = file === undefined ? join(dataDir('calibration'), 'default.json') : isAbsolute(file) ? file : join(baseDir, file);
   const raw = readJson(path);
   return raw.ok ? parseCalibration(raw.value, path) : raw;
 }

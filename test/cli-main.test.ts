@@ -27,6 +27,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+const SECONDS = "a number from 1e-9 to 9007199 seconds (the simulator's clock counts whole nanoseconds up to 2^53 ns, about 104 days)";
+
 describe('help and version', () => {
   test('--help exits 0 and mentions every command, the examples and the exit codes', async () => {
     const r = await run('--help');
@@ -84,13 +86,19 @@ describe('bad input: one line, exit 2', () => {
   });
 
   test.each([
-    [['--seed', 'x'], "vnicspec: --seed: must be a non-negative integer (got 'x')"],
-    [['--seed', '-3'], "vnicspec: --seed: must be a non-negative integer (got '-3')"],
-    [['--seed', '1.5'], "vnicspec: --seed: must be a non-negative integer (got '1.5')"],
-    [['--seed', '99999999999999999999'], "vnicspec: --seed: must be a non-negative integer (got '99999999999999999999')"],
-    [['--duration', '0'], "vnicspec: --duration: must be a positive number of seconds (got '0')"],
-    [['--duration', 'abc'], "vnicspec: --duration: must be a positive number of seconds (got 'abc')"],
-    [['--duration', 'Infinity'], "vnicspec: --duration: must be a positive number of seconds (got 'Infinity')"],
+    [['--seed', 'x'], "vnicspec: --seed: must be an integer from 0 to 9007199254740991 (got 'x')"],
+    [['--seed', '-3'], "vnicspec: --seed: must be an integer from 0 to 9007199254740991 (got '-3')"],
+    [['--seed', '1.5'], "vnicspec: --seed: must be an integer from 0 to 9007199254740991 (got '1.5')"],
+    [['--seed', '99999999999999999999'], "vnicspec: --seed: must be an integer from 0 to 9007199254740991 (got '99999999999999999999')"],
+    [['--seed', '1_000'], "vnicspec: --seed: must be an integer from 0 to 9007199254740991 (got '1_000')"],
+    [['--seed', '0x10'], "vnicspec: --seed: must be an integer from 0 to 9007199254740991 (got '0x10')"],
+    [['--duration', '0'], `vnicspec: --duration: must be ${SECONDS} (got '0')`],
+    [['--duration', 'abc'], `vnicspec: --duration: must be ${SECONDS} (got 'abc')`],
+    [['--duration', 'Infinity'], `vnicspec: --duration: must be ${SECONDS} (got 'Infinity')`],
+    [['--duration', '0x10'], `vnicspec: --duration: must be ${SECONDS} (got '0x10')`],
+    [['--duration', '1_000'], `vnicspec: --duration: must be ${SECONDS} (got '1_000')`],
+    [['--duration', '5e-324'], `vnicspec: --duration: must be ${SECONDS} (got '5e-324')`],
+    [['--duration', '1e10'], `vnicspec: --duration: must be ${SECONDS} (got '1e10')`],
     [['--arch', 'kvm'], "vnicspec: --arch: must be one of vnic, xen-idd, native, mixed (got 'kvm')"],
     [['--cores', 'many'], "vnicspec: --cores: must be one of single, multi (got 'many')"],
     [['--stepper', 'fast'], "vnicspec: --stepper: must be one of compiled, xstate (got 'fast')"],
@@ -100,9 +108,9 @@ describe('bad input: one line, exit 2', () => {
     expect(r.err.trimEnd()).toBe(message);
   });
 
-  test('--seed takes the spellings every integer flag takes: blanks around, underscores between digits', () => {
+  test('--seed takes the spellings every integer flag takes: digits, blanks around, a sign', () => {
     const seed = parseSeed('--seed');
-    expect([seed('0'), seed(' 42 '), seed('1_000_000')]).toEqual([0, 42, 1_000_000]);
+    expect([seed('0'), seed(' 42 '), seed('+7'), seed('007'), seed('9007199254740991')]).toEqual([0, 42, 7, 7, 9007199254740991]);
   });
 
   test('--compare with --arch', async () => {
@@ -139,7 +147,7 @@ describe('bad input: one line, exit 2', () => {
     const lines = r.err.trimEnd().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(2);
     for (const l of lines) expect(l).toMatch(/^vnicspec: /);
-    expect(r.err).toContain('vms[0].qos.rateMbps: must be > 0');
+    expect(r.err).toContain('vms[0].qos.rateMbps: must be a number from 0.001 to 1600000 Mbit/s');
     expect(r.err).toContain("streams[0].vm: no VM named 'b'");
   });
 });

@@ -26,7 +26,7 @@ import {
 } from '../check-run.js';
 import { TRACE_FORMATS, itfText, mermaidText, printableTrace, textTraceFile, traceFormatOf, type TraceFormat, type TraceVerdict } from '../check-trace.js';
 import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from './command.js';
-import { parseChoice, parseDuration, parseIntIn } from './options.js';
+import { parseChoice, parseIntIn, parseTimeout } from './options.js';
 
 interface CheckOptions {
   arch: CheckArch;
@@ -47,7 +47,7 @@ interface CheckOptions {
   progress: boolean;
 }
 
-const positiveInt = (flag: string): ((value: string) => number) => parseIntIn(flag, 1, Number.MAX_SAFE_INTEGER, 'must be a positive integer');
+const positiveInt = (flag: string): ((value: string) => number) => parseIntIn(flag, 1, Number.MAX_SAFE_INTEGER);
 
 function collectProperty(value: string, previous: string[] | undefined): string[] {
   const name = value.trim();
@@ -87,7 +87,7 @@ export const checkCommand: CliCommand = (ctx, done) =>
     .addOption(new Option('--strategy <s>', 'bfs (shortest counterexamples) or dfs (less memory)').default('bfs').argParser(parseChoice('--strategy', STRATEGIES)))
     .addOption(new Option('--max-states <n>', 'stop after this many distinct states (then nothing is proven: exit 3)').argParser(positiveInt('--max-states')))
     .addOption(new Option('--max-depth <n>', 'do not expand states deeper than this (exit 3 if that cut anything off)').argParser(positiveInt('--max-depth')))
-    .addOption(new Option('--timeout <seconds>', 'stop after this much wall time (exit 3)').argParser(parseDuration('--timeout')))
+    .addOption(new Option('--timeout <seconds>', 'stop after this many seconds of wall time (exit 3)').argParser(parseTimeout('--timeout')))
     .option('--symmetry', 'symmetry reduction: treat interchangeable VMs as one (when the model supports it)')
     .option('--json', 'print one JSON object on stdout and nothing else')
     .option('--trace-out <file>', `write the counterexample to a file; format by extension: ${TRACE_FORMATS.map((f) => `${f.ext} (${f.what})`).join(', ')}`)

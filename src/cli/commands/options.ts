@@ -1,44 +1,76 @@
-/** Option parsers and scenario loading shared by the commands (simulate and check) and the simulator benchmark. */
+/**
+ * Option parsers and scenario loading shared by the commands (simulate and check) and the simulator benchmark.
+ *
+ * Numbers: every number flag goes through one grammar, src/util/number-grammar.ts (decimal; an exponent only where
+ * a real is meant; no hex, no `1_000`, no `Infinity`), and one message shape, `--flag: must be <range> (got 'x')`.
+ * New flags use `numberFlag(flag, bound)`, `parseIntIn`, `parseDuration`, `parseTimeout`, `sizeFlag` (`--memory
+ * 512M`), `rangeFlag` (`--rates 1000:2000:250`) or `listFlag` (`--sizes 1,3`), re-exported here with the grammar.
+ */
 import { Option } from 'commander';
-import { ARCHS, CORE_LAYOUTS, loadCalibration, loadScenario, type Arch, type Calibration, type CoreLayout, type Scenario } from '../../../spec/scenario.js';
+import {
+  ARCHS,
+  CORE_LAYOUTS,
+  SIMULATED_SECONDS,
+  loadCalibration,
+  loadScenario,
+  type Arch,
+  type Calibration,
+  type CoreLayout,
+  type Scenario,
+} from '../../../spec/scenario.js';
+import { parseList, parseNumber, parseRange, parseSize, quote, type Bound, type Parsed, type SizeOptions } from '../../util/number-grammar.js';
 import type { StepperKind } from '../../../spec/system.js';
 import { UsageError } from './command.js';
 
 export const STEPPERS = ['compiled', 'xstate'] as const satisfies readonly StepperKind[];
 
-const quote = (s: string): string => `'${s}'`;
-
-/** `--seed: must be a non-negative integer (got 'x')` */
+/** `--seed: must be an integer from 0 to 9007199254740991 (got 'x')` */
 export function invalid(flag: string, must: string, got: string): UsageError {
   return new UsageError(`${flag}: ${must} (got ${quote(got)})`);
 }
 
-/**
- * An integer in [lo, hi]: digits only (underscores allowed as separators: 1_000_000), blanks around it ignored.
- * One parser for every integer flag, so they all accept the same spellings.
- */
-export function parseIntIn(flag: string, lo: number, hi: number, must = `must be an integer from ${lo} to ${hi}`): (value: string) => number {
-  return (value) => {
-    const t = value.trim();
-    const n = /^[0-9][0-9_]*$/.test(t) ? Number(t.replace(/_/g, '')) : Number.NaN;
-    if (!Number.isSafeInteger(n) || n < lo || n > hi) throw invalid(flag, must, value);
-    return n;
-  };
+/** A grammar result as a flag's value, or a UsageError naming the flag. */
+function orFail<T>(flag: string, r: Parsed<T>): T {
+  if (!r.ok) throw new UsageError(`${flag}: ${r.message}`);
+  return r.value;
 }
 
-export const parseSeed = (flag: string): ((value: string) => number) => parseIntIn(flag, 0, Number.MAX_SAFE_INTEGER, 'must be a non-negative integer');
+/** Any number flag: the grammar of src/util/number-grammar.ts, then `bound` (range, unit and why, in the message). */
+export const numberFlag =
+  (flag: string, bound: Bound): ((value: string) => number) =>
+  (value) =>
+    orFail(flag, parseNumber(value, bound));
 
-/** Seconds of simulated time; the simulator counts nanoseconds in doubles, so at most ~104 days. */
-export const MAX_DURATION_S = Math.floor(Number.MAX_SAFE_INTEGER / 1e9);
+/** An integer in [lo, hi]; the same spellings and messages for every integer flag. */
+export const parseIntIn = (flag: string, lo: number, hi: number): ((value: string) => number) => numberFlag(flag, { integer: true, min: lo, max: hi });
 
-export function parseDuration(flag: string): (value: string) => number {
-  return (value) => {
-    const n = value.trim() === '' ? Number.NaN : Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw invalid(flag, 'must be a positive number of seconds', value);
-    if (n > MAX_DURATION_S) throw invalid(flag, `must be at most ${MAX_DURATION_S} seconds`, value);
-    return n;
-  };
-}
+/** A byte count (`512M`, `1.5GiB`, `50%` when `percentOf` is given) in `options.bound`. */
+export const sizeFlag =
+  (flag: string, options: SizeOptions): ((value: string) => number) =>
+  (value) =>
+    orFail(flag, parseSize(value, options));
+
+/** `FROM:TO:STEP`, each value in `bound`. */
+export const rangeFlag =
+  (flag: string, bound: Bound, maxPoints?: number): ((value: string) => number[]) =>
+  (value) =>
+    orFail(flag, parseRange(value, bound, maxPoints));
+
+/** `1,3,8`, each value in `bound`. */
+export const listFlag =
+  (flag: string, bound: Bound, maxItems?: number): ((value: string) => number[]) =>
+  (value) =>
+    orFail(flag, parseList(value, bound, maxItems));
+
+export const SEED_BOUND: Bound = { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER };
+export const parseSeed = (flag: string): ((value: string) => number) => numberFlag(flag, SEED_BOUND);
+
+/** Simulated seconds: `--duration` and a scenario's `durationS` (see SIMULATED_SECONDS in spec/scenario.ts). */
+export const parseDuration = (flag: string): ((value: string) => number) => numberFlag(flag, SIMULATED_SECONDS);
+
+/** Wall-clock seconds of `--timeout`: a millisecond at least (the clock is read that often), a year at most. */
+export const WALL_SECONDS: Bound = { min: 0.001, max: 365 * 86_400, unit: 'seconds' };
+export const parseTimeout = (flag: string): ((value: string) => number) => numberFlag(flag, WALL_SECONDS);
 
 export function parseChoice<T extends string>(flag: string, allowed: readonly T[]): (value: string) => T {
   return (value) => {
@@ -62,10 +94,10 @@ export const coresOption = (): Option =>
   ).argParser(parseChoice('--cores', CORE_LAYOUTS));
 
 export const seedOption = (): Option =>
-  new Option('--seed <n>', "random seed, a non-negative integer; same seed, same results; default: the scenario's (1 if unset)").argParser(parseSeed('--seed'));
+  new Option('--seed <n>', "random seed, an integer from 0 to 2^53-1; same seed, same results; default: the scenario's (1 if unset)").argParser(parseSeed('--seed'));
 
 export const durationOption = (): Option =>
-  new Option('--duration <seconds>', "simulated time in seconds, > 0 (e.g. 0.5); default: the scenario's durationS (10 if unset)").argParser(
+  new Option('--duration <seconds>', "simulated time in seconds (e.g. 0.5 or 1e4; from 1 ns to 104 days); default: the scenario's durationS (10 if unset)").argParser(
     parseDuration('--duration'),
   );
 
@@ -89,3 +121,4 @@ export function loadScenarioOrFail(nameOrFile: string): LoadedScenario {
 }
 
 export type { Arch, CoreLayout, StepperKind };
+export { describeBound, checkNumber, parseNumber, type Bound, type SizeOptions } from '../../util/number-grammar.js';

@@ -6,6 +6,7 @@ import { ModelError } from '../../explore/index.js';
 import { ACTION_VAR, ItfError, parseItf, replayTrace, type ParsedItf } from '../../trace/index.js';
 import { describeConfig, describeProperties, setUp } from '../check-run.js';
 import { readVnicspecMeta } from '../check-trace.js';
+import { stripBom } from '../../util/json-text.js';
 import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from './command.js';
 
 export const replayCommand: CliCommand = (ctx, done) =>
@@ -35,7 +36,7 @@ function load(file: string): ParsedItf {
     throw new UsageError(`cannot read '${file}': ${e instanceof Error ? e.message : String(e)}`);
   }
   try {
-    return parseItf(text);
+    return parseItf(stripBom(text));
   } catch (e) {
     // JSON.parse's message may quote the input, newlines included: keep the diagnostic on one line.
     if (e instanceof ItfError) throw new UsageError(`${file}: ${e.message.replace(/\s*\n\s*/g, ' ')}`);

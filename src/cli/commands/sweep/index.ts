@@ -4,7 +4,7 @@ import { ARCHS, CORE_LAYOUTS } from '../../../../spec/scenario.js';
 import { renderTable } from '../../format/table.js';
 import { defaultJobs } from '../../sim-pool.js';
 import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from '../command.js';
-import { durationOption, loadScenarioOrFail, parseChoice, parseDuration, parseIntIn, seedOption, type Arch, type CoreLayout } from '../options.js';
+import { durationOption, loadScenarioOrFail, parseChoice, parseIntIn, parseTimeout, seedOption, type Arch, type CoreLayout } from '../options.js';
 import { checkRunCount, parseList, parseRates, parseShard } from './args.js';
 import { executeSweep } from './execute.js';
 import { PARTIAL_NOTE, prepareOut, writeFiles } from './files.js';
@@ -54,11 +54,11 @@ export const sweepCommand: CliCommand = (ctx, done) =>
         .argParser(parseChoice('--vary', VARIED)),
     )
     .addOption(new Option('--seeds <n>', 'replications per point, seeds --seed, --seed+1, ...; the CI needs at least 2').default(1).argParser(parseIntIn('--seeds', 1, 10_000)))
-    .addOption(seedOption().argParser(parseIntIn('--seed', 0, Number.MAX_SAFE_INTEGER - 10_000, 'must be a non-negative integer')))
+    .addOption(seedOption().argParser(parseIntIn('--seed', 0, Number.MAX_SAFE_INTEGER - 10_000)))
     .addOption(durationOption())
     .addOption(new Option('--jobs <n>', `worker threads running simulations in parallel (default: the available cores, ${defaultJobs()} here)`).argParser(parseIntIn('--jobs', 1, 256)))
     .addOption(new Option('--shard <I/N>', 'run only shard I of N (every N-th run) and write DIR/shard-I-of-N.json, for separate machines or a batch array job').argParser(parseShard('--shard')))
-    .addOption(new Option('--timeout <seconds>', 'stop after this much wall time: partial output, exit 3').argParser(parseDuration('--timeout')))
+    .addOption(new Option('--timeout <seconds>', 'stop after this much wall time: partial output, exit 3').argParser(parseTimeout('--timeout')))
     .option('--json', 'also print the main output file (sweep.json, or the shard file) on stdout, and nothing else')
     .option('--no-progress', 'no progress on stderr')
     .addHelpText(
