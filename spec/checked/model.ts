@@ -535,6 +535,34 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
     }
   }
 
+  /**
+   * The kind of `a` for swarm random search: an arrival per VM, the tick, a management request per VM, and a pending
+   * delivery by its receiver and event type (`nic: dma.done`), whatever its payload.
+   */
+  actionKind(a: CheckAction): string {
+    switch (a.kind) {
+      case 'arrive':
+        return a.vm < 0 ? 'arrive(unknown MAC)' : `arrive(vm${a.vm})`;
+      case 'tick':
+        return 'tick';
+      case 'deliver': {
+        let kind = this.deliveryKinds.get(a.label);
+        if (kind === undefined) {
+          const paren = a.label.indexOf('(');
+          kind = paren < 0 ? a.label : a.label.slice(0, paren);
+          this.deliveryKinds.set(a.label, kind);
+        }
+        return kind;
+      }
+      case 'detach':
+      case 'attach':
+      case 'resize':
+        return `${a.kind}(vm${a.vm})`;
+    }
+  }
+
+  private readonly deliveryKinds = new Map<string, string>();
+
   vars(s: CheckedState): Readonly<Record<string, unknown>> {
     const vars: Record<string, unknown> = {};
     this.sys.network.components.forEach((c, i) => {

@@ -24,17 +24,46 @@ export function symmetryPermutations(sys: CheckedSystem): number[][] {
   return symmetryUnavailableReason(sys) === undefined ? usablePermutations(sys) : [];
 }
 
+/**
+ * Canonicalisation tries every renaming on every state, so a group larger than this is not enumerated (7! = 5040;
+ * the exhaustive limits stay far below it, and `check --random` on 16 VMs does not use symmetry).
+ */
+export const MAX_RENAMINGS = 5040;
+
 /** Why the checked system has no symmetry to reduce by, or undefined when it has. */
 export function symmetryUnavailableReason(sys: CheckedSystem): string | undefined {
   if (sys.config.churn) return 'not with --churn (a re-attached VM may get another vNIC slot)';
   if (sys.config.arch === 'mixed') return 'not with --arch mixed (the driver domain shifts the vNIC slots)';
-  if (symmetryGroups(sys).length === 0) return 'no two VMs have the same role, priority and weight';
+  const groups = symmetryGroups(sys);
+  if (groups.length === 0) return 'no two VMs have the same role, priority and weight';
+  const count = renamingCount(sys, groups);
+  if (count > MAX_RENAMINGS) return `too many renamings of interchangeable VMs to try on every state (${count} > ${MAX_RENAMINGS})`;
   if (usablePermutations(sys).length === 0) return "the DMA arbiter's order tells the interchangeable VMs apart";
   return undefined;
 }
 
+/** How many renamings `usablePermutations` would list (identity included), without listing them. */
+function renamingCount(sys: CheckedSystem, groups: readonly (readonly number[])[]): number {
+  // Round-robin arbiters allow at most the n rotations, strict priority only the identity (see arbiterPreserving).
+  if (sys.kinds[sys.nic] === 'nic-vnic') return sys.config.vms;
+  let count = 1;
+  for (const g of groups) for (let k = 2; k <= g.length; k++) count *= k;
+  return count;
+}
+
 function usablePermutations(sys: CheckedSystem): number[][] {
-  return arbiterPreserving(sys, groupPermutations(sys.config.vms, symmetryGroups(sys)).slice(1));
+  const groups = symmetryGroups(sys);
+  if (sys.kinds[sys.nic] !== 'nic-vnic') return groupPermutations(sys.config.vms, groups).slice(1);
+  // Only rotations can preserve a round-robin arbiter's order: try those (n of them) rather than all n! renamings.
+  const n = sys.config.vms;
+  const groupOf = new Array<number>(n).fill(-1);
+  groups.forEach((g, j) => g.forEach((v) => (groupOf[v] = j)));
+  const rotations: number[][] = [];
+  for (let k = 1; k < n; k++) {
+    const p = Array.from({ length: n }, (_, i) => (i + k) % n);
+    if (p.every((x, i) => x === i || (groupOf[i]! >= 0 && groupOf[x] === groupOf[i]))) rotations.push(p);
+  }
+  return arbiterPreserving(sys, rotations);
 }
 
 /** Groups of interchangeable VM indices (same role, priority and weight); singletons are left out. */

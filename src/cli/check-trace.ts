@@ -14,6 +14,7 @@ import type { Deferred } from '../network/network.js';
 import type { Trace } from '../explore/index.js';
 import { deepEqual, formatTextTrace, printable, layoutItf, toItf, toMermaid, type ItfTrace, type MicroMessage, type PrintableTrace } from '../trace/index.js';
 import { CHECK_ARCHS, DMA_ARBITERS, LIMITS, PROPERTY_NAMES, describeConfig, type CheckedSetup } from './check-run.js';
+import { RANDOM_LIMITS } from './check-random/options.js';
 
 /** The participant that makes the environment's choices (arrivals, clock ticks, management requests). */
 export const ENV = 'env';
@@ -154,8 +155,9 @@ const int = (lo: number, hi: number) => z.number('must be a number').int('must b
 
 const configSchema = z.strictObject({
   arch: z.enum(CHECK_ARCHS),
-  vms: int(LIMITS.vms[0], LIMITS.vms[1]),
-  capacity: int(LIMITS.capacity[0], LIMITS.capacity[1]).optional(),
+  // Traces of random search (check --random) come from systems beyond exhaustive reach.
+  vms: int(LIMITS.vms[0], RANDOM_LIMITS.vms[1]),
+  capacity: int(LIMITS.capacity[0], RANDOM_LIMITS.capacity[1]).optional(),
   dma: z.enum(DMA_ARBITERS).optional(),
   burst: int(LIMITS.burst[0], LIMITS.burst[1]).optional(),
   rxRing: int(LIMITS.rxRing[0], LIMITS.rxRing[1]).optional(),

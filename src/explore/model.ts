@@ -33,6 +33,12 @@ export interface Model<S, A> {
   key(s: S): string;
   /** Canonical human-readable label of `a`, used in traces and to match recorded steps when replaying. */
   label(a: A): string;
+  /**
+   * Optional, for swarm random search (`check --random --swarm`): the kind of `a`, shared by actions that differ only
+   * in their data (e.g. `arrive(vm1)`, `nic: dma.done`). A swarm walk allows a random subset of kinds; without this
+   * method each label is a kind of its own.
+   */
+  actionKind?(a: A): string;
   /** Named state variables for traces: plain JSON-like values (Maps and Sets allowed), never mutated afterwards. */
   vars(s: S): Readonly<Record<string, unknown>>;
   /**

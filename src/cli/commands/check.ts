@@ -26,9 +26,11 @@ import {
 } from '../check-run.js';
 import { TRACE_FORMATS, itfText, mermaidText, printableTrace, textTraceFile, traceFormatOf, type TraceFormat, type TraceVerdict } from '../check-trace.js';
 import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from './command.js';
+import { RANDOM_LIMITS, addRandomOptions, checkModeFlags, type RandomFlags } from '../check-random/options.js';
+import { checkRandom } from '../check-random/run.js';
 import { parseChoice, parseIntIn, parseTimeout } from './options.js';
 
-interface CheckOptions {
+interface CheckOptions extends RandomFlags {
   arch: CheckArch;
   vms: number;
   capacity: number;
@@ -61,23 +63,31 @@ function collectProperty(value: string, previous: string[] | undefined): string[
 const D = defaultCheckConfig();
 const range = ([lo, hi]: readonly [number, number]): string => `${lo}..${hi}`;
 
-export const checkCommand: CliCommand = (ctx, done) =>
+const baseCheckCommand = (): Command =>
   new Command('check')
-    .summary('model-check the specification exhaustively on a small configuration (isolation, QoS, starvation, conservation)')
+    .summary('model-check the specification: exhaustively on small configurations, or by random walks on large ones (--random)')
     .description(
       'Explore every reachable state of a small configuration of the composed specification — the same machines the ' +
         'simulator runs, with all timings replaced by nondeterministic order — and check the properties on each. ' +
         'Prints a shortest (with bfs) counterexample when a property is violated. Nothing is proven unless the search ' +
-        'completes: a bound that stops it gives exit code 3.\n\nProperties: ' +
+        'completes: a bound that stops it gives exit code 3.\n\n' +
+        'With --random, random walks instead (as TLC\'s simulation mode and quint run take them), on systems far beyond ' +
+        'exhaustive reach: every property is checked on every state of every walk; a failing walk is shrunk to a short ' +
+        'counterexample written like any other (--trace-out, vnicspec replay). It finds violations but proves nothing: ' +
+        'exit 0 means no walk found one. A seed fixes the walks; results do not depend on --workers or --shard.\n\nProperties: ' +
         PROPERTY_NAMES.map((n) => `${n} (${propertyKind(n)})`).join(', ') +
         '.',
     )
     .addOption(new Option('--arch <arch>', "vnic (a virtual NIC per VM, the paper's design), xen-idd (shared NIC behind a driver domain), mixed (the driver domain on a vNIC too, the last VM bridged through it)").default(D.arch).argParser(parseChoice('--arch', CHECK_ARCHS)))
-    .addOption(new Option('--vms <n>', `number of VMs, ${range(LIMITS.vms)}; vm0 conforms to its bandwidth specification, the last VM floods`).default(D.vms).argParser(parseIntIn('--vms', ...LIMITS.vms)))
     .addOption(
-      new Option('--capacity <slots>', `packet slots per vNIC partition (xen-idd: per VM in the shared buffer), ${range(LIMITS.capacity)}`)
+      new Option('--vms <n>', `number of VMs, ${range(LIMITS.vms)} (with --random ${range(RANDOM_LIMITS.vms)}); vm0 conforms to its bandwidth specification, the last VM floods`)
+        .default(D.vms)
+        .argParser(parseIntIn('--vms', LIMITS.vms[0], RANDOM_LIMITS.vms[1])),
+    )
+    .addOption(
+      new Option('--capacity <slots>', `packet slots per vNIC partition (xen-idd: per VM in the shared buffer), ${range(LIMITS.capacity)} (with --random ${range(RANDOM_LIMITS.capacity)})`)
         .default(D.capacity)
-        .argParser(parseIntIn('--capacity', ...LIMITS.capacity)),
+        .argParser(parseIntIn('--capacity', LIMITS.capacity[0], RANDOM_LIMITS.capacity[1])),
     )
     .addOption(new Option('--dma <arbiter>', 'DMA arbitration between vNICs: strict (priority), wrr, drr').default(D.dma).argParser(parseChoice('--dma', DMA_ARBITERS)))
     .addOption(new Option('--burst <n>', `token-bucket depth in packets (rate: one packet per tick), ${range(LIMITS.burst)}`).default(D.burst).argParser(parseIntIn('--burst', ...LIMITS.burst)))
@@ -99,12 +109,33 @@ export const checkCommand: CliCommand = (ctx, done) =>
         ['vnicspec check --arch vnic', 'the same workload with a vNIC per VM: every property holds (exit 0)'],
         ['vnicspec check --arch xen-idd --trace-out cex.itf.json && vnicspec replay cex.itf.json', 'save the counterexample as ITF and re-execute it'],
         ['vnicspec check --vms 3 --max-states 1000000 --timeout 60 --json', 'a bigger configuration under a budget, machine-readable'],
+        ['vnicspec check --random --arch xen-idd --vms 8 --capacity 8', 'random walks through a system beyond exhaustive reach; a violation is shrunk'],
+        ['vnicspec check --random --vms 16 --capacity 16 --swarm --workers 2 --traces 1000', 'swarm search of 16 VMs on two threads'],
+        ['vnicspec check --random --shard 3/8 --json > s3.json', 'one slice of a run for a batch job; vnicspec merge s*.json joins them'],
       ]),
-    )
-    .action(action(done, (cmd) => check(ctx, cmd.opts<CheckOptions>())));
+    );
+
+export const checkCommand: CliCommand = (ctx, done) =>
+  addRandomOptions(baseCheckCommand()).action(
+    action(done, (cmd) => {
+      const o = cmd.opts<CheckOptions>();
+      checkModeFlags(o.random === true, (name) => cmd.getOptionValueSource(name) === 'cli', o.vms, o.capacity, { vms: LIMITS.vms[1], capacity: LIMITS.capacity[1] });
+      if (o.random !== true) return check(ctx, o);
+      const format = o.traceOut !== undefined ? checkTraceOut(o.traceOut) : undefined;
+      return checkRandom(ctx, {
+        config: checkConfig(o),
+        properties: o.property ?? [],
+        flags: o,
+        json: o.json === true,
+        progress: o.progress,
+        ...(o.timeout !== undefined ? { timeoutSeconds: o.timeout } : {}),
+        ...(o.traceOut !== undefined && format !== undefined ? { traceOut: { file: o.traceOut, format } } : {}),
+      });
+    }),
+  );
 
 /** Fail before a long search rather than after it. */
-function checkTraceOut(file: string): TraceFormat {
+export function checkTraceOut(file: string): TraceFormat {
   const format = traceFormatOf(file);
   if (format === undefined) {
     throw new UsageError(`--trace-out: cannot tell the format of '${file}' from its name; supported extensions: ${TRACE_FORMATS.map((f) => f.ext).join(', ')}`);
