@@ -11,7 +11,9 @@ import { formatCount } from '../../explore/index.js';
 import { describeConfig } from '../check-run.js';
 import type { Shard } from './options.js';
 
-export const RANDOM_REPORT_KIND = 'random-check';
+export const RANDOM_REPORT_KIND = 'vnicspec-random-check';
+/** Version of the report's JSON shape (merge reads this version). */
+export const RANDOM_REPORT_VERSION = 1;
 
 /** What fixes the walks of a run: equal for every shard of one run. */
 export interface RunSpec {
@@ -24,6 +26,7 @@ export interface RunSpec {
 
 export interface RandomReport {
   readonly kind: typeof RANDOM_REPORT_KIND;
+  readonly version: typeof RANDOM_REPORT_VERSION;
   readonly verdict: RandomVerdict;
   readonly property: string | null;
   readonly message: string | null;

@@ -14,7 +14,7 @@ import { describeProperties, setUp, toJson, type CheckedSetup } from '../check-r
 import { itfText, mermaidText, printableTrace, textTraceFile, type TraceFormat, type TraceVerdict } from '../check-trace.js';
 import { EXIT, UsageError, type CliContext } from '../commands/command.js';
 import { RANDOM_DEFAULTS, shardRange, type RandomFlags } from './options.js';
-import { RANDOM_REPORT_KIND, header, humanReport, reproduceCommand, type RandomReport, type RunSpec } from './report.js';
+import { RANDOM_REPORT_KIND, RANDOM_REPORT_VERSION, header, humanReport, reproduceCommand, type RandomReport, type RunSpec } from './report.js';
 import type { WorkerSetup } from './worker.js';
 
 export interface RandomCheckRequest {
@@ -121,6 +121,7 @@ export function toReport(
   const trace = r.trace !== undefined ? printableTrace(setup, r.trace, false).steps.map((s, i) => ({ step: i, action: s.label, vars: toJson(s.vars) })) : null;
   return {
     kind: RANDOM_REPORT_KIND,
+    version: RANDOM_REPORT_VERSION,
     verdict: r.verdict,
     property: r.property ?? null,
     message: r.message ?? null,

@@ -12,7 +12,7 @@ interface MergeCliOptions {
 
 export const mergeCommand: CliCommand = (ctx, done) =>
   new Command('merge')
-    .summary('join shard files (sweep --shard I/N) into the files one unsplit run writes')
+    .summary('join shard files (sweep or check --random with --shard I/N) into the files one unsplit run writes')
     .description(
       'Join the shard files of a job that was split with --shard I/N. Every input must be of the same kind (its ' +
         '"kind" field) and from the same job, each shard exactly once; the output is byte for byte what the unsplit ' +
@@ -25,7 +25,10 @@ export const mergeCommand: CliCommand = (ctx, done) =>
     .option('--json', 'also print the main joined file on stdout, and nothing else')
     .addHelpText(
       'after',
-      epilogue([['vnicspec merge --out out/all out/shard-1-of-3.json out/shard-2-of-3.json out/shard-3-of-3.json', 'join a sweep run as three shards']]) +
+      epilogue([
+        ['vnicspec merge --out out/all out/shard-1-of-3.json out/shard-2-of-3.json out/shard-3-of-3.json', 'join a sweep run as three shards'],
+        ['vnicspec merge --out out/random r1.json r2.json', 'join check --random --shard 1/2 and 2/2 --json reports'],
+      ]) +
         PARTIAL_NOTE,
     )
     .action(action(done, (cmd) => merge(ctx, cmd.args, cmd.opts<MergeCliOptions>())));

@@ -4,6 +4,7 @@
  */
 import type { CliContext } from '../command.js';
 import { sweepMerger } from '../sweep/merge.js';
+import { randomCheckMerger } from '../../check-random/merge.js';
 
 export interface MergeInput {
   readonly file: string;
@@ -24,4 +25,4 @@ export interface Merger {
   merge(inputs: readonly MergeInput[], o: MergeOptions, ctx: CliContext): number | Promise<number>;
 }
 
-export const MERGERS: readonly Merger[] = [sweepMerger];
+export const MERGERS: readonly Merger[] = [sweepMerger, randomCheckMerger];
