@@ -170,10 +170,10 @@ describe('verdicts and exit codes', () => {
 describe('bad input: exit 2, one line', () => {
   test.each([
     [['--property', 'nope'], /--property: unknown property 'nope' \(known: isolation, qos-admission, no-cross-vm-starvation, conservation, reach-conforming-delivery, reach-buffer-full\)/],
-    [['--vms', '0'], /--vms: must be an integer from 1 to 4 \(got '0'\)/],
-    [['--vms', '5'], /--vms: must be an integer from 1 to 4/],
+    [['--vms', '0'], /--vms: must be an integer from 1 to 32 \(got '0'\)/],
+    [['--vms', '5'], /--vms 5 is beyond exhaustive search \(at most 4 VMs .*add --random/],
     [['--vms', 'two'], /--vms: must be an integer/],
-    [['--capacity', '9'], /--capacity: must be an integer from 1 to 8/],
+    [['--capacity', '9'], /--capacity 9 is beyond exhaustive search/],
     [['--max-depth', '0'], /--max-depth: must be an integer from 1 to 9007199254740991 \(got '0'\)/],
     [['--max-states', '-3'], /--max-states: must be an integer from 1 to 9007199254740991/],
     [['--max-states', '1e6'], /--max-states: must be an integer from 1 to 9007199254740991 \(got '1e6'\)/],
