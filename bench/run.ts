@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the performance figures of vnicspec against their targets and against reference tools.
  *
- *   node --expose-gc dist/bench/run.js [--quick] [--json] [--only sim,step,explore,graph,spin]
+ *   node --expose-gc dist/bench/run.js [--quick] [--json] [--only sim,step,explore,graph,spin,random]
  *
  * --quick   a smoke run (seconds, not minutes): shorter runs, smaller budgets, scaled targets.
  * --json    one JSON object on stdout ({ meta, rows }); progress stays on stderr.
@@ -10,6 +10,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { benchExplorer } from './explorer.js';
+import { benchRandom } from './random.js';
 import { benchGraph } from './xstate-graph.js';
 import { renderRows, row, summary, gcFunction, type BenchContext, type Row } from './report.js';
 import { benchSimulator } from './simulator.js';
@@ -22,7 +23,8 @@ const SECTIONS = {
   explore: benchExplorer,
   graph: benchGraph,
   spin: benchSpin,
-} as const satisfies Record<string, (ctx: BenchContext) => Row[]>;
+  random: benchRandom,
+} as const satisfies Record<string, (ctx: BenchContext) => Row[] | Promise<Row[]>>;
 
 type SectionName = keyof typeof SECTIONS;
 const NAMES = Object.keys(SECTIONS) as SectionName[];
@@ -53,7 +55,7 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
-function main(): number {
+async function main(): Promise<number> {
   let args: Args;
   try {
     args = parseArgs(process.argv.slice(2));
@@ -82,7 +84,7 @@ function main(): number {
   for (const name of args.only) {
     const t0 = performance.now();
     try {
-      rows.push(...SECTIONS[name](ctx));
+      rows.push(...(await SECTIONS[name](ctx)));
     } catch (e) {
       rows.push(row(name, { what: `section '${name}' crashed`, value: null, unit: '', verdict: 'ERROR', note: (e as Error).stack?.split('\n').slice(0, 3).join(' | ') ?? String(e) }));
     }
@@ -108,4 +110,4 @@ function main(): number {
   return rows.some((r) => r.verdict === 'ERROR') ? 1 : 0;
 }
 
-process.exitCode = main();
+process.exitCode = await main();
