@@ -1,15 +1,6 @@
 export { ModelError, type Model, type Property } from './model.js';
-export {
-  search,
-  formatProgress,
-  formatSummary,
-  formatCount,
-  formatBytes,
-  type Strategy,
-  type Verdict,
-  type IncompleteReason,
-  type Progress,
-  type SearchOptions,
-  type SearchResult,
-  type Trace,
-} from './search.js';
+export { search, searchAsync } from './search.js';
+export { formatProgress, formatSummary, formatCount, formatBytes, formatProbability, stoppedBy } from './report.js';
+export type { Strategy, Verdict, IncompleteReason, Progress, SearchOptions, SearchResult, Trace } from './types.js';
+export { Layout } from './packed/layout.js';
+export { MISS, Successors, type PackedBinding, type PackedModel, type WorkerModel } from './packed/model.js';

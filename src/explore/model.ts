@@ -7,6 +7,7 @@
  * make a printed counterexample a real execution.
  */
 import type { WordBuffer } from '../util/packed-set.js';
+import type { PackedBinding } from './packed/model.js';
 
 /**
  * A transition system the search can explore: initial states, enabled actions, successors, and how to key, label and
@@ -63,6 +64,12 @@ export interface Model<S, A> {
    * false only for a true self-loop.
    */
   nextPacked?(s: S, a: A, out: WordBuffer): boolean;
+  /**
+   * Optional, for speed, memory and parallel search: the model's packed form (packed/model.ts) deciding these
+   * `properties` (the list the search was given, in order), or undefined when it cannot decide some of them on packed
+   * states (the search then runs on objects). Not used with symmetry reduction.
+   */
+  packed?(properties: readonly Property<S>[]): PackedBinding<S> | undefined;
 }
 
 /**

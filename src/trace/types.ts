@@ -3,7 +3,7 @@
  * state variables after it. Domain-free: models supply the labels and variables (`Model.label`, `Model.vars`).
  */
 import type { Model } from '../explore/model.js';
-import type { Trace } from '../explore/search.js';
+import type { Trace } from '../explore/types.js';
 
 /** A message inside one step (e.g. one machine transition of a cascade), drawn by the Mermaid diagram. */
 export interface MicroMessage {

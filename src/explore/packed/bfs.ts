@@ -1,0 +1,145 @@
+/**
+ * Breadth-first search over packed states, on one thread. Ids are given in discovery order, which is breadth-first
+ * order, so the queue is simply the ids from `head` to `count` and the keys of those states sit in a ring buffer
+ * indexed by id: no other queue, no per-state object. Counterexamples are shortest, and the ids and traces are the
+ * ones the object-level breadth-first search finds.
+ */
+import type { Outcome } from '../result.js';
+import { YIELD, type Stops } from '../stops.js';
+import type { SearchOptions } from '../types.js';
+import type { Layout } from './layout.js';
+import { Successors, type PackedBinding } from './model.js';
+import { NO_PARENT, PackedStore, STOP } from './store.js';
+
+export class PackedBfs<S, A> {
+  private readonly store: PackedStore<S, A>;
+  private readonly out = new Successors();
+  /** Keys of the queued states: id `i` at `(i & ringMask) * words`. */
+  private ring = new Int32Array(1024);
+  private ringMask = 1023;
+  private head = 0;
+  private levelEnd = 0;
+  private level = 0;
+  private work = 0;
+  private seeded = false;
+
+  constructor(
+    binding: PackedBinding<S>,
+    /** The object-level model's initial states, in order. */
+    private readonly initial: readonly S[],
+    options: SearchOptions<S>,
+    private readonly stops: Stops,
+  ) {
+    this.store = new PackedStore(binding, options.properties, stops, options.fingerprint === true);
+    this.ring = new Int32Array(1024 * this.store.layout.words);
+  }
+
+  step(): boolean {
+    const store = this.store;
+    if (!this.seeded) this.seed();
+    const model = store.binding.model;
+    const out = this.out;
+    while (!store.stopped && this.head < store.count) {
+      const id = this.head;
+      if (++this.work >= this.stops.nextPoll) {
+        const r = this.stops.poll(this.work, store.count, store.depth, store.count - this.head);
+        if (r === YIELD) return false;
+        if (r !== undefined) {
+          store.cut = r;
+          break;
+        }
+      }
+      if (id >= this.levelEnd) {
+        this.level++;
+        this.levelEnd = store.count;
+      }
+      const layout = store.layout;
+      const words = layout.words;
+      const at = (id & this.ringMask) * words;
+      out.reset(words);
+      layout.clearOverflow();
+      const taken = model.expand(this.ring, at, layout, out);
+      if (layout.overflowed) {
+        this.widen();
+        continue; // expand the same state again under the wider layout
+      }
+      this.head++;
+      if (this.level >= this.stops.maxDepth) {
+        if (taken > 0 || out.error >= 0) store.cut = 'max-depth';
+        continue;
+      }
+      let counted = taken;
+      for (let j = 0; j < out.count; j++) {
+        const r = store.discover(out.keys, j * words, id, out.actions[j]!, this.level + 1);
+        if (r === STOP) {
+          counted = out.actions[j]! + 1; // the object-level search stops right after computing this successor
+          break;
+        }
+        if (r >= 0) this.enqueue(out.keys, j * words, r);
+      }
+      store.transitions += counted;
+      if (out.error >= 0 && !store.stopped) store.error = { id, actionIndex: out.error };
+    }
+    return true;
+  }
+
+  /** Discover the initial states (depth 0). */
+  private seed(): void {
+    this.seeded = true;
+    const store = this.store;
+    const states = this.initial;
+    store.initialStates = states.length;
+    let key = new Int32Array(store.layout.words);
+    for (let i = 0; i < states.length && !store.stopped; i++) {
+      while (!store.encode(states[i]!, key, 0)) {
+        this.widen();
+        key = new Int32Array(store.layout.words);
+      }
+      const r = store.discover(key, 0, NO_PARENT, i, 0);
+      if (r >= 0) this.enqueue(key, 0, r);
+    }
+    this.levelEnd = store.count;
+  }
+
+  private enqueue(keys: Int32Array, at: number, id: number): void {
+    const words = this.store.layout.words;
+    if (id - this.head > this.ringMask) this.growRing(id);
+    const to = (id & this.ringMask) * words;
+    for (let k = 0; k < words; k++) this.ring[to + k] = keys[at + k]!;
+  }
+
+  /** Double the ring, which holds the keys of ids `head` to `upTo` (exclusive). */
+  private growRing(upTo: number): void {
+    const words = this.store.layout.words;
+    const mask = this.ringMask * 2 + 1;
+    const ring = new Int32Array((mask + 1) * words);
+    for (let id = this.head; id < upTo; id++) {
+      ring.set(this.ring.subarray((id & this.ringMask) * words, ((id & this.ringMask) + 1) * words), (id & mask) * words);
+    }
+    this.ring = ring;
+    this.ringMask = mask;
+  }
+
+  /** Widen the layout for the model's overflow: the visited set and the queued keys are re-encoded. */
+  private widen(): void {
+    const store = this.store;
+    const old: Layout = store.widen();
+    const ids = this.head;
+    const n = Math.max(0, store.count - ids);
+    // Gather the queued keys in id order, re-encode them, and put them back in a ring of the new width.
+    const gathered = new Int32Array(Math.max(1, n) * old.words);
+    for (let i = 0; i < n; i++) {
+      const from = ((ids + i) & this.ringMask) * old.words;
+      gathered.set(this.ring.subarray(from, from + old.words), i * old.words);
+    }
+    const relaid = store.relay(old, gathered, n);
+    const words = store.layout.words;
+    this.ring = new Int32Array((this.ringMask + 1) * words);
+    for (let i = 0; i < n; i++) this.ring.set(relaid.subarray(i * words, (i + 1) * words), ((ids + i) & this.ringMask) * words);
+  }
+
+  outcome(): Outcome<S, A> {
+    // A state found violating a property is stored but never queued.
+    return this.store.outcome(this.store.count - this.head - (this.store.failed !== undefined ? 1 : 0));
+  }
+}

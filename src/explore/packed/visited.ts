@@ -1,0 +1,166 @@
+/**
+ * The packed strategies' visited set: open addressing (linear probing) over one Int32Array of slots, each slot the
+ * state's key words inline followed by its id + 1 (0: an empty slot) — one probe reads a key where the hash points,
+ * with no indirection and no decoding. In fingerprint mode a slot holds a 64-bit hash of the key instead of the key
+ * (TLC's default): smaller, at the price of a tiny probability that two states share a fingerprint.
+ *
+ * `find` remembers the free slot it ended on, so `insert` of the key just looked up costs nothing more. Growth
+ * doubles the table (load at most 0.7) and rehashes from the slots alone.
+ */
+import type { Layout } from './layout.js';
+
+const MAX_LOAD = 0.7;
+
+/** A 32-bit hash of `n` words. */
+export function hashWords(keys: Int32Array, at: number, n: number, seed: number): number {
+  let h = seed;
+  for (let i = 0; i < n; i++) {
+    h = Math.imul(h ^ keys[at + i]!, 0xcc9e2d51);
+    h = (h << 15) | (h >>> 17);
+    h = Math.imul(h, 0x1b873593) ^ (h >>> 13);
+  }
+  h ^= n;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+const SEED_A = 0x9747b28c;
+const SEED_B = 0x2545f491;
+
+export class VisitedTable {
+  /** Words a slot stores for its key: the key's, or 2 (a fingerprint). */
+  readonly keyWords: number;
+  private readonly slotWords: number;
+  private table: Int32Array;
+  private mask: number;
+  count = 0;
+  private lastSlot = -1;
+  private lastHash = 0;
+  private lastHash2 = 0;
+
+  /** `words`: key words per state; `fingerprint`: keep 64-bit hashes instead of keys. */
+  constructor(
+    readonly words: number,
+    readonly fingerprint: boolean,
+    capacity = 1 << 12,
+  ) {
+    this.keyWords = fingerprint ? 2 : words;
+    this.slotWords = this.keyWords + 1;
+    let slots = 16;
+    while (slots * MAX_LOAD < capacity) slots *= 2;
+    this.table = new Int32Array(slots * this.slotWords);
+    this.mask = slots - 1;
+  }
+
+  get bytes(): number {
+    return this.table.byteLength;
+  }
+
+  /** Whether the next `insert` doubles the table. */
+  get full(): boolean {
+    return this.count + 1 > (this.mask + 1) * MAX_LOAD;
+  }
+
+  /** Bytes the next doubling allocates. */
+  get growthBytes(): number {
+    return this.table.byteLength * 2;
+  }
+
+  /** The id of the state `keys[at .. at + words)`, or -1 (then `insert` stores it). */
+  find(keys: Int32Array, at: number): number {
+    const n = this.words;
+    const h = hashWords(keys, at, n, SEED_A);
+    const table = this.table;
+    const mask = this.mask;
+    const sw = this.slotWords;
+    if (this.fingerprint) {
+      const h2 = hashWords(keys, at, n, SEED_B);
+      this.lastHash = h;
+      this.lastHash2 = h2;
+      for (let i = h & mask; ; i = (i + 1) & mask) {
+        const p = i * sw;
+        const id = table[p + 2]!;
+        if (id === 0) {
+          this.lastSlot = i;
+          return -1;
+        }
+        if (table[p] === h && table[p + 1] === h2) return id - 1;
+      }
+    }
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const p = i * sw;
+      const id = table[p + n]!;
+      if (id === 0) {
+        this.lastSlot = i;
+        return -1;
+      }
+      let k = 0;
+      while (k < n && table[p + k] === keys[at + k]) k++;
+      if (k === n) return id - 1;
+    }
+  }
+
+  /** Store the key of the last unsuccessful `find` (still in `keys[at..]`) as `id`. Call `grow` first when `full`. */
+  insert(keys: Int32Array, at: number, id: number): void {
+    const p = this.lastSlot * this.slotWords;
+    if (this.fingerprint) {
+      this.table[p] = this.lastHash;
+      this.table[p + 1] = this.lastHash2;
+      this.table[p + 2] = id + 1;
+    } else {
+      for (let k = 0; k < this.words; k++) this.table[p + k] = keys[at + k]!;
+      this.table[p + this.words] = id + 1;
+    }
+    this.count++;
+    this.lastSlot = -1;
+  }
+
+  /** Double the table. (Call between a `find` and its `insert` only if the `find` is repeated afterwards.) */
+  grow(): void {
+    const old = this.table;
+    const sw = this.slotWords;
+    const slots = (this.mask + 1) * 2;
+    const table = new Int32Array(slots * sw);
+    const mask = slots - 1;
+    const n = this.keyWords;
+    for (let p = 0; p < old.length; p += sw) {
+      if (old[p + n] === 0) continue;
+      let i = (this.fingerprint ? old[p]! : hashWords(old, p, n, SEED_A)) & mask;
+      while (table[i * sw + n] !== 0) i = (i + 1) & mask;
+      table.set(old.subarray(p, p + sw), i * sw);
+    }
+    this.table = table;
+    this.mask = mask;
+    this.lastSlot = -1;
+  }
+
+  /**
+   * The same states under another layout (after a widening): a new table whose keys are re-encoded from `from` to
+   * `to`. Not in fingerprint mode, whose keys use a layout that never widens.
+   */
+  relaid(from: Layout, to: Layout): VisitedTable {
+    if (this.fingerprint) throw new Error('VisitedTable: a fingerprint table cannot be re-laid');
+    const next = new VisitedTable(to.words, false, Math.max(this.count, 16));
+    const values = new Int32Array(from.fields);
+    const key = new Int32Array(to.words);
+    const sw = this.slotWords;
+    const n = this.words;
+    for (let p = 0; p < this.table.length; p += sw) {
+      const id = this.table[p + n]!;
+      if (id === 0) continue;
+      from.decode(this.table, p, values);
+      if (!to.encode(values, key, 0)) throw new Error('VisitedTable: a widened layout does not hold a stored state');
+      if (next.find(key, 0) !== -1) throw new Error('VisitedTable: two stored states have one key under the widened layout');
+      next.insert(key, 0, id - 1);
+    }
+    return next;
+  }
+
+  /** Calls `f(id, slotOffset)` for every stored state (the key is `table[slotOffset ..]`). */
+  get slots(): Int32Array {
+    return this.table;
+  }
+}
