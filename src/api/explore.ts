@@ -26,6 +26,7 @@
 export { ModelError, type Model, type Property } from '../explore/model.js';
 export {
   search,
+  searchAsync,
   formatProgress,
   formatSummary,
   type IncompleteReason,
@@ -35,7 +36,7 @@ export {
   type Strategy,
   type Trace,
   type Verdict,
-} from '../explore/search.js';
+} from '../explore/index.js';
 export type { WordBuffer } from '../util/packed-set.js';
 export { INIT_LABEL, printable, type MicroMessage, type PrintableTrace, type TraceStep } from '../trace/types.js';
 export { formatTextTrace, type TextOptions } from '../trace/text.js';

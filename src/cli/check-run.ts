@@ -8,7 +8,7 @@ import { defaultCheckConfig, type CheckArch, type CheckConfig } from '../../spec
 import { symmetryUnavailableReason } from '../../spec/checked/symmetry.js';
 import { CheckedModel, buildCheckedSystem, type CheckAction, type CheckedState, type CheckedSystem } from '../../spec/checked/model.js';
 import { PROPERTIES, PROPERTY_NAMES, propertiesFor } from '../../properties/checked.js';
-import { search, type Model, type Progress, type Property, type SearchResult, type Strategy } from '../explore/index.js';
+import { searchAsync, type Model, type Progress, type Property, type SearchResult, type Strategy } from '../explore/index.js';
 import { enlargeYoungGeneration } from '../explore/young-generation.js';
 
 export const CHECK_ARCHS = ['vnic', 'xen-idd', 'mixed'] as const satisfies readonly CheckArch[];
@@ -90,6 +90,10 @@ export interface SearchRequest {
   readonly onProgress?: (p: Progress) => void;
   /** How often the search reports progress (default 1000 ms). */
   readonly progressEveryMs?: number;
+  /** Ends the search with incompleteReason 'interrupted' (Ctrl-C). */
+  readonly signal?: AbortSignal;
+  /** Resident memory budget in bytes: the search stops with incompleteReason 'memory' before exceeding it. */
+  readonly memoryLimitBytes?: number;
 }
 
 export interface CheckOutcome {
@@ -107,10 +111,10 @@ export function noSymmetryReason(sys: CheckedSystem): string {
   return symmetryUnavailableReason(sys) ?? 'the model offers no symmetry reduction here';
 }
 
-export function runCheck(setup: CheckedSetup, req: SearchRequest): CheckOutcome {
+export async function runCheck(setup: CheckedSetup, req: SearchRequest): Promise<CheckOutcome> {
   const symmetry = req.symmetry && canSymmetry(setup.model);
   enlargeYoungGeneration();
-  const result = search(setup.model, {
+  const result = await searchAsync(setup.model, {
     strategy: req.strategy,
     properties: setup.properties,
     symmetry,
@@ -119,6 +123,8 @@ export function runCheck(setup: CheckedSetup, req: SearchRequest): CheckOutcome 
     ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}),
     ...(req.onProgress !== undefined ? { onProgress: req.onProgress } : {}),
     ...(req.progressEveryMs !== undefined ? { progressEveryMs: req.progressEveryMs } : {}),
+    ...(req.signal !== undefined ? { signal: req.signal } : {}),
+    ...(req.memoryLimitBytes !== undefined ? { memoryLimitBytes: req.memoryLimitBytes } : {}),
   });
   return { result, symmetry };
 }

@@ -1,5 +1,6 @@
 /** `vnicspec check`: exhaustive model checking of the composed specification on a small configuration. */
 import { statSync, writeFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { defaultCheckConfig, type CheckArch, type CheckConfig } from '../../../spec/checked/config.js';
@@ -28,7 +29,7 @@ import { TRACE_FORMATS, itfText, mermaidText, printableTrace, textTraceFile, tra
 import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from './command.js';
 import { RANDOM_LIMITS, addRandomOptions, checkModeFlags, type RandomFlags } from '../check-random/options.js';
 import { checkRandom } from '../check-random/run.js';
-import { parseChoice, parseIntIn, parseTimeout } from './options.js';
+import { parseChoice, parseIntIn, parseTimeout, sizeFlag } from './options.js';
 
 interface CheckOptions extends RandomFlags {
   arch: CheckArch;
@@ -43,6 +44,7 @@ interface CheckOptions extends RandomFlags {
   maxStates?: number;
   maxDepth?: number;
   timeout?: number;
+  memory: number;
   symmetry?: boolean;
   json?: boolean;
   traceOut?: string;
@@ -61,6 +63,12 @@ function collectProperty(value: string, previous: string[] | undefined): string[
 }
 
 const D = defaultCheckConfig();
+
+/**
+ * The default memory budget: half of this machine's memory. The search's own guard against the JavaScript heap limit
+ * (which V8 enforces with a fatal error) applies whatever the budget.
+ */
+export const DEFAULT_MEMORY_SHARE = 0.5;
 const range = ([lo, hi]: readonly [number, number]): string => `${lo}..${hi}`;
 
 const baseCheckCommand = (): Command =>
@@ -98,6 +106,11 @@ const baseCheckCommand = (): Command =>
     .addOption(new Option('--max-states <n>', 'stop after this many distinct states (then nothing is proven: exit 3)').argParser(positiveInt('--max-states')))
     .addOption(new Option('--max-depth <n>', 'do not expand states deeper than this (exit 3 if that cut anything off)').argParser(positiveInt('--max-depth')))
     .addOption(new Option('--timeout <seconds>', 'stop after this many seconds of wall time (exit 3)').argParser(parseTimeout('--timeout')))
+    .addOption(
+      new Option('--memory <size>', 'stop before the process uses more memory than this (exit 3): 512M, 4G, or a share of this machine\'s memory such as 40%')
+        .default(Math.floor(totalmem() * DEFAULT_MEMORY_SHARE), `${DEFAULT_MEMORY_SHARE * 100}% of this machine's memory, ${formatBytes(Math.floor(totalmem() * DEFAULT_MEMORY_SHARE))}`)
+        .argParser(sizeFlag('--memory', { bound: { min: 2 ** 20, max: Number.MAX_SAFE_INTEGER, unit: 'bytes', why: 'at least 1 MiB' }, percentOf: { bytes: totalmem(), what: "this machine's memory" } })),
+    )
     .option('--symmetry', 'symmetry reduction: treat interchangeable VMs as one (when the model supports it)')
     .option('--json', 'print one JSON object on stdout and nothing else')
     .option('--trace-out <file>', `write the counterexample to a file; format by extension: ${TRACE_FORMATS.map((f) => `${f.ext} (${f.what})`).join(', ')}`)
@@ -168,6 +181,10 @@ function incompleteWhy(r: CheckResult, o: CheckOptions): string {
       return `states at the --max-depth bound of ${o.maxDepth ?? r.depth} steps had successors that were not explored`;
     case 'timeout':
       return `the --timeout of ${o.timeout ?? '?'} s expired`;
+    case 'interrupted':
+      return 'the search was interrupted (Ctrl-C)';
+    case 'memory':
+      return `the search stopped before exceeding the --memory budget of ${formatBytes(o.memory)} (or the JavaScript heap limit)`;
     default:
       return 'a bound stopped the search';
   }
@@ -185,7 +202,7 @@ function jsonTrace(setup: CheckedSetup, r: CheckResult): { step: number; action:
   return printableTrace(setup, r.trace, false).steps.map((s, i) => ({ step: i, action: s.label, vars: toJson(s.vars) }));
 }
 
-function check(ctx: CliContext, o: CheckOptions): number {
+async function check(ctx: CliContext, o: CheckOptions): Promise<number> {
   const { io } = ctx;
   const format = o.traceOut !== undefined ? checkTraceOut(o.traceOut) : undefined;
   const config: CheckConfig = checkConfig(o);
@@ -230,9 +247,16 @@ function check(ctx: CliContext, o: CheckOptions): number {
             loggedAtMs = p.elapsedMs;
           }
         : undefined;
-  let outcome: ReturnType<typeof runCheck>;
+  // Ctrl-C stops the search cleanly (a summary, exit 3); a second Ctrl-C ends the process as usual.
+  const interrupt = new AbortController();
+  const onSigint = (): void => interrupt.abort();
+  const signal = io.interrupt ?? interrupt.signal;
+  if (io.interrupt === undefined) process.once('SIGINT', onSigint);
+  let outcome: Awaited<ReturnType<typeof runCheck>>;
   try {
-    outcome = runCheck(setup, {
+    outcome = await runCheck(setup, {
+      signal,
+      memoryLimitBytes: o.memory,
       strategy: o.strategy,
       symmetry: o.symmetry === true,
       ...(o.maxStates !== undefined ? { maxStates: o.maxStates } : {}),
@@ -243,6 +267,7 @@ function check(ctx: CliContext, o: CheckOptions): number {
       ...(logEveryMs !== undefined && logEveryMs < 1000 ? { progressEveryMs: logEveryMs } : {}),
     });
   } finally {
+    process.removeListener('SIGINT', onSigint);
     if (drawn) stream?.write('\r\x1b[K');
   }
   const { result: r, symmetry } = outcome;
@@ -260,6 +285,7 @@ function check(ctx: CliContext, o: CheckOptions): number {
       states: r.states,
       transitions: r.transitions,
       depth: r.depth,
+      queue: r.queue,
       seconds: r.seconds,
       statesPerSecond: Math.round(r.statesPerSecond),
       internedContexts: interned,
@@ -273,6 +299,7 @@ function check(ctx: CliContext, o: CheckOptions): number {
         maxStates: o.maxStates ?? null,
         maxDepth: o.maxDepth ?? null,
         timeoutSeconds: o.timeout ?? null,
+        memoryLimitBytes: o.memory,
         symmetry,
       },
       witnessed: Object.fromEntries(Object.entries(r.witnessed).map(([n, ok]) => [n, ok ? (r.witnesses[n]?.actions.length ?? 0) : null])),

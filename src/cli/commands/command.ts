@@ -21,7 +21,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   0   ok
   1   invariant violated / property violated (or specification error)
   2   bad input: unknown option or value, unknown scenario, invalid scenario file
-  3   incomplete (check: budget exhausted before the state space was covered)
+  3   incomplete (check: a bound, the time or memory budget, or Ctrl-C stopped it before the state space was covered)
   70  internal error`;
 
 export interface CliIo {
@@ -36,6 +36,8 @@ export interface CliIo {
    * does on long runs; absent: never (and in tests unless set).
    */
   readonly progressLogEveryMs?: number;
+  /** Stops a running check as Ctrl-C does (tests); absent: the check listens for SIGINT itself. */
+  readonly interrupt?: AbortSignal;
   /** Width for wrapping help text (default 80). */
   readonly columns?: number;
 }

@@ -8,7 +8,7 @@
  * Random search proves nothing: when no walk fails the verdict is 'no-violation-found', never 'holds'.
  */
 import type { Model, Property } from '../model.js';
-import type { Trace } from '../search.js';
+import type { Trace } from '../types.js';
 import { combine, runChunk, type ChunkReport, type Combined, type FoundWalk, type StopReason, type Witness } from './chunk.js';
 import { shrinkTrace, type Failure } from './shrink.js';
 import { Walker, type WalkSettings } from './walk.js';

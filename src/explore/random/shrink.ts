@@ -9,7 +9,7 @@
  * unless the test budget ran out first.
  */
 import { ModelError, type Model, type Property } from '../model.js';
-import type { Trace } from '../search.js';
+import type { Trace } from '../types.js';
 
 /** The failure to preserve: a named 'always' property violated, or a specification error with this message. */
 export type Failure = { readonly kind: 'violated'; readonly property: string } | { readonly kind: 'error'; readonly message: string };
