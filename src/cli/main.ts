@@ -4,9 +4,6 @@
  *
  * Adding a command: write src/cli/commands/NAME/index.ts exporting a `CliCommand`, and add it to COMMANDS below.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { EXIT, UsageError, epilogue, type CliCommand, type CliContext, type CliIo } from './commands/command.js';
 import { checkCommand } from './commands/check.js';
@@ -15,26 +12,14 @@ import { replayCommand } from './commands/replay.js';
 import { scenariosCommand } from './commands/scenarios.js';
 import { simulateCommand } from './commands/simulate.js';
 import { sweepCommand } from './commands/sweep/index.js';
+import { reproduceCommand } from './commands/reproduce/index.js';
+import { packageVersion } from './version.js';
 
 /** The subcommands, in help order. */
-const COMMANDS: readonly CliCommand[] = [simulateCommand, sweepCommand, mergeCommand, checkCommand, replayCommand, scenariosCommand];
+const COMMANDS: readonly CliCommand[] = [simulateCommand, sweepCommand, reproduceCommand, mergeCommand, checkCommand, replayCommand, scenariosCommand];
 
 export type { CliIo } from './commands/command.js';
-
-/** The package version, from the package.json above this file (src/cli/ when run from source, dist/src/cli/ when built). */
-export function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
-      if (pkg.name === 'vnicspec' && typeof pkg.version === 'string') return pkg.version;
-    } catch {
-      // not here: look one level up
-    }
-    dir = dirname(dir);
-  }
-  return 'unknown';
-}
+export { packageVersion } from './version.js';
 
 let pipeGuarded = false;
 

@@ -33,6 +33,11 @@ export interface CpuReportOut {
   id: string;
   runs: string[];
   utilisation: number;
+  /**
+   * Each of `runs`' share of the window (they add up to `utilisation`): the VMM's and the driver domain's part of
+   * cpu0. Always set by runSimulation; optional for reports built by hand.
+   */
+  byRun?: Record<string, number>;
 }
 
 export interface SimulationReport {
@@ -208,6 +213,11 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
       };
     }),
     unknownDestination: unknown,
-    cpus: result.cpus.map((c, i) => ({ id: c.id, runs: [...sys.coreRuns[i]!], utilisation: round(c.utilisation, 4) })),
+    cpus: result.cpus.map((c, i) => {
+      const runs = sys.coreRuns[i]!;
+      const byRun: Record<string, number> = {};
+      c.byComponent.forEach((b, k) => (byRun[runs[k]!] = round(result.endNs > 0 ? b.busyNs / result.endNs : 0, 4)));
+      return { id: c.id, runs: [...runs], utilisation: round(c.utilisation, 4), byRun };
+    }),
   };
 }

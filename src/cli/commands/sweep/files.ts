@@ -1,6 +1,6 @@
 /** Writing a command's output files into its --out directory (sweep, merge, reproduce). */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UsageError } from '../command.js';
 
 /** What exit code 3 means for the commands that write files (sweep, merge, reproduce). */
@@ -17,9 +17,11 @@ export function prepareOut(dir: string): void {
   }
 }
 
+/** Writes `name → text` under `dir` (names may have a sub-directory: charts/x.svg); returns the paths. */
 export function writeFiles(dir: string, files: Readonly<Record<string, string>>): string[] {
   return Object.entries(files).map(([name, text]) => {
     const path = join(dir, name);
+    if (name.includes('/')) mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
     return path;
   });

@@ -23,7 +23,7 @@ export function runProgress(io: CliIo, enabled: boolean): RunProgress {
   return {
     update(label, done, total) {
       const now = performance.now();
-      if (now - last < every && done < total) return;
+      if (now - last < every) return;
       last = now;
       io.err(`${label}: ${done}/${total} runs (${Math.floor((100 * done) / Math.max(1, total))}%) after ${((now - started) / 1000).toFixed(0)} s\n`);
     },

@@ -1,0 +1,151 @@
+/**
+ * Beyond the paper: (a) scalability to 16 VMs, (b) a flood's interference with another VM, (c) the mixed
+ * architecture's cost. Same simulator, same calibration, same loss criterion as the paper's configurations.
+ */
+import type { Arch } from '../../../../spec/scenario.js';
+import { MIXED_ARCHS, interference, mixedRates, mixedScenario, scalingScenario, scalingVms, type Effort } from './configs.js';
+import { perStream, probed, total, type Lab, type Point, type Setting } from './lab.js';
+import { cpuAt, type CpuAtMax } from './paper.js';
+import { maxLossless } from './search.js';
+
+export const SCALING_ARCHS: readonly Arch[] = ['xen-idd', 'vnic'];
+
+export interface ScalingRow {
+  readonly arch: Arch;
+  readonly vms: number;
+  readonly maxOfferedRatePerVm: number | null;
+  readonly perVmThroughput: number | null;
+  readonly aggregateThroughput: number | null;
+  /** cpu0 at the maximum: the VMM's and the driver domain's shares. */
+  readonly vmm: number | null;
+  readonly driverDomain: number | null;
+  /** Mean utilisation of the VMs' own cores at the maximum. */
+  readonly vmCores: number | null;
+  readonly searchProbes: number;
+}
+
+const share = (cpus: readonly CpuAtMax[], run: string): number | null => {
+  const c = cpus.find((x) => x.runs.includes(run));
+  return c === undefined ? null : (c.byRun[run] ?? null);
+};
+
+/**
+ * Where to start looking for N VMs' maximum: the power law per-VM max ∝ N^k through the previous two maxima (k ≈ 0
+ * when each VM is bounded by its own core, k ≈ −1 when a shared core is the bottleneck), the previous maximum when
+ * there is only one, 1000 req/s at first. Only the number of probes depends on it, not the result.
+ */
+function nextGuess(found: readonly { vms: number; rate: number }[], n: number): number {
+  const [a, b] = found.slice(-2);
+  if (b === undefined) return a?.rate ?? 1000;
+  const k = Math.log(b.rate / a!.rate) / Math.log(b.vms / a!.vms);
+  return b.rate * (n / b.vms) ** k;
+}
+
+async function scalingFor(lab: Lab, arch: Arch, e: Effort): Promise<ScalingRow[]> {
+  const rows: ScalingRow[] = [];
+  const maxima: { vms: number; rate: number }[] = [];
+  for (const n of scalingVms(e)) {
+    const setting: Setting = { scenario: scalingScenario(n), arch, cores: 'multi', durationS: e.beyondS, vary: 'open-loop' };
+    const found = await maxLossless({ guess: nextGuess(maxima, n), probe: async (r) => probed(await lab.point(setting, r, true)) });
+    const best = found.best?.value;
+    const cpus = best ? cpuAt(best) : [];
+    const vmCores = cpus.filter((c) => c.id !== 'cpu0');
+    rows.push({
+      arch,
+      vms: n,
+      maxOfferedRatePerVm: found.best?.rate ?? null,
+      perVmThroughput: best ? perStream(best) : null,
+      aggregateThroughput: best ? total(best) : null,
+      vmm: best ? share(cpus, 'vmm') : null,
+      driverDomain: best ? share(cpus, 'driver-domain') : null,
+      vmCores: vmCores.length === 0 ? null : vmCores.reduce((a, c) => a + c.utilisation, 0) / vmCores.length,
+      searchProbes: found.probes,
+    });
+    if (found.best !== undefined) maxima.push({ vms: n, rate: found.best.rate });
+  }
+  return rows;
+}
+
+export async function runScaling(lab: Lab, e: Effort): Promise<ScalingRow[]> {
+  const perArch = await Promise.all(SCALING_ARCHS.map((a) => scalingFor(lab, a, e)));
+  return perArch.flat();
+}
+
+export interface InterferenceResult {
+  readonly victim: string;
+  readonly attacker: string;
+  readonly victimRate: number;
+  readonly lineRate: number;
+  readonly curves: readonly { readonly arch: Arch; readonly points: readonly Point[] }[];
+}
+
+export async function runInterference(lab: Lab, e: Effort): Promise<InterferenceResult> {
+  const { scenario, rates, lineRate } = interference(e);
+  const victimStream = scenario.streams.find((s) => s.kind === 'open-loop');
+  const floodStream = scenario.streams.find((s) => s.kind === 'flood');
+  if (victimStream?.kind !== 'open-loop' || floodStream?.kind !== 'flood' || !('vm' in floodStream.target)) throw new Error("built-in scenario 'flood' changed shape");
+  const curves = await Promise.all(
+    SCALING_ARCHS.map(async (arch) => {
+      const setting: Setting = { scenario, arch, cores: 'multi', durationS: e.floodS, vary: 'flood' };
+      return { arch, points: await Promise.all(rates.map((r) => lab.point(setting, r))) };
+    }),
+  );
+  return { victim: victimStream.vm, attacker: floodStream.target.vm, victimRate: victimStream.rate, lineRate, curves };
+}
+
+export interface MixedRow {
+  readonly arch: Arch;
+  readonly vm: string;
+  readonly attachment: string;
+  readonly bestEffort: boolean;
+  readonly maxOfferedRate: number | null;
+  readonly throughput: number | null;
+  readonly lossyRate: number | null;
+  /** cpu0 shares at this VM's maximum. */
+  readonly vmm: number | null;
+  readonly driverDomain: number | null;
+}
+
+export interface MixedResult {
+  readonly msiVectors: number;
+  readonly rows: readonly MixedRow[];
+  readonly curves: readonly { readonly arch: Arch; readonly points: readonly Point[] }[];
+}
+
+/**
+ * All three VMs at the same offered rate; each VM's own maximum is the highest rate at which *it* lost ≤ 1%, so the
+ * vNIC VMs' maximum shows whether the bridged VM's overload reaches them. The all-vNIC comparison has enough
+ * vectors for every VM; xen-idd bridges everyone.
+ */
+export async function runMixed(lab: Lab, e: Effort): Promise<MixedResult> {
+  const base = mixedScenario();
+  const rates = mixedRates(e);
+  const perArch = await Promise.all(
+    MIXED_ARCHS.map(async (arch) => {
+      const scenario = arch === 'vnic' ? { ...base, nic: { ...base.nic, msiVectors: Math.max(base.nic.msiVectors, base.vms.length + 1) } } : base;
+      const setting: Setting = { scenario, arch, cores: 'multi', durationS: e.beyondS, vary: 'open-loop' };
+      const points = await Promise.all(rates.map((r) => lab.point(setting, r)));
+      const rows = await Promise.all(
+        base.vms.map(async (vm): Promise<MixedRow> => {
+          const only = [vm.name];
+          const found = await maxLossless({ grid: points.map((p) => probed(p, only)), probe: async (r) => probed(await lab.point(setting, r, true), only) });
+          const best = found.best?.value;
+          const cpus = best ? cpuAt(best) : [];
+          return {
+            arch,
+            vm: vm.name,
+            attachment: (best ?? points[0]!).vms.find((v) => v.id === vm.name)?.attachment ?? 'unknown',
+            bestEffort: vm.bestEffort,
+            maxOfferedRate: found.best?.rate ?? null,
+            throughput: best ? perStream(best, only) : null,
+            lossyRate: found.lossyRate ?? null,
+            vmm: best ? share(cpus, 'vmm') : null,
+            driverDomain: best ? share(cpus, 'driver-domain') : null,
+          };
+        }),
+      );
+      return { arch, points, rows };
+    }),
+  );
+  return { msiVectors: base.nic.msiVectors, rows: perArch.flatMap((a) => a.rows), curves: perArch.map((a) => ({ arch: a.arch, points: a.points })) };
+}

@@ -1,0 +1,154 @@
+/** `vnicspec reproduce`: the paper's configurations and three experiments beyond it, as report.html + results.md. */
+import { relative } from 'node:path';
+import { Command, Option } from 'commander';
+import { loadCalibration, type Calibration } from '../../../../spec/scenario.js';
+import { renderHtml } from '../../../report/html.js';
+import { chartFiles, renderMarkdown } from '../../../report/markdown.js';
+import { packageVersion } from '../../version.js';
+import { createSimPool, defaultJobs, isAbort } from '../../sim-pool.js';
+import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from '../command.js';
+import { parseDuration, parseIntIn } from '../options.js';
+import { PARTIAL_NOTE, prepareOut, writeFiles } from '../sweep/files.js';
+import { runProgress } from '../sweep/progress.js';
+import { watchStop } from '../sweep/stop.js';
+import { runInterference, runMixed, runScaling } from './beyond.js';
+import { effortOf, paperConfigs } from './configs.js';
+import { checkQualitative, compare, defaultFiguresPath, loadFigures, paperMaxPerStream, type Measured } from './figures.js';
+import { Lab } from './lab.js';
+import { runPaperConfig, settingFor } from './paper.js';
+import { buildDocument } from './report.js';
+import { fullJson, summaryJson, type ReproduceResult } from './results.js';
+import { LOSS_LIMIT } from './search.js';
+import { renderSummary } from './summary.js';
+
+interface ReproduceOptions {
+  out: string;
+  json?: boolean;
+  quick?: boolean;
+  seeds: number;
+  seed: number;
+  jobs?: number;
+  figures?: string;
+  calibration?: string;
+  timeout?: number;
+  progress: boolean;
+}
+
+export const reproduceCommand: CliCommand = (ctx, done) =>
+  new Command('reproduce')
+    .summary("reproduce the paper's figures (1, 2, 5, 6) and go beyond them; writes report.html and results.md")
+    .description(
+      "Run the paper's configurations through the simulator — a one-core httperf server non-virtualized, virtualized " +
+        'and consolidated (Figures 1-2), two VMs on a multi-core server under the Xen driver domain and under vNICs ' +
+        '(Figures 5-6) — and find for each the maximum throughput per stream without loss (at most 1% of requests ' +
+        'failing; a refined sweep). Then three experiments beyond the paper: scalability to 16 VMs, interference from ' +
+        'a flood, and the mixed architecture. Writes DIR/report.html (self-contained, SVG charts), DIR/results.md ' +
+        '(with DIR/charts/*.svg) and DIR/results.json, and compares with the paper\'s figures (input or prediction) ' +
+        `from ${relative(process.cwd(), defaultFiguresPath()) || defaultFiguresPath()} or --figures FILE (metrics: ` +
+        'maxThroughputPerStream, maxThroughputTotal, throughputPerStreamAt, utilisationAtMax, gain).',
+    )
+    .addOption(new Option('--out <dir>', 'directory for report.html, results.md, results.json and charts/').default('vnicspec-report'))
+    .option('--json', 'print the results as JSON on stdout ({ configs: [{ name, arch, cores, maxThroughputPerStream, paper, cpuAtMax }], comparison, beyond, settings }) and nothing else')
+    .option('--quick', 'a smoke run: coarse grids, short runs, 2 and 4 VMs only (seconds instead of minutes; the numbers are rougher)')
+    .addOption(new Option('--seeds <n>', 'replications per point (seeds --seed, --seed+1, ...); more than one gives 95% confidence bands').default(1).argParser(parseIntIn('--seeds', 1, 100)))
+    .addOption(new Option('--seed <n>', 'the first seed').default(1).argParser(parseIntIn('--seed', 0, Number.MAX_SAFE_INTEGER - 100, 'must be a non-negative integer')))
+    .addOption(new Option('--jobs <n>', `worker threads (default: the available cores, ${defaultJobs()} here)`).argParser(parseIntIn('--jobs', 1, 256)))
+    .option('--figures <file>', "the paper's figures to compare with, in the shape of spec/calibration/paper-figures.json")
+    .option('--calibration <file>', 'a calibration profile instead of the built-in one')
+    .addOption(new Option('--timeout <seconds>', 'stop after this much wall time (exit 3, no report)').argParser(parseDuration('--timeout')))
+    .option('--no-progress', 'no progress on stderr')
+    .addHelpText(
+      'after',
+      epilogue([
+        ['vnicspec reproduce', 'the full report in ./vnicspec-report (a few minutes on two cores)'],
+        ['vnicspec reproduce --json > results.json', 'the maxima and the comparison, machine-readable'],
+        ['vnicspec reproduce --quick --out /tmp/r', 'a quick smoke run'],
+      ]) + PARTIAL_NOTE.replace('the files written are marked partial', 'no report is written'),
+    )
+    .action(action(done, (cmd) => reproduce(ctx, cmd.opts<ReproduceOptions>())));
+
+function calibrationOf(file: string | undefined): { calibration: Calibration; label: string } {
+  const c = loadCalibration(file, process.cwd());
+  if (!c.ok) throw new UsageError(`--calibration: ${c.error}`);
+  return { calibration: c.value, label: file === undefined ? 'spec/calibration/default.json (built in)' : file };
+}
+
+async function reproduce(ctx: CliContext, o: ReproduceOptions): Promise<number> {
+  const { io } = ctx;
+  const { calibration, label } = calibrationOf(o.calibration);
+  const figures = loadFigures(o.figures);
+  prepareOut(o.out);
+  const effort = effortOf(o.quick === true, o.seeds, o.seed);
+  const stop = watchStop(o.timeout);
+  const progress = runProgress(io, o.progress && !o.json);
+  const pool = createSimPool(o.jobs ?? defaultJobs());
+  const lab = new Lab(pool, calibration, effort.seeds, stop.signal, (d, n) => progress.update('reproduce', d, n));
+  const started = performance.now();
+  const paper = paperConfigs(effort);
+  let parts;
+  try {
+    // The adaptive searches (sequential probes) are the critical path: Lab runs their probes first.
+    const [scaling, mixed, interference, configs] = await Promise.all([
+      runScaling(lab, effort),
+      runMixed(lab, effort),
+      runInterference(lab, effort),
+      Promise.all(paper.map((c) => runPaperConfig(lab, c, effort))),
+    ]);
+    const measured: Measured = {
+      configs,
+      scenarioOf: (c) => c.scenario,
+      pointAt: (c, rate) => lab.point(settingFor(paper.find((p) => p.name === c.name)!, effort), rate),
+    };
+    const [comparison, qualitative] = await Promise.all([compare(figures, measured), checkQualitative(figures, measured)]);
+    parts = { scaling, mixed, interference, configs, comparison, qualitative, measured };
+  } catch (e) {
+    if (!isAbort(e) || stop.reason() === undefined) throw e;
+    parts = undefined;
+  } finally {
+    progress.stop();
+    stop.dispose();
+    await pool.destroy();
+  }
+  const wallS = (performance.now() - started) / 1000;
+  if (parts === undefined) {
+    const why = stop.reason() === 'timeout' ? `the --timeout of ${o.timeout} s expired` : 'interrupted';
+    io.err(`vnicspec: ${why} after ${lab.runs} simulations: no report written\n`);
+    return EXIT.incomplete;
+  }
+  const { scaling, mixed, interference, configs, comparison, qualitative, measured } = parts;
+  const result: ReproduceResult = {
+    settings: {
+      quick: effort.quick,
+      seeds: effort.seeds,
+      paperRunS: effort.paperS,
+      beyondRunS: effort.beyondS,
+      floodRunS: effort.floodS,
+      lossLimit: LOSS_LIMIT,
+      figures: figures === undefined ? 'none found' : o.figures === undefined ? 'spec/calibration/paper-figures.json (built in)' : o.figures,
+      calibration: label,
+      version: packageVersion(),
+    },
+    configs: configs.map((c) => ({ ...c, paper: paperMaxPerStream(figures, measured, c) })),
+    comparison,
+    qualitative,
+    scaling,
+    interference,
+    mixed,
+  };
+  const doc = await buildDocument(result);
+  const written = writeFiles(o.out, {
+    'report.html': renderHtml(doc),
+    'results.md': renderMarkdown(doc),
+    'results.json': JSON.stringify(fullJson(result), null, 2) + '\n',
+    ...chartFiles(doc),
+  });
+  if (o.json) io.out(JSON.stringify(summaryJson(result), null, 2) + '\n');
+  else io.out(renderSummary(result) + `wrote ${written.filter((f) => !f.endsWith('.svg')).join(', ')} and ${written.filter((f) => f.endsWith('.svg')).length} charts\n`);
+  const notOk = lab.notOk;
+  io.err(`(${lab.runs} simulations in ${wallS.toFixed(1)} s wall time on ${pool.threads} ${pool.inProcess ? 'in-process runner' : 'worker threads'})\n`);
+  if (notOk > 0) {
+    io.err(`vnicspec: ${notOk} simulations stopped on an invariant violation or specification error\n`);
+    return EXIT.violated;
+  }
+  return EXIT.ok;
+}

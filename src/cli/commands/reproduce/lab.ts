@@ -1,0 +1,174 @@
+/**
+ * Runs the points of the report on the simulation pool: one point is a scenario under an arch and core layout at
+ * one rate, replicated over the seeds; the replications are summarised (mean, 95% CI) per VM and per core.
+ */
+import type { Arch, Calibration, CoreLayout, Scenario } from '../../../../spec/scenario.js';
+import { summarise, type Summary } from '../../../report/stats.js';
+import type { SimulationReport } from '../../run-simulation.js';
+import type { SimPool } from '../../sim-pool.js';
+import { withRate, type Varied } from '../sweep/plan.js';
+import { LOSS_LIMIT, type Probed } from './search.js';
+
+export interface VmPoint {
+  readonly id: string;
+  readonly attachment: string;
+  readonly offeredPerS: Summary;
+  readonly throughput: Summary;
+  /** Fraction of requests that failed: rejected, dropped, or unanswered when the run ended. */
+  readonly failed: Summary;
+  readonly p99Ms: Summary;
+  readonly meanMs: Summary;
+}
+
+export interface CpuPoint {
+  readonly id: string;
+  readonly runs: readonly string[];
+  readonly utilisation: Summary;
+  readonly byRun: Readonly<Record<string, Summary>>;
+}
+
+export interface Point {
+  readonly rate: number;
+  readonly seeds: number;
+  readonly notOk: number;
+  readonly vms: readonly VmPoint[];
+  readonly cpus: readonly CpuPoint[];
+}
+
+export interface Setting {
+  readonly scenario: Scenario;
+  readonly arch: Arch;
+  readonly cores: CoreLayout;
+  readonly durationS: number;
+  readonly vary: Varied;
+}
+
+/**
+ * Runs points on the pool, at most `pool.threads` simulations at a time, the most urgent first: a refinement probe
+ * (a search waits on it) before a grid point (nothing waits on one alone), first come first served among equals.
+ * The order changes only how long the report takes, never its numbers: each run is a pure function of its inputs.
+ */
+export class Lab {
+  private done = 0;
+  private submitted = 0;
+  private failed = 0;
+  private running = 0;
+  private seq = 0;
+  private readonly waiting: { priority: number; seq: number; start: () => void }[] = [];
+
+  constructor(
+    private readonly pool: SimPool,
+    private readonly calibration: Calibration,
+    private readonly seeds: readonly number[],
+    private readonly signal: AbortSignal | undefined,
+    private readonly onProgress: (done: number, submitted: number) => void,
+  ) {}
+
+  private readonly memo = new WeakMap<Setting, Map<number, Promise<Point>>>();
+
+  /**
+   * `setting` at `rate`, once per seed, summarised; asked twice (searches for several VMs of one setting meet at the
+   * same rates), run once. Rejects with an AbortError when stopped.
+   */
+  point(setting: Setting, rate: number, urgent = false): Promise<Point> {
+    let byRate = this.memo.get(setting);
+    if (byRate === undefined) this.memo.set(setting, (byRate = new Map()));
+    let p = byRate.get(rate);
+    if (p === undefined) byRate.set(rate, (p = this.run(setting, rate, urgent)));
+    return p;
+  }
+
+  private async run(setting: Setting, rate: number, urgent: boolean): Promise<Point> {
+    const scenario = withRate(setting.scenario, setting.vary, rate);
+    this.submitted += this.seeds.length;
+    this.onProgress(this.done, this.submitted);
+    const reports = await Promise.all(
+      this.seeds.map((seed) =>
+        this.schedule(urgent ? 1 : 0, () => this.pool.run({ scenario, calibration: this.calibration, arch: setting.arch, cores: setting.cores, seed, durationS: setting.durationS }, this.signal)),
+      ),
+    );
+    return pointOf(rate, reports);
+  }
+
+  get runs(): number {
+    return this.done;
+  }
+
+  /** Simulations stopped by an invariant violation or a specification error. */
+  get notOk(): number {
+    return this.failed;
+  }
+
+  private schedule(priority: number, task: () => Promise<SimulationReport>): Promise<SimulationReport> {
+    return new Promise((resolve, reject) => {
+      const start = (): void => {
+        this.running++;
+        task()
+          .then((r) => {
+            this.done++;
+            if (r.outcome !== 'ok') this.failed++;
+            this.onProgress(this.done, this.submitted);
+            resolve(r);
+          }, reject)
+          .finally(() => {
+            this.running--;
+            this.next();
+          });
+      };
+      this.waiting.push({ priority, seq: this.seq++, start });
+      this.next();
+    });
+  }
+
+  private next(): void {
+    while (this.running < this.pool.threads && this.waiting.length > 0) {
+      let best = 0;
+      for (let k = 1; k < this.waiting.length; k++) {
+        const w = this.waiting[k]!;
+        const b = this.waiting[best]!;
+        if (w.priority > b.priority || (w.priority === b.priority && w.seq < b.seq)) best = k;
+      }
+      this.waiting.splice(best, 1)[0]!.start();
+    }
+  }
+}
+
+const windowOf = (r: SimulationReport): number => (r.stoppedAtS > 0 ? r.stoppedAtS : r.durationS);
+
+export function pointOf(rate: number, reports: readonly SimulationReport[]): Point {
+  const first = reports[0]!;
+  const vms = first.vms.map((v, i): VmPoint => {
+    const each = reports.map((r) => r.vms[i]!);
+    return {
+      id: v.id,
+      attachment: v.attachment,
+      offeredPerS: summarise(each.map((x, k) => x.offered / windowOf(reports[k]!))),
+      throughput: summarise(each.map((x) => x.throughputPerS)),
+      failed: summarise(each.map((x) => (x.offered > 0 ? (x.offered - Math.min(x.completed, x.offered)) / x.offered : null))),
+      p99Ms: summarise(each.map((x) => x.latencyMs.p99)),
+      meanMs: summarise(each.map((x) => x.latencyMs.mean)),
+    };
+  });
+  const cpus = first.cpus.map((c, i): CpuPoint => {
+    const each = reports.map((r) => r.cpus[i]!);
+    const byRun: Record<string, Summary> = {};
+    for (const name of c.runs) byRun[name] = summarise(each.map((x) => x.byRun?.[name] ?? null));
+    return { id: c.id, runs: c.runs, utilisation: summarise(each.map((x) => x.utilisation)), byRun };
+  });
+  return { rate, seeds: reports.length, notOk: reports.filter((r) => r.outcome !== 'ok').length, vms, cpus };
+}
+
+/** Lossless for the VMs named (all by default): each one's mean failed fraction is at most 1%. */
+export function lossless(p: Point, vms?: readonly string[]): boolean {
+  return p.vms.every((v) => (vms !== undefined && !vms.includes(v.id)) || (v.failed.mean ?? 0) <= LOSS_LIMIT);
+}
+
+export const probed = (p: Point, vms?: readonly string[]): Probed<Point> => ({ rate: p.rate, lossless: lossless(p, vms), value: p });
+
+/** Mean throughput per stream of the VMs named (all by default). */
+export function perStream(p: Point, vms?: readonly string[]): number {
+  const xs = p.vms.filter((v) => vms === undefined || vms.includes(v.id)).map((v) => v.throughput.mean ?? 0);
+  return xs.length === 0 ? 0 : xs.reduce((a, x) => a + x, 0) / xs.length;
+}
+
+export const total = (p: Point): number => p.vms.reduce((a, v) => a + (v.throughput.mean ?? 0), 0);

@@ -1,0 +1,81 @@
+/** Everything `reproduce` found, and the JSON it prints (--json) and writes (results.json). */
+import { tidy } from '../sweep/output.js';
+import type { InterferenceResult, MixedResult, ScalingRow } from './beyond.js';
+import type { ComparisonRow, QualitativeRow } from './figures.js';
+import type { Point } from './lab.js';
+import type { ConfigResult } from './paper.js';
+
+export interface Settings {
+  readonly quick: boolean;
+  readonly seeds: readonly number[];
+  readonly paperRunS: number;
+  readonly beyondRunS: number;
+  readonly floodRunS: number;
+  readonly lossLimit: number;
+  /** Where the paper's figures came from (a built-in file, a --figures file, or none). */
+  readonly figures: string;
+  readonly calibration: string;
+  readonly version: string;
+}
+
+export interface ReproduceResult {
+  readonly settings: Settings;
+  readonly configs: readonly (ConfigResult & { readonly paper: number | null })[];
+  readonly comparison: readonly ComparisonRow[];
+  readonly qualitative: readonly QualitativeRow[];
+  readonly scaling: readonly ScalingRow[];
+  readonly interference: InterferenceResult;
+  readonly mixed: MixedResult;
+}
+
+/** Numbers with nine significant digits at most (no float noise); same data, same text. */
+function tidyDeep(x: unknown): unknown {
+  if (typeof x === 'number') return Number.isFinite(x) ? tidy(x) : x;
+  if (Array.isArray(x)) return x.map(tidyDeep);
+  if (x !== null && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, tidyDeep(v)]));
+  return x;
+}
+
+const victimRow = (i: InterferenceResult, p: Point): Record<string, unknown> => {
+  const v = p.vms.find((x) => x.id === i.victim)!;
+  return { floodRate: p.rate, victimThroughput: v.throughput.mean, victimFailed: v.failed.mean, victimP99Ms: v.p99Ms.mean };
+};
+
+/** `--json`: the configurations with their maxima, the comparison, and each experiment's summary (no curves). */
+export function summaryJson(r: ReproduceResult): unknown {
+  return tidyDeep({
+    configs: r.configs.map((c) => ({
+      name: c.name,
+      title: c.title,
+      figures: c.figures,
+      scenario: c.scenario,
+      arch: c.arch,
+      cores: c.cores,
+      streams: c.streams,
+      maxThroughputPerStream: c.maxThroughputPerStream,
+      maxOfferedRatePerStream: c.maxOfferedRatePerStream,
+      lossyRatePerStream: c.lossyRatePerStream,
+      paper: c.paper,
+      cpuAtMax: c.cpuAtMax,
+    })),
+    comparison: r.comparison,
+    qualitative: r.qualitative,
+    beyond: {
+      scalability: r.scaling,
+      interference: {
+        victim: r.interference.victim,
+        attacker: r.interference.attacker,
+        victimRate: r.interference.victimRate,
+        lineRate: r.interference.lineRate,
+        curves: r.interference.curves.map((c) => ({ arch: c.arch, points: c.points.map((p) => victimRow(r.interference, p)) })),
+      },
+      mixed: { msiVectors: r.mixed.msiVectors, rows: r.mixed.rows },
+    },
+    settings: r.settings,
+  });
+}
+
+/** results.json: the summary plus every curve point. */
+export function fullJson(r: ReproduceResult): unknown {
+  return tidyDeep({ ...(summaryJson(r) as object), curves: { configs: r.configs.map((c) => ({ name: c.name, points: c.curve })), interference: r.interference.curves, mixed: r.mixed.curves } });
+}
