@@ -102,9 +102,9 @@ describe('vnicspec sweep', () => {
   });
 
   it.each([
-    [['--rates', '5:1:1'], /--rates: TO must be >= FROM/],
-    [['--rates', '1:x:1'], /--rates: rates must be non-negative numbers/],
-    [['--rates', '0:1e9:1'], /at most 10000 rates/],
+    [['--rates', '5:1:1'], /--rates: must be FROM:TO:STEP .*FROM is larger than TO/],
+    [['--rates', '1:x:1'], /--rates: TO must be 0 or a number/],
+    [['--rates', '0:1e9:1'], /--rates: must give at most 10000 values/],
     [['--rates', '1', '--shard', '3/2'], /--shard: must be I\/N/],
     [['--rates', '1', '--arch', 'vnic,vnic'], /--arch: lists 'vnic' twice/],
     [['--rates', '1', '--vary', 'flood'], /has no flood stream/],

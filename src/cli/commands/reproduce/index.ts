@@ -7,7 +7,7 @@ import { chartFiles, renderMarkdown } from '../../../report/markdown.js';
 import { packageVersion } from '../../version.js';
 import { createSimPool, defaultJobs, isAbort } from '../../sim-pool.js';
 import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from '../command.js';
-import { parseDuration, parseIntIn } from '../options.js';
+import { parseIntIn, parseTimeout } from '../options.js';
 import { PARTIAL_NOTE, prepareOut, writeFiles } from '../sweep/files.js';
 import { runProgress } from '../sweep/progress.js';
 import { watchStop } from '../sweep/stop.js';
@@ -51,11 +51,11 @@ export const reproduceCommand: CliCommand = (ctx, done) =>
     .option('--json', 'print the results as JSON on stdout ({ configs: [{ name, arch, cores, maxThroughputPerStream, paper, cpuAtMax }], comparison, beyond, settings }) and nothing else')
     .option('--quick', 'a smoke run: coarse grids, short runs, 2 and 4 VMs only (seconds instead of minutes; the numbers are rougher)')
     .addOption(new Option('--seeds <n>', 'replications per point (seeds --seed, --seed+1, ...); more than one gives 95% confidence bands').default(1).argParser(parseIntIn('--seeds', 1, 100)))
-    .addOption(new Option('--seed <n>', 'the first seed').default(1).argParser(parseIntIn('--seed', 0, Number.MAX_SAFE_INTEGER - 100, 'must be a non-negative integer')))
+    .addOption(new Option('--seed <n>', 'the first seed').default(1).argParser(parseIntIn('--seed', 0, Number.MAX_SAFE_INTEGER - 100)))
     .addOption(new Option('--jobs <n>', `worker threads (default: the available cores, ${defaultJobs()} here)`).argParser(parseIntIn('--jobs', 1, 256)))
     .option('--figures <file>', "the paper's figures to compare with, in the shape of spec/calibration/paper-figures.json")
     .option('--calibration <file>', 'a calibration profile instead of the built-in one')
-    .addOption(new Option('--timeout <seconds>', 'stop after this much wall time (exit 3, no report)').argParser(parseDuration('--timeout')))
+    .addOption(new Option('--timeout <seconds>', 'stop after this much wall time (exit 3, no report)').argParser(parseTimeout('--timeout')))
     .option('--no-progress', 'no progress on stderr')
     .addHelpText(
       'after',

@@ -1,39 +1,24 @@
 /** Parsers for the sweep's own flags (the shared ones are in ../options.ts). */
 import { UsageError } from '../command.js';
-import { invalid } from '../options.js';
+import { invalid, listFlag, rangeFlag, type Bound } from '../options.js';
 import type { Shard } from './plan.js';
 
 /** At most this many rates in one sweep: a typo like 0:1e6:1 should be an error, not a week of computing. */
 export const MAX_RATES = 10_000;
 export const MAX_RUNS = 1_000_000;
 
-const number = (flag: string, s: string, whole: string): number => {
-  const t = s.trim();
-  const n = t === '' || !/^[0-9._eE+-]+$/.test(t) ? Number.NaN : Number(t.replace(/_/g, ''));
-  if (!Number.isFinite(n) || n < 0) throw invalid(flag, 'rates must be non-negative numbers, as FROM:TO:STEP or a comma-separated list', whole);
-  return n;
-};
+/** An offered rate: 0 (no such streams) or what a scenario's stream rate may be. */
+export const RATE_BOUND: Bound = { zero: true, min: 1e-6, max: 1e9, unit: 'per second', why: 'a stream rate; 0 removes the varied streams' };
 
 /**
- * `FROM:TO:STEP` (both ends included when TO lies on the grid) or `R1,R2,...`. Rates are per second, ≥ 0; 0 removes
- * the varied streams. Grid values are rounded to 12 significant digits (0:1:0.1 gives 0.3, not 0.30000000000000004).
+ * `FROM:TO:STEP` (both ends included when TO lies on the grid) or `R1,R2,...`, in the project's number grammar.
+ * Grid values are rounded to 12 significant digits (0:1:0.1 gives 0.3, not 0.30000000000000004).
  */
 export function parseRates(flag: string): (value: string) => number[] {
+  const range = rangeFlag(flag, RATE_BOUND, MAX_RATES);
+  const list = listFlag(flag, RATE_BOUND, MAX_RATES);
   return (value) => {
-    let rates: number[];
-    if (value.includes(':')) {
-      const parts = value.split(':');
-      if (parts.length !== 3) throw invalid(flag, 'must be FROM:TO:STEP or a comma-separated list of rates', value);
-      const [from, to, step] = parts.map((p) => number(flag, p, value)) as [number, number, number];
-      if (step <= 0) throw invalid(flag, 'STEP must be > 0', value);
-      if (to < from) throw invalid(flag, 'TO must be >= FROM', value);
-      const count = Math.floor((to - from) / step + 1e-9) + 1;
-      if (count > MAX_RATES) throw invalid(flag, `at most ${MAX_RATES} rates (this grid has ${count})`, value);
-      rates = Array.from({ length: count }, (_, i) => Number((from + i * step).toPrecision(12)));
-    } else {
-      rates = value.split(',').map((p) => number(flag, p, value));
-      if (rates.length > MAX_RATES) throw invalid(flag, `at most ${MAX_RATES} rates`, value);
-    }
+    const rates = (value.includes(':') ? range(value) : list(value)).map((r) => Number(r.toPrecision(12)));
     if (new Set(rates).size !== rates.length) throw invalid(flag, 'lists a rate twice', value);
     return rates;
   };
