@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the performance figures of vnicspec against their targets and against reference tools.
  *
- *   node --expose-gc dist/bench/run.js [--quick] [--json] [--only sim,step,explore,graph,spin,random]
+ *   node --expose-gc dist/bench/run.js [--quick] [--json] [--only sim,step,explore,graph,spin,random,reproduce]
  *
  * --quick   a smoke run (seconds, not minutes): shorter runs, smaller budgets, scaled targets.
  * --json    one JSON object on stdout ({ meta, rows }); progress stays on stderr.
@@ -11,6 +11,7 @@
 import { cpus, loadavg } from 'node:os';
 import { benchExplorer } from './explorer.js';
 import { benchRandom } from './random.js';
+import { benchReproduce } from './reproduce.js';
 import { benchGraph } from './xstate-graph.js';
 import { renderRows, row, summary, gcFunction, type BenchContext, type Row } from './report.js';
 import { benchSimulator } from './simulator.js';
@@ -24,6 +25,7 @@ const SECTIONS = {
   graph: benchGraph,
   spin: benchSpin,
   random: benchRandom,
+  reproduce: benchReproduce,
 } as const satisfies Record<string, (ctx: BenchContext) => Row[] | Promise<Row[]>>;
 
 type SectionName = keyof typeof SECTIONS;
