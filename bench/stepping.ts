@@ -1,27 +1,30 @@
 /**
- * Machine transitions per second on the vNIC NIC machine, five ways, on one fixed event loop (nic-workload.ts):
+ * Machine transitions per second on one vNIC machine (spec/vnic.ts), five ways, on one fixed event loop
+ * (nic-workload.ts):
  *   (a) xstate's public pure `transition(machine, snapshot, event)`;
  *   (b) `machine.transition(snapshot, event, scope)` with one scope reused for every step;
  *   (c) an actor: `createActor(machine).start()` then `actor.send(event)`;
  *   (d) our compiled stepper (`compileMachine`);
  *   (e) a plain hand-written reducer (nic-reducer.ts).
- * All five must end in the same context (canonical JSON); a mismatch is reported as an ERROR row.
+ * All five must end in the same state (value and context, canonical JSON); a mismatch is reported as an ERROR row.
  * Plus the record-copy measurement behind spec/record.ts (object spread vs generated literal).
  */
 import { Bench } from 'tinybench';
 import { createActor, createEmptyActor, initialTransition, transition, type AnyStateMachine } from 'xstate';
 import { compileMachine } from '../src/machine/index.js';
 import type { Output } from '../src/network/outputs.js';
-import { nicMachine, type NicContext, type NicEvent, type NicInput } from '../spec/nic-vnic.js';
+import type { VnicInput } from '../spec/nic-vnic.js';
+import { vnicMachine, type VnicContext, type VnicEvent } from '../spec/vnic.js';
+import type { MachineState } from '../src/machine/index.js';
 import { canonicalJson } from '../src/util/canonical-json.js';
-import { reduceNic, reducerInitial } from './nic-reducer.js';
-import { nicEventLoop, NIC_INPUT } from './nic-workload.js';
+import { reduceVnic, reducerInitial } from './nic-reducer.js';
+import { vnicEventLoop, VNIC_INPUT } from './nic-workload.js';
 import { measureRecordCopy } from './record-copy.js';
 import { row, type BenchContext, type Row } from './report.js';
 
-const SECTION = '2. stepping the vNIC NIC machine';
+const SECTION = '2. stepping the vNIC machine';
 
-type Scope = Parameters<typeof nicMachine.transition>[2];
+type Scope = Parameters<typeof vnicMachine.transition>[2];
 
 /**
  * An actor scope built from xstate's public `createEmptyActor()`, as @xstate/graph builds its own. xstate keeps an
@@ -49,12 +52,14 @@ function reusableScope(collected: unknown[]): Scope {
 interface Variant {
   readonly key: string;
   readonly what: string;
-  /** Runs the whole event loop from the initial state; returns the final context. */
-  readonly run: (events: readonly NicEvent[]) => NicContext;
+  /** Runs the whole event loop from the initial state; returns the final state. */
+  readonly run: (events: readonly VnicEvent[]) => MachineState<VnicContext>;
 }
 
-function variants(input: NicInput): Variant[] {
-  const compiled = compileMachine<NicContext, NicEvent, NicInput>(nicMachine);
+const final = (value: unknown, context: VnicContext): MachineState<VnicContext> => ({ value: value as string, context });
+
+function variants(input: VnicInput): Variant[] {
+  const compiled = compileMachine<VnicContext, VnicEvent, VnicInput>(vnicMachine);
   const collected: unknown[] = [];
   const scope = reusableScope(collected);
   return [
@@ -62,32 +67,32 @@ function variants(input: NicInput): Variant[] {
       key: 'a',
       what: "(a) xstate transition(machine, snapshot, event)",
       run: (events) => {
-        let [snap] = initialTransition(nicMachine, input);
-        for (let i = 0; i < events.length; i++) [snap] = transition(nicMachine, snap, events[i]!);
-        return snap.context;
+        let [snap] = initialTransition(vnicMachine, input);
+        for (let i = 0; i < events.length; i++) [snap] = transition(vnicMachine, snap, events[i]!);
+        return final(snap.value, snap.context);
       },
     },
     {
       key: 'b',
       what: '(b) machine.transition(snapshot, event, reused scope)',
       run: (events) => {
-        let snap = nicMachine.getInitialSnapshot(scope, input);
+        let snap = vnicMachine.getInitialSnapshot(scope, input);
         for (let i = 0; i < events.length; i++) {
           collected.length = 0;
-          snap = nicMachine.transition(snap, events[i]!, scope);
+          snap = vnicMachine.transition(snap, events[i]!, scope);
         }
-        return snap.context;
+        return final(snap.value, snap.context);
       },
     },
     {
       key: 'c',
       what: '(c) createActor(machine).start() + actor.send(event)',
       run: (events) => {
-        const actor = createActor(nicMachine, { input }).start();
+        const actor = createActor(vnicMachine, { input }).start();
         for (let i = 0; i < events.length; i++) actor.send(events[i]!);
-        const context = actor.getSnapshot().context;
+        const snap = actor.getSnapshot();
         actor.stop();
-        return context;
+        return final(snap.value, snap.context);
       },
     },
     {
@@ -99,7 +104,7 @@ function variants(input: NicInput): Variant[] {
           const r = compiled.step(state, events[i]!);
           if (r !== undefined) state = r.state;
         }
-        return state.context;
+        return state;
       },
     },
     {
@@ -107,13 +112,13 @@ function variants(input: NicInput): Variant[] {
       what: '(e) plain hand-written reducer',
       run: (events) => {
         const out: Output[] = [];
-        let c = reducerInitial(input);
+        let s = reducerInitial(input);
         for (let i = 0; i < events.length; i++) {
           out.length = 0;
-          const n = reduceNic(c, events[i]!, out);
-          if (n !== undefined) c = n;
+          const n = reduceVnic(s, events[i]!, out);
+          if (n !== undefined) s = n;
         }
-        return c;
+        return s;
       },
     },
   ];
@@ -121,19 +126,19 @@ function variants(input: NicInput): Variant[] {
 
 /**
  * `transition()` builds a throw-away actor per call (xstate's createInertActorScope → createActor(machine)), and the
- * Actor constructor eagerly computes an initial snapshot — without input. nicMachine's context factory needs its
+ * Actor constructor eagerly computes an initial snapshot — without input. vnicMachine's context factory needs its
  * input, so it throws inside xstate, which catches the TypeError (stack trace and all) and moves on.
  */
 function whyTransitionIsSlow(): string {
   // Exactly what createInertActorScope does: no input.
-  const machine: AnyStateMachine = nicMachine;
+  const machine: AnyStateMachine = vnicMachine;
   const n = 2000;
   const t0 = performance.now();
   for (let i = 0; i < n; i++) createActor(machine);
   const us = ((performance.now() - t0) * 1000) / n;
   const snap = createActor(machine).getSnapshot();
   const threw = snap.status === 'error';
-  return `each call creates an actor; createActor(nicMachine) alone costs ${us.toFixed(0)} µs here${
+  return `each call creates an actor; createActor(vnicMachine) alone costs ${us.toFixed(0)} µs here${
     threw ? ' — its eager initial snapshot runs the context factory without input, which throws (caught by xstate)' : ''
   }`;
 }
@@ -141,16 +146,16 @@ function whyTransitionIsSlow(): string {
 export function benchStepping(ctx: BenchContext): Row[] {
   const rows: Row[] = [];
   const cycles = ctx.quick ? 200 : 1000;
-  const events = nicEventLoop(cycles);
-  const vs = variants(NIC_INPUT);
+  const events = vnicEventLoop(cycles);
+  const vs = variants(VNIC_INPUT);
 
-  // Correctness first: every variant must compute the same final context.
+  // Correctness first: every variant must compute the same final state.
   const finals = vs.map((v) => canonicalJson(v.run(events)));
   const mismatched = vs.filter((_, i) => finals[i] !== finals[0]);
   if (mismatched.length > 0) {
     rows.push(
       row(SECTION, {
-        what: 'MISMATCH: variants disagree on the final context',
+        what: 'MISMATCH: variants disagree on the final state',
         value: null,
         unit: '',
         verdict: 'ERROR',
@@ -194,7 +199,7 @@ export function benchStepping(ctx: BenchContext): Row[] {
   if (d !== undefined && e !== undefined) {
     rows.push(row(SECTION, { what: '(d) compiled stepper vs (e) plain reducer', value: d, unit: 'steps/s', reference: { value: e, direction: 'at-least', label: '(e)' } }));
   }
-  rows[rows.length - 1] = { ...rows[rows.length - 1]!, note: `workload: ${events.length} events (2 setups + ${cycles} cycles of 3 arrivals, 2 DMA completions, 2 refills); all variants end in the same context: ${mismatched.length === 0 ? 'yes' : 'NO'}` };
+  rows[rows.length - 1] = { ...rows[rows.length - 1]!, note: `workload: ${events.length} events (1 setup + ${cycles} cycles of 2 arrivals, 2 DMA grants and completions, 1 refill); all variants end in the same state: ${mismatched.length === 0 ? 'yes' : 'NO'}` };
 
   const n = ctx.quick ? 200_000 : 2_000_000;
   ctx.log(`stepping: record copy, ${n} copies each`);

@@ -13,7 +13,11 @@
 import fc from 'fast-check';
 import type { IddEvent, IddInput } from '../spec/driver-domain.js';
 import type { ArbiterKind } from '../spec/dma-arbiter.js';
-import type { NicEvent, NicInput, NicTiming, VnicQos } from '../spec/nic-vnic.js';
+import type { ClassifierEvent } from '../spec/nic-classifier.js';
+import type { DmaEvent } from '../spec/nic-dma.js';
+import type { TxEvent } from '../spec/nic-tx.js';
+import type { DmaInput, NicEvent, NicInput, NicTiming, TxInput, VnicInput, VnicQos } from '../spec/nic-vnic.js';
+import type { VnicEvent } from '../spec/vnic.js';
 import type { SharedNicEvent, SharedNicInput } from '../spec/nic-shared.js';
 import { macOfVm, type Packet, type PacketKind } from '../spec/packet.js';
 import type { DriverMode, VmEvent, VmInput } from '../spec/vm-driver.js';
@@ -169,7 +173,6 @@ export const arbArbiter: fc.Arbitrary<ArbiterKind> = fc.constantFrom('strict', '
 /** vNIC NIC input: 1–4 slots, any arbiter, small quantum and wait cap. */
 export const arbNicInput: fc.Arbitrary<NicInput> = rec({
   slots: fc.integer({ min: 1, max: 4 }),
-  memory: fc.integer({ min: 1000, max: 20_000 }),
   arbiter: arbArbiter,
   quantum: fc.constantFrom(64, 500, 1514),
   timing: arbNicTiming,
@@ -199,20 +202,13 @@ export const arbVnicSetup: fc.Arbitrary<Extract<NicEvent, { type: 'vnic.setup' }
   return { type: 'vnic.setup' as const, slot, vm: VM_NAMES[vm]!, macs: [macOfVm(vm), ...extraMacs], vector: slot, qos, rxRing, txRing };
 });
 
-/** Any NicEvent, `rx.arrive` with a gap as `nowNs` (use `arbNicEvents`/`arbNicScript` for monotonic time). */
-export const arbNicEventRaw: fc.Arbitrary<NicEvent> = fc.oneof(
-  { weight: 8, arbitrary: arbArriveGap() },
-  { weight: 2, arbitrary: arbTickNs.map((dtNs): NicEvent => ({ type: 'clock.tick', dtNs })) },
-  { weight: 6, arbitrary: fc.constant<NicEvent>({ type: 'dma.done' }) },
+/** A register write or management request to vNIC slots (as drivers and the VMM send them, stale ones too). */
+const arbVnicRequest: fc.Arbitrary<NicEvent> = fc.oneof(
   {
     weight: 3,
     arbitrary: rec({ w: arbSlotWriter, packet: arbPacket({ kind: 'reply' }) }).map(({ w, packet }): NicEvent => ({ type: 'tx.post', ...w, packet })),
   },
-  { weight: 3, arbitrary: fc.constant<NicEvent>({ type: 'tx.done' }) },
-  {
-    weight: 3,
-    arbitrary: arbRxRefill(arbSlotWriter),
-  },
+  { weight: 3, arbitrary: arbRxRefill(arbSlotWriter) },
   { weight: 2, arbitrary: arbSlotWriter.map((w): NicEvent => ({ type: 'irq.unmask', ...w })) },
   { weight: 1, arbitrary: rec({ w: arbSlotWriter, count: fc.integer({ min: 0, max: 4 }) }).map(({ w, count }): NicEvent => ({ type: 'rx.occupied', ...w, count })) },
   { weight: 2, arbitrary: arbVnicSetup },
@@ -224,13 +220,105 @@ export const arbNicEventRaw: fc.Arbitrary<NicEvent> = fc.oneof(
   { weight: 1, arbitrary: rec({ slot: arbSlot, macs: fc.array(arbMac(), { maxLength: 3 }) }).map((x): NicEvent => ({ type: 'vnic.macs', ...x })) },
 );
 
+/**
+ * Any event the vNIC NIC takes from outside (nic-vnic.ts `NicEvent`), `rx.arrive` with a gap as `nowNs` (use
+ * `arbNicEvents`/`arbNicScript` for monotonic time). Slots -1 and 7 address no vNIC: a harness refuses them.
+ */
+export const arbNicEventRaw: fc.Arbitrary<NicEvent> = fc.oneof(
+  { weight: 8, arbitrary: arbArriveGap() },
+  { weight: 2, arbitrary: arbTickNs.map((dtNs): NicEvent => ({ type: 'clock.tick', dtNs })) },
+  { weight: 6, arbitrary: fc.constant<NicEvent>({ type: 'dma.done' }) },
+  { weight: 3, arbitrary: fc.constant<NicEvent>({ type: 'tx.done' }) },
+  { weight: 13, arbitrary: arbVnicRequest },
+);
+
 /** A sequence of NicEvents with non-decreasing arrival times. */
 export const arbNicEvents = (maxLength = 60): fc.Arbitrary<NicEvent[]> => arbSequence(arbNicEventRaw, maxLength).map(monotonicArrivals);
 
-/** NIC input + 1–3 set-ups + mixed events (time monotonic over the whole script). */
+/** NIC input + 1–3 set-ups + mixed events (time monotonic over the whole script): for the NIC's parts composed. */
 export const arbNicScript = (maxLength = 60): fc.Arbitrary<{ input: NicInput; events: NicEvent[] }> =>
   rec({ input: arbNicInput, setups: fc.array(arbVnicSetup, { minLength: 1, maxLength: 3 }), events: arbSequence(arbNicEventRaw, maxLength) })
     .map(({ input, setups, events }) => ({ input, events: monotonicArrivals<NicEvent>([...setups, ...events]) }));
+
+// ---- the NIC's parts, one machine at a time (their messages from the other parts drawn at random too)
+
+/**
+ * One vNIC (slot 0–3): set up first, then packets from the classifier, grants and completions from the DMA engine,
+ * transmit completions, register writes (the owner's, stale ones, to other slots) and management. The other parts'
+ * messages come whether or not the protocol allows them: the machine must refuse those it cannot take.
+ */
+export const arbVnicScript = (maxLength = 60): fc.Arbitrary<{ input: VnicInput; events: VnicEvent[] }> =>
+  rec({
+    slot: fc.integer({ min: 0, max: 3 }),
+    setup: arbVnicSetup,
+    events: arbSequence(
+      fc.oneof(
+        { weight: 8, arbitrary: arbArriveGap({ vms: 2 }) as fc.Arbitrary<VnicEvent> },
+        { weight: 2, arbitrary: arbTickNs.map((dtNs): VnicEvent => ({ type: 'clock.tick', dtNs })) },
+        { weight: 5, arbitrary: fc.constant<VnicEvent>({ type: 'dma.grant' }) },
+        { weight: 5, arbitrary: fc.constant<VnicEvent>({ type: 'dma.complete' }) },
+        { weight: 2, arbitrary: fc.constant<VnicEvent>({ type: 'tx.complete' }) },
+        { weight: 10, arbitrary: arbVnicRequest as fc.Arbitrary<VnicEvent> },
+      ),
+      maxLength,
+    ),
+  }).map(({ slot, setup, events }) => ({
+    input: { slot },
+    // Set-ups and writes address this slot (the VMM and drivers only write to the vNIC they mean).
+    events: monotonicArrivals<VnicEvent>([{ ...setup, slot, vm: usualOwner(slot) }, ...events].map((e) => ('slot' in e ? { ...e, slot } : e) as VnicEvent)),
+  }));
+
+/** The DMA engine: channel requests, withdrawals and detaches from its 1–4 vNICs, and its own completions. */
+export const arbDmaScript = (maxLength = 60): fc.Arbitrary<{ input: DmaInput; events: DmaEvent[] }> =>
+  rec({
+    input: arbNicInput,
+    events: arbSequence(
+      fc.oneof(
+        {
+          weight: 6,
+          arbitrary: rec({ slot: fc.nat(3), size: arbSize, priority: fc.integer({ min: 0, max: 3 }), weight: fc.integer({ min: 1, max: 3 }) }).map(
+            (x): DmaEvent => ({ type: 'dma.request', ...x }),
+          ),
+        },
+        { weight: 3, arbitrary: fc.nat(3).map((slot): DmaEvent => ({ type: 'dma.withdraw', slot })) },
+        { weight: 1, arbitrary: fc.nat(3).map((slot): DmaEvent => ({ type: 'dma.detach', slot })) },
+        { weight: 5, arbitrary: fc.constant<DmaEvent>({ type: 'dma.done' }) },
+      ),
+      maxLength,
+    ),
+  }).map(({ input, events }) => ({
+    input: { slots: input.slots, arbiter: input.arbiter, quantum: input.quantum, timing: input.timing, waitCap: input.waitCap },
+    // Channels are the engine's own vNICs: slots within range.
+    events: events.map((e) => ('slot' in e ? { ...e, slot: e.slot % input.slots } : e)),
+  }));
+
+/** The transmit path: posts from vNICs (and from none: -1), completions, flushes of torn-down vNICs. */
+export const arbTxScript = (maxLength = 60): fc.Arbitrary<{ input: TxInput; events: TxEvent[] }> =>
+  rec({
+    timing: arbNicTiming,
+    events: arbSequence(
+      fc.oneof(
+        { weight: 5, arbitrary: rec({ slot: arbSlot, packet: arbPacket({ kind: 'reply' }) }).map((x): TxEvent => ({ type: 'tx.enqueue', ...x })) },
+        { weight: 5, arbitrary: fc.constant<TxEvent>({ type: 'tx.done' }) },
+        { weight: 2, arbitrary: arbSlot.map((slot): TxEvent => ({ type: 'tx.flush', slot })) },
+      ),
+      maxLength,
+    ),
+  }).map(({ timing, events }) => ({ input: { timing }, events }));
+
+/** The classifier: packets to known and unknown MACs, routes set and cleared (and for slots it does not have), ticks. */
+export const arbClassifierScript = (maxLength = 60): fc.Arbitrary<{ input: { slots: number }; events: ClassifierEvent[] }> =>
+  rec({
+    slots: fc.integer({ min: 1, max: 4 }),
+    events: arbSequence(
+      fc.oneof(
+        { weight: 6, arbitrary: arbArriveGap() as fc.Arbitrary<ClassifierEvent> },
+        { weight: 3, arbitrary: rec({ slot: arbSlot, macs: fc.array(arbMac(), { maxLength: 3 }) }).map((x): ClassifierEvent => ({ type: 'nic.route', ...x })) },
+        { weight: 1, arbitrary: arbTickNs.map((dtNs): ClassifierEvent => ({ type: 'clock.tick', dtNs })) },
+      ),
+      maxLength,
+    ),
+  }).map(({ slots, events }) => ({ input: { slots }, events: monotonicArrivals(events) }));
 
 // ---------------------------------------------------------------- shared NIC (Xen baseline, native)
 

@@ -8,14 +8,15 @@
  */
 import type { Property } from '../src/explore/index.js';
 import type { Probe } from '../src/network/network.js';
-import { classify, type NicContext } from '../spec/nic-vnic.js';
+import type { DmaContext } from '../spec/nic-dma.js';
 import type { SharedNicContext } from '../spec/nic-shared.js';
+import type { VnicContext } from '../spec/vnic.js';
 import type { Packet } from '../spec/packet.js';
 import type { VmContext } from '../spec/vm-driver.js';
 import type { CheckedState, CheckedSystem, StepCheck } from '../spec/checked/model.js';
 import type { MachineState } from '../src/machine/index.js';
 import { grown } from '../src/util/grown.js';
-import { conservationOf, hasVnics, isolationInComponent, isolationInStep, isolationOfVectors, qosInNic } from './invariants.js';
+import { conservationOf, hasVnics, isolationAcrossComponents, isolationInComponent, isolationInStep, qosInComponent } from './invariants.js';
 import { addHeld } from './packets.js';
 
 /**
@@ -69,21 +70,31 @@ function perMachineState(i: number, check: (m: MachineState<unknown>) => string 
   };
 }
 
-// ---- isolation -------------------------------------------------------------------------------------------------
-
-/** `isolationInState` (invariants.ts) with each component's own part memoized per machine state. */
-function isolationState(sys: CheckedSystem): (s: CheckedState) => string | undefined {
-  // Every component, even those with no part today: a part added to invariants.ts is then checked here too (a
-  // component with few states costs a lookup in a small table).
-  const parts = sys.kinds.map((_, i) => perMachineState(i, (m) => isolationInComponent(sys, i, m)));
+/**
+ * A check made of one part per component (each reading that component's state alone, memoized per state id) and
+ * an optional part across components. Every component gets its part, even those with none today: a part added to
+ * invariants.ts is then checked here too (a component with few states costs a lookup in a small table).
+ */
+function perComponent(
+  sys: CheckedSystem,
+  part: (i: number, m: MachineState<unknown>) => string | undefined,
+  across: (s: CheckedState) => string | undefined = () => undefined,
+): (s: CheckedState) => string | undefined {
+  const parts = sys.kinds.map((_, i) => perMachineState(i, (m) => part(i, m)));
   return (s) => {
     for (let j = 0; j < parts.length; j++) {
       const why = parts[j]!(s);
       if (why !== undefined) return why;
     }
-    return isolationOfVectors(sys, s.machines);
+    return across(s);
   };
 }
+
+// ---- isolation -------------------------------------------------------------------------------------------------
+
+/** `isolationInState` (invariants.ts) with each component's own part memoized per machine state. */
+const isolationState = (sys: CheckedSystem) =>
+  perComponent(sys, (i, m) => isolationInComponent(sys, i, m), (s) => isolationAcrossComponents(sys, s.machines));
 
 /** The explorer's step check for isolation: a flag for the first breach in the delivery (invariants.ts). */
 const isolationStep: StepCheck = (sys, pre, probes, flags) => {
@@ -101,9 +112,14 @@ const qosStep: StepCheck = (sys, pre, probes, flags) => {
     const d = p.data as { packet: Packet; reason?: string; slot: number };
     const size = d.packet.size;
     if (hasVnics(sys)) {
-      const nic = ctx<NicContext>(pre, sys.nic);
-      const slot = classify(nic, d.packet.dst);
-      const v = nic.vnics[slot];
+      // The reference: the first active vNIC whose MACs include the destination, read from the vNICs themselves
+      // (not from the classifier's table, whose job is to agree with them).
+      let slot = -1;
+      for (let k = 0; k < sys.vnics.length && slot < 0; k++) {
+        const m = pre.machines[sys.vnics[k]!]!;
+        if (m.value === 'active' && (m.context as VnicContext).macs.includes(d.packet.dst)) slot = k;
+      }
+      const v = slot < 0 ? undefined : (pre.machines[sys.vnics[slot]!]!.context as VnicContext);
       if (p.name === 'rx.admitted') {
         if (v === undefined || v.bucket.tokens < size || v.used + size > v.capacity) flag(`packet for MAC ${d.packet.dst} admitted beyond its vNIC's bandwidth or memory`);
         continue;
@@ -144,18 +160,21 @@ const starvationStep: StepCheck = (sys, _pre, probes, flags) => {
   }
 };
 
+/**
+ * The DMA engine's head-wait counters within the bound. A torn-down vNIC's counter is reset (and stays 0 while it is
+ * free or closing), so the engine's state alone decides; the message names the vNIC's owner.
+ */
 function waitingBound(sys: CheckedSystem): (s: CheckedState) => string | undefined {
   if (!hasVnics(sys)) return () => undefined;
-  return perMachineState(sys.nic, (m) => {
-    const nic = m.context as NicContext;
-    for (let slot = 0; slot < nic.vnics.length; slot++) {
-      const v = nic.vnics[slot]!;
-      if (v.status === 'active' && v.headWait > sys.waitBound) {
-        return `the head packet of vNIC ${slot} (${v.vm}) waited ${v.headWait} DMA slots for other vNICs (bound ${sys.waitBound})`;
-      }
-    }
-    return undefined;
-  });
+  const overBound = (m: MachineState<unknown>): number => (m.context as DmaContext).channels.findIndex((ch) => ch.headWait > sys.waitBound);
+  const engine = perMachineState(sys.dma, (m) => (overBound(m) < 0 ? undefined : 'over'));
+  return (s) => {
+    if (engine(s) === undefined) return undefined;
+    const slot = overBound(s.machines[sys.dma]!);
+    const wait = (s.machines[sys.dma]!.context as DmaContext).channels[slot]!.headWait;
+    const vm = (s.machines[sys.vnics[slot]!]!.context as VnicContext).vm;
+    return `the head packet of vNIC ${slot} (${vm}) waited ${wait} DMA slots for other vNICs (bound ${sys.waitBound})`;
+  };
 }
 
 // ---- conservation ----------------------------------------------------------------------------------------------
@@ -201,7 +220,13 @@ function conformingDelivered(sys: CheckedSystem): (s: CheckedState) => string | 
 function bufferFull(sys: CheckedSystem): (s: CheckedState) => string | undefined {
   return (s) => {
     if (hasVnics(sys)) {
-      return ctx<NicContext>(s, sys.nic).vnics.some((v) => v.status === 'active' && v.used >= v.capacity) ? undefined : 'no full partition';
+      return sys.vnics.some((i) => {
+        const m = s.machines[i]!;
+        const v = m.context as VnicContext;
+        return m.value === 'active' && v.used >= v.capacity;
+      })
+        ? undefined
+        : 'no full partition';
     }
     const nic = ctx<SharedNicContext>(s, sys.nic);
     return nic.used >= nic.capacity ? undefined : 'shared buffer not full';
@@ -223,7 +248,7 @@ export const PROPERTIES: readonly CheckedProperty[] = [
     description:
       'Bytes admitted for a vNIC never exceed rate·t + burst (its bucket stays within [0, burst] and admission spends tokens); a partition never holds more than its capacity; every rejection states a reason that was true at that moment.',
     kind: 'always',
-    state: (sys) => firstOf(flagged('qos-admission'), perMachineState(sys.nic, (m) => qosInNic(sys, m))),
+    state: (sys) => firstOf(flagged('qos-admission'), perComponent(sys, (i, m) => qosInComponent(sys, i, m))),
     step: qosStep,
   },
   {

@@ -9,19 +9,24 @@
  */
 import type { MachineState } from '../src/machine/types.js';
 import type { Probe } from '../src/network/network.js';
-import type { NicContext } from '../spec/nic-vnic.js';
 import type { SharedNicContext } from '../spec/nic-shared.js';
+import type { TxContext } from '../spec/nic-tx.js';
 import type { Packet } from '../spec/packet.js';
 import type { ComponentKind } from '../spec/system.js';
 import type { VmContext } from '../spec/vm-driver.js';
 import type { VmmContext } from '../spec/vmm.js';
+import type { VnicContext } from '../spec/vnic.js';
 import { addHeld } from './packets.js';
 
 /** Where things are in the composed system (both `CheckedSystem` and the simulator's system provide it). */
 export interface SystemShape {
   readonly kinds: readonly ComponentKind[];
-  /** Component index of the NIC. */
+  /** Component index of the NIC taking packets from the wire (the vNIC NIC's classifier, or the shared NIC). */
   readonly nic: number;
+  /** Component index of each vNIC, by slot (empty on the shared-buffer NIC). */
+  readonly vnics: readonly number[];
+  /** Component index of the vNIC NIC's transmit path, or -1. */
+  readonly tx: number;
   /** Component index of the VMM, or -1 (native: none). */
   readonly vmm: number;
   /** Component index of each VM's driver, by VM index (native: the one OS, for every VM). */
@@ -37,7 +42,11 @@ export interface SystemShape {
 type States = readonly MachineState<unknown>[];
 const ctx = <T>(states: States, i: number): T => states[i]!.context as T;
 /** Whether the NIC is the vNIC one (partitions, an arbiter) rather than the shared-buffer one. */
-export const hasVnics = (shape: SystemShape): boolean => shape.kinds[shape.nic] === 'nic-vnic';
+export const hasVnics = (shape: SystemShape): boolean => shape.vnics.length > 0;
+
+/** vNIC `slot`'s machine state, or undefined when there is no such vNIC. */
+const vnicAt = (shape: SystemShape, states: States, slot: number): MachineState<VnicContext> | undefined =>
+  slot >= 0 && slot < shape.vnics.length ? (states[shape.vnics[slot]!] as MachineState<VnicContext>) : undefined;
 
 // ---- isolation -------------------------------------------------------------------------------------------------
 
@@ -49,19 +58,11 @@ export const hasVnics = (shape: SystemShape): boolean => shape.kinds[shape.nic] 
  */
 export function isolationInComponent(shape: SystemShape, i: number, m: MachineState<unknown>): string | undefined {
   const kind = shape.kinds[i];
-  if (i === shape.nic && kind === 'nic-vnic') {
-    const nic = m.context as NicContext;
-    for (let slot = 0; slot < nic.vnics.length; slot++) {
-      const v = nic.vnics[slot]!;
-      // The driver domain's vNIC (mixed) bridges for others and may still hold packets of a VM detached since.
-      if (v.status !== 'active' || shape.vmOfId(v.vm) < 0) continue;
-      for (const p of v.queue) if (!v.macs.includes(p.dst)) return `vNIC ${slot} (${v.vm}) buffers a packet for MAC ${p.dst}`;
-    }
-    for (const t of nic.tx) {
-      // slot -1: a transmit already on the wire when its vNIC was torn down; it belongs to no vNIC any more.
-      const v = nic.vnics[t.slot];
-      if (v !== undefined && v.status === 'active' && shape.vmOfId(v.vm) >= 0 && !v.macs.includes(t.packet.src)) return `vNIC ${t.slot} (${v.vm}) transmits a packet from MAC ${t.packet.src}`;
-    }
+  if (kind === 'vnic') {
+    const v = m.context as VnicContext;
+    // The driver domain's vNIC (mixed) bridges for others and may still hold packets of a VM detached since.
+    if (m.value !== 'active' || shape.vmOfId(v.vm) < 0) return undefined;
+    for (const p of v.queue) if (!v.macs.includes(p.dst)) return `vNIC ${v.slot} (${v.vm}) buffers a packet for MAC ${p.dst}`;
   } else if (kind === 'vm' || kind === 'os') {
     const vm = m.context as VmContext;
     // A native OS is no VM: nothing to isolate it from, and it sees whatever the wire brings.
@@ -71,25 +72,37 @@ export function isolationInComponent(shape: SystemShape, i: number, m: MachineSt
   return undefined;
 }
 
-/** isolation's part across components: the VMM forwards each active vNIC's MSI vector to that vNIC's owner. */
-export function isolationOfVectors(shape: SystemShape, states: States): string | undefined {
-  if (!hasVnics(shape) || shape.vmm < 0) return undefined;
-  const nic = ctx<NicContext>(states, shape.nic);
+/**
+ * isolation's part across components: the transmit path sends only packets from the MACs of the vNIC that posted
+ * them, and the VMM forwards each active vNIC's MSI vector to that vNIC's owner.
+ */
+export function isolationAcrossComponents(shape: SystemShape, states: States): string | undefined {
+  if (!hasVnics(shape)) return undefined;
+  const tx = (states[shape.tx]!.context as TxContext).queue;
+  for (const t of tx) {
+    // slot -1: a transmit already on the wire when its vNIC was torn down; it belongs to no vNIC any more.
+    const m = vnicAt(shape, states, t.slot);
+    if (m === undefined || m.value !== 'active') continue;
+    const v = m.context;
+    if (shape.vmOfId(v.vm) >= 0 && !v.macs.includes(t.packet.src)) return `vNIC ${t.slot} (${v.vm}) transmits a packet from MAC ${t.packet.src}`;
+  }
+  if (shape.vmm < 0) return undefined;
   const vectors = ctx<VmmContext>(states, shape.vmm).vectors;
-  for (let slot = 0; slot < nic.vnics.length; slot++) {
-    const v = nic.vnics[slot]!;
-    if (v.status === 'active' && vectors[v.vector] !== v.vm) return `MSI vector ${v.vector} of vNIC ${slot} (${v.vm}) is forwarded to '${vectors[v.vector]}'`;
+  for (let slot = 0; slot < shape.vnics.length; slot++) {
+    const m = vnicAt(shape, states, slot)!;
+    const v = m.context;
+    if (m.value === 'active' && vectors[v.vector] !== v.vm) return `MSI vector ${v.vector} of vNIC ${slot} (${v.vm}) is forwarded to '${vectors[v.vector]}'`;
   }
   return undefined;
 }
 
-/** isolation, in a state: every component's own part (`isolationInComponent`), then the MSI vectors. */
+/** isolation, in a state: every component's own part (`isolationInComponent`), then the parts across components. */
 export function isolationInState(shape: SystemShape, states: States): string | undefined {
   for (let i = 0; i < states.length; i++) {
     const why = isolationInComponent(shape, i, states[i]!);
     if (why !== undefined) return why;
   }
-  return isolationOfVectors(shape, states);
+  return isolationAcrossComponents(shape, states);
 }
 
 /**
@@ -104,8 +117,8 @@ export function isolationInProbe(shape: SystemShape, pre: States, p: Probe): str
   if (receiver < 0) return undefined; // the driver domain legitimately receives everyone's packets
   if (shape.vmOfMac(d.packet.dst) !== receiver) return `${p.name === 'dma.write' ? 'DMA' : 'delivery'} of a packet for MAC ${d.packet.dst} reached ${d.vm}`;
   if (p.name === 'dma.write' && hasVnics(shape) && d.slot >= 0) {
-    const v = ctx<NicContext>(pre, shape.nic).vnics[d.slot]!;
-    if (v.status !== 'active' || v.vm !== d.vm) return `DMA into ${d.vm} through vNIC ${d.slot}, which is not mapped to it (${v.status})`;
+    const m = vnicAt(shape, pre, d.slot)!;
+    if (m.value !== 'active' || m.context.vm !== d.vm) return `DMA into ${d.vm} through vNIC ${d.slot}, which is not mapped to it (${m.value})`;
   }
   return undefined;
 }
@@ -124,24 +137,31 @@ export function isolationInStep(shape: SystemShape, pre: States, probes: readonl
 /**
  * qos-admission, in a state: each active vNIC's token bucket holds between 0 and its burst, so admissions (which
  * spend tokens) never exceed rate·t + burst; each partition accounts exactly the bytes it holds and holds no more
- * than its capacity; the shared buffer likewise. Reads the NIC's state `m` alone.
+ * than its capacity; the shared buffer likewise. Reads component `i`'s state `m` alone.
  */
-export function qosInNic(shape: SystemShape, m: MachineState<unknown>): string | undefined {
-  if (hasVnics(shape)) {
-    const nic = m.context as NicContext;
-    for (let slot = 0; slot < nic.vnics.length; slot++) {
-      const v = nic.vnics[slot]!;
-      if (v.status !== 'active') continue;
-      if (v.bucket.tokens < 0 || v.bucket.tokens > v.bucket.burst) return `vNIC ${slot}: ${v.bucket.tokens} tokens outside [0, ${v.bucket.burst}]`;
-      const sum = v.queue.reduce((a, p) => a + p.size, 0);
-      if (v.used !== sum) return `vNIC ${slot}: partition accounts ${v.used} bytes but holds ${sum}`;
-      if (v.used > v.capacity) return `vNIC ${slot}: partition holds ${v.used} bytes, capacity ${v.capacity}`;
-    }
-    return undefined;
+export function qosInComponent(shape: SystemShape, i: number, m: MachineState<unknown>): string | undefined {
+  const kind = shape.kinds[i];
+  if (kind === 'vnic') {
+    if (m.value !== 'active') return undefined;
+    const v = m.context as VnicContext;
+    if (v.bucket.tokens < 0 || v.bucket.tokens > v.bucket.burst) return `vNIC ${v.slot}: ${v.bucket.tokens} tokens outside [0, ${v.bucket.burst}]`;
+    const sum = v.queue.reduce((a, p) => a + p.size, 0);
+    if (v.used !== sum) return `vNIC ${v.slot}: partition accounts ${v.used} bytes but holds ${sum}`;
+    if (v.used > v.capacity) return `vNIC ${v.slot}: partition holds ${v.used} bytes, capacity ${v.capacity}`;
+  } else if (kind === 'nic-shared') {
+    const nic = m.context as SharedNicContext;
+    const sum = nic.buffer.reduce((a, p) => a + p.size, 0);
+    if (nic.used !== sum || nic.used > nic.capacity) return `shared buffer: accounts ${nic.used}, holds ${sum}, capacity ${nic.capacity}`;
   }
-  const nic = m.context as SharedNicContext;
-  const sum = nic.buffer.reduce((a, p) => a + p.size, 0);
-  if (nic.used !== sum || nic.used > nic.capacity) return `shared buffer: accounts ${nic.used}, holds ${sum}, capacity ${nic.capacity}`;
+  return undefined;
+}
+
+/** qos-admission, in a state: `qosInComponent` for every component (the vNICs in slot order). */
+export function qosInState(shape: SystemShape, states: States): string | undefined {
+  for (let i = 0; i < states.length; i++) {
+    const why = qosInComponent(shape, i, states[i]!);
+    if (why !== undefined) return why;
+  }
   return undefined;
 }
 

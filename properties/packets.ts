@@ -3,11 +3,11 @@
  * (pending timers and CPU jobs carry no packets), so conservation can be checked by looking at contexts alone.
  */
 import type { IddContext } from '../spec/driver-domain.js';
-import type { NicContext } from '../spec/nic-vnic.js';
 import type { SharedNicContext } from '../spec/nic-shared.js';
 import type { Packet } from '../spec/packet.js';
 import type { ComponentKind } from '../spec/system.js';
 import type { VmContext } from '../spec/vm-driver.js';
+import type { VnicContext } from '../spec/vnic.js';
 
 /**
  * Adds, per VM index, the received packets (requests and floods; replies travel the other way and are not counted)
@@ -16,11 +16,8 @@ import type { VmContext } from '../spec/vm-driver.js';
  */
 export function addHeld(kind: ComponentKind, context: unknown, vmOfMac: (mac: number) => number, held: number[], unknown: number): void {
   switch (kind) {
-    case 'nic-vnic': {
-      const vnics = (context as NicContext).vnics;
-      for (let j = 0; j < vnics.length; j++) count(vnics[j]!.queue, vmOfMac, held, unknown);
-      return;
-    }
+    case 'vnic':
+      return count((context as VnicContext).queue, vmOfMac, held, unknown);
     case 'nic-shared':
       return count((context as SharedNicContext).buffer, vmOfMac, held, unknown);
     case 'vm':
@@ -28,6 +25,10 @@ export function addHeld(kind: ComponentKind, context: unknown, vmOfMac: (mac: nu
       return count((context as VmContext).ring, vmOfMac, held, unknown);
     case 'idd':
       return count((context as IddContext).ring, vmOfMac, held, unknown);
+    // The classifier and the DMA engine hold no packets; the transmit path holds replies, which are not counted.
+    case 'nic-classifier':
+    case 'nic-dma':
+    case 'nic-tx':
     case 'vmm':
     case 'source':
     case 'wire':

@@ -12,7 +12,7 @@ import type { MachineState } from '../src/machine/types.js';
 import type { Probe } from '../src/network/network.js';
 import { vmOfMac, type Packet } from '../spec/packet.js';
 import type { BuiltSystem } from '../spec/system.js';
-import { conservationInState, isolationInProbe, isolationInState, qosInNic, type SystemShape } from './invariants.js';
+import { conservationInState, isolationInProbe, isolationInState, qosInState, type SystemShape } from './invariants.js';
 
 /** Where the invariants find things in a simulated system. */
 export function simulationShape(sys: BuiltSystem): SystemShape {
@@ -28,6 +28,8 @@ export function simulationShape(sys: BuiltSystem): SystemShape {
   return {
     kinds: sys.kinds,
     nic: index('nic'),
+    vnics: sys.kinds.flatMap((k, i) => (k === 'vnic' ? [i] : [])),
+    tx: sys.kinds.indexOf('nic-tx'),
     vmm: index('vmm'),
     vmComponent,
     vmNames: sys.vmNames,
@@ -80,7 +82,7 @@ export class RuntimeMonitor {
   check(states: readonly MachineState<unknown>[]): string | undefined {
     this.breach ??=
       prefixed('isolation', isolationInState(this.shape, states)) ??
-      prefixed('qos-admission', qosInNic(this.shape, states[this.shape.nic]!)) ??
+      prefixed('qos-admission', qosInState(this.shape, states)) ??
       prefixed('conservation', conservationInState(this.shape, states, this.outstanding, this.held));
     return this.breach;
   }

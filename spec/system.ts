@@ -16,8 +16,12 @@ import { compileMachine, referenceStepper, type EventObject, type Stepper } from
 import { Network, type ComponentSpec } from '../src/network/network.js';
 import type { AnyStateMachine } from 'xstate';
 import { driverDomainMachine } from './driver-domain.js';
-import { nicMachine, type VnicQos } from './nic-vnic.js';
+import { classifierMachine } from './nic-classifier.js';
+import { dmaMachine } from './nic-dma.js';
 import { sharedNicMachine } from './nic-shared.js';
+import { txMachine } from './nic-tx.js';
+import type { NicPartKind, VnicQos } from './nic-vnic.js';
+import { vnicMachine } from './vnic.js';
 import { macOfVm } from './packet.js';
 import { serviceTimeOf, type Arch, type Calibration, type CoreLayout, type Scenario } from './scenario.js';
 import type { ServiceTime } from '../src/sim/service.js';
@@ -33,14 +37,14 @@ import {
   vmId,
   vmInput,
   vmmInput,
-  vnicNicInput,
+  vnicNicComponents,
   type VmTraffic,
   type VnicResources,
 } from './wiring.js';
 import { closedLoopMachine, openLoopMachine, wireMachine, type ClosedLoopInput, type OpenLoopInput } from './workload.js';
 
-/** What a component of a composed system is (its machine). */
-export type ComponentKind = 'nic-vnic' | 'nic-shared' | 'vmm' | 'vm' | 'idd' | 'os' | 'source' | 'wire';
+/** What a component of a composed system is (its machine); the vNIC NIC is several (nic-vnic.ts): its classifier, DMA engine, transmit path and vNICs. */
+export type ComponentKind = NicPartKind | 'nic-shared' | 'vmm' | 'vm' | 'idd' | 'os' | 'source' | 'wire';
 
 /** How machines are stepped: `compiled` (fast; fast-check tests show it agrees with xstate) or `xstate` (the reference `transition()`). */
 export type StepperKind = 'compiled' | 'xstate';
@@ -69,7 +73,10 @@ export interface BuiltSystem {
 }
 
 const MACHINES = {
-  'nic-vnic': nicMachine,
+  'nic-classifier': classifierMachine,
+  'nic-dma': dmaMachine,
+  'nic-tx': txMachine,
+  vnic: vnicMachine,
   'nic-shared': sharedNicMachine,
   vmm: vmmMachine,
   vm: vmMachine,
@@ -119,7 +126,7 @@ export function buildSystem(s: Scenario, arch: Arch, layout: CoreLayout, cal: Ca
   add('wire', 'wire', 'wire', { streams: s.streams.length, listening: s.streams.map((st) => st.kind === 'closed-loop') });
   if (hasVnicNic(arch)) {
     const o = { arbiter: s.nic.dmaArbiter, quantum: s.nic.drrQuantumBytes, timing, waitCap: 1_000_000_000 };
-    add('nic', 'nic-vnic', 'nic-vnic', vnicNicInput(device, o));
+    for (const part of vnicNicComponents(device, o)) add(part.id, part.kind, part.kind, part.input);
   } else {
     add('nic', 'nic-shared', 'nic-shared', sharedNicInput(arch, s.nic.sharedBufferBytes, rings, timing));
   }

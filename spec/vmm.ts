@@ -14,7 +14,7 @@
 import { setup } from 'xstate';
 import { probe, send, work, type Output } from '../src/network/outputs.js';
 import { does, labels, type Effected } from './effect.js';
-import type { VnicQos } from './nic-vnic.js';
+import { vnicId, type VnicQos } from './nic-vnic.js';
 
 /** How a VM reaches the network: not at all, through a vNIC of its own, or para-virtualized via the driver domain. */
 export type Attachment =
@@ -115,8 +115,9 @@ function setupVnic(c: VmmContext, e: Ev<'vm.attach'>): Effected<VmmContext> {
   return {
     context: next,
     out: [
-      send('nic', { type: 'vnic.setup', slot, vm: e.vm, macs: r.macs, vector, qos: e.qos, rxRing: c.rxRing, txRing: c.txRing }),
-      send(e.vm, { type: 'driver.bind', device: 'nic', slot, mode: 'vnic' }),
+      send(vnicId(slot), { type: 'vnic.setup', slot, vm: e.vm, macs: r.macs, vector, qos: e.qos, rxRing: c.rxRing, txRing: c.txRing }),
+      // The VM's driver gets the vNIC's own register set: it writes to that vNIC directly from now on.
+      send(e.vm, { type: 'driver.bind', device: vnicId(slot), slot, mode: 'vnic' }),
       probe('vmm.attached', { vm: e.vm, kind: 'vnic', slot }),
     ],
   };
@@ -146,7 +147,7 @@ function driverDomainMacs(c: VmmContext): Output[] {
   const idd = c.vms.find((r) => r.id === c.driverDomain);
   if (idd === undefined || idd.attachment.kind !== 'vnic') return [];
   const macs = [...idd.macs, ...c.vms.filter((r) => r.attachment.kind === 'paravirt').flatMap((r) => r.macs)];
-  return [send('nic', { type: 'vnic.macs', slot: idd.attachment.slot, macs })];
+  return [send(vnicId(idd.attachment.slot), { type: 'vnic.macs', slot: idd.attachment.slot, macs })];
 }
 
 const refuseAttach = (c: VmmContext, e: Ev<'vm.attach'>): Effected<VmmContext> => ({
@@ -165,7 +166,7 @@ function detach(c: VmmContext, e: Ev<'vm.detach'>): Effected<VmmContext> {
     const vectors = next.vectors.slice();
     vectors[a.vector] = '';
     next = { ...next, vectors, memoryFree: next.memoryFree + a.capacity };
-    out.unshift(send('nic', { type: 'vnic.teardown', slot: a.slot }));
+    out.unshift(send(vnicId(a.slot), { type: 'vnic.teardown', slot: a.slot }));
   } else if (a.kind === 'paravirt') {
     out.unshift(send(c.driverDomain, { type: 'bridge.remove', vm: e.vm }), ...driverDomainMacs(next));
   }
@@ -179,7 +180,7 @@ function requestResize(c: VmmContext, e: Ev<'partition.resize'>): Effected<VmmCo
   if (a.kind !== 'vnic' || e.capacity - a.capacity > c.memoryFree || e.capacity <= 0) {
     return { context: c, out: [probe('vmm.resize-refused', { vm: e.vm, capacity: e.capacity })] };
   }
-  return { context: c, out: [send('nic', { type: 'vnic.resize', slot: a.slot, capacity: e.capacity })] };
+  return { context: c, out: [send(vnicId(a.slot), { type: 'vnic.resize', slot: a.slot, capacity: e.capacity })] };
 }
 
 function resized(c: VmmContext, e: Ev<'vnic.resized'>): Effected<VmmContext> {

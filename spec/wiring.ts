@@ -9,7 +9,7 @@
  */
 import type { IddInput } from './driver-domain.js';
 import type { ArbiterKind } from './dma-arbiter.js';
-import type { NicInput, VnicQos } from './nic-vnic.js';
+import { vnicNicParts, type NicPart, type NicTiming, type VnicQos } from './nic-vnic.js';
 import type { SharedNicInput } from './nic-shared.js';
 import { macOfVm } from './packet.js';
 import type { Arch } from './scenario.js';
@@ -24,7 +24,7 @@ export type IddArch = 'xen-idd' | 'mixed';
 export type AttachEvent = Extract<VmmEvent, { type: 'vm.attach' }>;
 
 /** The NIC's data-path timing, in nanoseconds (the checker: 1 each). */
-export type NicTiming = NicInput['timing'];
+export type { NicTiming };
 
 export interface Rings {
   readonly rxRing: number;
@@ -45,8 +45,12 @@ export const hasVnicNic = (arch: Arch): arch is 'vnic' | 'mixed' => arch === 'vn
 /** Component id of VM `i`; it owns MAC `macOfVm(i)`. */
 export const vmId = (i: number): string => `vm${i}`;
 
-export function vnicNicInput(device: VnicResources, o: { arbiter: ArbiterKind; quantum: number; timing: NicTiming; waitCap: number }): NicInput {
-  return { slots: device.vectors, memory: device.memory, arbiter: o.arbiter, quantum: o.quantum, timing: o.timing, waitCap: o.waitCap };
+/**
+ * The vNIC NIC's parts (nic-vnic.ts): classifier, DMA engine, transmit path and one vNIC per MSI vector. Device memory
+ * is the VMM's to divide; the NIC only enforces each partition's size.
+ */
+export function vnicNicComponents(device: VnicResources, o: { arbiter: ArbiterKind; quantum: number; timing: NicTiming; waitCap: number }): NicPart[] {
+  return vnicNicParts({ slots: device.vectors, arbiter: o.arbiter, quantum: o.quantum, timing: o.timing, waitCap: o.waitCap });
 }
 
 /**

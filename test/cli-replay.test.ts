@@ -48,7 +48,7 @@ describe('legal traces', () => {
     const r = await run('replay', file);
     expect(r.code).toBe(1);
     expect(r.out).toContain('configuration: arch vnic, 2 VMs');
-    expect(r.out).toMatch(/^ +\d: nic: dma\.done$/m);
+    expect(r.out).toMatch(/^ +\d: dma: dma\.done$/m);
     expect(r.out).toMatch(/Property 'no-cross-vm-starvation' violated at its end \(step 7\): the head packet of vNIC 0/);
   });
 

@@ -19,17 +19,23 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { and, assign, enqueueActions, fromPromise, initialTransition, not, or, raise, sendTo, setup, transition, type AnyStateMachine } from 'xstate';
 import {
+  arbClassifierScript,
   arbClosedLoopScript,
+  arbDmaScript,
   arbIddScript,
-  arbNicScript,
   arbOpenLoopScript,
   arbSharedNicScript,
+  arbTxScript,
   arbVmmScript,
   arbVmScript,
+  arbVnicScript,
   arbWireScript,
 } from '../properties/arbitraries.js';
 import { driverDomainMachine } from '../spec/driver-domain.js';
-import { nicMachine } from '../spec/nic-vnic.js';
+import { classifierMachine } from '../spec/nic-classifier.js';
+import { dmaMachine } from '../spec/nic-dma.js';
+import { txMachine } from '../spec/nic-tx.js';
+import { vnicMachine } from '../spec/vnic.js';
 import { sharedNicMachine } from '../spec/nic-shared.js';
 import { vmMachine } from '../spec/vm-driver.js';
 import { vmmMachine } from '../spec/vmm.js';
@@ -75,7 +81,10 @@ interface AgreementCase {
 }
 
 const cases: readonly AgreementCase[] = [
-  { name: 'nic (vNIC)', machine: nicMachine, script: arbNicScript() },
+  { name: 'vnic (one vNIC of the vNIC NIC)', machine: vnicMachine, script: arbVnicScript() },
+  { name: 'dma (the vNIC NIC\'s DMA engine and arbiter)', machine: dmaMachine, script: arbDmaScript() },
+  { name: 'tx (the vNIC NIC\'s transmit path)', machine: txMachine, script: arbTxScript() },
+  { name: 'nic (the vNIC NIC\'s classifier)', machine: classifierMachine, script: arbClassifierScript() },
   { name: 'nic (shared buffer)', machine: sharedNicMachine, script: arbSharedNicScript() },
   { name: 'vmm', machine: vmmMachine, script: arbVmmScript() },
   { name: 'vm driver', machine: vmMachine, script: arbVmScript() },

@@ -7,11 +7,12 @@ import fc from 'fast-check';
 import { match } from 'ts-pattern';
 import { describe, expect, it } from 'vitest';
 import { arbSharedNicScript, Driver, probesOf, sendsOf } from '../properties/arbitraries.js';
-import { nicMachine, type NicContext, type NicEvent, type NicInput } from '../spec/nic-vnic.js';
+import type { NicEvent, NicInput } from '../spec/nic-vnic.js';
 import { sharedNicMachine, type SharedNicContext, type SharedNicEvent, type SharedNicInput } from '../spec/nic-shared.js';
 import { macOfVm, type Packet } from '../spec/packet.js';
 import { compileMachine } from '../src/machine/index.js';
 import type { Output } from '../src/network/outputs.js';
+import { NicHarness } from './nic-harness.js';
 import { scenarioBlocks, type Scenario } from './scenarios.js';
 
 const stepper = compileMachine<SharedNicContext, SharedNicEvent, SharedNicInput>(sharedNicMachine);
@@ -76,8 +77,8 @@ function scenarios(event: SharedNicEvent): readonly Scenario[] {
       {
         name: 'contrast: with vNICs the same flood only fills its own partition and the other VM is admitted',
         run: () => {
-          const nicInput: NicInput = { slots: 2, memory: 6000, arbiter: 'strict', quantum: 1500, timing: TIMING, waitCap: 9 };
-          const n = new Driver(compileMachine<NicContext, NicEvent, NicInput>(nicMachine), nicInput);
+          const nicInput: NicInput = { slots: 2, arbiter: 'strict', quantum: 1500, timing: TIMING, waitCap: 9 };
+          const n = new NicHarness(nicInput);
           const q = { rate: 1e9, burst: 1e6, capacity: 3000, priority: 0, weight: 1 };
           n.run([0, 1].map((i): NicEvent => ({ type: 'vnic.setup', slot: i, vm: `vm${i}`, macs: [macOfVm(i)], vector: i, qos: q, rxRing: 0, txRing: 1 })));
           n.run([0, 1, 2].map(() => ({ type: 'rx.arrive', packet: pkt(macOfVm(0), 1500, 'flood'), nowNs: 0 }) as NicEvent));

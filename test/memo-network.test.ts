@@ -22,17 +22,17 @@ import { WordBuffer } from '../src/util/packed-set.js';
 import { defaultCheckConfig, type CheckConfig } from '../spec/checked/config.js';
 import { encodeState } from '../spec/checked/encode.js';
 import { buildCheckedSystem, CheckedModel, type CheckedState, type CheckedSystem } from '../spec/checked/model.js';
-import type { NicContext } from '../spec/nic-vnic.js';
+import type { DmaContext } from '../spec/nic-dma.js';
 import { macOfVm, type Packet } from '../spec/packet.js';
 
 /**
- * A vNIC NIC state with a round-robin arbiter rotated to start at its next slot (`next` 0): two states are equal
+ * A DMA engine state with a round-robin arbiter rotated to start at its next slot (`next` 0): two states are equal
  * after this exactly when they are equal up to the rotation that `encodeState` identifies.
  */
-function normalisedNic(m: MachineState<unknown>): MachineState<NicContext> {
-  const c = m.context as NicContext;
+function normalisedDma(m: MachineState<unknown>): MachineState<DmaContext> {
+  const c = m.context as DmaContext;
   const { order, next, kind } = c.arbiter;
-  if (kind === 'strict' || order.length === 0) return m as MachineState<NicContext>;
+  if (kind === 'strict' || order.length === 0) return m as MachineState<DmaContext>;
   const rotated = order.map((_, i) => order[(i + next) % order.length]!);
   return { value: m.value, context: { ...c, arbiter: { ...c.arbiter, order: rotated, next: 0 } } };
 }
@@ -45,7 +45,7 @@ interface Coverage {
   withDeferred: number;
   withProbes: number;
   notOk: number;
-  /** States whose JSON differed from the representative's but whose encodings were equal (nic-vnic only). */
+  /** States whose JSON differed from the representative's but whose encodings were equal (nic-dma only). */
   rotations: number;
 }
 
@@ -151,11 +151,11 @@ class Harness {
       const repJson = canonicalJson({ value: rep.value, context: rep.context });
       const netJson = canonicalJson({ value: net.value, context: net.context });
       if (repJson !== netJson) {
-        // Only the vNIC NIC's encoding identifies different contexts: round-robin arbiters that visit the same cycle
-        // from the same next slot. Beyond that the two must be equal field for field (an encoder that dropped a
+        // Only the DMA engine's encoding identifies different contexts: round-robin arbiters that visit the same
+        // cycle from the same next slot. Beyond that the two must be equal field for field (an encoder that dropped a
         // field would make them differ here).
-        same(sys.kinds[i], 'nic-vnic', component(`state\nmemo:    ${repJson}\nnetwork: ${netJson}\n`));
-        same(canonicalJson(normalisedNic(rep)), canonicalJson(normalisedNic(net)), component('state up to the arbiter rotation'));
+        same(sys.kinds[i], 'nic-dma', component(`state\nmemo:    ${repJson}\nnetwork: ${netJson}\n`));
+        same(canonicalJson(normalisedDma(rep)), canonicalJson(normalisedDma(net)), component('state up to the arbiter rotation'));
         cov.rotations++;
       }
       // The id the memo gives is the id of the network's state.
@@ -320,38 +320,38 @@ describe('MemoNetwork gives the results of Network.deliver', () => {
     });
   });
 
-  it('the rotation-insensitive comparison of NIC states still tells apart states that differ in any other field', () => {
+  it('the rotation-insensitive comparison of DMA engine states still tells apart states that differ in any other field', () => {
     const h = new Harness({ vms: 3 });
-    const m = h.model.initial()[0]!.machines[h.sys.nic]! as MachineState<NicContext>;
+    const m = h.model.initial()[0]!.machines[h.sys.dma]! as MachineState<DmaContext>;
     const { order, next } = m.context.arbiter;
     const n = order.length;
-    const rotated: MachineState<NicContext> = { value: m.value, context: { ...m.context, arbiter: { ...m.context.arbiter, order: order.map((_, i) => order[(i + 1) % n]!), next: (next - 1 + n) % n } } };
-    expect(canonicalJson(normalisedNic(rotated))).toBe(canonicalJson(normalisedNic(m)));
-    const v0 = m.context.vnics[0]!;
-    const waited: MachineState<NicContext> = { value: m.value, context: { ...m.context, vnics: [{ ...v0, headWait: v0.headWait + 1 }, ...m.context.vnics.slice(1)] } };
-    expect(canonicalJson(normalisedNic(waited))).not.toBe(canonicalJson(normalisedNic(m)));
+    const rotated: MachineState<DmaContext> = { value: m.value, context: { ...m.context, arbiter: { ...m.context.arbiter, order: order.map((_, i) => order[(i + 1) % n]!), next: (next - 1 + n) % n } } };
+    expect(canonicalJson(normalisedDma(rotated))).toBe(canonicalJson(normalisedDma(m)));
+    const c0 = m.context.channels[0]!;
+    const waited: MachineState<DmaContext> = { value: m.value, context: { ...m.context, channels: [{ ...c0, headWait: c0.headWait + 1 }, ...m.context.channels.slice(1)] } };
+    expect(canonicalJson(normalisedDma(waited))).not.toBe(canonicalJson(normalisedDma(m)));
   });
 
-  it('a NIC state with its round-robin arbiter rotated gets the results of the representative it is identified with', () => {
+  it('a DMA engine state with its round-robin arbiter rotated gets the results of the representative it is identified with', () => {
     // encodeState identifies an arbiter visiting [a, b, c] from position p with one visiting [b, c, a] from p - 1, so
     // the memo steps whichever of the two it met first. Deliveries to and through the rotated state must still agree.
-    for (const dma of ['drr', 'wrr'] as const) {
-      const h = new Harness({ arch: 'mixed', vms: 3, dma });
-      const nic = h.sys.nic;
+    for (const arbiter of ['drr', 'wrr'] as const) {
+      const h = new Harness({ arch: 'mixed', vms: 3, dma: arbiter });
+      const dma = h.sys.dma;
       fc.assert(
         fc.property(fc.array(fc.nat(), { minLength: 1, maxLength: 25, size: 'max' }), fc.integer({ min: 1, max: 3 }), (choices, by) => {
           let s = h.model.initial()[0]!;
           for (const choice of choices) {
-            const m = s.machines[nic]! as MachineState<NicContext>;
+            const m = s.machines[dma]! as MachineState<DmaContext>;
             const { order, next } = m.context.arbiter;
             const n = order.length;
-            const rotated: MachineState<NicContext> = {
+            const rotated: MachineState<DmaContext> = {
               value: m.value,
               context: { ...m.context, arbiter: { ...m.context.arbiter, order: order.map((_, i) => order[(i + by) % n]!), next: (next - by + n * by) % n } },
             };
-            same(h.encoding(nic, rotated).join(','), h.encoding(nic, m).join(','), () => 'rotation changes the encoding');
+            same(h.encoding(dma, rotated).join(','), h.encoding(dma, m).join(','), () => 'rotation changes the encoding');
             const machines = s.machines.slice();
-            machines[nic] = rotated;
+            machines[dma] = rotated;
             // Intern the original first, so the memo's representative is never the rotated state.
             h.ids(s.machines);
             const ids = h.ids(machines);
@@ -362,7 +362,7 @@ describe('MemoNetwork gives the results of Network.deliver', () => {
         }),
         { numRuns: 6, seed: 31337, interruptAfterTimeLimit: 10_000 },
       );
-      // The JSON of the network's NIC state differed from the representative's, and was compared up to the rotation.
+      // The JSON of the network's DMA engine state differed from the representative's, and was compared up to the rotation.
       expect(h.coverage.rotations).toBeGreaterThan(0);
       expect(h.coverage.ok).toBeGreaterThan(100);
     }

@@ -15,13 +15,16 @@ import { simulate } from '../src/sim/index.js';
 import { runSimulation } from '../src/cli/run-simulation.js';
 import { arbCheckConfig, arbScenario } from '../properties/arbitraries.js';
 import { PROPERTY_NAMES, propertiesFor } from '../properties/checked.js';
-import { conservationInState, isolationInState, qosInNic } from '../properties/invariants.js';
+import { conservationInState, isolationInState, qosInState } from '../properties/invariants.js';
 import { RuntimeMonitor, simulationShape } from '../properties/runtime.js';
 import { defaultCheckConfig, type CheckConfig } from '../spec/checked/config.js';
 import { buildCheckedSystem, CheckedModel, type CheckedState, type CheckedSystem } from '../spec/checked/model.js';
-import type { NicContext, Vnic } from '../spec/nic-vnic.js';
+import type { ClassifierContext } from '../spec/nic-classifier.js';
+import type { Output } from '../src/network/outputs.js';
+import type { StepResult } from '../src/machine/types.js';
+import type { VnicContext } from '../spec/vnic.js';
 import { loadCalibration, loadScenario, type Scenario } from '../spec/scenario.js';
-import { buildSystem, type BuiltSystem } from '../spec/system.js';
+import { buildSystem, type BuiltSystem, type ComponentKind } from '../spec/system.js';
 
 const calibration = (() => {
   const c = loadCalibration(undefined, '');
@@ -78,55 +81,57 @@ describe('adversarial traffic through the simulator (fast-check)', () => {
 // ---- planted bugs ----------------------------------------------------------------------------------------------
 
 type AnyStepper = Stepper<unknown, EventObject, unknown>;
-type Plant = (pre: NicContext, post: NicContext) => NicContext;
+/** A planted bug: a part of the NIC that behaves like the specified one except in what `step` rewrites. */
+interface Plant {
+  readonly part: ComponentKind;
+  /** The step the specified part took on a packet arrival, rewritten (or returned as it is). */
+  readonly rewrite: (pre: MachineState<unknown>, r: StepResult<unknown>) => StepResult<unknown>;
+}
 
-/** A NIC that behaves like the specified one, except that after admitting a packet it applies `plant`. */
-function plantedNic(nic: AnyStepper, plant: Plant): AnyStepper {
+function planted(stepper: AnyStepper, plant: Plant): AnyStepper {
   return {
-    id: nic.id,
-    initial: (input) => nic.initial(input),
+    id: stepper.id,
+    initial: (input) => stepper.initial(input),
     step: (state, event) => {
-      const r = nic.step(state, event);
-      if (r === undefined || event.type !== 'rx.arrive') return r;
-      const post = plant(state.context as NicContext, r.state.context as NicContext);
-      return post === r.state.context ? r : { ...r, state: { value: r.state.value, context: post } as MachineState<unknown> };
+      const r = stepper.step(state, event);
+      return r === undefined || event.type !== 'rx.arrive' ? r : plant.rewrite(state, r);
     },
   };
 }
 
-/** The slot whose queue the step just appended to, if its new packet is not the one being DMA'd. */
-function admittedSlot(pre: NicContext, post: NicContext): number {
-  return post.vnics.findIndex((v, i) => v.queue.length > pre.vnics[i]!.queue.length && !(post.dmaSlot === i && v.queue.length === 1));
-}
-
-const withVnics = (c: NicContext, change: (vnics: Vnic[]) => void): NicContext => {
-  const vnics = [...c.vnics];
-  change(vnics);
-  return { ...c, vnics };
-};
-
-/** A plant that rewrites the vNIC which just queued an admitted packet (none: the step is left as it was). */
-const onAdmittingVnic =
-  (change: (v: Vnic) => Vnic): Plant =>
-  (pre, post) => {
-    const s = admittedSlot(pre, post);
-    return s < 0 ? post : withVnics(post, (vnics) => (vnics[s] = change(vnics[s]!)));
-  };
+/** A vNIC that, having just queued an admitted packet behind another one (so its DMA request is unchanged), applies `change`. */
+const onAdmittingVnic = (change: (v: VnicContext) => VnicContext): Plant => ({
+  part: 'vnic',
+  rewrite: (pre, r) => {
+    const before = pre.context as VnicContext;
+    const after = r.state.context as VnicContext;
+    if (after.queue.length <= before.queue.length || after.queue.length < 2) return r;
+    return { ...r, state: { value: r.state.value, context: change(after) } };
+  },
+});
 
 const PLANTS: { name: string; property: string; plant: Plant }[] = [
   {
-    name: 'files the packet in another VM’s partition',
+    name: 'files the packet in another VM’s partition (the classifier hands it to the next vNIC with MACs)',
     property: 'isolation',
-    plant: (pre, post) => {
-      const s = admittedSlot(pre, post);
-      const t = post.vnics.findIndex((v, i) => i !== s && v.status === 'active');
-      if (s < 0 || t < 0) return post;
-      return withVnics(post, (vnics) => {
-        const from = vnics[s]!;
-        const p = from.queue[from.queue.length - 1]!;
-        vnics[s] = { ...from, queue: from.queue.slice(0, -1), used: from.used - p.size };
-        vnics[t] = { ...vnics[t]!, queue: [...vnics[t]!.queue, p], used: vnics[t]!.used + p.size };
-      });
+    plant: {
+      part: 'nic-classifier',
+      rewrite: (pre, r) => {
+        const routes = (pre.context as ClassifierContext).routes;
+        const emitted = r.emitted.map((e) => {
+          const out = e.params as Output[];
+          return {
+            ...e,
+            params: out.map((o) => {
+              if (o.kind !== 'send') return o;
+              const slot = Number(o.to.slice('vnic'.length));
+              const other = routes.findIndex((macs, k) => k !== slot && macs.length > 0);
+              return other < 0 ? o : { ...o, to: `vnic${other}` };
+            }),
+          };
+        });
+        return { ...r, emitted };
+      },
     },
   },
   {
@@ -141,8 +146,8 @@ const PLANTS: { name: string; property: string; plant: Plant }[] = [
   },
 ];
 
-function withPlantedNic<T extends { network: Network }>(sys: T, plant: Plant): T {
-  return { ...sys, network: new Network(sys.network.components.map((c) => (c.id === 'nic' ? { ...c, stepper: plantedNic(c.stepper, plant) } : c))) };
+function withPlantedNic<T extends { network: Network; kinds: readonly ComponentKind[] }>(sys: T, plant: Plant): T {
+  return { ...sys, network: new Network(sys.network.components.map((c, i) => (sys.kinds[i] === plant.part ? { ...c, stepper: planted(c.stepper, plant) } : c))) };
 }
 
 /** The flood scenario with VM2's bandwidth raised to the line rate: its partition then queues (the bugs act on queued packets). */
@@ -191,7 +196,7 @@ describe('a planted bug is caught by the same invariant in the explorer and in t
     // reference, on walks that do run into violations (a caching slip would show as a missed or a stale one).
     const fresh: Record<string, (sys: CheckedSystem, s: CheckedState) => string | undefined> = {
       isolation: (sys, s) => isolationInState(sys, s.machines),
-      'qos-admission': (sys, s) => qosInNic(sys, s.machines[sys.nic]!),
+      'qos-admission': (sys, s) => qosInState(sys, s.machines),
       conservation: (sys, s) => conservationInState(sys, s.machines, s.env.outstanding, new Array<number>(sys.config.vms + 1).fill(0)),
     };
     let violations = 0;

@@ -9,7 +9,7 @@ import { defaultCheckConfig, type CheckArch } from '../spec/checked/config.js';
 import { buildCheckedSystem } from '../spec/checked/model.js';
 import type { IddInput } from '../spec/driver-domain.js';
 import type { SharedNicInput } from '../spec/nic-shared.js';
-import type { NicInput } from '../spec/nic-vnic.js';
+import type { ClassifierInput, DmaInput, VnicInput } from '../spec/nic-vnic.js';
 import { loadCalibration, parseScenario, type Scenario } from '../spec/scenario.js';
 import { buildSystem } from '../spec/system.js';
 import type { VmInput } from '../spec/vm-driver.js';
@@ -43,8 +43,16 @@ function structure(components: readonly ComponentSpec[], kinds: readonly string[
         const { self, macs, device } = c.input as VmInput;
         return [{ id: c.id, self, macs, device }];
       }
-      case 'nic-vnic':
-        return [{ id: c.id, slots: (c.input as NicInput).slots }];
+      case 'nic-classifier':
+        return [{ id: c.id, slots: (c.input as ClassifierInput).slots }];
+      case 'nic-dma': {
+        const { slots, arbiter } = c.input as DmaInput;
+        return [{ id: c.id, slots, arbiter }];
+      }
+      case 'nic-tx':
+        return [{ id: c.id }];
+      case 'vnic':
+        return [{ id: c.id, slot: (c.input as VnicInput).slot }];
       case 'nic-shared': {
         const { host, irqTo, irqEvent } = c.input as SharedNicInput;
         return [{ id: c.id, host, irqTo, irqEvent }];

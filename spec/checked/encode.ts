@@ -4,19 +4,23 @@
  * Each field becomes one word (values in the small configurations are small integers, stored as one byte), strings
  * an interned number. Every field of every context is covered, so two states with equal encodings behave alike
  * (test/checked-encode.test.ts compares every reachable successor); the one deliberate identification is a
- * round-robin arbiter's rotation (see `nic`). The wire, which never changes, uses canonical JSON.
+ * round-robin arbiter's rotation (see `dma`). The wire, which never changes, uses canonical JSON.
  */
 import type { MachineState } from '../../src/machine/index.js';
 import { canonicalJson } from '../../src/util/canonical-json.js';
 import type { WordBuffer } from '../../src/util/packed-set.js';
 import type { IddContext } from '../driver-domain.js';
-import type { NicContext, NicTiming } from '../nic-vnic.js';
+import type { ClassifierContext } from '../nic-classifier.js';
+import type { DmaContext } from '../nic-dma.js';
 import type { SharedNicContext } from '../nic-shared.js';
+import type { TxContext } from '../nic-tx.js';
+import type { NicTiming } from '../nic-vnic.js';
 import type { Packet } from '../packet.js';
 import type { Bucket } from '../token-bucket.js';
 import type { ComponentKind } from '../system.js';
 import type { VmContext } from '../vm-driver.js';
 import type { VmmContext } from '../vmm.js';
+import type { VnicContext } from '../vnic.js';
 
 const KINDS = { request: 1, reply: 2, flood: 3 } as const;
 
@@ -75,9 +79,34 @@ class Writer {
   }
 }
 
-function nic(c: NicContext, out: WordBuffer): void {
+function classifier(c: ClassifierContext, out: WordBuffer): void {
   const w = new Writer(out);
-  w.n(c.dmaSlot);
+  w.n(c.routes.length);
+  for (const macs of c.routes) w.numbers(macs);
+}
+
+function vnic(v: VnicContext, out: WordBuffer): void {
+  const w = new Writer(out);
+  w.n(v.slot);
+  w.s(v.vm);
+  w.numbers(v.macs);
+  w.n(v.vector);
+  w.bucket(v.bucket);
+  w.n(v.capacity);
+  w.n(v.used);
+  w.packets(v.queue);
+  w.n(v.priority);
+  w.n(v.weight);
+  w.n(v.rxCredits);
+  w.n(v.txRing);
+  w.n(v.txUsed);
+  w.b(v.irqMasked);
+  w.b(v.dmaInFlight);
+}
+
+function dma(c: DmaContext, out: WordBuffer): void {
+  const w = new Writer(out);
+  w.n(c.slot);
   w.s(c.arbiter.kind);
   // A round-robin arbiter visiting [a, b, c] from position p behaves exactly like one visiting [b, c, a] from p - 1:
   // encode the rotation that starts at the smallest slot. (Strict priority uses the order as a linear tie-break.)
@@ -88,31 +117,25 @@ function nic(c: NicContext, out: WordBuffer): void {
   w.n(c.arbiter.credit);
   w.numbers(c.arbiter.deficits);
   w.n(c.arbiter.quantum);
-  w.n(c.memory);
   w.n(c.waitCap);
   w.timing(c.timing);
-  w.n(c.tx.length);
-  for (const t of c.tx) {
+  w.n(c.channels.length);
+  for (const ch of c.channels) {
+    w.b(ch.eligible);
+    w.n(ch.headSize);
+    w.n(ch.priority);
+    w.n(ch.weight);
+    w.n(ch.headWait);
+  }
+}
+
+function tx(c: TxContext, out: WordBuffer): void {
+  const w = new Writer(out);
+  w.timing(c.timing);
+  w.n(c.queue.length);
+  for (const t of c.queue) {
     w.n(t.slot);
     w.packet(t.packet);
-  }
-  w.n(c.vnics.length);
-  for (const v of c.vnics) {
-    w.s(v.status);
-    w.s(v.vm);
-    w.numbers(v.macs);
-    w.n(v.vector);
-    w.bucket(v.bucket);
-    w.n(v.capacity);
-    w.n(v.used);
-    w.packets(v.queue);
-    w.n(v.priority);
-    w.n(v.weight);
-    w.n(v.rxCredits);
-    w.n(v.txRing);
-    w.n(v.txUsed);
-    w.b(v.irqMasked);
-    w.n(v.headWait);
   }
 }
 
@@ -201,8 +224,14 @@ export function encodeState(kind: ComponentKind, m: MachineState<unknown>, out: 
   new Writer(out).s(m.value);
   const context = m.context;
   switch (kind) {
-    case 'nic-vnic':
-      return nic(context as NicContext, out);
+    case 'nic-classifier':
+      return classifier(context as ClassifierContext, out);
+    case 'vnic':
+      return vnic(context as VnicContext, out);
+    case 'nic-dma':
+      return dma(context as DmaContext, out);
+    case 'nic-tx':
+      return tx(context as TxContext, out);
     case 'nic-shared':
       return sharedNic(context as SharedNicContext, out);
     case 'vm':

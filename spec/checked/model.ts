@@ -34,7 +34,7 @@ import {
   vmId,
   vmInput,
   vmmInput,
-  vnicNicInput,
+  vnicNicComponents,
   type AttachEvent,
   type VnicResources,
 } from '../wiring.js';
@@ -98,7 +98,13 @@ export interface CheckedSystem {
   readonly vmComponent: readonly number[];
   /** Each VM's name ('vm0', …), by VM index. */
   readonly vmNames: readonly string[];
+  /** The NIC that takes packets from the wire: the vNIC NIC's classifier, or the shared-buffer NIC. */
   readonly nic: number;
+  /** Component of each vNIC, by slot (none on the shared-buffer NIC). */
+  readonly vnics: readonly number[];
+  /** The vNIC NIC's DMA engine and transmit path, or -1. */
+  readonly dma: number;
+  readonly tx: number;
   readonly vmm: number;
   readonly idd: number;
   /** VM index owning a MAC, or -1. */
@@ -136,7 +142,8 @@ export function buildCheckedSystem(config: CheckConfig): CheckedSystem {
   const device: VnicResources = { vectors: n, memory: n * (config.capacity + 1) };
   add('wire', 'wire', 'wire', { streams: 0 });
   if (hasVnicNic(arch)) {
-    add('nic', 'nic-vnic', 'nic-vnic', vnicNicInput(device, { arbiter: config.dma, quantum: 1, timing, waitCap: dmaWaitBound(config) + 1 }));
+    const o = { arbiter: config.dma, quantum: 1, timing, waitCap: dmaWaitBound(config) + 1 };
+    for (const part of vnicNicComponents(device, o)) add(part.id, part.kind, part.kind, part.input);
   } else {
     add('nic', 'nic-shared', 'nic-shared', sharedNicInput(arch, config.capacity * n, rings, timing));
   }
@@ -158,6 +165,9 @@ export function buildCheckedSystem(config: CheckConfig): CheckedSystem {
     vmComponent: Array.from({ length: n }, (_, i) => ids.indexOf(vmId(i))),
     vmNames: Array.from({ length: n }, (_, i) => vmId(i)),
     nic: ids.indexOf('nic'),
+    vnics: kinds.flatMap((k, i) => (k === 'vnic' ? [i] : [])),
+    dma: kinds.indexOf('nic-dma'),
+    tx: kinds.indexOf('nic-tx'),
     vmm: ids.indexOf('vmm'),
     idd: ids.indexOf('idd'),
     vmOfMac: (mac) => vmOfMac(mac, n),

@@ -1,8 +1,9 @@
 /**
  * Symmetry reduction for interchangeable VMs: VMs with the same role, priority and weight can be renamed into each
  * other without changing what the system can do. Renaming VM i to π(i) renames, consistently, its component, MAC,
- * vNIC slot and MSI vector (vnic: slot = vector = VM index at boot), its packets everywhere, the driver domain's
- * bridge ports, the VMM's tables, pending events and the environment's per-VM bookkeeping.
+ * vNIC slot (and that vNIC's component) and MSI vector (vnic: slot = vector = VM index at boot), its packets
+ * everywhere, the classifier's table, the DMA engine's channels, the transmit queue, the driver domain's bridge ports,
+ * the VMM's tables, pending events and the environment's per-VM bookkeeping.
  *
  * Why this is sound: every machine treats slots, vectors and MACs only by equality and lookup — except the DMA
  * arbiter's round-robin order, which is therefore explicit state (`ArbiterState.order`) and is renamed too — so π
@@ -12,8 +13,12 @@
  */
 import type { EventObject, MachineState } from '../../src/machine/index.js';
 import type { IddContext, Port } from '../driver-domain.js';
-import type { NicContext, Vnic } from '../nic-vnic.js';
+import type { ClassifierContext } from '../nic-classifier.js';
+import type { DmaContext } from '../nic-dma.js';
 import type { SharedNicContext } from '../nic-shared.js';
+import type { TxContext } from '../nic-tx.js';
+import { vnicId } from '../nic-vnic.js';
+import type { VnicContext } from '../vnic.js';
 import type { Packet } from '../packet.js';
 import type { VmContext } from '../vm-driver.js';
 import type { Attachment, VmRecord, VmmContext } from '../vmm.js';
@@ -45,7 +50,7 @@ export function symmetryUnavailableReason(sys: CheckedSystem): string | undefine
 /** How many renamings `usablePermutations` would list (identity included), without listing them. */
 function renamingCount(sys: CheckedSystem, groups: readonly (readonly number[])[]): number {
   // Round-robin arbiters allow at most the n rotations, strict priority only the identity (see arbiterPreserving).
-  if (sys.kinds[sys.nic] === 'nic-vnic') return sys.config.vms;
+  if (sys.dma >= 0) return sys.config.vms;
   let count = 1;
   for (const g of groups) for (let k = 2; k <= g.length; k++) count *= k;
   return count;
@@ -53,7 +58,7 @@ function renamingCount(sys: CheckedSystem, groups: readonly (readonly number[])[
 
 function usablePermutations(sys: CheckedSystem): number[][] {
   const groups = symmetryGroups(sys);
-  if (sys.kinds[sys.nic] !== 'nic-vnic') return groupPermutations(sys.config.vms, groups).slice(1);
+  if (sys.dma < 0) return groupPermutations(sys.config.vms, groups).slice(1);
   // Only rotations can preserve a round-robin arbiter's order: try those (n of them) rather than all n! renamings.
   const n = sys.config.vms;
   const groupOf = new Array<number>(n).fill(-1);
@@ -84,7 +89,7 @@ export function symmetryGroups(sys: CheckedSystem): number[][] {
  * xen-idd there is no arbiter and every renaming within a group counts.
  */
 export function arbiterPreserving(sys: CheckedSystem, perms: readonly (readonly number[])[]): number[][] {
-  if (sys.kinds[sys.nic] !== 'nic-vnic') return perms.map((p) => p.slice());
+  if (sys.dma < 0) return perms.map((p) => p.slice());
   const n = sys.config.vms;
   const isRotation = (p: readonly number[]) => p.every((x, k) => x === (p[0]! + k) % n);
   return perms.filter((p) => sys.config.dma !== 'strict' && isRotation(p)).map((p) => p.slice());
@@ -115,21 +120,27 @@ function permutationsOf(xs: readonly number[]): number[][] {
 /** Renaming of everything that names a VM, for one permutation π of VM indices. */
 class Renaming {
   private readonly vnicArch: boolean;
+  /** Slot of each vNIC component id. */
+  private readonly vnicIds = new Map<string, number>();
 
   constructor(
     private readonly sys: CheckedSystem,
     private readonly pi: readonly number[],
   ) {
-    this.vnicArch = sys.kinds[sys.nic] === 'nic-vnic';
+    this.vnicArch = sys.vnics.length > 0;
+    sys.vnics.forEach((_, slot) => this.vnicIds.set(vnicId(slot), slot));
   }
 
   mac = (m: number): number => {
     const v = this.sys.vmOfMac(m);
     return v < 0 ? m : m - v + this.pi[v]!;
   };
+  /** A component id: a VM's, or a vNIC's (its slot renamed). */
   id = (s: string): string => {
     const v = this.sys.vmOfId(s);
-    return v < 0 ? s : `vm${this.pi[v]!}`;
+    if (v >= 0) return `vm${this.pi[v]!}`;
+    const slot = this.vnicIds.get(s);
+    return slot === undefined ? s : vnicId(this.slot(slot));
   };
   /** Slots and vectors are VM indices under vnic; under xen-idd the single vector belongs to the driver domain. */
   slot = (x: number): number => (this.vnicArch && x >= 0 && x < this.pi.length ? this.pi[x]! : x);
@@ -146,28 +157,32 @@ class Renaming {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(e)) {
       if (k === 'packet') out[k] = this.packet(v as Packet);
-      else if (k === 'vm' || k === 'from') out[k] = this.id(v as string);
+      else if (k === 'vm' || k === 'from' || k === 'device') out[k] = this.id(v as string);
       else if (k === 'slot' || k === 'vector') out[k] = this.slot(v as number);
       else out[k] = v;
     }
     return out as unknown as EventObject;
   }
 
-  nic(c: NicContext): NicContext {
-    const vnic = (v: Vnic): Vnic => ({
-      ...v,
-      vm: this.id(v.vm),
-      macs: v.macs.map(this.mac),
-      vector: this.slot(v.vector),
-      queue: this.packets(v.queue),
-    });
+  classifier(c: ClassifierContext): ClassifierContext {
+    return { routes: this.perSlot(c.routes, (macs) => macs.map(this.mac)) };
+  }
+
+  vnic(v: VnicContext): VnicContext {
+    return { ...v, slot: this.slot(v.slot), vm: this.id(v.vm), macs: v.macs.map(this.mac), vector: this.slot(v.vector), queue: this.packets(v.queue) };
+  }
+
+  dma(c: DmaContext): DmaContext {
     return {
       ...c,
-      vnics: this.perSlot(c.vnics, vnic),
-      dmaSlot: c.dmaSlot < 0 ? c.dmaSlot : this.slot(c.dmaSlot),
-      tx: c.tx.map((t) => ({ slot: this.slot(t.slot), packet: this.packet(t.packet) })),
+      slot: c.slot < 0 ? c.slot : this.slot(c.slot),
+      channels: this.perSlot(c.channels, (ch) => ch),
       arbiter: { ...c.arbiter, order: c.arbiter.order.map(this.slot), deficits: this.perSlot(c.arbiter.deficits, (d) => d) },
     };
+  }
+
+  tx(c: TxContext): TxContext {
+    return { ...c, queue: c.queue.map((t) => ({ slot: this.slot(t.slot), packet: this.packet(t.packet) })) };
   }
 
   sharedNic(c: SharedNicContext): SharedNicContext {
@@ -194,7 +209,7 @@ class Renaming {
   }
 
   vm(c: VmContext): VmContext {
-    return { ...c, self: this.id(c.self), macs: c.macs.map(this.mac), slot: this.slot(c.slot), ring: this.packets(c.ring) };
+    return { ...c, self: this.id(c.self), macs: c.macs.map(this.mac), device: this.id(c.device), slot: this.slot(c.slot), ring: this.packets(c.ring) };
   }
 }
 
@@ -209,15 +224,26 @@ export interface PermuteHooks {
 export function permute(sys: CheckedSystem, s: CheckedState, pi: readonly number[], hooks: PermuteHooks): CheckedState {
   const r = new Renaming(sys, pi);
   const n = sys.config.vms;
-  // Component index of each component after renaming: VM components move, the others stay.
+  // Component index of each component after renaming: VM components move, and under vnic their vNICs (slot = VM
+  // index) with them; the others stay.
   const moveTo = sys.network.components.map((_, i) => i);
   sys.vmComponent.forEach((comp, v) => (moveTo[comp] = sys.vmComponent[pi[v]!]!));
+  sys.vnics.forEach((comp, slot) => (moveTo[comp] = sys.vnics[r.slot(slot)]!));
   const machines: MachineState<unknown>[] = new Array<MachineState<unknown>>(s.machines.length);
   s.machines.forEach((m, i) => {
     let context: unknown;
     switch (sys.kinds[i]) {
-      case 'nic-vnic':
-        context = r.nic(m.context as NicContext);
+      case 'nic-classifier':
+        context = r.classifier(m.context as ClassifierContext);
+        break;
+      case 'vnic':
+        context = r.vnic(m.context as VnicContext);
+        break;
+      case 'nic-dma':
+        context = r.dma(m.context as DmaContext);
+        break;
+      case 'nic-tx':
+        context = r.tx(m.context as TxContext);
         break;
       case 'nic-shared':
         context = r.sharedNic(m.context as SharedNicContext);

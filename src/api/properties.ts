@@ -9,14 +9,13 @@
  * @example
  * ```ts
  * import type { CheckedProperty } from 'vnicspec/properties';
- * import type { NicContext } from 'vnicspec/spec';
  * const neverTwoActive: CheckedProperty = {
  *   name: 'at-most-one-active-vnic',
  *   description: 'No two vNICs are active at once (false: each VM has one).',
  *   kind: 'always',
  *   state: (sys) => (s) => {
- *     const nic = s.machines[sys.nic]!.context as NicContext;
- *     const active = nic.vnics.filter((v) => v.status === 'active').length;
+ *     // sys.vnics: each vNIC's component; its statechart state is 'free', 'active' or 'closing'.
+ *     const active = sys.vnics.filter((i) => s.machines[i]!.value === 'active').length;
  *     return active <= 1 ? undefined : `${active} vNICs are active`;
  *   },
  * };
@@ -27,9 +26,12 @@ export { PROPERTIES, PROPERTY_NAMES, propertiesFor, type CheckedProperty } from 
 export {
   conservationOf,
   hasVnics,
+  isolationAcrossComponents,
+  isolationInComponent,
   isolationInState,
   isolationInStep,
-  qosInNic,
+  qosInComponent,
+  qosInState,
   type SystemShape,
 } from '../../properties/invariants.js';
 export { MONITORED_PROPERTIES, RuntimeMonitor, simulationShape } from '../../properties/runtime.js';

@@ -21,17 +21,24 @@
  * @packageDocumentation
  */
 // The machines (§3–5 of the paper).
+// The vNIC NIC is several machines, as Fig. 3 draws it: classifier ('nic'), one vNIC per slot ('vnic0'…), the DMA
+// engine with its arbiter ('dma') and the transmit path ('tx').
 export {
-  nicMachine,
-  type NicContext,
+  receiverOf,
+  vnicId,
+  vnicNicParts,
   type NicEvent,
   type NicInput,
+  type NicPart,
+  type NicPartKind,
   type NicTiming,
   type RejectReason,
-  type Vnic,
   type VnicQos,
-  type VnicStatus,
 } from '../../spec/nic-vnic.js';
+export { vnicMachine, freeVnic, type VnicContext, type VnicEvent } from '../../spec/vnic.js';
+export { classifierMachine, type ClassifierContext, type ClassifierEvent } from '../../spec/nic-classifier.js';
+export { dmaMachine, type Channel, type DmaContext, type DmaEvent } from '../../spec/nic-dma.js';
+export { txMachine, type TxContext, type TxEntry, type TxEvent } from '../../spec/nic-tx.js';
 export { sharedNicMachine, type SharedNicContext, type SharedNicEvent, type SharedNicInput } from '../../spec/nic-shared.js';
 export { vmmMachine, type Attachment, type RefusalReason, type VmmContext, type VmmEvent, type VmmInput } from '../../spec/vmm.js';
 export { vmMachine, type DriverMode, type VmContext, type VmEvent, type VmInput } from '../../spec/vm-driver.js';
