@@ -20,17 +20,32 @@ describe('step messages', () => {
     const { per } = messages({ arch: 'vnic', churn: true }, ['detach(vm0)']);
     expect(per[0]).toEqual([]);
     expect(per[1]![0]).toBe(`${ENV} -> vmm: vm.detach(vm=vm0)`);
-    expect(per[1]).toContain('vmm -> nic: vnic.teardown(slot=0)');
+    expect(per[1]).toContain('vmm -> vnic0: vnic.teardown(slot=0)');
+    // The vNIC tells the other parts of the NIC: the DMA engine and the classifier.
+    expect(per[1]).toContain('vnic0 -> dma: dma.detach(slot=0)');
+    expect(per[1]).toContain('vnic0 -> nic: nic.route(slot=0, macs=[])');
     expect(per[1]!.every((m) => !m.includes('unavailable'))).toBe(true);
   });
 
   test('pending items come from the component that deferred them; CPU work comes back to its owner', () => {
-    const { per } = messages({ arch: 'vnic' }, ['arrive(vm0, conforming)', 'nic: dma.done', 'vmm: forward.done(vector=0, vm=vm0)', 'vm0: rx.processed(id=0)']);
-    expect(per[1]).toEqual(['env -> nic: rx.arrive(packet=request→1)']);
-    expect(per[2]).toEqual(['nic -> nic: dma.done', 'nic -> vm0: ring.deposit(packet=request→1, slot=0)', 'nic -> vmm: msi(vector=0)']);
+    const { per } = messages({ arch: 'vnic' }, ['arrive(vm0, conforming)', 'dma: dma.done', 'vmm: forward.done(vector=0, vm=vm0)', 'vm0: rx.processed(id=0)']);
+    expect(per[1]).toEqual([
+      'env -> nic: rx.arrive(packet=request→1)',
+      'nic -> vnic0: rx.arrive(packet=request→1)',
+      'vnic0 -> dma: dma.request(slot=0, size=1, priority=0, weight=1)',
+      'dma -> vnic0: dma.grant',
+    ]);
+    expect(per[2]).toEqual([
+      'dma -> dma: dma.done',
+      'dma -> vnic0: dma.complete',
+      'vnic0 -> dma: dma.withdraw(slot=0)',
+      'vnic0 -> vm0: ring.deposit(packet=request→1, slot=0)',
+      'vnic0 -> vmm: msi(vector=0)',
+    ]);
     expect(per[3]).toEqual(['vmm -> vmm: forward.done(vector=0, vm=vm0)', 'vmm -> vm0: virq(vector=0)']);
     expect(per[4]![0]).toBe('vm0 -> vm0: rx.processed(id=0)');
-    expect(per[4]).toContain('vm0 -> nic: tx.post(slot=0, from=vm0, packet=reply→0)');
+    expect(per[4]).toContain('vm0 -> vnic0: tx.post(slot=0, from=vm0, packet=reply→0)');
+    expect(per[4]).toContain('vnic0 -> tx: tx.enqueue(slot=0, packet=reply→0)');
   });
 
   test('a tick reaches the NIC and, in xen-idd, the driver domain', () => {

@@ -547,7 +547,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
 
   /**
    * The kind of `a` for swarm random search: an arrival per VM, the tick, a management request per VM, and a pending
-   * delivery by its receiver and event type (`nic: dma.done`), whatever its payload.
+   * delivery by its receiver and event type (`dma: dma.done`), whatever its payload.
    */
   actionKind(a: CheckAction): string {
     switch (a.kind) {

@@ -36,7 +36,7 @@ export interface Model<S, A> {
   label(a: A): string;
   /**
    * Optional, for swarm random search (`check --random --swarm`): the kind of `a`, shared by actions that differ only
-   * in their data (e.g. `arrive(vm1)`, `nic: dma.done`). A swarm walk allows a random subset of kinds; without this
+   * in their data (e.g. `arrive(vm1)`, `dma: dma.done`). A swarm walk allows a random subset of kinds; without this
    * method each label is a kind of its own.
    */
   actionKind?(a: A): string;
