@@ -133,6 +133,8 @@ export const scenarioSchema = z
     arch: z.enum(ARCHS).default('vnic'),
     cores: z.enum(CORE_LAYOUTS).default('multi'),
     durationS: zNumber(SIMULATED_SECONDS).default(10),
+    /** Warm-up cut: statistics cover [warmupS, durationS]; below durationS. */
+    warmupS: zNumber(START_SECONDS).default(0),
     seed: zNumber(SEED).default(1),
     nic: nic.default(nic.parse({})),
     vms: z.array(vm, 'must be a list of VMs').min(1, 'must list at least one VM').max(64, 'must list at most 64 VMs'),
@@ -141,6 +143,7 @@ export const scenarioSchema = z
     calibration: z.string('must be a file path').min(1, 'must be a file path').optional(),
   })
   .superRefine((s, ctx) => {
+    if (s.warmupS >= s.durationS) ctx.addIssue({ code: 'custom', path: ['warmupS'], message: `must be below durationS (${s.durationS})` });
     const names = new Set<string>();
     s.vms.forEach((v, i) => {
       if (names.has(v.name)) ctx.addIssue({ code: 'custom', path: ['vms', i, 'name'], message: `duplicate VM name '${v.name}'` });
@@ -238,6 +241,14 @@ function readJson(path: string): Loaded<unknown> {
   }
   const r = parseJsonText(text);
   return r.ok ? r : { ok: false, error: `${path}: ${r.error}` };
+}
+
+/**
+ * The scenario with every open-loop request stream (httperf) offered at `perSecond` each; floods and closed loops
+ * are left as they are. What `simulate --rate` and a rate sweep run.
+ */
+export function withRequestRate(s: Scenario, perSecond: number): Scenario {
+  return { ...s, streams: s.streams.map((st) => (st.kind === 'open-loop' ? { ...st, rate: perSecond } : st)) };
 }
 
 /** Validate a scenario already read as JSON; `where` (a file name, say) prefixes each error line. */

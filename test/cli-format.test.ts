@@ -69,7 +69,8 @@ const vm = (id: string, throughputPerS: number, offered: number, rejected: numbe
   heldAtEnd: 0,
   throughputPerS,
   deliveredPerS: 0,
-  latencyMs: { p50: p99, p99, mean: p99, max: p99 },
+  lossFraction: offered > 0 ? rejected / offered : null,
+  latencyMs: { p50: p99, p90: p99, p99, p999: p99, mean: p99, max: p99 },
   txDropped: 0,
 });
 
@@ -79,6 +80,8 @@ const rep = (arch: SimulationReport['arch'], vms: VmReport[], cpus: SimulationRe
   cores: 'multi',
   seed: 1,
   durationS: 1,
+  warmupS: 0,
+  calibration: 'test profile.',
   stepper: 'compiled',
   outcome: 'ok',
   stoppedAtS: 1,
@@ -86,6 +89,9 @@ const rep = (arch: SimulationReport['arch'], vms: VmReport[], cpus: SimulationRe
   vms,
   unknownDestination: { offered: 0, rejected: 0, dropped: 0 },
   cpus,
+  steadyState: { batches: 10, ok: true, warnings: [] },
+  notes: [],
+  notModelled: [],
 });
 
 describe('compare takeaway', () => {

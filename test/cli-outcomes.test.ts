@@ -22,6 +22,8 @@ const report = (o: SimulationOptions, outcome: SimulationReport['outcome'], mess
   cores: o.cores,
   seed: o.seed,
   durationS: o.durationS,
+  warmupS: o.warmupS ?? 0,
+  calibration: 'stub profile.',
   stepper: o.stepper ?? 'compiled',
   outcome,
   ...(message === undefined ? {} : { message }),
@@ -41,12 +43,16 @@ const report = (o: SimulationOptions, outcome: SimulationReport['outcome'], mess
       heldAtEnd: 1,
       throughputPerS: 36,
       deliveredPerS: 36,
-      latencyMs: { p50: 0.5, p99: 0.9, mean: 0.6, max: 1 },
+      lossFraction: 0,
+      latencyMs: { p50: 0.5, p90: 0.8, p99: 0.9, p999: 1, mean: 0.6, max: 1 },
       txDropped: 0,
     },
   ],
   unknownDestination: { offered: 0, rejected: 0, dropped: 0 },
   cpus: [{ id: 'cpu0', runs: ['vmm'], utilisation: 0.1 }],
+  steadyState: { batches: 10, ok: true, warnings: [] },
+  notes: [],
+  notModelled: [],
 });
 
 beforeEach(() => {

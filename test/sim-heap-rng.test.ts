@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { EventHeap } from '../src/sim/heap.js';
 import { streamFor } from '../src/sim/rng.js';
-import { Counters, LatencyRecorder } from '../src/sim/stats.js';
+import { Counters, LatencyRecorder, PERCENTILE_RELATIVE_ERROR } from '../src/sim/stats.js';
 
 describe('EventHeap', () => {
   it('pops in time order, ties in insertion order', () => {
@@ -194,21 +194,45 @@ describe('random streams', () => {
 });
 
 describe('stats', () => {
-  it('nearest-rank percentiles are exact samples', () => {
-    const r = new LatencyRecorder(2);
+  it('nearest-rank percentiles within the stated 0.1 %, never below the exact sample; count, mean, min, max exact', () => {
+    const r = new LatencyRecorder();
     for (const v of [15, 20, 35, 40, 50]) r.record(v);
-    // Classic nearest-rank example: n = 5; p30 → rank ⌈1.5⌉ = 2 → 20; p40 → rank 2 → 20; p50 → rank ⌈2.5⌉ = 3 → 35.
+    // Small integers are held exactly: nearest rank, n = 5; p30 → rank 2 → 20; p50 → rank 3 → 35.
     expect(r.percentile(30)).toBe(20);
     expect(r.percentile(40)).toBe(20);
     expect(r.percentile(50)).toBe(35);
     expect(r.percentile(100)).toBe(50);
     expect(r.percentile(0)).toBe(15);
+    // Large values, in random order: every percentile within [exact, exact · (1 + 0.1 %)].
+    const rng = streamFor(4, 'latencies');
+    const values = Array.from({ length: 50_000 }, () => rng.exponential(2_000_000) + 0.25);
     const big = new LatencyRecorder();
-    for (let i = 1000; i >= 1; i--) big.record(i);
-    expect(big.summary()).toEqual({ count: 1000, mean: 500.5, min: 1, p50: 500, p99: 990, max: 1000 });
-    big.record(0);
-    expect(big.min()).toBe(0);
+    for (const v of values) big.record(v);
+    const sorted = [...values].sort((a, b) => a - b);
+    for (const p of [1, 10, 50, 90, 99, 99.9]) {
+      // Nearest rank, with the float noise of p/100 · n ignored (as HdrHistogram does).
+      const exact = sorted[Math.ceil((p / 100) * sorted.length - 1e-9) - 1]!;
+      const got = big.percentile(p);
+      expect(got).toBeGreaterThanOrEqual(Math.round(exact));
+      expect(got).toBeLessThanOrEqual(exact * (1 + PERCENTILE_RELATIVE_ERROR) + 1);
+    }
+    expect(big.count).toBe(values.length);
+    expect(big.mean()).toBeCloseTo(values.reduce((a, b) => a + b, 0) / values.length, 6);
+    expect(big.min()).toBe(sorted[0]);
+    expect(big.max()).toBe(sorted[sorted.length - 1]);
     expect(new LatencyRecorder().percentile(50)).toBeNaN();
+    expect(() => big.record(-1)).toThrow(RangeError);
+  });
+
+  it('latency memory is bounded by the range, not the sample count: 60,000 s of nanoseconds in < 256 KB', () => {
+    const r = new LatencyRecorder();
+    for (let i = 0; i < 200_000; i++) r.record(1000 + (i % 5000) * 997);
+    const afterMany = r.footprintBytes;
+    for (let i = 0; i < 200_000; i++) r.record(1000 + (i % 5000) * 997);
+    expect(r.footprintBytes).toBe(afterMany);
+    r.record(60_000 * 1e9);
+    expect(r.footprintBytes).toBeLessThan(256 * 1024);
+    expect(r.max()).toBe(60_000 * 1e9);
   });
 
   it('counters list sorted by name', () => {

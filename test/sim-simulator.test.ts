@@ -306,6 +306,22 @@ describe('simulate: CPU', () => {
     expect(r.cpus).toEqual([{ id: 'core0', busyNs: 3100, utilisation: 3100 / 10_100, byComponent: [{ component: 1, busyNs: 3100 }] }]);
   });
 
+  it('a measurement window (warm-up cut) reports busy time and utilisation over [measureFromNs, end] only', () => {
+    const network = new Network([
+      component('gen', generator, { target: 'srv', period: 1000 }),
+      component('srv', server, { jobs: [{ demand: 'handle', tag: 'h' }] }),
+    ]);
+    const at = (measureFromNs: number) =>
+      simulate({ network, cores: ['core0'], pinning: [undefined, 0], demandNs, seed: 1, durationNs: 10_100, measureFromNs, kicks: [{ atNs: 0, to: 0, event: { type: 'TICK' } }] }).cpus[0]!;
+    // Jobs [5000, 5300) … [9000, 9300) and 100 ns of the one started at 10 000.
+    expect(at(5000)).toMatchObject({ busyNs: 1600, utilisation: 1600 / 5100, byComponent: [{ component: 1, busyNs: 1600 }] });
+    // A window opening in the middle of a job counts only its remaining part: [5150, 5300) is 150 ns.
+    expect(at(5150).busyNs).toBe(1450);
+    expect(at(0).busyNs).toBe(3100);
+    expect(at(10_100)).toMatchObject({ busyNs: 0, utilisation: 0 });
+    expect(() => at(10_101)).toThrow(RangeError);
+  });
+
   it('jobs on one core run one at a time, FIFO across components; multi-key demand is summed and rounded', () => {
     const network = new Network([
       component('burst', server, {

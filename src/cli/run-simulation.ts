@@ -4,6 +4,7 @@
  */
 import type { MachineState } from '../machine/types.js';
 import type { Probe } from '../network/network.js';
+import { BatchSeries, halves, shifted } from '../sim/batches.js';
 import { Counters, LatencyRecorder, simulate, type SimStop } from '../sim/index.js';
 import { heldPerVm } from '../../properties/packets.js';
 import { RuntimeMonitor, simulationShape } from '../../properties/runtime.js';
@@ -23,10 +24,26 @@ export interface VmReport {
   /** Requests answered: replies that left on the wire. */
   completed: number;
   heldAtEnd: number;
+  /** Requests answered per second of the measurement window. */
   throughputPerS: number;
   deliveredPerS: number;
-  latencyMs: { p50: number | null; p99: number | null; mean: number | null; max: number | null };
+  /** (rejected + dropped) / offered within the window; null when nothing was offered. */
+  lossFraction: number | null;
+  /**
+   * Response time of the requests answered in the window (request born → reply on the wire). Percentiles come
+   * from a streaming HdrHistogram: at most 0.1 % above the exact nearest-rank sample; mean and max are exact.
+   */
+  latencyMs: { p50: number | null; p90: number | null; p99: number | null; p999: number | null; mean: number | null; max: number | null };
   txDropped: number;
+}
+
+/** A first-half vs second-half comparison over the measurement window that found a real shift. */
+export interface SteadyStateWarning {
+  vm: string;
+  metric: 'throughput' | 'loss' | 'latency';
+  first: number;
+  second: number;
+  message: string;
 }
 
 export interface CpuReportOut {
@@ -46,6 +63,10 @@ export interface SimulationReport {
   cores: CoreLayout;
   seed: number;
   durationS: number;
+  /** Statistics cover [warmupS, durationS]: what happened before the cut is simulated but not counted. */
+  warmupS: number;
+  /** The calibration profile's description (its first sentence). */
+  calibration: string;
   stepper: StepperKind;
   outcome: 'ok' | 'violation' | 'spec-error';
   message?: string;
@@ -54,7 +75,18 @@ export interface SimulationReport {
   vms: VmReport[];
   /** Packets addressed to MACs no VM owns (floods at unknown destinations). */
   unknownDestination: { offered: number; rejected: number; dropped: number };
+  /** Utilisation over the measurement window. */
   cpus: CpuReportOut[];
+  /**
+   * The steady-state check: the window cut into `batches` equal slices; each VM's throughput, loss and mean
+   * latency compared between the first and second half (a warning when they moved by more than 3 standard
+   * errors and a practical threshold: 2 % of throughput, 1 point of loss, 10 % of latency).
+   */
+  steadyState: { batches: number; ok: boolean; warnings: SteadyStateWarning[] };
+  /** Things the user asked for that the model does differently (e.g. native ignores --cores multi). */
+  notes: string[];
+  /** What the model leaves out that bears on these numbers (see docs/calibration.md, "Not modelled"). */
+  notModelled: string[];
 }
 
 export interface SimulationOptions {
@@ -64,6 +96,8 @@ export interface SimulationOptions {
   cores: CoreLayout;
   seed: number;
   durationS: number;
+  /** Warm-up cut in seconds (default 0): statistics cover [warmupS, durationS]; must be < durationS. */
+  warmupS?: number;
   stepper?: StepperKind;
   /** Runtime invariants are checked every this many events (and at the end). */
   monitorEvery?: number;
@@ -75,12 +109,19 @@ const round = (x: number, digits: number): number => {
   return Math.round(x * f) / f;
 };
 
+/** Batches of the steady-state check. */
+export const STEADY_STATE_BATCHES = 10;
+
 export function runSimulation(o: SimulationOptions): SimulationReport {
   const stepper = o.stepper ?? 'compiled';
+  const warmupS = o.warmupS ?? 0;
+  if (!(warmupS >= 0 && warmupS < o.durationS)) throw new RangeError(`warm-up must be >= 0 and below the duration (${o.durationS} s), got ${warmupS}`);
   const sys = buildSystem(o.scenario, o.arch, o.cores, o.calibration, stepper);
   const n = sys.vmNames.length;
   const vmOf = (mac: number): number => vmOfMac(mac, n);
   const monitor = new RuntimeMonitor(simulationShape(sys));
+  const durationNs = Math.round(o.durationS * 1e9);
+  const fromNs = Math.round(warmupS * 1e9);
 
   const tally = Array.from({ length: n }, () => ({ offered: 0, rejected: 0, dropped: 0, delivered: 0 }));
   const admitted = new Array<number>(n).fill(0);
@@ -88,13 +129,24 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
   const txDropped = new Array<number>(n).fill(0);
   const rejectedBy = Array.from({ length: n }, () => new Counters());
   const droppedBy = Array.from({ length: n }, () => new Counters());
-  const latency = Array.from({ length: n }, () => new LatencyRecorder(1 << 12));
+  const latency = Array.from({ length: n }, () => new LatencyRecorder());
+  const batch = () => new BatchSeries(fromNs, durationNs, STEADY_STATE_BATCHES);
+  const offeredB = Array.from({ length: n }, batch);
+  const lostB = Array.from({ length: n }, batch);
+  const repliesB = Array.from({ length: n }, batch);
   const attachment: string[] = sys.vmComponent.map(() => (o.arch === 'native' ? 'native' : 'none'));
   const unknown = { offered: 0, rejected: 0, dropped: 0 };
 
   const onProbe = (t: number, p: Probe, pre: readonly MachineState<unknown>[]): void => {
     monitor.onProbe(p, pre);
     const d = p.data as { packet?: Packet; reason?: string; vm?: string; kind?: string };
+    // Attachments are state, whenever they happen; traffic counts only inside the measurement window.
+    if (p.name === 'vmm.attached' || p.name === 'vmm.refused') {
+      const v = sys.vmComponent.indexOf(d.vm!);
+      if (v >= 0) attachment[v] = p.name === 'vmm.attached' ? d.kind! : `refused: ${d.reason}`;
+      return;
+    }
+    if (t < fromNs) return;
     const packet = d.packet;
     switch (p.name) {
       case 'rx.admitted':
@@ -107,9 +159,11 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
           return;
         }
         tally[v]!.offered++;
+        offeredB[v]!.add(t);
         if (rejected) {
           tally[v]!.rejected++;
           rejectedBy[v]!.inc(d.reason!);
+          lostB[v]!.add(t);
         } else admitted[v]!++;
         return;
       }
@@ -121,6 +175,7 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
         }
         tally[v]!.dropped++;
         droppedBy[v]!.inc(d.reason!);
+        lostB[v]!.add(t);
         return;
       }
       case 'packet.delivered': {
@@ -133,6 +188,7 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
         if (v >= 0 && packet!.kind === 'reply') {
           completed[v]!++;
           latency[v]!.record(t - packet!.bornNs);
+          repliesB[v]!.add(t, t - packet!.bornNs);
         }
         return;
       }
@@ -141,22 +197,11 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
         if (v >= 0) txDropped[v]!++;
         return;
       }
-      case 'vmm.attached': {
-        const v = sys.vmComponent.indexOf(d.vm!);
-        if (v >= 0) attachment[v] = d.kind!;
-        return;
-      }
-      case 'vmm.refused': {
-        const v = sys.vmComponent.indexOf(d.vm!);
-        if (v >= 0) attachment[v] = `refused: ${d.reason}`;
-        return;
-      }
       default:
         return;
     }
   };
 
-  const durationNs = Math.round(o.durationS * 1e9);
   const result = simulate({
     network: sys.network,
     cores: sys.cores,
@@ -164,6 +209,7 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
     demandNs: sys.demandNs,
     seed: o.seed,
     durationNs,
+    measureFromNs: fromNs,
     kicks: sys.kicks,
     onProbe,
     monitor: (_t, states) => monitor.check(states),
@@ -172,9 +218,10 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
   });
 
   const finalHeld = heldPerVm(sys.kinds, result.states.map((s) => s.context), vmOf, n);
-  const windowS = result.endNs / 1e9;
+  const windowS = Math.max(0, result.endNs - fromNs) / 1e9;
   const outcome = (stop: SimStop): SimulationReport['outcome'] => (stop.kind === 'completed' ? 'ok' : stop.kind);
   const ms = (ns: number): number => round(ns / 1e6, 3);
+  const warnings = result.stop.kind === 'completed' ? steadyStateWarnings(sys.vmNames, offeredB, lostB, repliesB) : [];
 
   return {
     scenario: o.scenario.name,
@@ -182,6 +229,8 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
     cores: o.cores,
     seed: o.seed,
     durationS: o.durationS,
+    warmupS,
+    calibration: firstSentence(o.calibration.description),
     stepper,
     outcome: outcome(result.stop),
     ...(result.stop.kind !== 'completed' ? { message: result.stop.message } : {}),
@@ -190,25 +239,23 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
     vms: sys.vmNames.map((id, v) => {
       const lat = latency[v]!;
       const has = lat.count > 0;
+      const pct = (p: number): number | null => (has ? ms(lat.percentile(p)) : null);
+      const t = tally[v]!;
       return {
         id,
         attachment: attachment[v]!,
-        offered: tally[v]!.offered,
+        offered: t.offered,
         admitted: admitted[v]!,
         rejected: rejectedBy[v]!.toObject(),
-        dropped: tally[v]!.dropped,
+        dropped: t.dropped,
         droppedBy: droppedBy[v]!.toObject(),
-        delivered: tally[v]!.delivered,
+        delivered: t.delivered,
         completed: completed[v]!,
         heldAtEnd: finalHeld[v]!,
         throughputPerS: windowS > 0 ? round(completed[v]! / windowS, 3) : 0,
-        deliveredPerS: windowS > 0 ? round(tally[v]!.delivered / windowS, 3) : 0,
-        latencyMs: {
-          p50: has ? ms(lat.percentile(50)) : null,
-          p99: has ? ms(lat.percentile(99)) : null,
-          mean: has ? ms(lat.mean()) : null,
-          max: has ? ms(lat.max()) : null,
-        },
+        deliveredPerS: windowS > 0 ? round(t.delivered / windowS, 3) : 0,
+        lossFraction: t.offered > 0 ? round((t.rejected + t.dropped) / t.offered, 6) : null,
+        latencyMs: { p50: pct(50), p90: pct(90), p99: pct(99), p999: pct(99.9), mean: has ? ms(lat.mean()) : null, max: has ? ms(lat.max()) : null },
         txDropped: txDropped[v]!,
       };
     }),
@@ -216,8 +263,53 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
     cpus: result.cpus.map((c, i) => {
       const runs = sys.coreRuns[i]!;
       const byRun: Record<string, number> = {};
-      c.byComponent.forEach((b, k) => (byRun[runs[k]!] = round(result.endNs > 0 ? b.busyNs / result.endNs : 0, 4)));
+      const windowNs = result.endNs - Math.min(fromNs, result.endNs);
+      c.byComponent.forEach((b, k) => (byRun[runs[k]!] = round(windowNs > 0 ? b.busyNs / windowNs : 0, 4)));
       return { id: c.id, runs: [...runs], utilisation: round(c.utilisation, 4), byRun };
     }),
+    steadyState: { batches: STEADY_STATE_BATCHES, ok: warnings.length === 0, warnings },
+    notes: o.arch === 'native' && o.cores === 'multi' ? [NATIVE_ONE_CORE] : [],
+    notModelled: notModelled(o.arch),
   };
+}
+
+const firstSentence = (text: string): string => {
+  const i = text.search(/\.(\s|$)/);
+  return i < 0 ? text : text.slice(0, i + 1);
+};
+
+export const NATIVE_ONE_CORE =
+  'native runs on one core (cpu0) whatever --cores says: the paper\'s non-virtualized server (section 2) is a single-core machine, and the model has one OS whose driver and server share that core; spreading a native OS over cores (receive-side scaling, one server thread per core) is not part of the paper';
+
+/** What the model leaves out, by architecture (docs/calibration.md, "Not modelled", shows what each would change). */
+export function notModelled(arch: Arch): string[] {
+  const out = [
+    'inbound wire time: requests reach the NIC without serialisation delay (~1.3 us per 128-byte request at 1 Gb/s)',
+    'TCP/httperf connection set-up: no SYN/FIN packets; their CPU cost is inside the calibrated per-request demands',
+  ];
+  if (arch !== 'native') out.push('Xen scheduler and event-channel costs: no domain switch, hypercall or notification is charged');
+  return out;
+}
+
+/** First half vs second half of the window, per VM: throughput, loss and mean latency. */
+function steadyStateWarnings(names: readonly string[], offered: readonly BatchSeries[], lost: readonly BatchSeries[], replies: readonly BatchSeries[]): SteadyStateWarning[] {
+  const out: SteadyStateWarning[] = [];
+  names.forEach((vm, v) => {
+    const r = replies[v]!;
+    const sec = r.batchSeconds;
+    const tput = halves(Array.from(r.counts, (c) => c / sec));
+    if (tput !== undefined && shifted(tput, 0.02 * Math.max(tput.first, tput.second, 1))) {
+      out.push({ vm, metric: 'throughput', first: round(tput.first, 1), second: round(tput.second, 1), message: `${vm}: throughput ${tput.first.toFixed(1)} -> ${tput.second.toFixed(1)} requests/s` });
+    }
+    const o = offered[v]!;
+    const loss = halves(Array.from(o.counts, (c, i) => (c > 0 ? lost[v]!.counts[i]! / c : undefined)));
+    if (loss !== undefined && shifted(loss, 0.01)) {
+      out.push({ vm, metric: 'loss', first: round(loss.first, 4), second: round(loss.second, 4), message: `${vm}: loss ${(100 * loss.first).toFixed(1)}% -> ${(100 * loss.second).toFixed(1)}%` });
+    }
+    const lat = halves(Array.from(r.counts, (c, i) => (c > 0 ? r.sums[i]! / c / 1e6 : undefined)));
+    if (lat !== undefined && shifted(lat, 0.1 * Math.max(lat.first, lat.second))) {
+      out.push({ vm, metric: 'latency', first: round(lat.first, 3), second: round(lat.second, 3), message: `${vm}: mean latency ${lat.first.toFixed(2)} -> ${lat.second.toFixed(2)} ms` });
+    }
+  });
+  return out;
 }

@@ -79,6 +79,11 @@ export interface SimOptions {
   readonly monitor?: (timeNs: number, states: readonly MachineState<unknown>[], probes: readonly Probe[]) => string | undefined;
   /** Call `monitor` every N accepted deliveries (default 1). */
   readonly monitorEvery?: number;
+  /**
+   * Start of the measurement window (a warm-up cut), default 0: CPU busy time and utilisation are reported over
+   * [measureFromNs, endNs] only. Must not exceed `durationNs`.
+   */
+  readonly measureFromNs?: number;
   /** Called about every 2^16 events, with the fraction of `durationNs` simulated so far; and with 1 at the end. */
   readonly onProgress?: (fraction: number, eventsSoFar: number) => void;
 }
@@ -90,8 +95,9 @@ export type SimStop =
 
 export interface CpuReport {
   readonly id: string;
+  /** Busy time within the measurement window [measureFromNs, endNs]. */
   readonly busyNs: number;
-  /** busyNs / endNs (0 when endNs is 0). */
+  /** busyNs / (endNs − measureFromNs) (0 for an empty window). */
   readonly utilisation: number;
   /** The components pinned to this core, in index order. */
   readonly byComponent: readonly { readonly component: number; readonly busyNs: number }[];
@@ -269,6 +275,19 @@ export function simulate(options: SimOptions): SimResult {
     for (const k of options.kicks) heap.push(k.atNs, k);
   }
 
+  // Busy time of each core (and component) at the start of the measurement window, taken just before the first
+  // event past it: no event happens in between, so the cores' state is the one at measureFromNs.
+  const measureFrom = options.measureFromNs ?? 0;
+  let baseline: { core: number; byComponent: Float64Array }[] | undefined;
+  const takeBaseline = (): void => {
+    if (baseline !== undefined) return;
+    baseline = cores.map((core) => {
+      const byComponent = new Float64Array(nComponents);
+      for (let c = 0; c < nComponents; c++) byComponent[c] = core.busyNsOfComponentAt(c, measureFrom);
+      return { core: core.busyNsAt(measureFrom), byComponent };
+    });
+  };
+
   // Main loop.
   let quiescent = false;
   if (stop === undefined) {
@@ -279,6 +298,7 @@ export function simulate(options: SimOptions): SimResult {
       }
       const t = heap.peekTime();
       if (t > durationNs) break;
+      if (t > measureFrom && baseline === undefined) takeBaseline();
       const entry = heap.pop()!;
       now = t;
       let to: number;
@@ -329,13 +349,18 @@ export function simulate(options: SimOptions): SimResult {
   }
 
   const endNs = now;
+  // A run that stopped before the window opened has an empty window.
+  const from = Math.min(measureFrom, endNs);
+  if (baseline === undefined && measureFrom <= endNs) takeBaseline();
+  const windowNs = endNs - from;
   const cpus: CpuReport[] = cores.map((core, ci) => {
-    const busyNs = core.busyNsAt(endNs);
+    const base = baseline?.[ci];
+    const busyNs = base === undefined ? 0 : core.busyNsAt(endNs) - base.core;
     const byComponent: { component: number; busyNs: number }[] = [];
     for (let c = 0; c < nComponents; c++) {
-      if (pinning[c] === ci) byComponent.push({ component: c, busyNs: core.busyNsOfComponentAt(c, endNs) });
+      if (pinning[c] === ci) byComponent.push({ component: c, busyNs: base === undefined ? 0 : core.busyNsOfComponentAt(c, endNs) - base.byComponent[c]! });
     }
-    return { id: core.id, busyNs, utilisation: endNs > 0 ? busyNs / endNs : 0, byComponent };
+    return { id: core.id, busyNs, utilisation: windowNs > 0 ? busyNs / windowNs : 0, byComponent };
   });
 
   return { stop, endNs, lastEventNs, events, ignored, ignoredCompletions, quiescent, states, cpus };
@@ -345,6 +370,10 @@ function validate(options: SimOptions, nComponents: number): void {
   const { cores, pinning, durationNs, kicks, monitorEvery } = options;
   if (!Number.isSafeInteger(options.seed)) throw new RangeError(`seed must be a safe integer, got ${options.seed}`);
   if (!(durationNs >= 0)) throw new RangeError(`durationNs must be >= 0, got ${durationNs}`);
+  const from = options.measureFromNs;
+  if (from !== undefined && !(from >= 0 && from <= durationNs && from !== Infinity)) {
+    throw new RangeError(`measureFromNs must be in [0, durationNs], got ${from}`);
+  }
   if (new Set(cores).size !== cores.length) throw new RangeError('core ids must be unique');
   if (pinning.length !== nComponents) {
     throw new RangeError(`pinning has ${pinning.length} entries for ${nComponents} components`);

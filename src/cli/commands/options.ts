@@ -111,14 +111,39 @@ export interface LoadedScenario {
   readonly calibration: Calibration;
 }
 
-/** A built-in name or a JSON file; every problem becomes a UsageError (one line per problem). */
-export function loadScenarioOrFail(nameOrFile: string): LoadedScenario {
+/**
+ * A built-in name or a JSON file; every problem becomes a UsageError (one line per problem). `calibrationFile`
+ * (relative to the working directory) replaces the scenario's own profile.
+ */
+export function loadScenarioOrFail(nameOrFile: string, calibrationFile?: string): LoadedScenario {
   const s = loadScenario(nameOrFile);
   if (!s.ok) throw new UsageError(s.error);
-  const c = loadCalibration(s.value.scenario.calibration, s.value.baseDir);
+  const c = calibrationFile === undefined ? loadCalibration(s.value.scenario.calibration, s.value.baseDir) : loadCalibration(calibrationFile, process.cwd());
   if (!c.ok) throw new UsageError(`calibration profile ${c.error}`);
   return { scenario: s.value.scenario, calibration: c.value };
 }
+
+/** A warm-up cut: 0, or simulated seconds like `--duration` (it must also be below the run's duration). */
+export const WARMUP_SECONDS: Bound = { ...SIMULATED_SECONDS, zero: true };
+export const parseWarmup = (flag: string): ((value: string) => number) => numberFlag(flag, WARMUP_SECONDS);
+
+/** Requests per second of one stream: gaps between arrivals from 1 ns, the clock tick, to 10^6 s (as a scenario's `rate`). */
+export const REQUEST_RATE: Bound = { min: 1e-6, max: 1e9, unit: 'per second', why: 'gaps between arrivals from 1 ns, the clock tick, to 10^6 s' };
+export const parseRate = (flag: string): ((value: string) => number) => numberFlag(flag, REQUEST_RATE);
+
+export const warmupOption = (): Option =>
+  new Option(
+    '--warmup <seconds>',
+    "warm-up cut: simulate it but count nothing before it (throughput, loss, latency and utilisation cover [warmup, duration]); default: the scenario's warmupS (0 if unset)",
+  ).argParser(parseWarmup('--warmup'));
+
+export const rateOption = (): Option =>
+  new Option('--rate <per-second>', 'offer every open-loop request stream (httperf) at this rate instead of the scenario\'s; floods and closed loops keep theirs').argParser(
+    parseRate('--rate'),
+  );
+
+export const calibrationOption = (): Option =>
+  new Option('--calibration <file>', "a calibration profile (JSON, see docs/calibration.md) instead of the scenario's or the built-in default");
 
 export type { Arch, CoreLayout, StepperKind };
 export { describeBound, checkNumber, parseNumber, type Bound, type SizeOptions } from '../../util/number-grammar.js';

@@ -5,13 +5,17 @@ import { renderComparison } from '../format/compare.js';
 import { createProgress, type Progress } from '../format/progress.js';
 import { renderReport } from '../format/report.js';
 import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from './command.js';
+import { withRequestRate } from '../../../spec/scenario.js';
 import {
   archOption,
+  calibrationOption,
   coresOption,
   durationOption,
   loadScenarioOrFail,
+  rateOption,
   seedOption,
   stepperOption,
+  warmupOption,
   type Arch,
   type CoreLayout,
   type StepperKind,
@@ -23,6 +27,9 @@ interface SimulateOptions {
   cores?: CoreLayout;
   seed?: number;
   duration?: number;
+  warmup?: number;
+  rate?: number;
+  calibration?: string;
   json?: boolean;
   compare?: boolean;
   stepper: StepperKind;
@@ -46,6 +53,9 @@ export const simulateCommand: CliCommand = (ctx, done) =>
     .addOption(coresOption())
     .addOption(seedOption())
     .addOption(durationOption())
+    .addOption(warmupOption())
+    .addOption(rateOption())
+    .addOption(calibrationOption())
     .option('--json', 'print the report as one JSON object on stdout and nothing else (byte-identical for identical inputs)')
     .addOption(
       new Option(
@@ -61,6 +71,7 @@ export const simulateCommand: CliCommand = (ctx, done) =>
       epilogue([
         ['vnicspec simulate --scenario httperf-2vm --compare', "the paper's experiment: xen-idd vs vnic, side by side"],
         ['vnicspec simulate --scenario flood --arch vnic --duration 2', 'a 2-second run of one VM flooded while the other serves requests'],
+        ['vnicspec simulate --scenario httperf-2vm --arch xen-idd --rate 1000 --duration 120 --warmup 30', 'near the knee: a long run, start-up cut off'],
         ['vnicspec simulate --scenario ./my-scenario.json --seed 7 --json > report.json', 'your own scenario file, machine-readable'],
       ]),
     )
@@ -68,15 +79,21 @@ export const simulateCommand: CliCommand = (ctx, done) =>
 
 function simulate(ctx: CliContext, o: SimulateOptions): number {
   const { io } = ctx;
-  const { scenario, calibration } = loadScenarioOrFail(o.scenario);
+  const loaded = loadScenarioOrFail(o.scenario, o.calibration);
+  const scenario = o.rate === undefined ? loaded.scenario : withRequestRate(loaded.scenario, o.rate);
   if (o.compare && o.arch !== undefined) throw new UsageError('--arch cannot be combined with --compare (which runs xen-idd and vnic)');
   const archs: readonly Arch[] = o.compare ? COMPARED : [o.arch ?? scenario.arch];
+  const durationS = o.duration ?? scenario.durationS;
+  // A scenario's own warm-up shrinks to fit a shorter --duration only if the user did not ask for one.
+  const warmupS = o.warmup ?? (scenario.warmupS < durationS ? scenario.warmupS : 0);
+  if (warmupS >= durationS) throw new UsageError(`--warmup: must be below the duration, ${durationS} s (got '${warmupS}')`);
   const common = {
     scenario,
-    calibration,
+    calibration: loaded.calibration,
     cores: o.cores ?? scenario.cores,
     seed: o.seed ?? scenario.seed,
-    durationS: o.duration ?? scenario.durationS,
+    durationS,
+    warmupS,
     stepper: o.stepper,
   };
 

@@ -1,7 +1,7 @@
 /** Human-readable side-by-side view of the same scenario under two architectures (`simulate --compare`). */
 import type { CpuReportOut, SimulationReport, VmReport } from '../run-simulation.js';
 import { change, fixed, ms, percent, seconds, sum, totalOf } from './numbers.js';
-import { ARCH_BLURB, outcomeBanner } from './report.js';
+import { ARCH_BLURB, notModelledLine, outcomeBanner, steadyStateLines } from './report.js';
 import { renderTable } from './table.js';
 
 /** (rejected + dropped) / offered; null when nothing was offered. */
@@ -65,7 +65,7 @@ export function renderComparison(a: SimulationReport, b: SimulationReport, descr
   const lines: string[] = [];
   lines.push(`Comparing ${a.arch} (${ARCH_BLURB[a.arch]}) with ${b.arch} (${ARCH_BLURB[b.arch]}) on scenario '${a.scenario}'`);
   if (description !== undefined && description !== '') lines.push(`Scenario: ${description}`);
-  lines.push(`cores ${a.cores} | seed ${a.seed} | duration ${seconds(a.durationS)} simulated`);
+  lines.push(`cores ${a.cores} | seed ${a.seed} | duration ${seconds(a.durationS)} simulated${a.warmupS > 0 ? `, the first ${seconds(a.warmupS)} not counted (warm-up)` : ''}`);
   lines.push('');
 
   const perArch = (r: SimulationReport, id: string): string[] => {
@@ -115,5 +115,7 @@ export function renderComparison(a: SimulationReport, b: SimulationReport, descr
   const failed = [a, b].filter((r) => r.outcome !== 'ok');
   if (failed.length === 0) lines.push(`Takeaway: ${takeaway(a, b)}`);
   else for (const r of failed) lines.push(...outcomeBanner(r, r.arch));
+  for (const r of [a, b]) lines.push(...steadyStateLines(r, r.arch));
+  lines.push(...notModelledLine({ notModelled: [...new Set([...a.notModelled, ...b.notModelled])] }));
   return lines.join('\n') + '\n';
 }

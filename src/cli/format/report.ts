@@ -10,8 +10,9 @@ export const ARCH_BLURB: Readonly<Record<SimulationReport['arch'], string>> = {
   mixed: 'vNICs while vectors last, the rest bridged by the driver domain',
 };
 
-export function headerLine(r: Pick<SimulationReport, 'scenario' | 'arch' | 'cores' | 'seed' | 'durationS' | 'stepper'>): string {
+export function headerLine(r: Pick<SimulationReport, 'scenario' | 'arch' | 'cores' | 'seed' | 'durationS' | 'warmupS' | 'stepper'>): string {
   const parts = [`scenario ${r.scenario}`, `arch ${r.arch}`, `cores ${r.cores}`, `seed ${r.seed}`, `duration ${seconds(r.durationS)}`];
+  if (r.warmupS > 0) parts.push(`warm-up ${seconds(r.warmupS)} (not counted)`);
   if (r.stepper !== 'compiled') parts.push(`stepper ${r.stepper}`);
   return parts.join(' | ');
 }
@@ -64,6 +65,23 @@ export function notes(r: SimulationReport): string[] {
   return out;
 }
 
+/** The steady-state check's verdict: a paragraph when the halves of the window differ, nothing otherwise. */
+export function steadyStateLines(r: SimulationReport, label?: string): string[] {
+  const w = r.steadyState.warnings;
+  if (r.outcome !== 'ok' || w.length === 0) return [];
+  const cut = r.warmupS > 0 ? 'run longer' : 'run longer, or cut the start-up with --warmup S (it is counted now)';
+  return [
+    `WARNING${label === undefined ? '' : ` (${label})`}: not in steady state: from the first to the second half of the measurement window, ${w.map((x) => x.message.replace(/^[^:]+: /, `${x.vm} `)).join('; ')}.`,
+    `  These figures depend on the run length (near a saturation point queues grow for a long time): ${cut}.`,
+  ];
+}
+
+/** The model's known omissions that bear on these numbers, in one line. */
+export function notModelledLine(r: Pick<SimulationReport, 'notModelled'>): string[] {
+  if (r.notModelled.length === 0) return [];
+  return [`Not modelled (docs/calibration.md says what each would change): ${r.notModelled.map((x) => x.replace(/:.*$/, '')).join('; ')}.`];
+}
+
 /** The banner for a run that did not complete; empty for a clean run. */
 export function outcomeBanner(r: SimulationReport, label?: string): string[] {
   if (r.outcome === 'ok') return [];
@@ -80,10 +98,13 @@ export function outcomeBanner(r: SimulationReport, label?: string): string[] {
 
 export function renderReport(r: SimulationReport): string {
   const lines = [headerLine(r), '', ...vmTable(r), '', ...cpuTable(r)];
-  const extra = notes(r);
+  const extra = [...r.notes.map((x) => `Note: ${x}.`), ...notes(r)];
   if (extra.length > 0) lines.push('', ...extra);
   lines.push('');
   if (r.outcome === 'ok') lines.push('Runtime invariants (isolation, packet conservation) held throughout.');
   else lines.push(...outcomeBanner(r));
+  const steady = steadyStateLines(r);
+  if (steady.length > 0) lines.push(...steady);
+  lines.push(...notModelledLine(r));
   return lines.join('\n') + '\n';
 }
