@@ -42,7 +42,7 @@ describe('random search', () => {
     const model = twoPhaseCommit(3, { eagerCommit: true });
     const a = randomSearch(model, opts(twoPhaseProperties, { seed: 7 }));
     const b = randomSearch(twoPhaseCommit(3, { eagerCommit: true }), opts(twoPhaseProperties, { seed: 7 }));
-    const strip = (r: typeof a) => ({ ...r, seconds: 0, stepsPerSecond: 0, shrinkSeconds: 0, trace: r.trace?.actions.map((x) => model.label(x)) });
+    const strip = (r: typeof a) => ({ ...r, seconds: 0, stepsPerSecond: 0, shrinkSeconds: 0, renewals: 0, trace: r.trace?.actions.map((x) => model.label(x)) });
     expect(strip(a)).toEqual(strip(b));
     expect(a.verdict).toBe('violated');
     const walks = new Set([1, 2, 3, 4, 5].map((seed) => JSON.stringify(Array.from({ length: 8 }, () => walkGenerator(seed, 0).next()))));
@@ -57,6 +57,18 @@ describe('random search', () => {
     const parts = combine([runChunk(walker, 0, 1), runChunk(walker, 1, 2), runChunk(walker, 2, 300)]);
     expect(whole.found).toBeDefined();
     expect(parts).toEqual({ walks: whole.walks, steps: whole.steps, deadlocks: whole.deadlocks, found: whole.found, witnesses: whole.witnesses });
+  });
+
+  it('renewing the model to bound memory changes nothing but the count of renewals', () => {
+    const props = twoPhaseProperties;
+    const plain = randomSearch(twoPhaseCommit(3), opts(props, { seed: 9, end: 400, depth: 12 }));
+    let built = 0;
+    const renew = { heapBytes: 0, build: () => (built++, { model: twoPhaseCommit(3), properties: props }) };
+    const renewed = randomSearch(twoPhaseCommit(3), opts(props, { seed: 9, end: 400, depth: 12, renew }));
+    expect(built).toBeGreaterThan(0);
+    expect(renewed.renewals).toBe(built);
+    const strip = <T extends { seconds: number; stepsPerSecond: number; shrinkSeconds: number; renewals: number }>(r: T) => ({ ...r, seconds: 0, stepsPerSecond: 0, shrinkSeconds: 0, renewals: 0 });
+    expect(strip(renewed)).toEqual(strip(plain));
   });
 
   it('reports no-violation-found (never holds) and where sometimes-properties were first witnessed', () => {

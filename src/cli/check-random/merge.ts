@@ -50,7 +50,7 @@ const reportSchema = z.strictObject({
   actions: z.array(z.string()).nullable(),
   trace: z.array(z.strictObject({ step: count, action: z.string(), vars: z.unknown() })).nullable(),
   reproduce: z.string(),
-  timing: z.strictObject({ seconds: z.number().nonnegative(), stepsPerSecond: z.number().nonnegative(), shrinkSeconds: z.number().nonnegative(), workers: count }),
+  timing: z.strictObject({ seconds: z.number().nonnegative(), stepsPerSecond: z.number().nonnegative(), shrinkSeconds: z.number().nonnegative(), workers: count, renewals: count }),
 });
 
 function parse(input: MergeInput): RandomReport {
@@ -92,6 +92,7 @@ export function joinReports(shards: readonly RandomReport[]): RandomReport {
   let deadlocks = 0;
   let seconds = 0;
   let workers = 0;
+  let renewals = 0;
   const witnessed: Record<string, RandomReport['witnessed'][string]> = {};
   for (const name of Object.keys(shards[0]!.witnessed)) witnessed[name] = null;
   let last = shards[shards.length - 1]!;
@@ -101,6 +102,7 @@ export function joinReports(shards: readonly RandomReport[]): RandomReport {
     deadlocks += s.deadlocks;
     seconds += s.timing.seconds;
     workers += s.timing.workers;
+    renewals += s.timing.renewals;
     for (const [name, w] of Object.entries(s.witnessed)) if (witnessed[name] === null && w !== null) witnessed[name] = w;
     if (s.verdict !== 'no-violation-found') {
       last = s;
@@ -116,7 +118,7 @@ export function joinReports(shards: readonly RandomReport[]): RandomReport {
     range: { first: 0, end: run.traces },
     shard: null,
     witnessed,
-    timing: { seconds, stepsPerSecond: seconds > 0 ? Math.round(steps / seconds) : 0, shrinkSeconds: last.timing.shrinkSeconds, workers },
+    timing: { seconds, stepsPerSecond: seconds > 0 ? Math.round(steps / seconds) : 0, shrinkSeconds: last.timing.shrinkSeconds, workers, renewals },
   };
 }
 

@@ -60,6 +60,8 @@ export interface RandomReport {
     readonly stepsPerSecond: number;
     readonly shrinkSeconds: number;
     readonly workers: number;
+    /** Times a model was rebuilt to bound memory (depends on heap sizes, hence a timing). */
+    readonly renewals: number;
   };
 }
 

@@ -4,6 +4,7 @@
  * counterexample. See src/explore/random/ for the engine; this file turns flags into a run and the run into output.
  */
 import { writeFileSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import type { CheckConfig } from '../../../spec/checked/config.js';
 import { ModelError } from '../../explore/index.js';
 import { randomSearchAsync, randomSearchParallel, type RandomOptions, type RandomProgress, type RandomResult } from '../../explore/random/index.js';
@@ -37,6 +38,14 @@ export function workerFile(): URL {
   const here = import.meta.url;
   if (here.endsWith('.js')) return new URL('./worker.js', here);
   return new URL(here.replace(/\/src\/cli\/check-random\/run\.ts$/, '/dist/src/cli/check-random/worker.js'));
+}
+
+/**
+ * Walks on 16 VMs meet a new machine state almost every step and the model keeps each (and its memoized steps): past
+ * this much heap per thread the walks go on with a fresh model. A third of V8's heap limit, at most 1 GiB.
+ */
+export function renewHeapBytes(): number {
+  return Math.min(1024 ** 3, Math.floor(getHeapStatistics().heap_size_limit / 3));
 }
 
 export async function checkRandom(ctx: CliContext, req: RandomCheckRequest): Promise<number> {
@@ -76,6 +85,13 @@ export async function checkRandom(ctx: CliContext, req: RandomCheckRequest): Pro
     first: range.first,
     end: range.end,
     signal: abort.signal,
+    renew: {
+      heapBytes: renewHeapBytes(),
+      build: () => {
+        const fresh = setUp(req.config, req.properties);
+        return { model: fresh.model, properties: fresh.properties };
+      },
+    },
     ...(req.timeoutSeconds !== undefined ? { timeoutMs: req.timeoutSeconds * 1000 } : {}),
     ...(progress.onProgress !== undefined ? { onProgress: progress.onProgress, progressEveryMs: progress.everyMs } : {}),
   };
@@ -143,7 +159,7 @@ export function toReport(
     actions: r.trace !== undefined ? r.trace.actions.map((a) => setup.model.label(a)) : null,
     trace,
     reproduce: reproduceCommand(setup.config, setup.names, allProperties, run, r.walk ?? null),
-    timing: { seconds: r.seconds, stepsPerSecond: Math.round(r.stepsPerSecond), shrinkSeconds: r.shrinkSeconds, workers },
+    timing: { seconds: r.seconds, stepsPerSecond: Math.round(r.stepsPerSecond), shrinkSeconds: r.shrinkSeconds, workers, renewals: r.renewals },
   };
 }
 

@@ -17,8 +17,6 @@ export interface PoolOptions {
   /** Passed to the workers' build function; `setupKey` names it. */
   readonly setup: unknown;
   readonly setupKey: string;
-  /** Heap size (MiB) past which a worker is replaced by a fresh one (its model's caches grow on large systems). */
-  readonly workerHeapMiB?: number;
 }
 
 /** Random search over `pool.workers` threads; `model` (this thread's) rebuilds and shrinks the failing walk. */
@@ -32,7 +30,6 @@ export async function randomSearchParallel<S, A>(model: Model<S, A>, options: Ra
     filename: pool.workerFile instanceof URL ? pool.workerFile.href : pool.workerFile,
     minThreads: pool.workers,
     maxThreads: pool.workers,
-    ...(pool.workerHeapMiB !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: pool.workerHeapMiB * 4 }, maxMemoryLimitBeforeRecycle: pool.workerHeapMiB * 1024 * 1024 } : {}),
   });
   const done = new Map<number, ChunkReport>();
   const progress = progressReporter(options, start, now);
@@ -41,6 +38,7 @@ export async function randomSearchParallel<S, A>(model: Model<S, A>, options: Ra
   const onAbort = (): void => abort.abort();
   options.signal?.addEventListener('abort', onAbort);
   let size = 8;
+  let renewals = 0;
   let next = options.first;
   /** Lowest first walk of a chunk that found something or stopped: nothing after it is needed. */
   let cutAt = Infinity;
@@ -58,11 +56,13 @@ export async function randomSearchParallel<S, A>(model: Model<S, A>, options: Ra
           end: Math.min(options.end, next + size),
           deadline,
           witnessed: [],
+          heapBytes: options.renew?.heapBytes ?? null,
         };
         next = task.end;
         const p: Promise<void> = (tinypool.run(task, { signal: abort.signal }) as Promise<WalkTaskResult>).then(
           (r) => {
             inFlight.delete(p);
+            if (r.renewed) renewals++;
             done.set(r.report.first, r.report);
             progress(r.report);
             size = nextChunkSize(size, r.ms);
@@ -88,7 +88,7 @@ export async function randomSearchParallel<S, A>(model: Model<S, A>, options: Ra
   let c = combine(reports);
   // Interrupted: the chunks still running are lost; say so even if everything finished was clean.
   if (options.signal?.aborted && c.found === undefined) c = { ...c, stopped: 'interrupted' };
-  return finish(model, options, c, (now() - start) / 1000);
+  return finish(model, options.properties, options, c, (now() - start) / 1000, renewals);
 }
 
 /** Whether every chunk from `first` up to and including the one starting at `cut` has reported. */

@@ -7,6 +7,7 @@
  *
  * Random search proves nothing: when no walk fails the verdict is 'no-violation-found', never 'holds'.
  */
+import { getHeapStatistics } from 'node:v8';
 import type { Model, Property } from '../model.js';
 import type { Trace } from '../types.js';
 import { combine, runChunk, type ChunkReport, type Combined, type FoundWalk, type StopReason, type Witness } from './chunk.js';
@@ -40,6 +41,23 @@ export interface RandomOptions<S> extends WalkSettings {
   readonly now?: () => number;
   /** Candidates the shrinker may execute (default 10,000); 0: report the walk as found. */
   readonly maxShrinkTests?: number;
+  /**
+   * Bounded memory on large systems: a model's caches (memoized steps, interned machine states) grow with every new
+   * state a walk meets. Between chunks, when this thread's heap exceeds `heapBytes`, the walks go on with a fresh
+   * model and properties from `build` (the results do not change: caches only save time).
+   */
+  readonly renew?: Renew<S>;
+}
+
+export interface Renew<S> {
+  readonly heapBytes: number;
+  readonly build: () => { readonly model: Model<S, unknown>; readonly properties: readonly Property<S>[] };
+}
+
+/** This thread's V8 heap plus the memory its ArrayBuffers hold (where the memo tables live). */
+export function heapBytes(): number {
+  const h = getHeapStatistics() as ReturnType<typeof getHeapStatistics> & { external_memory?: number };
+  return h.used_heap_size + (h.external_memory ?? 0);
 }
 
 export interface ShrinkStats {
@@ -65,6 +83,8 @@ export interface RandomResult<S, A> {
   readonly shrink?: ShrinkStats;
   /** Swarm walks: the action kinds the failing walk allowed, among those enabled along it. */
   readonly swarmKinds?: readonly string[];
+  /** How many times the model was rebuilt to bound memory (`RandomOptions.renew`). */
+  readonly renewals: number;
   /** Walks completed (up to and including the failing one) and their steps. */
   readonly traces: number;
   readonly steps: number;
@@ -75,6 +95,33 @@ export interface RandomResult<S, A> {
   readonly shrinkSeconds: number;
   /** Per 'sometimes' property: where it was first witnessed, or null. */
   readonly witnessed: Readonly<Record<string, Witness | null>>;
+}
+
+/**
+ * When to renew the model. The heap alone cannot say after a first renewal: it still holds the dropped model's
+ * memory until the garbage collector has run and released its ArrayBuffers (which needs the event loop), often
+ * long after. So the first time the heap exceeds the budget — when no dropped model inflates it yet — calibrates
+ * how many steps fill the budget, and the model is renewed every that many steps from then on.
+ */
+export class MemoryGuard {
+  private every: number | undefined;
+  private steps = 0;
+
+  constructor(
+    private readonly budget: number,
+    private readonly heap: () => number = heapBytes,
+  ) {}
+
+  /** After walking `steps` more steps: whether to renew now (the count starts again if so). */
+  shouldRenew(steps: number): boolean {
+    this.steps += steps;
+    if (this.every === undefined) {
+      if (this.heap() <= this.budget) return false;
+      this.every = Math.max(1, this.steps);
+    } else if (this.steps < this.every) return false;
+    this.steps = 0;
+    return true;
+  }
 }
 
 /** Walks per chunk: enough that the clock and progress are read rarely, few enough to report about once a second. */
@@ -108,7 +155,9 @@ export async function randomSearchAsync<S, A>(model: Model<S, A>, options: Rando
 class InThread<S, A> {
   private readonly now: () => number;
   private readonly start: number;
-  private readonly walker: Walker<S, A>;
+  private walker: Walker<S, A>;
+  private renewals = 0;
+  private readonly guard: MemoryGuard | undefined;
   private readonly stop: () => StopReason | undefined;
   private readonly reports: ChunkReport[] = [];
   private readonly witnessed: string[] = [];
@@ -117,7 +166,7 @@ class InThread<S, A> {
   private next: number;
 
   constructor(
-    private readonly model: Model<S, A>,
+    private model: Model<S, A>,
     private readonly options: RandomOptions<S>,
   ) {
     checkRange(options.first, options.end);
@@ -127,6 +176,7 @@ class InThread<S, A> {
     this.stop = stopper(this.start, this.now, options.timeoutMs, options.signal);
     this.progress = progressReporter(options, this.start, this.now);
     this.next = options.first;
+    this.guard = options.renew !== undefined ? new MemoryGuard(options.renew.heapBytes) : undefined;
   }
 
   /** Runs one chunk; false when the run is over. */
@@ -140,12 +190,20 @@ class InThread<S, A> {
     if (r.found !== undefined || r.stopped !== undefined) return false;
     this.next = r.end;
     this.size = nextChunkSize(this.size, this.now() - t0);
+    const renew = this.options.renew;
+    if (renew !== undefined && this.guard!.shouldRenew(r.steps)) {
+      const fresh = renew.build();
+      // The same type of model, built afresh: its actions are A's.
+      this.model = fresh.model as Model<S, A>;
+      this.walker = new Walker(this.model, fresh.properties, this.options);
+      this.renewals++;
+    }
     return this.next < this.options.end;
   }
 
   result(): RandomResult<S, A> {
     const seconds = (this.now() - this.start) / 1000;
-    return finish(this.model, this.options, combine(this.reports), seconds);
+    return finish(this.model, this.walker.properties, this.options, combine(this.reports), seconds, this.renewals);
   }
 }
 
@@ -184,9 +242,16 @@ export function progressReporter<S>(options: RandomOptions<S>, start: number, no
 }
 
 /** The result of a run from its combined chunk reports: the failing walk rebuilt and shrunk. */
-export function finish<S, A>(model: Model<S, A>, options: RandomOptions<S>, c: Combined, seconds: number): RandomResult<S, A> {
+export function finish<S, A>(
+  model: Model<S, A>,
+  properties: readonly Property<S>[],
+  options: RandomOptions<S>,
+  c: Combined,
+  seconds: number,
+  renewals: number,
+): RandomResult<S, A> {
   const witnessed: Record<string, Witness | null> = {};
-  for (const p of options.properties) if (p.kind === 'sometimes') witnessed[p.name] = c.witnesses[p.name] ?? null;
+  for (const p of properties) if (p.kind === 'sometimes') witnessed[p.name] = c.witnesses[p.name] ?? null;
   const base = {
     traces: c.walks,
     steps: c.steps,
@@ -195,19 +260,20 @@ export function finish<S, A>(model: Model<S, A>, options: RandomOptions<S>, c: C
     stepsPerSecond: seconds > 0 ? c.steps / seconds : 0,
     shrinkSeconds: 0,
     witnessed,
+    renewals,
   };
   const f = c.found;
   if (f === undefined) {
     return c.stopped !== undefined ? { verdict: 'incomplete', incompleteReason: c.stopped, ...base } : { verdict: 'no-violation-found', ...base };
   }
   const t0 = performance.now();
-  const walker = new Walker(model, options.properties, options);
+  const walker = new Walker(model, properties, options);
   const { trace, errorAction, kinds } = rebuild(walker, f);
   const failure: Failure = f.kind === 'violated' ? { kind: 'violated', property: f.property! } : { kind: 'error', message: f.message };
   const budget = options.maxShrinkTests ?? 10_000;
   // An error raised by a property check (not by a step) has no failing action to preserve: it is reported as found.
   const shrinkable = budget > 0 && (f.kind === 'violated' || f.errorAction !== undefined);
-  const shrunk = shrinkable ? shrinkTrace(model, options.properties, failure, trace, errorAction, budget) : undefined;
+  const shrunk = shrinkable ? shrinkTrace(model, properties, failure, trace, errorAction, budget) : undefined;
   const from = f.actions.length + (f.errorAction !== undefined ? 1 : 0);
   const final = shrunk?.trace ?? trace;
   const finalError = shrunk !== undefined ? shrunk.errorAction : errorAction;

@@ -5,6 +5,7 @@
  */
 import type { Model, Property } from '../model.js';
 import { runChunk, type ChunkReport } from './chunk.js';
+import { MemoryGuard } from './run.js';
 import { Walker } from './walk.js';
 
 export interface WalkTask {
@@ -20,12 +21,16 @@ export interface WalkTask {
   readonly deadline: number | null;
   /** 'sometimes' properties an earlier chunk already witnessed. */
   readonly witnessed: readonly string[];
+  /** After the chunk, rebuild the model if this worker's heap exceeds this many bytes (null: never). */
+  readonly heapBytes: number | null;
 }
 
 export interface WalkTaskResult {
   readonly report: ChunkReport;
   /** Milliseconds the chunk took (sizes the next chunks). */
   readonly ms: number;
+  /** Whether the worker dropped its model after the chunk to bound its memory. */
+  readonly renewed: boolean;
 }
 
 export interface Built<S, A> {
@@ -35,6 +40,7 @@ export interface Built<S, A> {
 
 export function walkTaskHandler<S, A>(build: (setup: unknown) => Built<S, A>): (task: WalkTask) => WalkTaskResult {
   let cached: { key: string; walker: Walker<S, A> } | undefined;
+  let guard: MemoryGuard | undefined;
   return (task) => {
     const t0 = performance.now();
     if (cached === undefined || cached.key !== `${task.setupKey}|${task.seed}|${task.depth}|${task.swarm}`) {
@@ -45,6 +51,9 @@ export function walkTaskHandler<S, A>(build: (setup: unknown) => Built<S, A>): (
     const deadline = task.deadline;
     const stop = deadline === null ? undefined : () => (Date.now() >= deadline ? ('timeout' as const) : undefined);
     const report = runChunk(cached.walker, task.first, task.end, stop, task.witnessed);
-    return { report, ms: performance.now() - t0 };
+    if (task.heapBytes !== null) guard ??= new MemoryGuard(task.heapBytes);
+    const renewed = guard !== undefined && guard.shouldRenew(report.steps);
+    if (renewed) cached = undefined;
+    return { report, ms: performance.now() - t0, renewed };
   };
 }

@@ -25,6 +25,8 @@ export interface WalkSettings {
 export type WalkEnd = 'done' | 'deadlock' | 'violated' | 'error' | 'stopped';
 
 export class Walker<S, A> {
+  /** The properties checked, as given. */
+  readonly properties: readonly Property<S>[];
   private readonly always: readonly Property<S>[];
   /** The 'sometimes' properties, in the order given. */
   readonly sometimes: readonly Property<S>[];
@@ -58,6 +60,7 @@ export class Walker<S, A> {
     readonly settings: WalkSettings,
   ) {
     if (!Number.isSafeInteger(settings.depth) || settings.depth < 0) throw new RangeError(`walk: depth must be a non-negative integer, got ${settings.depth}`);
+    this.properties = properties;
     this.always = properties.filter((p) => p.kind === 'always');
     this.sometimes = properties.filter((p) => p.kind === 'sometimes');
     this.witnessStep = new Int32Array(this.sometimes.length).fill(-1);
