@@ -94,6 +94,8 @@ export interface SearchRequest {
   readonly signal?: AbortSignal;
   /** Resident memory budget in bytes: the search stops with incompleteReason 'memory' before exceeding it. */
   readonly memoryLimitBytes?: number;
+  /** Threads for a breadth-first search (used when the model can run in workers). */
+  readonly workers?: number;
 }
 
 export interface CheckOutcome {
@@ -125,6 +127,7 @@ export async function runCheck(setup: CheckedSetup, req: SearchRequest): Promise
     ...(req.progressEveryMs !== undefined ? { progressEveryMs: req.progressEveryMs } : {}),
     ...(req.signal !== undefined ? { signal: req.signal } : {}),
     ...(req.memoryLimitBytes !== undefined ? { memoryLimitBytes: req.memoryLimitBytes } : {}),
+    ...(req.workers !== undefined ? { workers: req.workers } : {}),
   });
   return { result, symmetry };
 }

@@ -15,6 +15,7 @@ import { ObjectChecker } from './object/checker.js';
 import { PackedBfs } from './packed/bfs.js';
 import { PackedDfs } from './packed/dfs.js';
 import type { PackedBinding } from './packed/model.js';
+import { ParallelBfs } from './parallel/coordinator.js';
 import { toResult, type Outcome } from './result.js';
 import { Stops } from './stops.js';
 import type { SearchOptions, SearchResult } from './types.js';
@@ -69,10 +70,23 @@ export function search<S, A>(model: Model<S, A>, options: SearchOptions<S>): Sea
   return finish(model, options, stops, before === undefined ? run.outcome() : { ...run.outcome(), cut: before });
 }
 
-/** `search`, yielding to the event loop between slices of work (~50 ms), so that `options.signal` can stop it. */
+/**
+ * `search`, yielding to the event loop between slices of work (~50 ms), so that `options.signal` can stop it; with
+ * `workers > 1`, a breadth-first search of a model with a worker form runs on that many threads (parallel/), with
+ * the same results.
+ */
 export async function searchAsync<S, A>(model: Model<S, A>, options: SearchOptions<S>): Promise<SearchResult<S, A>> {
   validate(model, options);
   const stops = new Stops(options);
+  const workers = options.workers ?? 1;
+  const binding = workers > 1 && options.strategy === 'bfs' ? packedBinding(model, options) : undefined;
+  if (binding?.worker !== undefined) {
+    const parallel = new ParallelBfs<S, A>(binding, model.initial(), options, stops, workers);
+    const before = stops.initially();
+    if (before !== undefined) return finish(model, options, stops, { ...parallel.outcome(), cut: before });
+    await parallel.run();
+    return finish(model, options, stops, parallel.outcome());
+  }
   const run = start(model, options, stops);
   const before = stops.initially();
   if (before !== undefined) return finish(model, options, stops, { ...run.outcome(), cut: before });

@@ -56,7 +56,10 @@ export function addRandomOptions(cmd: Command): Command {
     .addOption(new Option('--depth <n>', `with --random: steps per walk at most (default ${RANDOM_DEFAULTS.depth})`).argParser(positive('--depth', MAX_DEPTH)))
     .addOption(new Option('--seed <n>', `with --random: random seed, a non-negative integer; same seed, same walks (default ${RANDOM_DEFAULTS.seed})`).argParser(parseSeed('--seed')))
     .addOption(
-      new Option('--workers <n>', `with --random: worker threads (default ${RANDOM_DEFAULTS.workers}; this machine has ${availableParallelism()} cores); results do not depend on it`).argParser(
+      new Option(
+        '--workers <n>',
+        `threads: exhaustive breadth-first search (default: the ${availableParallelism()} cores of this machine) and --random (default ${RANDOM_DEFAULTS.workers}); results do not depend on it`,
+      ).argParser(
         positive('--workers', MAX_WORKERS),
       ),
     )
@@ -70,7 +73,6 @@ const RANDOM_ONLY = [
   ['traces', '--traces'],
   ['depth', '--depth'],
   ['seed', '--seed'],
-  ['workers', '--workers'],
   ['swarm', '--swarm'],
   ['shard', '--shard'],
   ['walk', '--walk'],

@@ -1,6 +1,6 @@
 /** `vnicspec check`: exhaustive model checking of the composed specification on a small configuration. */
 import { statSync, writeFileSync } from 'node:fs';
-import { totalmem } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { defaultCheckConfig, type CheckArch, type CheckConfig } from '../../../spec/checked/config.js';
@@ -257,6 +257,7 @@ async function check(ctx: CliContext, o: CheckOptions): Promise<number> {
     outcome = await runCheck(setup, {
       signal,
       memoryLimitBytes: o.memory,
+      workers: o.workers ?? availableParallelism(),
       strategy: o.strategy,
       symmetry: o.symmetry === true,
       ...(o.maxStates !== undefined ? { maxStates: o.maxStates } : {}),
@@ -286,6 +287,7 @@ async function check(ctx: CliContext, o: CheckOptions): Promise<number> {
       transitions: r.transitions,
       depth: r.depth,
       queue: r.queue,
+      workers: r.workers,
       seconds: r.seconds,
       statesPerSecond: Math.round(r.statesPerSecond),
       internedContexts: interned,

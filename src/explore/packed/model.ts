@@ -91,6 +91,8 @@ export interface WorkerModel {
    * could not) changed them.
    */
   data(): unknown;
+  /** Changes whenever `data()` would describe different tables (absent: the data never changes). */
+  version?(): number;
 }
 
 export interface PackedBinding<S> {

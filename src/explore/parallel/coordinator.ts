@@ -1,0 +1,503 @@
+/**
+ * Breadth-first search on worker threads over shared memory, level by level, giving exactly the states, ids,
+ * transitions, verdicts and traces of the one-thread search (packed/bfs.ts) for any number of workers.
+ *
+ * Each level runs three phases (a barrier after each):
+ * 1. expand (workers): the frontier is taken in chunks; each new-looking successor is checked and written as a
+ *    candidate to the outbox of its partition (parallel/phases.ts). A state whose expansion needs a table cell only
+ *    this thread can fill (the machines are JavaScript objects here) is deferred: this thread expands the deferred
+ *    states after the barrier, filling the shared tables, so misses become rare once the tables are warm.
+ * 2. insert (workers): each worker owns one partition of the visited set and inserts its candidates from every
+ *    source in (parent, action) order; the first of equal keys wins.
+ * 3. number (this thread): the winners of all partitions, merged in (parent, action) order — the order in which the
+ *    one-thread search meets them — get their ids, parents and places in the next frontier; bounds and violations
+ *    are decided here, in that order, so that a search stopped by them stops where the one-thread search stops.
+ *
+ * Why this design: no locks or atomic inserts on the hot path (phase 1 only reads the visited set, phase 2 writes
+ * disjoint partitions), deterministic results, and the machine objects stay in one thread.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Property } from '../model.js';
+import { NO_PARENT, Parents } from '../parents.js';
+import type { Outcome } from '../result.js';
+import { YIELD, type Stops } from '../stops.js';
+import type { IncompleteReason, SearchOptions } from '../types.js';
+import { Layout } from '../packed/layout.js';
+import { MISS, Successors, type PackedBinding, type WorkerModel } from '../packed/model.js';
+import { DEFERRED, expandState, type ExpandContext } from './phases.js';
+import { candidateWidth, type ExpandMessage, type FromWorker, type InsertMessage, type PartitionWork, type ToWorker, type WorkerInit } from './protocol.js';
+import { Records, type SharedRecords } from './records.js';
+import { MAX_LOAD, hashKey, keyWordsOf, partitionOf, probe, sharedTable, slotCount, store, type TableView } from './table.js';
+import { compiledModuleUrl } from './urls.js';
+
+/** Milliseconds spent in phase 1, deferred expansion, phase 2, phase 3 (for measurements). */
+export const PROFILE = [0, 0, 0, 0];
+
+/** Partitions of the visited set per worker: several, so that phase 2 balances (see InsertMessage). */
+const PARTITIONS_PER_WORKER = 4;
+
+/** Frontier states per chunk a worker takes at a time. */
+const CHUNK = 256;
+
+/** A worker thread and the reply it owes. */
+class Helper {
+  private waiting: ((m: FromWorker) => void) | undefined;
+  private failure: Error | undefined;
+  readonly thread: Worker;
+
+  constructor(index: number, model: WorkerModel) {
+    const here = import.meta.url;
+    const url = compiledModuleUrl(new URL(`./worker${here.endsWith('.ts') ? '.ts' : '.js'}`, here).href);
+    const init: WorkerInit = { index, module: model.module, export: model.export };
+    this.thread = new Worker(new URL(url), { workerData: init });
+    this.thread.on('message', (m: FromWorker) => {
+      const w = this.waiting;
+      this.waiting = undefined;
+      w?.(m);
+    });
+    this.thread.on('error', (e) => {
+      this.failure = e;
+      const w = this.waiting;
+      this.waiting = undefined;
+      w?.({ type: 'failed', message: e.message });
+    });
+  }
+
+  ask(m: ToWorker): Promise<FromWorker> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.waiting = (r) => (r.type === 'failed' ? reject(new Error(`parallel search worker failed: ${r.message}`)) : resolve(r));
+      this.thread.postMessage(m);
+    });
+  }
+}
+
+export class ParallelBfs<S, A> {
+  private layout: Layout;
+  private readonly fingerprint: boolean;
+  private tables: TableView[];
+  /** States stored per partition. */
+  private readonly stored: number[];
+  private readonly parents = new Parents();
+  private count = 0;
+  private depth = 0;
+  private transitions = 0;
+  private cut: IncompleteReason | undefined;
+  private failed: { id: number; property: string } | undefined;
+  private error: { id: number; actionIndex: number } | undefined;
+  private readonly witnessIds = new Map<string, number>();
+  private pending: number[];
+  private frontier: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  private frontierCount = 0;
+  /** Id of the frontier's first state; the frontier's states are ids base .. base + frontierCount − 1. */
+  private base = 0;
+  private level = 0;
+  private queue = 0;
+  private helpers: Helper[] = [];
+  private dataVersion = -1;
+  private readonly ownerOut = new Successors();
+  private readonly hashes = new Int32Array(2);
+
+  constructor(
+    private readonly binding: PackedBinding<S>,
+    private readonly initial: readonly S[],
+    private readonly options: SearchOptions<S>,
+    private readonly stops: Stops,
+    private readonly workers: number,
+  ) {
+    if (binding.worker === undefined) throw new TypeError('parallel search: the packed model has no worker form (PackedBinding.worker)');
+    const m = binding.model;
+    this.fingerprint = options.fingerprint === true;
+    this.layout = this.fingerprint ? Layout.wide(m.fields) : Layout.forHints(m.fields, m.fieldHints);
+    this.tables = Array.from({ length: workers * PARTITIONS_PER_WORKER }, () => sharedTable(this.keyWords, 1024));
+    this.stored = new Array<number>(this.tables.length).fill(0);
+    this.pending = options.properties.flatMap((p, i) => (p.kind === 'sometimes' ? [i] : []));
+  }
+
+  private get keyWords(): number {
+    return keyWordsOf(this.layout.words, this.fingerprint);
+  }
+
+  private get properties(): readonly Property<S>[] {
+    return this.options.properties;
+  }
+
+  private get ended(): boolean {
+    return (this.cut !== undefined && this.cut !== 'max-depth') || this.failed !== undefined || this.error !== undefined;
+  }
+
+  async run(): Promise<void> {
+    const worker = this.binding.worker!;
+    this.helpers = Array.from({ length: this.workers }, (_, i) => new Helper(i, worker));
+    const control = new Int32Array(new SharedArrayBuffer(8));
+    const onAbort = (): void => void Atomics.store(control, 1, 1);
+    this.options.signal?.addEventListener('abort', onAbort);
+    try {
+      this.seed();
+      while (this.frontierCount > 0 && !this.ended) {
+        const r = this.stops.poll(this.count, this.count, this.depth, this.frontierCount);
+        if (r !== undefined && r !== YIELD) {
+          this.stop(r);
+          break;
+        }
+        await this.runLevel(control);
+      }
+    } finally {
+      this.options.signal?.removeEventListener('abort', onAbort);
+      await Promise.all(this.helpers.map((h) => h.thread.terminate()));
+    }
+  }
+
+  /** A stop between levels: the frontier is left unexpanded. */
+  private stop(reason: IncompleteReason): void {
+    this.cut = reason;
+    this.queue = this.frontierCount;
+  }
+
+  // ---- level 0 --------------------------------------------------------------------------------------------------
+
+  private seed(): void {
+    const fields = new Int32Array(this.binding.model.fields);
+    let keys = new Int32Array(this.initial.length * this.layout.words);
+    for (let i = 0; i < this.initial.length; i++) {
+      this.binding.fieldsOf(this.initial[i]!, fields);
+      this.layout.clearOverflow();
+      if (!this.layout.encode(fields, keys, i * this.layout.words)) {
+        // Widen before anything is stored, then start over.
+        this.layout = this.layout.widened(this.layout.overflowField, this.layout.overflowValue);
+        this.tables = this.tables.map(() => sharedTable(this.keyWords, 1024));
+        keys = new Int32Array(this.initial.length * this.layout.words);
+        i = -1;
+      }
+    }
+    const words = this.layout.words;
+    const next = new Int32Array(new SharedArrayBuffer(Math.max(1, this.initial.length) * words * 4));
+    let n = 0;
+    for (let i = 0; i < this.initial.length && !this.ended; i++) {
+      hashKey(keys, i * words, words, this.fingerprint, this.hashes);
+      const p = partitionOf(this.hashes[0]!, this.tables.length);
+      const slot = probe(this.tables[p]!, this.keyWords, this.fingerprint, keys, i * words, this.hashes[0]!, this.hashes[1]!);
+      if (slot >= 0) continue;
+      if (this.count >= this.stops.maxStates) {
+        this.cut = 'max-states';
+        break;
+      }
+      const id = this.count++;
+      store(this.tables[p]!, this.keyWords, this.fingerprint, -slot - 1, keys, i * words, this.hashes[0]!, this.hashes[1]!, id + 1);
+      this.stored[p]!++;
+      this.parents.set(id, NO_PARENT, i);
+      const v = this.binding.model.check(keys, i * words, this.layout);
+      const mask = this.witnessBits(keys, i * words);
+      if (this.discovered(id, v, mask)) next.set(keys.subarray(i * words, (i + 1) * words), n++ * words);
+    }
+    this.pending = this.pending.filter((i) => !this.witnessIds.has(this.properties[i]!.name));
+    this.frontier = next;
+    this.frontierCount = n;
+    this.base = 0;
+    // A violating initial state is stored but not queued, as in the one-thread search.
+    this.queue = this.failed !== undefined ? 0 : n;
+  }
+
+  /** The witness bits (positions in `pending`) of a new state, decided by the owner's model. */
+  private witnessBits(keys: Int32Array, at: number): number {
+    let mask = 0;
+    for (let i = 0; i < this.pending.length; i++) if (this.binding.model.witness(keys, at, this.layout, this.pending[i]!) === 1) mask |= 1 << i;
+    return mask;
+  }
+
+  /**
+   * Record the checks of new state `id`; false when it violates a property (the search ends there). Witness bits are
+   * positions in `pending` as it was when the level began (it only shrinks between levels).
+   */
+  private discovered(id: number, check: number, witness: number): boolean {
+    if (check === MISS) throw new Error('packed model: check() missed on the thread that owns the model');
+    if (check >= 0) {
+      this.failed = { id, property: this.properties[check]!.name };
+      return false;
+    }
+    if (witness !== 0) {
+      for (let i = 0; i < this.pending.length; i++) {
+        const name = this.properties[this.pending[i]!]!.name;
+        if ((witness & (1 << i)) !== 0 && !this.witnessIds.has(name)) this.witnessIds.set(name, id);
+      }
+    }
+    return true;
+  }
+
+  // ---- one level ---------------------------------------------------------------------------------------------
+
+  private async runLevel(control: Int32Array): Promise<void> {
+    const n = this.frontierCount;
+    const countOnly = this.level >= this.stops.maxDepth;
+    const taken = new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
+    const errors = new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4)).fill(-1);
+    // Phase 1: expand.
+    Atomics.store(control, 0, 0);
+    let t0 = performance.now();
+    const expanded = await this.expandAll(control, taken, errors, countOnly);
+    PROFILE[0]! += performance.now() - t0;
+    t0 = performance.now();
+    if (Atomics.load(control, 1) !== 0) {
+      this.stop('interrupted');
+      return;
+    }
+    // The deferred states, on this thread (filling the shared tables).
+    const main = this.tables.map(() => new Records(candidateWidth(this.layout.words), 64));
+    const deferred = expanded.flatMap((m) => m.deferred).sort((a, b) => a - b);
+    if (!this.expandDeferred(deferred, main, taken, errors, countOnly)) return; // the layout widened: redo the level
+    if (countOnly) {
+      for (let i = 0; i < n; i++) {
+        if (taken[i]! > 0 || errors[i]! >= 0) {
+          this.cut = 'max-depth';
+          break;
+        }
+      }
+      this.frontierCount = 0;
+      this.queue = 0;
+      return;
+    }
+    let errorAt = -1;
+    for (let i = 0; i < n && errorAt < 0; i++) if (errors[i]! >= 0) errorAt = i;
+    PROFILE[1]! += performance.now() - t0;
+    t0 = performance.now();
+    // Phase 2: insert, one partition per worker.
+    const winners = await this.insertAll(expanded, main);
+    if (winners === undefined) return;
+    PROFILE[2]! += performance.now() - t0;
+    t0 = performance.now();
+    // Phase 3: ids in (parent, action) order.
+    this.number(winners, taken, errorAt, errorAt >= 0 ? errors[errorAt]! : -1);
+    PROFILE[3]! += performance.now() - t0;
+    this.level++;
+    this.pending = this.pending.filter((i) => !this.witnessIds.has(this.properties[i]!.name));
+  }
+
+  private async expandAll(control: Int32Array, taken: Int32Array, errors: Int32Array, countOnly: boolean): Promise<{ outboxes: readonly SharedRecords[]; deferred: readonly number[] }[]> {
+    const worker = this.binding.worker!;
+    const version = worker.version?.() ?? 0;
+    const data = version !== this.dataVersion ? worker.data() : undefined;
+    this.dataVersion = version;
+    const msg: ExpandMessage = {
+      type: 'expand',
+      ...(data !== undefined ? { data } : {}),
+      layoutBits: Array.from(this.layout.bits),
+      fingerprint: this.fingerprint,
+      tables: this.tables.map((t) => ({ buffer: t.slots.buffer as SharedArrayBuffer, mask: t.mask })),
+      frontier: this.frontier.buffer as unknown as SharedArrayBuffer,
+      frontierCount: this.frontierCount,
+      base: this.base,
+      taken: taken.buffer as SharedArrayBuffer,
+      errors: errors.buffer as SharedArrayBuffer,
+      control: control.buffer as SharedArrayBuffer,
+      chunk: CHUNK,
+      pending: this.pending,
+      countOnly,
+    };
+    const replies = await Promise.all(this.helpers.map((h) => h.ask(msg)));
+    return replies.map((r) => {
+      if (r.type !== 'expanded') throw new Error(`parallel search: unexpected reply '${r.type}'`);
+      return r;
+    });
+  }
+
+  /** Expand the deferred states here; false when the layout had to widen (the level is then run again). */
+  private expandDeferred(deferred: readonly number[], main: Records[], taken: Int32Array, errors: Int32Array, countOnly: boolean): boolean {
+    const ctx: ExpandContext = {
+      model: this.binding.model,
+      layout: this.layout,
+      fingerprint: this.fingerprint,
+      tables: this.tables,
+      outboxes: main,
+      pending: this.pending,
+      out: this.ownerOut,
+      hashes: this.hashes,
+      countOnly,
+      marks: new Int32Array(this.tables.length),
+    };
+    const error = new Int32Array(1);
+    const words = this.layout.words;
+    for (const i of deferred) {
+      const t = expandState(ctx, this.frontier, i * words, this.base + i, error);
+      if (t === DEFERRED) {
+        if (!this.layout.overflowed) throw new Error('packed model: expand() missed on the thread that owns the model');
+        this.widen();
+        return false;
+      }
+      taken[i] = t;
+      errors[i] = error[0]!;
+    }
+    return true;
+  }
+
+  private async insertAll(expanded: readonly { outboxes: readonly SharedRecords[] }[], main: readonly Records[]): Promise<Int32Array[] | undefined> {
+    const words = this.layout.words;
+    const partitions: PartitionWork[] = [];
+    let growth = 0;
+    for (let p = 0; p < this.tables.length; p++) {
+      const sources = [...expanded.map((e) => e.outboxes[p]!), main[p]!.share()];
+      const incoming = sources.reduce((a, s) => a + s.count, 0);
+      const need = this.stored[p]! + incoming;
+      const room = slotCount(this.tables[p]!) * MAX_LOAD;
+      // Grow geometrically (at least double), as the one-thread table does, so a partition regrows rarely.
+      const growTo = need > room ? Math.max(need, room * 2) : 0;
+      if (growTo > 0) growth += (growTo * (this.keyWords + 1) * 4) / MAX_LOAD;
+      partitions.push({ table: { buffer: this.tables[p]!.slots.buffer as SharedArrayBuffer, mask: this.tables[p]!.mask }, growTo, sources });
+    }
+    if (growth > 0 && !this.stops.allows(growth)) {
+      this.stop('memory');
+      return undefined;
+    }
+    const control = new Int32Array(new SharedArrayBuffer(4));
+    const msg: InsertMessage = { type: 'insert', words, fingerprint: this.fingerprint, partitions, control: control.buffer as SharedArrayBuffer };
+    const replies = await Promise.all(this.helpers.map((h) => h.ask(msg)));
+    const winners: Int32Array[] = new Array<Int32Array>(this.tables.length);
+    for (const r of replies) {
+      if (r.type !== 'inserted') throw new Error(`parallel search: unexpected reply '${r.type}'`);
+      for (const d of r.done) {
+        this.tables[d.partition] = { slots: new Int32Array(d.table.buffer), mask: d.table.mask };
+        winners[d.partition] = new Int32Array(d.winners.buffer).subarray(0, d.winners.count * d.winners.width);
+      }
+    }
+    return winners;
+  }
+
+  /**
+   * Phase 3: merge the partitions' winners by (parent, action), give ids in that order, build the next frontier,
+   * and stop where the one-thread search would stop (state bound, violation, specification error).
+   */
+  private number(winners: readonly Int32Array[], taken: Int32Array, errorAt: number, errorAction: number): void {
+    const words = this.layout.words;
+    const width = words + 5;
+    const total = winners.reduce((a, w) => a + w.length / width, 0);
+    const next = new Int32Array(new SharedArrayBuffer(Math.max(1, total) * words * 4));
+    const heads = winners.map(() => 0);
+    const errorParent = errorAt >= 0 ? this.base + errorAt : Infinity;
+    let n = 0;
+    // Transitions of the frontier's states before `upTo` (frontier index), as the one-thread search counts them.
+    const takenBefore = (upTo: number): number => {
+      let t = 0;
+      for (let i = 0; i < upTo; i++) t += taken[i]!;
+      return t;
+    };
+    for (;;) {
+      let best = -1;
+      let bp = 0;
+      let ba = 0;
+      for (let s = 0; s < winners.length; s++) {
+        const r = heads[s]! * width;
+        if (r >= winners[s]!.length) continue;
+        const p = winners[s]![r + 1]!;
+        const a = winners[s]![r + 2]!;
+        if (best < 0 || p < bp || (p === bp && a < ba)) {
+          best = s;
+          bp = p;
+          ba = a;
+        }
+      }
+      if (best < 0 || bp > errorParent) break;
+      const w = winners[best]!;
+      const r = heads[best]! * width;
+      heads[best]!++;
+      if (this.count >= this.stops.maxStates) {
+        this.cut = 'max-states';
+        this.transitions += takenBefore(bp - this.base) + ba + 1;
+        this.queue = this.count - (bp + 1);
+        return;
+      }
+      const id = this.count++;
+      const t = this.tables[best]!;
+      t.slots[w[r]! * (this.keyWords + 1) + this.keyWords] = id + 1;
+      this.stored[best]!++;
+      this.parents.set(id, bp, ba);
+      this.depth = this.level + 1;
+      const check = w[r + 3]!;
+      const witness = w[r + 4]!;
+      if ((check !== -1 || witness !== 0) && !this.discovered(id, check, witness)) {
+        this.transitions += takenBefore(bp - this.base) + ba + 1;
+        this.queue = this.count - (bp + 1) - 1;
+        return;
+      }
+      const to = n++ * words;
+      for (let k = 0; k < words; k++) next[to + k] = w[r + 5 + k]!;
+    }
+    if (errorAt >= 0) {
+      this.error = { id: errorParent, actionIndex: errorAction };
+      this.transitions += takenBefore(errorAt + 1);
+      this.queue = this.count - (errorParent + 1);
+      return;
+    }
+    this.transitions += takenBefore(this.frontierCount);
+    this.base = this.count - n;
+    this.frontier = next;
+    this.frontierCount = n;
+    this.queue = n;
+  }
+
+  /** Widen the layout for the overflow the owner's model recorded: every stored key and the frontier re-encoded. */
+  private widen(): void {
+    const old = this.layout;
+    const next = old.widened(old.overflowField, old.overflowValue);
+    const oldKw = this.keyWords;
+    this.layout = next;
+    const kw = this.keyWords;
+    const values = new Int32Array(old.fields);
+    const key = new Int32Array(next.words);
+    const tables = this.tables.map((_, p) => sharedTable(kw, Math.max(1024, this.stored[p]! * 2)));
+    const stored = this.stored.map(() => 0);
+    for (const t of this.tables) {
+      for (let q = 0; q < t.slots.length; q += oldKw + 1) {
+        const idWord = t.slots[q + oldKw]!;
+        if (idWord === 0) continue;
+        old.decode(t.slots, q, values);
+        next.encode(values, key, 0);
+        hashKey(key, 0, next.words, false, this.hashes);
+        const p = partitionOf(this.hashes[0]!, tables.length);
+        const slot = probe(tables[p]!, kw, false, key, 0, this.hashes[0]!, 0);
+        store(tables[p]!, kw, false, -slot - 1, key, 0, this.hashes[0]!, 0, idWord);
+        stored[p]!++;
+      }
+    }
+    this.tables = tables;
+    stored.forEach((s, p) => (this.stored[p] = s));
+    const frontier = new Int32Array(new SharedArrayBuffer(Math.max(1, this.frontierCount) * next.words * 4));
+    for (let i = 0; i < this.frontierCount; i++) {
+      old.decode(this.frontier, i * old.words, values);
+      next.encode(values, frontier, i * next.words);
+    }
+    this.frontier = frontier;
+  }
+
+  /** The id of object state `s`, or −1. */
+  private idOf(s: S): number {
+    const fields = new Int32Array(this.binding.model.fields);
+    this.binding.fieldsOf(s, fields);
+    const key = new Int32Array(this.layout.words);
+    this.layout.clearOverflow();
+    if (!this.layout.encode(fields, key, 0)) return -1;
+    hashKey(key, 0, this.layout.words, this.fingerprint, this.hashes);
+    const p = partitionOf(this.hashes[0]!, this.tables.length);
+    const slot = probe(this.tables[p]!, this.keyWords, this.fingerprint, key, 0, this.hashes[0]!, this.hashes[1]!);
+    if (slot < 0) return -1;
+    return this.tables[p]!.slots[slot * (this.keyWords + 1) + this.keyWords]! - 1;
+  }
+
+  outcome(): Outcome<S, A> {
+    const n = this.count;
+    const g = this.transitions + this.initial.length;
+    return {
+      states: n,
+      transitions: this.transitions,
+      depth: this.depth,
+      queue: this.queue,
+      workers: this.workers,
+      cut: this.cut,
+      failed: this.failed,
+      error: this.error,
+      witnessIds: this.witnessIds,
+      parents: this.parents,
+      idOf: (s) => this.idOf(s),
+      symmetric: false,
+      ...(this.fingerprint ? { fingerprintCollision: (n * Math.max(0, g - n)) / 2 ** 64 } : {}),
+    };
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The two phases of a level that run in parallel, as plain functions over shared arrays, so that a worker and the
+ * coordinator (for the states workers deferred to it) run exactly the same code.
+ *
+ * Phase 1, `expandState`: a frontier state's successors; those absent from the visited set (read-only in this
+ * phase) are checked and written as candidates to their partition's outbox. If the model misses (a table cell only
+ * the owner thread can fill) or the layout overflows, the state's candidates are taken back and it is deferred.
+ *
+ * Phase 2, `insertPartition`: one partition's candidates from every source, merged in (parent, action) order — the
+ * order a one-thread breadth-first search discovers them in — are inserted; the first of equal keys wins. Winners
+ * keep that order, so the coordinator can give out ids exactly as the one-thread search does.
+ */
+import type { Layout } from '../packed/layout.js';
+import { MISS, type PackedModel, type Successors } from '../packed/model.js';
+import { CANDIDATE_HEAD } from './protocol.js';
+import type { Records } from './records.js';
+import { PROVISIONAL, hashKey, keyWordsOf, partitionOf, probe, store, type TableView } from './table.js';
+
+export interface ExpandContext {
+  readonly model: PackedModel;
+  readonly layout: Layout;
+  readonly fingerprint: boolean;
+  readonly tables: readonly TableView[];
+  readonly outboxes: readonly Records[];
+  readonly pending: readonly number[];
+  readonly out: Successors;
+  readonly hashes: Int32Array;
+  readonly countOnly: boolean;
+  /** Scratch: each outbox's record count before the state (to take its candidates back). */
+  readonly marks: Int32Array;
+}
+
+/** What became of a state: expanded (its enabled-action count, and the failing action or −1), or deferred. */
+export const DEFERRED = -1;
+
+/**
+ * Phase 1 for the frontier state `keys[at..]` with id `parent`: returns the number of actions taken, or DEFERRED.
+ * `error[0]` receives the index of the action that raised a specification error, or −1.
+ */
+export function expandState(c: ExpandContext, keys: Int32Array, at: number, parent: number, error: Int32Array): number {
+  const { model, layout, out, outboxes } = c;
+  const words = layout.words;
+  out.reset(words);
+  layout.clearOverflow();
+  const taken = model.expand(keys, at, layout, out);
+  if (taken === MISS || layout.overflowed) return DEFERRED;
+  error[0] = out.error;
+  if (c.countOnly) return taken;
+  const marks = c.marks;
+  for (let q = 0; q < outboxes.length; q++) marks[q] = outboxes[q]!.count;
+  const n = c.tables.length;
+  const kw = keyWordsOf(words, c.fingerprint);
+  for (let j = 0; j < out.count; j++) {
+    const o = j * words;
+    hashKey(out.keys, o, words, c.fingerprint, c.hashes);
+    const h = c.hashes[0]!;
+    const h2 = c.hashes[1]!;
+    const p = partitionOf(h, n);
+    if (probe(c.tables[p]!, kw, c.fingerprint, out.keys, o, h, h2) >= 0) continue;
+    const check = model.check(out.keys, o, layout);
+    let witness = 0;
+    for (let i = 0; i < c.pending.length && check !== MISS; i++) {
+      const w = model.witness(out.keys, o, layout, c.pending[i]!);
+      if (w === MISS) {
+        witness = -1;
+        break;
+      }
+      if (w === 1) witness |= 1 << i;
+    }
+    if (check === MISS || witness === -1) {
+      for (let q = 0; q < outboxes.length; q++) outboxes[q]!.truncate(marks[q]!);
+      return DEFERRED;
+    }
+    const box = outboxes[p]!;
+    const r = box.push();
+    const d = box.data;
+    d[r] = h;
+    d[r + 1] = h2;
+    for (let k = 0; k < words; k++) d[r + CANDIDATE_HEAD + k] = out.keys[o + k]!;
+    d[r + CANDIDATE_HEAD + words] = parent;
+    d[r + CANDIDATE_HEAD + words + 1] = out.actions[j]!;
+    d[r + CANDIDATE_HEAD + words + 2] = check;
+    d[r + CANDIDATE_HEAD + words + 3] = witness;
+  }
+  return taken;
+}
+
+/** A source of candidates for phase 2: its records (sorted by parent, then action). */
+export interface Source {
+  readonly data: Int32Array;
+  readonly count: number;
+}
+
+/**
+ * Phase 2 for one partition: insert the candidates of `sources`, merged by (parent, action), into `table`, and write
+ * the new states to `winners` in that order.
+ */
+export function insertPartition(sources: readonly Source[], words: number, fingerprint: boolean, table: TableView, winners: Records): void {
+  const width = words + 6;
+  const kw = keyWordsOf(words, fingerprint);
+  const heads = sources.map(() => 0);
+  const parentAt = CANDIDATE_HEAD + words;
+  for (;;) {
+    // The next candidate in (parent, action) order among the sources' heads (a handful: a linear scan).
+    let best = -1;
+    let bp = 0;
+    let ba = 0;
+    for (let s = 0; s < sources.length; s++) {
+      if (heads[s]! >= sources[s]!.count) continue;
+      const r = heads[s]! * width;
+      const d = sources[s]!.data;
+      const p = d[r + parentAt]!;
+      const a = d[r + parentAt + 1]!;
+      if (best < 0 || p < bp || (p === bp && a < ba)) {
+        best = s;
+        bp = p;
+        ba = a;
+      }
+    }
+    if (best < 0) return;
+    const d = sources[best]!.data;
+    const r = heads[best]! * width;
+    heads[best]!++;
+    const h = d[r]!;
+    const h2 = d[r + 1]!;
+    const slot = probe(table, kw, fingerprint, d, r + CANDIDATE_HEAD, h, h2);
+    if (slot >= 0) continue; // an earlier candidate of this level had the same key
+    const free = -slot - 1;
+    store(table, kw, fingerprint, free, d, r + CANDIDATE_HEAD, h, h2, PROVISIONAL);
+    const w = winners.push();
+    const o = winners.data;
+    o[w] = free;
+    o[w + 1] = bp;
+    o[w + 2] = ba;
+    o[w + 3] = d[r + parentAt + 2]!;
+    o[w + 4] = d[r + parentAt + 3]!;
+    for (let k = 0; k < words; k++) o[w + 5 + k] = d[r + CANDIDATE_HEAD + k]!;
+  }
+}

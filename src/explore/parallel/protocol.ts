@@ -1,0 +1,89 @@
+/**
+ * Messages between the coordinator (parallel/coordinator.ts) and its workers (parallel/worker.ts). Data lives in
+ * SharedArrayBuffers; messages only say which buffers and what to do in the next phase.
+ *
+ * A candidate record (phase 1 → phase 2): h, h2, key (words), parent id, action index, property check, witness
+ * bits. A winner record (phase 2 → phase 3): slot, parent id, action index, property check, witness bits, key.
+ */
+import type { SharedRecords } from './records.js';
+
+export const CANDIDATE_HEAD = 2;
+export const candidateWidth = (words: number): number => words + 6;
+export const winnerWidth = (words: number): number => words + 5;
+
+export interface WorkerInit {
+  readonly index: number;
+  /** Module URL and export of the packed model's worker form. */
+  readonly module: string;
+  readonly export: string;
+}
+
+export interface SharedTableRef {
+  readonly buffer: SharedArrayBuffer;
+  readonly mask: number;
+}
+
+/** Phase 1: expand the frontier's states, chunk by chunk, and write candidates by partition. */
+export interface ExpandMessage {
+  readonly type: 'expand';
+  /** The packed model's data, when it changed since the last message. */
+  readonly data?: unknown;
+  readonly layoutBits: readonly number[];
+  readonly fingerprint: boolean;
+  readonly tables: readonly SharedTableRef[];
+  readonly frontier: SharedArrayBuffer;
+  readonly frontierCount: number;
+  /** Id of the frontier's first state. */
+  readonly base: number;
+  /** Per frontier state: transitions taken (written by the worker that expands it). */
+  readonly taken: SharedArrayBuffer;
+  /** Per frontier state: index of the action that raised a specification error, or −1. */
+  readonly errors: SharedArrayBuffer;
+  /** [0] the next chunk to take (atomic); [1] non-zero: stop. */
+  readonly control: SharedArrayBuffer;
+  readonly chunk: number;
+  /** 'sometimes' properties still without a witness (indices in the binding's list). */
+  readonly pending: readonly number[];
+  /** At the depth bound: only count enabled actions, write no candidates. */
+  readonly countOnly: boolean;
+}
+
+export interface ExpandedMessage {
+  readonly type: 'expanded';
+  /** Candidates per partition. */
+  readonly outboxes: readonly SharedRecords[];
+  /** Frontier indices of the states the worker could not expand (its model missed, or its layout overflowed). */
+  readonly deferred: readonly number[];
+}
+
+/** One partition's work in phase 2. */
+export interface PartitionWork {
+  readonly table: SharedTableRef;
+  /** Grow the table to room for this many states first (0: no). */
+  readonly growTo: number;
+  /** Candidates from every source (each sorted by parent, then action). */
+  readonly sources: readonly SharedRecords[];
+}
+
+/**
+ * Phase 2: insert each partition's candidates from every source, in (parent, action) order. Workers take partitions
+ * one at a time from a shared counter (there are several per worker, so that a partition that must grow its table
+ * does not hold the others up).
+ */
+export interface InsertMessage {
+  readonly type: 'insert';
+  readonly words: number;
+  readonly fingerprint: boolean;
+  readonly partitions: readonly PartitionWork[];
+  /** [0] the next partition to take (atomic). */
+  readonly control: SharedArrayBuffer;
+}
+
+export interface InsertedMessage {
+  readonly type: 'inserted';
+  /** The partitions this worker did, with their (possibly regrown) tables and winners. */
+  readonly done: readonly { readonly partition: number; readonly table: SharedTableRef; readonly winners: SharedRecords }[];
+}
+
+export type ToWorker = ExpandMessage | InsertMessage | { readonly type: 'exit' };
+export type FromWorker = ExpandedMessage | InsertedMessage | { readonly type: 'failed'; readonly message: string };

@@ -1,0 +1,91 @@
+/**
+ * The parallel search's visited set: one open-addressing table per partition (a state's partition is decided by its
+ * hash), each an Int32Array over a SharedArrayBuffer with the same slots as packed/visited.ts — the key inline (or a
+ * 64-bit fingerprint) and id + 1. During expansion every thread reads every partition (nobody writes); during
+ * insertion each partition is written by its one owner. No locks, no atomics on the hot path.
+ *
+ * A state inserted in the current level gets PROVISIONAL as its id until the level's ids are given out in
+ * breadth-first order.
+ */
+import { hashWords } from '../packed/visited.js';
+
+export const SEED_A = 0x9747b28c;
+export const SEED_B = 0x2545f491;
+/** The id word of a state inserted in this level, before its id is known. */
+export const PROVISIONAL = 0x7fffffff;
+export const MAX_LOAD = 0.7;
+
+export interface TableView {
+  readonly slots: Int32Array;
+  readonly mask: number;
+}
+
+/** Words a slot's key takes: the key's words, or 2 for a fingerprint. */
+export const keyWordsOf = (words: number, fingerprint: boolean): number => (fingerprint ? 2 : words);
+
+/** The partition of a state with hash `h`, out of `n` (from the hash's high bits; slots use the low ones). */
+export function partitionOf(h: number, n: number): number {
+  return (((h >>> 16) * n) >>> 16) & 0xffff;
+}
+
+/**
+ * The slot holding the key `keys[at..]` (hash `h`, second hash `h2` in fingerprint mode) as an index ≥ 0, or
+ * −(free slot + 1).
+ */
+export function probe(t: TableView, keyWords: number, fingerprint: boolean, keys: Int32Array, at: number, h: number, h2: number): number {
+  const slots = t.slots;
+  const mask = t.mask;
+  const sw = keyWords + 1;
+  for (let i = h & mask; ; i = (i + 1) & mask) {
+    const p = i * sw;
+    if (slots[p + keyWords] === 0) return -(i + 1);
+    if (fingerprint) {
+      if (slots[p] === h && slots[p + 1] === h2) return i;
+    } else {
+      let k = 0;
+      while (k < keyWords && slots[p + k] === keys[at + k]) k++;
+      if (k === keyWords) return i;
+    }
+  }
+}
+
+/** Store a key in free slot `i` (from `probe`) with id word `idWord` (id + 1, or PROVISIONAL). */
+export function store(t: TableView, keyWords: number, fingerprint: boolean, i: number, keys: Int32Array, at: number, h: number, h2: number, idWord: number): void {
+  const p = i * (keyWords + 1);
+  if (fingerprint) {
+    t.slots[p] = h;
+    t.slots[p + 1] = h2;
+  } else for (let k = 0; k < keyWords; k++) t.slots[p + k] = keys[at + k]!;
+  t.slots[p + keyWords] = idWord;
+}
+
+/** A table of at least `capacity` states' room in shared memory. */
+export function sharedTable(keyWords: number, capacity: number): TableView {
+  let n = 64;
+  while (n * MAX_LOAD < capacity) n *= 2;
+  return { slots: new Int32Array(new SharedArrayBuffer(n * (keyWords + 1) * 4)), mask: n - 1 };
+}
+
+/** Slots of table `t`. */
+export const slotCount = (t: TableView): number => t.mask + 1;
+
+/** The same entries in a table with room for `capacity` states (rehashed from the slots: hashes are recomputed). */
+export function regrown(t: TableView, keyWords: number, fingerprint: boolean, capacity: number): TableView {
+  const next = sharedTable(keyWords, capacity);
+  const sw = keyWords + 1;
+  const old = t.slots;
+  for (let p = 0; p < old.length; p += sw) {
+    if (old[p + keyWords] === 0) continue;
+    const h = fingerprint ? old[p]! : hashWords(old, p, keyWords, SEED_A);
+    let i = h & next.mask;
+    while (next.slots[i * sw + keyWords] !== 0) i = (i + 1) & next.mask;
+    next.slots.set(old.subarray(p, p + sw), i * sw);
+  }
+  return next;
+}
+
+/** Hashes of a key: `h` for slot and partition, and `h2` (fingerprint mode only, else 0). */
+export function hashKey(keys: Int32Array, at: number, words: number, fingerprint: boolean, out: Int32Array): void {
+  out[0] = hashWords(keys, at, words, SEED_A);
+  out[1] = fingerprint ? hashWords(keys, at, words, SEED_B) : 0;
+}

@@ -1,0 +1,104 @@
+/**
+ * A worker thread of the parallel breadth-first search: it builds the packed model from the module the coordinator
+ * names, then runs phase 1 (expand) and phase 2 (insert) of each level on shared memory when told to
+ * (parallel/phases.ts), replying when done.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Layout } from '../packed/layout.js';
+import { Successors, type PackedModel } from '../packed/model.js';
+import { DEFERRED, expandState, insertPartition, type ExpandContext } from './phases.js';
+import { candidateWidth, winnerWidth, type ExpandMessage, type FromWorker, type InsertMessage, type ToWorker, type WorkerInit } from './protocol.js';
+import { Records } from './records.js';
+import { regrown, type TableView } from './table.js';
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+let build: ((data: unknown) => PackedModel) | undefined;
+let model: PackedModel | undefined;
+let layout: Layout | undefined;
+let layoutKey = '';
+const out = new Successors();
+const hashes = new Int32Array(2);
+const error = new Int32Array(1);
+let outboxes: Records[] = [];
+
+function send(m: FromWorker): void {
+  port.postMessage(m);
+}
+
+function expand(m: ExpandMessage): void {
+  if (m.data !== undefined || model === undefined) model = build!(m.data);
+  const key = m.layoutBits.join(',');
+  if (layout === undefined || key !== layoutKey) {
+    layout = new Layout(m.layoutBits);
+    layoutKey = key;
+  }
+  const words = layout.words;
+  const tables: TableView[] = m.tables.map((t) => ({ slots: new Int32Array(t.buffer), mask: t.mask }));
+  if (outboxes.length !== tables.length || outboxes[0]!.width !== candidateWidth(words)) {
+    outboxes = tables.map(() => new Records(candidateWidth(words), 1024));
+  }
+  for (const o of outboxes) o.clear();
+  const c: ExpandContext = { model, layout, fingerprint: m.fingerprint, tables, outboxes, pending: m.pending, out, hashes, countOnly: m.countOnly, marks: new Int32Array(tables.length) };
+  const frontier = new Int32Array(m.frontier);
+  const taken = new Int32Array(m.taken);
+  const errors = new Int32Array(m.errors);
+  const control = new Int32Array(m.control);
+  const deferred: number[] = [];
+  const chunks = Math.ceil(m.frontierCount / m.chunk);
+  for (;;) {
+    if (Atomics.load(control, 1) !== 0) break;
+    const chunk = Atomics.add(control, 0, 1);
+    if (chunk >= chunks) break;
+    const end = Math.min(m.frontierCount, (chunk + 1) * m.chunk);
+    for (let i = chunk * m.chunk; i < end; i++) {
+      const t = expandState(c, frontier, i * words, m.base + i, error);
+      if (t === DEFERRED) {
+        deferred.push(i);
+        taken[i] = -1;
+        continue;
+      }
+      taken[i] = t;
+      errors[i] = error[0]!;
+    }
+  }
+  send({ type: 'expanded', outboxes: outboxes.map((o) => o.share()), deferred });
+}
+
+function insert(m: InsertMessage): void {
+  const kw = m.fingerprint ? 2 : m.words;
+  const control = new Int32Array(m.control);
+  const done: { partition: number; table: { buffer: SharedArrayBuffer; mask: number }; winners: ReturnType<Records['share']> }[] = [];
+  for (;;) {
+    const p = Atomics.add(control, 0, 1);
+    if (p >= m.partitions.length) break;
+    const work = m.partitions[p]!;
+    let table: TableView = { slots: new Int32Array(work.table.buffer), mask: work.table.mask };
+    if (work.growTo > 0) table = regrown(table, kw, m.fingerprint, work.growTo);
+    const winners = new Records(winnerWidth(m.words), 256);
+    const sources = work.sources.map((s) => ({ data: new Int32Array(s.buffer), count: s.count }));
+    insertPartition(sources, m.words, m.fingerprint, table, winners);
+    done.push({ partition: p, table: { buffer: table.slots.buffer as SharedArrayBuffer, mask: table.mask }, winners: winners.share() });
+  }
+  send({ type: 'inserted', done });
+}
+
+const mod = (await import(init.module)) as Record<string, unknown>;
+const factory = mod[init.export];
+if (typeof factory !== 'function') throw new Error(`parallel search: ${init.module} has no function '${init.export}'`);
+build = factory as (data: unknown) => PackedModel;
+
+// Messages wait in the port's queue until this listener is attached, after the model's module has loaded.
+port.on('message', (m: ToWorker) => {
+  try {
+    if (m.type === 'exit') {
+      port.close();
+      return;
+    }
+    if (m.type === 'expand') expand(m);
+    else insert(m);
+  } catch (e) {
+    send({ type: 'failed', message: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) });
+  }
+});
+
