@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectOneLineError, run } from './cli-run.js';
+import { expectOneLineError, run, runWith } from './cli-run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vnicspec-random-'));
 
@@ -66,6 +66,14 @@ describe('check --random', () => {
 
     const missing = await run('merge', '--out', out, files[0]!, files[1]!);
     expectOneLineError(missing, { pattern: /missing shard 2\/3/ });
+  });
+
+  it('Ctrl-C stops the walks with a report of those done: exit 3', async () => {
+    const interrupt = new AbortController();
+    setTimeout(() => interrupt.abort(), 300);
+    const r = await runWith({ interrupt: interrupt.signal }, 'check', '--random', '--vms', '8', '--capacity', '8', '--traces', '10000000');
+    expect(r.code).toBe(3);
+    expect(r.out).toMatch(/INCOMPLETE: interrupted after [0-9,]+ walks of 10,000,000; no violation found in them/);
   });
 
   it('says which mode a flag belongs to, and sends large exhaustive checks to --random', async () => {

@@ -25,6 +25,8 @@ export interface RandomCheckRequest {
   readonly timeoutSeconds?: number;
   readonly json: boolean;
   readonly progress: boolean;
+  /** check's --memory: the process's budget, shared by the threads' models (see renewHeapBytes). */
+  readonly memoryBytes: number;
   readonly traceOut?: { readonly file: string; readonly format: TraceFormat };
 }
 
@@ -41,11 +43,13 @@ export function workerFile(): URL {
 }
 
 /**
- * Walks on 16 VMs meet a new machine state almost every step and the model keeps each (and its memoized steps): past
- * this much heap per thread the walks go on with a fresh model. A third of V8's heap limit, at most 1 GiB.
+ * Walks on large systems meet new machine states all the time and the model keeps each (and its memoized steps):
+ * past this much heap per thread the walks go on with a fresh model. At most a third of V8's heap limit and 1 GiB;
+ * with `threads` threads (workers and this one) sharing `memoryBytes` (--memory), a dropped model may linger until
+ * the garbage collector runs, so each gets a quarter of its share.
  */
-export function renewHeapBytes(): number {
-  return Math.min(1024 ** 3, Math.floor(getHeapStatistics().heap_size_limit / 3));
+export function renewHeapBytes(memoryBytes: number, threads: number): number {
+  return Math.max(16 * 1024 ** 2, Math.min(1024 ** 3, Math.floor(getHeapStatistics().heap_size_limit / 3), Math.floor(memoryBytes / threads / 4)));
 }
 
 export async function checkRandom(ctx: CliContext, req: RandomCheckRequest): Promise<number> {
@@ -74,9 +78,12 @@ export async function checkRandom(ctx: CliContext, req: RandomCheckRequest): Pro
   if (!req.json) io.out(header({ run, range, shard, config: req.config }, describeProperties(setup), workers));
 
   const progress = progressSink(ctx, req, range.end - range.first);
+  // Ctrl-C (or io.interrupt, in tests) stops the walks cleanly: a report of the walks done, exit 3.
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
-  process.once('SIGINT', onSigint);
+  if (io.interrupt?.aborted) abort.abort();
+  if (io.interrupt !== undefined) io.interrupt.addEventListener('abort', onSigint, { once: true });
+  else process.once('SIGINT', onSigint);
   const options: RandomOptions<CheckedState> = {
     properties: setup.properties,
     seed: run.seed,
@@ -86,7 +93,7 @@ export async function checkRandom(ctx: CliContext, req: RandomCheckRequest): Pro
     end: range.end,
     signal: abort.signal,
     renew: {
-      heapBytes: renewHeapBytes(),
+      heapBytes: renewHeapBytes(req.memoryBytes, workers === 1 ? 1 : workers + 1),
       build: () => {
         const fresh = setUp(req.config, req.properties);
         return { model: fresh.model, properties: fresh.properties };
@@ -108,6 +115,7 @@ export async function checkRandom(ctx: CliContext, req: RandomCheckRequest): Pro
           });
   } finally {
     process.removeListener('SIGINT', onSigint);
+    io.interrupt?.removeEventListener('abort', onSigint);
     progress.clear();
   }
 

@@ -141,6 +141,7 @@ export const checkCommand: CliCommand = (ctx, done) =>
         flags: o,
         json: o.json === true,
         progress: o.progress,
+        memoryBytes: o.memory,
         ...(o.timeout !== undefined ? { timeoutSeconds: o.timeout } : {}),
         ...(o.traceOut !== undefined && format !== undefined ? { traceOut: { file: o.traceOut, format } } : {}),
       });
