@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSimulation, type SimulationReport } from '../src/cli/run-simulation.js';
+import { BatchSeries, halves, shifted } from '../src/sim/batches.js';
 import { loadCalibration, loadScenario, withRequestRate, type Arch, type CoreLayout, type Scenario } from '../spec/scenario.js';
 import { expectOneLineError, run } from './cli-run.js';
 
@@ -23,6 +24,29 @@ const httperf = (() => {
 
 const sim = (s: Scenario, arch: Arch, durationS: number, extra: { warmupS?: number; seed?: number; cores?: CoreLayout } = {}): SimulationReport =>
   runSimulation({ scenario: s, calibration, arch, cores: extra.cores ?? 'multi', seed: extra.seed ?? 1, durationS, warmupS: extra.warmupS ?? 0, monitorEvery: 4096 });
+
+describe('batch means', () => {
+  it('a series counts events into equal slices of the window; outside the window nothing counts', () => {
+    const b = new BatchSeries(1000, 2000, 4);
+    for (const t of [999, 1000, 1249, 1250, 1999, 2000, 2001]) b.add(t, t);
+    expect(Array.from(b.counts)).toEqual([2, 1, 0, 2]);
+    expect(Array.from(b.sums)).toEqual([2249, 1250, 0, 3999]);
+    expect(b.batchSeconds).toBe(250e-9);
+    expect(() => new BatchSeries(0, 1, 1)).toThrow(RangeError);
+  });
+
+  it('halves: a steady series is not shifted, a ramp is, and noise alone needs SHIFT_T standard errors', () => {
+    const flat = halves([10, 11, 9, 10, 10, 11, 9, 10])!;
+    expect(shifted(flat, 0.1)).toBe(false);
+    const ramp = halves([1, 2, 3, 4, 10, 10.5, 9.5, 10])!;
+    expect(ramp.first).toBe(2.5);
+    expect(ramp.second).toBe(10);
+    expect(shifted(ramp, 0.1)).toBe(true);
+    // A shift smaller than the practical threshold is not reported, however significant.
+    expect(shifted(ramp, 8)).toBe(false);
+    expect(halves([1, undefined, undefined, 2])).toBeUndefined();
+  });
+});
 
 describe('measurement window', () => {
   it('a warm-up cut counts only what happens after it, and rates are per second of the window', () => {

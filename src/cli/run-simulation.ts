@@ -79,7 +79,7 @@ export interface SimulationReport {
   cpus: CpuReportOut[];
   /**
    * The steady-state check: the window cut into `batches` equal slices; each VM's throughput, loss and mean
-   * latency compared between the first and second half (a warning when they moved by more than 3 standard
+   * latency compared between the first and second half (a warning when they moved by more than 4.78 standard
    * errors and a practical threshold: 2 % of throughput, 1 point of loss, 10 % of latency).
    */
   steadyState: { batches: number; ok: boolean; warnings: SteadyStateWarning[] };
@@ -110,7 +110,7 @@ const round = (x: number, digits: number): number => {
 };
 
 /** Batches of the steady-state check. */
-export const STEADY_STATE_BATCHES = 10;
+export const STEADY_STATE_BATCHES = 20;
 
 export function runSimulation(o: SimulationOptions): SimulationReport {
   const stepper = o.stepper ?? 'compiled';

@@ -67,10 +67,18 @@ export function halves(observations: readonly (number | undefined)[]): HalfShift
 }
 
 /**
- * Whether a shift between the halves is real and large enough to matter: beyond three standard errors and
+ * How many standard errors make a shift real. The standard error comes from one half's batches (9 degrees of
+ * freedom with 20 batches), so the shift over it follows Student's t with 9 degrees of freedom in a steady
+ * state: 4.78 is its two-sided 0.1% point. A run checks three metrics per VM, so a steady run of two VMs is
+ * flagged by chance about once in 170.
+ */
+export const SHIFT_T = 4.78;
+
+/**
+ * Whether a shift between the halves is real and large enough to matter: beyond `SHIFT_T` standard errors and
  * beyond `practical` (absolute, in the observation's unit).
  */
 export const shifted = (h: HalfShift, practical: number): boolean => {
   const d = Math.abs(h.second - h.first);
-  return d > practical && d > 3 * h.stdErr;
+  return d > practical && d > SHIFT_T * h.stdErr;
 };
