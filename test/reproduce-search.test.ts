@@ -1,0 +1,86 @@
+/** The refined sweep that finds a maximum without loss, and the t-based confidence intervals, on known answers. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { maxLossless, type Probed } from '../src/cli/commands/reproduce/search.js';
+import { summarise, t975 } from '../src/report/stats.js';
+
+/** A system with capacity c: lossless up to the rate where 1% of requests fail, c / 0.99. */
+const system = (c: number) => {
+  const calls: number[] = [];
+  const probe = async (rate: number): Promise<Probed<number>> => {
+    calls.push(rate);
+    return { rate, lossless: rate <= c / 0.99, value: Math.min(rate, c) };
+  };
+  return { probe, calls, knee: c / 0.99 };
+};
+const gridOf = (rates: readonly number[], knee: number): Probed<number>[] => rates.map((rate) => ({ rate, lossless: rate <= knee, value: rate }));
+const grid = Array.from({ length: 20 }, (_, i) => 100 * (i + 1));
+
+describe('maxLossless', () => {
+  it('brackets from the grid and bisects to max(0.5, 0.25%) below the knee, never above it', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.double({ min: 150, max: 1900, noNaN: true }), async (c) => {
+        const s = system(c);
+        const r = await maxLossless({ grid: gridOf(grid, s.knee), probe: s.probe });
+        expect(r.best!.rate).toBeLessThanOrEqual(s.knee);
+        expect(r.lossyRate!).toBeGreaterThan(s.knee);
+        expect(r.lossyRate! - r.best!.rate).toBeLessThanOrEqual(Math.max(0.5, 0.0025 * r.best!.rate) + 0.1);
+        expect(r.probes).toBeLessThanOrEqual(10);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('gallops from a guess, up or down, to the same answer', async () => {
+    for (const guess of [100, 900, 1000, 5000]) {
+      const s = system(957.3);
+      const r = await maxLossless({ guess, probe: s.probe });
+      expect(r.best!.rate).toBeLessThanOrEqual(s.knee);
+      expect(s.knee - r.best!.rate).toBeLessThan(0.0025 * s.knee + 0.1);
+    }
+  });
+
+  it('takes few probes when the guess is right', async () => {
+    const s = system(1500);
+    const r = await maxLossless({ guess: 1510, probe: s.probe });
+    expect(r.probes).toBeLessThanOrEqual(6);
+    expect(r.best!.rate).toBeGreaterThan(1500);
+  });
+
+  it('goes past a grid that never lost, and reports nothing when even the lowest rate lost', async () => {
+    const above = system(3000);
+    const r = await maxLossless({ grid: gridOf(grid, above.knee), probe: above.probe });
+    expect(Math.abs(r.best!.rate - above.knee)).toBeLessThan(0.0025 * above.knee + 0.1);
+    const never = { probe: async (rate: number): Promise<Probed<number>> => ({ rate, lossless: false, value: 0 }) };
+    const none = await maxLossless({ grid: gridOf(grid, 0), probe: never.probe });
+    expect(none.best).toBeUndefined();
+    expect(none.lossyRate).toBeLessThan(1);
+  });
+
+  it('stops at maxRate when nothing is lost below it', async () => {
+    const s = system(1e9);
+    const r = await maxLossless({ guess: 1000, probe: s.probe, maxRate: 83_333 });
+    expect(r.best!.rate).toBe(83_333);
+    expect(r.lossyRate).toBeUndefined();
+  });
+});
+
+describe('confidence intervals', () => {
+  it('uses Student t quantiles (table to 30, expansion beyond)', () => {
+    expect(t975(1)).toBeCloseTo(12.7062, 4);
+    expect(t975(4)).toBeCloseTo(2.7764, 4);
+    expect(t975(30)).toBeCloseTo(2.0423, 4);
+    expect(t975(60)).toBeCloseTo(2.000298, 5);
+    expect(t975(120)).toBeCloseTo(1.97993, 5);
+    expect(t975(100_000)).toBeCloseTo(1.959988, 5);
+  });
+
+  it('summarises: mean, t·s/√n, min, max; nulls skipped; identical values give exactly 0', () => {
+    const s = summarise([10, 12, null, 14]);
+    expect(s).toMatchObject({ n: 3, mean: 12, min: 10, max: 14 });
+    expect(s.ci95!).toBeCloseTo((4.30265273 * 2) / Math.sqrt(3), 9);
+    expect(summarise([0.1 + 0.2, 0.1 + 0.2, 0.1 + 0.2])).toMatchObject({ mean: 0.1 + 0.2, ci95: 0 });
+    expect(summarise([5])).toMatchObject({ n: 1, mean: 5, ci95: null });
+    expect(summarise([null])).toMatchObject({ n: 0, mean: null, ci95: null });
+  });
+});
