@@ -19,6 +19,12 @@ export interface ScalingRow {
   /** cpu0 at the maximum: the VMM's and the driver domain's shares. */
   readonly vmm: number | null;
   readonly driverDomain: number | null;
+  /**
+   * cpu0 at 90% of the maximum. At the maximum itself the VMs' cores are saturated, their drivers poll (interrupts
+   * stay masked, NAPI-style) and the VMM forwards almost nothing: below saturation shows what interrupts cost.
+   */
+  readonly vmmBelow: number | null;
+  readonly driverDomainBelow: number | null;
   /** Mean utilisation of the VMs' own cores at the maximum. */
   readonly vmCores: number | null;
   readonly searchProbes: number;
@@ -50,6 +56,7 @@ async function scalingFor(lab: Lab, arch: Arch, e: Effort): Promise<ScalingRow[]
     const best = found.best?.value;
     const cpus = best ? cpuAt(best) : [];
     const vmCores = cpus.filter((c) => c.id !== 'cpu0');
+    const below = found.best ? cpuAt(await lab.point(setting, Math.round(found.best.rate * 9) / 10, true)) : [];
     rows.push({
       arch,
       vms: n,
@@ -58,6 +65,8 @@ async function scalingFor(lab: Lab, arch: Arch, e: Effort): Promise<ScalingRow[]
       aggregateThroughput: best ? total(best) : null,
       vmm: best ? share(cpus, 'vmm') : null,
       driverDomain: best ? share(cpus, 'driver-domain') : null,
+      vmmBelow: best ? share(below, 'vmm') : null,
+      driverDomainBelow: best ? share(below, 'driver-domain') : null,
       vmCores: vmCores.length === 0 ? null : vmCores.reduce((a, c) => a + c.utilisation, 0) / vmCores.length,
       searchProbes: found.probes,
     });
