@@ -101,6 +101,18 @@ describe('vnicspec sweep', () => {
     expect(json.runs.done).toBeLessThan(8);
   });
 
+  it('reproduce stops at --timeout: exit 3 and no report', async () => {
+    const out = join(dir, 'reproduce-stopped');
+    const r = await run('reproduce', '--quick', '--timeout', '0.001', '--out', out);
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/--timeout of 0.001 s expired after \d+ simulations: no report written/);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('refuses a warm-up as long as the run', async () => {
+    expectOneLineError(await run('sweep', '--scenario', 'httperf-2vm', '--rates', '100', '--duration', '2', '--out', join(dir, 'bad')), { pattern: /--warmup: the warm-up \(3 s\) must be shorter than the duration \(2 s\)/ });
+  });
+
   it.each([
     [['--rates', '5:1:1'], /--rates: must be FROM:TO:STEP .*FROM is larger than TO/],
     [['--rates', '1:x:1'], /--rates: TO must be 0 or a number/],

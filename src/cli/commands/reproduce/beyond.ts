@@ -51,7 +51,7 @@ async function scalingFor(lab: Lab, arch: Arch, e: Effort): Promise<ScalingRow[]
   const rows: ScalingRow[] = [];
   const maxima: { vms: number; rate: number }[] = [];
   for (const n of scalingVms(e)) {
-    const setting: Setting = { scenario: scalingScenario(n), arch, cores: 'multi', durationS: e.beyondS, vary: 'open-loop' };
+    const setting: Setting = { scenario: scalingScenario(n), arch, cores: 'multi', length: e.beyond, vary: 'open-loop' };
     const found = await maxLossless({ guess: nextGuess(maxima, n), probe: async (r) => probed(await lab.point(setting, r, true)) });
     const best = found.best?.value;
     const cpus = best ? cpuAt(best) : [];
@@ -95,7 +95,7 @@ export async function runInterference(lab: Lab, e: Effort): Promise<Interference
   if (victimStream?.kind !== 'open-loop' || floodStream?.kind !== 'flood' || !('vm' in floodStream.target)) throw new Error("built-in scenario 'flood' changed shape");
   const curves = await Promise.all(
     SCALING_ARCHS.map(async (arch) => {
-      const setting: Setting = { scenario, arch, cores: 'multi', durationS: e.floodS, vary: 'flood' };
+      const setting: Setting = { scenario, arch, cores: 'multi', length: e.flood, vary: 'flood' };
       return { arch, points: await Promise.all(rates.map((r) => lab.point(setting, r))) };
     }),
   );
@@ -122,7 +122,7 @@ export interface MixedResult {
 }
 
 /**
- * All three VMs at the same offered rate; each VM's own maximum is the highest rate at which *it* lost ≤ 1%, so the
+ * All VMs at the same offered rate; each VM's own maximum is the highest rate at which *it* lost ≤ 1%, so the
  * vNIC VMs' maximum shows whether the bridged VM's overload reaches them. The all-vNIC comparison has enough
  * vectors for every VM; xen-idd bridges everyone.
  */
@@ -132,7 +132,7 @@ export async function runMixed(lab: Lab, e: Effort): Promise<MixedResult> {
   const perArch = await Promise.all(
     MIXED_ARCHS.map(async (arch) => {
       const scenario = arch === 'vnic' ? { ...base, nic: { ...base.nic, msiVectors: Math.max(base.nic.msiVectors, base.vms.length + 1) } } : base;
-      const setting: Setting = { scenario, arch, cores: 'multi', durationS: e.beyondS, vary: 'open-loop' };
+      const setting: Setting = { scenario, arch, cores: 'multi', length: e.beyond, vary: 'open-loop' };
       const points = await Promise.all(rates.map((r) => lab.point(setting, r)));
       const rows = await Promise.all(
         base.vms.map(async (vm): Promise<MixedRow> => {

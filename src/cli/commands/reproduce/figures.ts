@@ -2,50 +2,18 @@
  * The paper's figures, set against ours. The figures and their role — an *input* the calibration was fitted to,
  * or a *prediction* it was not — are said once, in spec/calibration/paper-figures.json (owned by the calibration;
  * `--figures FILE` reads another file of the same shape). Each figure names a metric and a configuration
- * (scenario, arch, cores); this module measures that metric on the configuration reproduce ran.
+ * (scenario, arch, cores); this module measures that metric on the configuration reproduce ran. Schema and
+ * loading: spec/paper-figures.ts.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { ARCHS, CORE_LAYOUTS, dataDir, formatIssues, type Arch, type CoreLayout } from '../../../../spec/scenario.js';
+import { loadPaperFigures, parsePaperFigures, type PaperFigure, type PaperFigures, type QualitativeFigure } from '../../../../spec/paper-figures.js';
+import { dataDir } from '../../../../spec/scenario.js';
 import { UsageError } from '../command.js';
 import type { Point } from './lab.js';
 import type { ConfigResult } from './paper.js';
 
-const config = z.looseObject({
-  scenario: z.string(),
-  arch: z.enum(ARCHS).optional(),
-  cores: z.enum(CORE_LAYOUTS),
-  rate: z.number().positive().optional(),
-  core: z.string().optional(),
-});
-const role = z.enum(['input', 'prediction']);
-const METRICS = ['maxThroughputPerStream', 'maxThroughputTotal', 'throughputPerStreamAt', 'utilisationAtMax', 'gain'] as const;
-const figureSchema = z.looseObject({
-  id: z.string(),
-  source: z.string().optional(),
-  description: z.string().optional(),
-  paper: z.number().finite(),
-  unit: z.string().optional(),
-  metric: z.enum(METRICS),
-  of: z.string().optional(),
-  over: z.string().optional(),
-  config,
-  role,
-});
-const qualitativeSchema = z.looseObject({
-  id: z.string(),
-  source: z.string().optional(),
-  description: z.string().optional(),
-  configs: z.array(config).min(1),
-  rates: z.array(z.number().positive()).min(1),
-  expect: z.string(),
-  role,
-});
-const fileSchema = z.looseObject({ figures: z.array(figureSchema), qualitative: z.array(qualitativeSchema).optional() });
-export type PaperFigure = z.infer<typeof figureSchema>;
-export type QualitativeFigure = z.infer<typeof qualitativeSchema>;
-type FigureConfig = z.infer<typeof config>;
+type FigureConfig = PaperFigure['config'];
 
 export interface FiguresFile {
   readonly path: string;
@@ -55,20 +23,26 @@ export interface FiguresFile {
 
 export const defaultFiguresPath = (): string => join(dataDir('calibration'), 'paper-figures.json');
 
-/** The figures file; undefined when the default one does not exist (a --figures file must). */
-export function loadFigures(file: string | undefined): FiguresFile | undefined {
-  const path = file ?? defaultFiguresPath();
-  if (file === undefined && !existsSync(path)) return undefined;
+const fromParsed = (path: string, f: PaperFigures): FiguresFile => ({ path, figures: f.figures, qualitative: f.qualitative });
+
+/** The built-in figures (spec/paper-figures.ts validates them), or a --figures file of the same shape. */
+export function loadFigures(file: string | undefined): FiguresFile {
+  if (file === undefined) {
+    const built = loadPaperFigures();
+    // The built-in file is part of the package: failing to load it is a packaging bug, not bad input.
+    if (!built.ok) throw new Error(`the built-in paper figures do not load: ${built.error}`);
+    return fromParsed(defaultFiguresPath(), built.value);
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`${path}: ${code !== undefined ? `cannot read (${code})` : `not valid JSON (${(e as Error).message})`}`);
+    throw new UsageError(`--figures: ${file}: ${code !== undefined ? `cannot read (${code})` : `not valid JSON (${(e as Error).message})`}`);
   }
-  const r = fileSchema.safeParse(raw);
-  if (!r.success) throw new UsageError(formatIssues(r.error, path));
-  return { path, figures: r.data.figures, qualitative: r.data.qualitative ?? [] };
+  const r = parsePaperFigures(raw, file);
+  if (!r.ok) throw new UsageError(r.error);
+  return fromParsed(file, r.value);
 }
 
 /** What the measurements need from the run: the configurations, and any point of one of them. */
@@ -122,8 +96,7 @@ async function measure(f: PaperFigure, m: Measured, done: ReadonlyMap<string, nu
 }
 
 /** One row per figure, in the file's order (a gain after the figures it divides). */
-export async function compare(file: FiguresFile | undefined, m: Measured): Promise<ComparisonRow[]> {
-  if (file === undefined) return [];
+export async function compare(file: FiguresFile, m: Measured): Promise<ComparisonRow[]> {
   const done = new Map<string, number | null>();
   const rows: ComparisonRow[] = [];
   for (const f of file.figures) {
@@ -161,8 +134,7 @@ export interface QualitativeRow {
 const utilisation = (p: Point, core: string | undefined): number | null => (core === undefined ? p.cpus[0] : p.cpus.find((c) => c.id === core))?.utilisation.mean ?? null;
 
 /** Checks the expectations written as 'increasing' (across the configs, at every rate) or 'below N%'. */
-export async function checkQualitative(file: FiguresFile | undefined, m: Measured): Promise<QualitativeRow[]> {
-  if (file === undefined) return [];
+export async function checkQualitative(file: FiguresFile, m: Measured): Promise<QualitativeRow[]> {
   const rows: QualitativeRow[] = [];
   for (const q of file.qualitative) {
     const measured: (number | null)[][] = [];
@@ -181,9 +153,8 @@ export async function checkQualitative(file: FiguresFile | undefined, m: Measure
 }
 
 /** The paper's value for a configuration's maximum per stream, when the file has one. */
-export function paperMaxPerStream(file: FiguresFile | undefined, m: Pick<Measured, 'scenarioOf'>, c: ConfigResult): number | null {
-  const f = file?.figures.find((x) => x.metric === 'maxThroughputPerStream' && m.scenarioOf(c) === x.config.scenario && c.cores === x.config.cores && c.arch === x.config.arch);
+export function paperMaxPerStream(file: FiguresFile, m: Pick<Measured, 'scenarioOf'>, c: ConfigResult): number | null {
+  const f = file.figures.find((x) => x.metric === 'maxThroughputPerStream' && m.scenarioOf(c) === x.config.scenario && c.cores === x.config.cores && c.arch === x.config.arch);
   return f?.paper ?? null;
 }
 
-export type { Arch, CoreLayout };

@@ -7,7 +7,7 @@ import { chartFiles, renderMarkdown } from '../../../report/markdown.js';
 import { packageVersion } from '../../version.js';
 import { createSimPool, defaultJobs, isAbort } from '../../sim-pool.js';
 import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from '../command.js';
-import { parseIntIn, parseTimeout } from '../options.js';
+import { calibrationOption, parseIntIn, parseTimeout } from '../options.js';
 import { PARTIAL_NOTE, prepareOut, writeFiles } from '../sweep/files.js';
 import { runProgress } from '../sweep/progress.js';
 import { watchStop } from '../sweep/stop.js';
@@ -54,7 +54,7 @@ export const reproduceCommand: CliCommand = (ctx, done) =>
     .addOption(new Option('--seed <n>', 'the first seed').default(1).argParser(parseIntIn('--seed', 0, Number.MAX_SAFE_INTEGER - 100)))
     .addOption(new Option('--jobs <n>', `worker threads (default: the available cores, ${defaultJobs()} here)`).argParser(parseIntIn('--jobs', 1, 256)))
     .option('--figures <file>', "the paper's figures to compare with, in the shape of spec/calibration/paper-figures.json")
-    .option('--calibration <file>', 'a calibration profile instead of the built-in one')
+    .addOption(calibrationOption())
     .addOption(new Option('--timeout <seconds>', 'stop after this much wall time (exit 3, no report)').argParser(parseTimeout('--timeout')))
     .option('--no-progress', 'no progress on stderr')
     .addHelpText(
@@ -120,11 +120,11 @@ async function reproduce(ctx: CliContext, o: ReproduceOptions): Promise<number> 
     settings: {
       quick: effort.quick,
       seeds: effort.seeds,
-      paperRunS: effort.paperS,
-      beyondRunS: effort.beyondS,
-      floodRunS: effort.floodS,
+      paperRun: effort.paper,
+      beyondRun: effort.beyond,
+      floodRun: effort.flood,
       lossLimit: LOSS_LIMIT,
-      figures: figures === undefined ? 'none found' : o.figures === undefined ? 'spec/calibration/paper-figures.json (built in)' : o.figures,
+      figures: o.figures === undefined ? 'spec/calibration/paper-figures.json (built in)' : o.figures,
       calibration: label,
       version: packageVersion(),
     },

@@ -7,6 +7,7 @@ import { summarise, type Summary } from '../../../report/stats.js';
 import type { SimulationReport } from '../../run-simulation.js';
 import type { SimPool } from '../../sim-pool.js';
 import { withRate, type Varied } from '../sweep/plan.js';
+import type { RunLength } from './configs.js';
 import { LOSS_LIMIT, type Probed } from './search.js';
 
 export interface VmPoint {
@@ -39,7 +40,7 @@ export interface Setting {
   readonly scenario: Scenario;
   readonly arch: Arch;
   readonly cores: CoreLayout;
-  readonly durationS: number;
+  readonly length: RunLength;
   readonly vary: Varied;
 }
 
@@ -84,7 +85,7 @@ export class Lab {
     this.onProgress(this.done, this.submitted);
     const reports = await Promise.all(
       this.seeds.map((seed) =>
-        this.schedule(urgent ? 1 : 0, () => this.pool.run({ scenario, calibration: this.calibration, arch: setting.arch, cores: setting.cores, seed, durationS: setting.durationS }, this.signal)),
+        this.schedule(urgent ? 1 : 0, () => this.pool.run({ scenario, calibration: this.calibration, arch: setting.arch, cores: setting.cores, seed, durationS: setting.length.runS, warmupS: setting.length.warmupS }, this.signal)),
       ),
     );
     return pointOf(rate, reports);
@@ -133,7 +134,8 @@ export class Lab {
   }
 }
 
-const windowOf = (r: SimulationReport): number => (r.stoppedAtS > 0 ? r.stoppedAtS : r.durationS);
+/** The measurement window: the run less its warm-up (up to where it stopped). */
+const windowOf = (r: SimulationReport): number => Math.max(1e-9, (r.stoppedAtS > 0 ? r.stoppedAtS : r.durationS) - r.warmupS);
 
 export function pointOf(rate: number, reports: readonly SimulationReport[]): Point {
   const first = reports[0]!;

@@ -55,7 +55,7 @@ const settings = new WeakMap<PaperConfig, Setting>();
 /** The one Setting of a configuration (the Lab remembers points per Setting: asking again costs nothing). */
 export function settingFor(c: PaperConfig, e: Effort): Setting {
   let s = settings.get(c);
-  if (s === undefined) settings.set(c, (s = { scenario: c.scenario, arch: c.arch, cores: c.cores, durationS: e.paperS, vary: 'open-loop' }));
+  if (s === undefined) settings.set(c, (s = { scenario: c.scenario, arch: c.arch, cores: c.cores, length: e.paper, vary: 'open-loop' }));
   return s;
 }
 

@@ -10,6 +10,7 @@ import type { ReproduceResult } from './results.js';
 /** Within this relative difference a reproduced figure counts as matching (the issue's target). */
 export const MATCH_WITHIN = 0.1;
 
+const len = (l: { runS: number; warmupS: number }): string => `${l.runS} s (${l.warmupS} s warm-up)`;
 const num = (x: number | null, digits = 0): string => (x === null ? '–' : x.toFixed(digits));
 const pct = (x: number | null, digits = 1): string => (x === null ? '–' : `${(x * 100).toFixed(digits)}%`);
 const signedPct = (x: number | null): string => (x === null ? '–' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`);
@@ -188,7 +189,7 @@ export async function buildDocument(r: ReproduceResult): Promise<ReportDocument>
     kind: 'list',
     items: [
       `**Maximum throughput without loss**: the highest offered rate per stream at which every stream loses at most ${pct(s.lossLimit, 0)} of its requests (rejected, dropped, or still unanswered when the run ends), found by a refined sweep: the chart's grid brackets it, then bisection narrows the bracket to max(0.5 req/s, 0.25%). The throughput reported is the one measured at that rate.`,
-      `Runs: ${s.paperRunS} simulated seconds per point for the paper's configurations, ${s.beyondRunS} s for scalability and the mixed architecture, ${s.floodRunS} s under floods; ${s.seeds.length} seed${s.seeds.length > 1 ? 's' : ''} per point (${s.seeds.join(', ')})${s.seeds.length > 1 ? ', means with 95% confidence bands' : ''}.`,
+      `Runs (simulated seconds, of which the first are a warm-up not counted): ${len(s.paperRun)} per point for the paper's configurations, ${len(s.beyondRun)} for scalability and the mixed architecture, ${len(s.floodRun)} under floods; ${s.seeds.length} seed${s.seeds.length > 1 ? 's' : ''} per point (${s.seeds.join(', ')})${s.seeds.length > 1 ? ', means with 95% confidence bands' : ''}.`,
       `Paper figures: ${s.figures}.`,
       s.quick ? '**Quick run** (`--quick`): coarse grids and short runs, for a smoke check; the full report is `vnicspec reproduce`.' : 'Full run.',
     ],
@@ -234,8 +235,8 @@ export async function buildDocument(r: ReproduceResult): Promise<ReportDocument>
   b.push({ kind: 'table', table: interferenceTable(r) });
   b.push(...(await charts(interferenceCharts(i))));
 
-  b.push({ kind: 'heading', level: 3, text: `(c) The mixed architecture: ${r.mixed.msiVectors} MSI vectors for three VMs`, id: 'mixed' });
-  b.push({ kind: 'paragraph', text: 'Under mixed, the driver domain and the first VMs get vNICs while vectors last; the best-effort VM is bridged para-virtualized through the driver domain. All VMs are offered the same rate; each VM\'s maximum is the highest rate at which it alone lost at most 1%. Compared with every VM on its own vNIC (enough vectors) and every VM bridged (xen-idd).' });
+  b.push({ kind: 'heading', level: 3, text: `(c) The mixed architecture: ${r.mixed.msiVectors} MSI vectors for ${r.mixed.rows.filter((m) => m.arch === 'mixed').length} VMs`, id: 'mixed' });
+  b.push({ kind: 'paragraph', text: 'Under mixed, the driver domain and the first VMs get vNICs while vectors last; the best-effort VMs are bridged para-virtualized through the driver domain. All VMs are offered the same rate; each VM\'s maximum is the highest rate at which it alone lost at most 1%. Compared with every VM on its own vNIC (enough vectors) and every VM bridged (xen-idd).' });
   b.push({ kind: 'table', table: mixedTable(r) });
   b.push({ kind: 'list', items: mixedFindings(r) });
   b.push(...(await charts(mixedCharts(r.mixed))));

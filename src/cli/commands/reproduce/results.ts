@@ -1,5 +1,6 @@
 /** Everything `reproduce` found, and the JSON it prints (--json) and writes (results.json). */
 import { tidy } from '../sweep/output.js';
+import type { RunLength } from './configs.js';
 import type { InterferenceResult, MixedResult, ScalingRow } from './beyond.js';
 import type { ComparisonRow, QualitativeRow } from './figures.js';
 import type { Point } from './lab.js';
@@ -8,9 +9,9 @@ import type { ConfigResult } from './paper.js';
 export interface Settings {
   readonly quick: boolean;
   readonly seeds: readonly number[];
-  readonly paperRunS: number;
-  readonly beyondRunS: number;
-  readonly floodRunS: number;
+  readonly paperRun: RunLength;
+  readonly beyondRun: RunLength;
+  readonly floodRun: RunLength;
   readonly lossLimit: number;
   /** Where the paper's figures came from (a built-in file, a --figures file, or none). */
   readonly figures: string;

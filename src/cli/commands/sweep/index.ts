@@ -4,7 +4,7 @@ import { ARCHS, CORE_LAYOUTS } from '../../../../spec/scenario.js';
 import { renderTable } from '../../format/table.js';
 import { defaultJobs } from '../../sim-pool.js';
 import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from '../command.js';
-import { durationOption, loadScenarioOrFail, parseChoice, parseIntIn, parseTimeout, seedOption, type Arch, type CoreLayout } from '../options.js';
+import { calibrationOption, durationOption, loadScenarioOrFail, warmupOption, parseChoice, parseIntIn, parseTimeout, seedOption, type Arch, type CoreLayout } from '../options.js';
 import { checkRunCount, parseList, parseRates, parseShard } from './args.js';
 import { executeSweep } from './execute.js';
 import { PARTIAL_NOTE, prepareOut, writeFiles } from './files.js';
@@ -23,6 +23,8 @@ interface SweepOptions {
   seeds: number;
   seed?: number;
   duration?: number;
+  warmup?: number;
+  calibration?: string;
   jobs?: number;
   shard?: Shard;
   out: string;
@@ -56,6 +58,8 @@ export const sweepCommand: CliCommand = (ctx, done) =>
     .addOption(new Option('--seeds <n>', 'replications per point, seeds --seed, --seed+1, ...; the CI needs at least 2').default(1).argParser(parseIntIn('--seeds', 1, 10_000)))
     .addOption(seedOption().argParser(parseIntIn('--seed', 0, Number.MAX_SAFE_INTEGER - 10_000)))
     .addOption(durationOption())
+    .addOption(warmupOption())
+    .addOption(calibrationOption())
     .addOption(new Option('--jobs <n>', `worker threads running simulations in parallel (default: the available cores, ${defaultJobs()} here)`).argParser(parseIntIn('--jobs', 1, 256)))
     .addOption(new Option('--shard <I/N>', 'run only shard I of N (every N-th run) and write DIR/shard-I-of-N.json, for separate machines or a batch array job').argParser(parseShard('--shard')))
     .addOption(new Option('--timeout <seconds>', 'stop after this much wall time: partial output, exit 3').argParser(parseTimeout('--timeout')))
@@ -73,7 +77,7 @@ export const sweepCommand: CliCommand = (ctx, done) =>
 
 async function sweep(ctx: CliContext, o: SweepOptions): Promise<number> {
   const { io } = ctx;
-  const { scenario, calibration } = loadScenarioOrFail(o.scenario);
+  const { scenario, calibration } = loadScenarioOrFail(o.scenario, o.calibration);
   if (variedCount(scenario, o.vary) === 0) {
     throw new UsageError(`--vary ${o.vary}: scenario '${scenario.name}' has no ${o.vary} stream for --rates to set`);
   }
@@ -87,7 +91,9 @@ async function sweep(ctx: CliContext, o: SweepOptions): Promise<number> {
     rates: o.rates,
     seeds: Array.from({ length: o.seeds }, (_, k) => firstSeed + k),
     durationS: o.duration ?? scenario.durationS,
+    warmupS: o.warmup ?? scenario.warmupS,
   };
+  if (spec.warmupS >= spec.durationS) throw new UsageError(`--warmup: the warm-up (${spec.warmupS} s) must be shorter than the duration (${spec.durationS} s)`);
   checkRunCount(runsOf(spec).length);
   prepareOut(o.out);
 

@@ -28,6 +28,7 @@ const shardSchema = z.object({
     rates: z.array(finite.nonnegative()).min(1),
     seeds: z.array(z.number().int().nonnegative()).min(1),
     durationS: finite.positive(),
+    warmupS: finite.nonnegative(),
     scenario: z.unknown(),
     calibration: z.record(z.string(), z.unknown()),
   }),
@@ -66,6 +67,7 @@ function specOf(first: ShardIn, file: string): SweepSpec {
     rates: s.rates,
     seeds: s.seeds,
     durationS: s.durationS,
+    warmupS: s.warmupS,
   };
 }
 

@@ -17,8 +17,9 @@ export const METRIC_HELP: readonly (readonly [string, string])[] = [
   ['VM.throughput', 'requests answered per second'],
   ['VM.failed', 'fraction of its requests that failed (rejected, dropped, or unanswered at the end)'],
   ['VM.rejected', 'fraction rejected at the device'],
-  ['VM.latency.mean / .p50 / .p99', 'response time in ms (arrival at the NIC to the reply leaving it)'],
+  ['VM.latency.mean / .p50 / .p90 / .p99', 'response time in ms (arrival at the NIC to the reply leaving it)'],
   ['CORE.utilisation', 'busy fraction of the core'],
+  ['all.steady', "1 when the run's steady-state check passed (first and second half of the window agree), else 0"],
 ];
 
 const fraction = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
@@ -30,7 +31,8 @@ function rejectedOf(v: VmReport): number {
 }
 
 export function metricsOf(r: SimulationReport): Metrics {
-  const windowS = r.stoppedAtS > 0 ? r.stoppedAtS : r.durationS;
+  // Counts cover the measurement window [warm-up, end].
+  const windowS = (r.stoppedAtS > 0 ? r.stoppedAtS : r.durationS) - r.warmupS;
   let offered = 0;
   let completed = 0;
   let throughput = 0;
@@ -50,8 +52,10 @@ export function metricsOf(r: SimulationReport): Metrics {
     m[`${v.id}.rejected`] = fraction(rejectedOf(v), v.offered);
     m[`${v.id}.latency.mean`] = v.latencyMs.mean;
     m[`${v.id}.latency.p50`] = v.latencyMs.p50;
+    m[`${v.id}.latency.p90`] = v.latencyMs.p90;
     m[`${v.id}.latency.p99`] = v.latencyMs.p99;
   }
   for (const c of r.cpus) m[`${c.id}.utilisation`] = c.utilisation;
+  m['all.steady'] = r.steadyState.ok ? 1 : 0;
   return m;
 }

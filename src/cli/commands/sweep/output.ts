@@ -42,6 +42,7 @@ export function sweepHeader(s: SweepSpec): Record<string, unknown> {
     rates: s.rates,
     seeds: s.seeds,
     durationS: s.durationS,
+    warmupS: s.warmupS,
     scenario: s.scenario,
     calibration: s.calibration,
   };

@@ -20,6 +20,8 @@ export interface SweepSpec {
   readonly rates: readonly number[];
   readonly seeds: readonly number[];
   readonly durationS: number;
+  /** Statistics cover [warmupS, durationS]. */
+  readonly warmupS: number;
 }
 
 export interface Point {
@@ -77,6 +79,7 @@ export function taskOf(s: SweepSpec, r: PlannedRun): SimTask {
     cores: r.cores,
     seed: r.seed,
     durationS: s.durationS,
+    warmupS: s.warmupS,
   };
 }
 
