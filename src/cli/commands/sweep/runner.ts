@@ -18,16 +18,23 @@ export async function runBatch(
 ): Promise<(SimulationReport | undefined)[]> {
   const results = new Array<SimulationReport | undefined>(tasks.length).fill(undefined);
   let done = 0;
-  const settled = await Promise.allSettled(
-    tasks.map(async (t, i) => {
-      const r = await pool.run(t, opts.signal);
-      results[i] = r;
+  let next = 0;
+  let failure: unknown;
+  // A few tasks per thread in flight, not the whole list: a stop then has little to cancel.
+  const lane = async (): Promise<void> => {
+    while (next < tasks.length && failure === undefined && !opts.signal?.aborted) {
+      const i = next++;
+      try {
+        results[i] = await pool.run(tasks[i]!, opts.signal);
+      } catch (e) {
+        if (!isAbort(e)) failure ??= e;
+        return;
+      }
       done++;
       opts.onDone?.(done, tasks.length);
-    }),
-  );
-  for (const s of settled) {
-    if (s.status === 'rejected' && !isAbort(s.reason)) throw s.reason;
-  }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(tasks.length, pool.threads * 2) }, lane));
+  if (failure !== undefined) throw failure;
   return results;
 }

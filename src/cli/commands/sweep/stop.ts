@@ -3,6 +3,8 @@
  * says afterwards why it fired. A second Ctrl-C is left to Node's default (exit at once), as a user pressing it
  * twice expects.
  */
+import { setMaxListeners } from 'node:events';
+
 export type StopReason = 'interrupted' | 'timeout';
 
 export interface StopWatch {
@@ -13,6 +15,8 @@ export interface StopWatch {
 
 export function watchStop(timeoutS?: number): StopWatch {
   const controller = new AbortController();
+  // Every task running on the pool listens to this one signal.
+  setMaxListeners(0, controller.signal);
   let why: StopReason | undefined;
   const stop = (reason: StopReason): void => {
     if (why !== undefined) return;
