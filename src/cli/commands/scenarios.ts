@@ -13,6 +13,8 @@ export interface ScenarioSummary {
   vms: number;
   streams: string;
   durationS: number;
+  /** Not counted: statistics cover [warmupS, durationS]. */
+  warmupS: number;
   seed: number;
 }
 
@@ -48,6 +50,7 @@ export function summarise(s: Scenario): ScenarioSummary {
     vms: s.vms.length,
     streams: streamSummary(s.streams),
     durationS: s.durationS,
+    warmupS: s.warmupS,
     seed: s.seed,
   };
 }
@@ -64,7 +67,7 @@ export const scenariosCommand: CliCommand = (ctx, done) =>
         "simulated duration. Use one with 'vnicspec simulate --scenario NAME', or copy spec/scenarios/NAME.json " +
         'as a starting point for your own file.',
     )
-    .option('--json', 'print one JSON object { "scenarios": [...] } on stdout; each entry has name, description, arch, cores, vms (count), streams (summary), durationS, seed')
+    .option('--json', 'print one JSON object { "scenarios": [...] } on stdout; each entry has name, description, arch, cores, vms (count), streams (summary), durationS, warmupS, seed')
     .addHelpText(
       'after',
       epilogue([
@@ -94,7 +97,7 @@ function listScenarios(ctx: CliContext, o: ScenariosOptions): number {
       { header: 'duration', align: 'right' },
       { header: 'streams' },
     ],
-    rows: summaries.map((s) => [s.name, s.arch, s.cores, String(s.vms), seconds(s.durationS), s.streams]),
+    rows: summaries.map((s) => [s.name, s.arch, s.cores, String(s.vms), seconds(s.durationS) + (s.warmupS > 0 ? ` (${seconds(s.warmupS)} warm-up)` : ''), s.streams]),
   });
   const lines = ['Built-in scenarios (run one with: vnicspec simulate --scenario NAME):', '', ...table, ''];
   for (const s of summaries) lines.push(`${s.name}: ${s.description}`);
