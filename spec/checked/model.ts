@@ -86,6 +86,8 @@ export type CheckAction =
 /** Checks made on a transition (its pre-state and the probes it raised): they push flags that properties report. */
 export type StepCheck = (sys: CheckedSystem, pre: CheckedState, probes: readonly Probe[], flags: Flag[]) => void;
 
+const TICK: CheckAction = { kind: 'tick' };
+
 /** Almost every state has no flags: they share one empty list instead of allocating one per successor. */
 const NO_FLAGS: readonly Flag[] = Object.freeze([]);
 
@@ -281,6 +283,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
 
   constructor(sys: CheckedSystem, options: CheckedModelOptions) {
     this.sys = sys;
+    this.arriveActions = Array.from({ length: sys.config.vms + 1 }, (_, v): CheckAction => ({ kind: 'arrive', vm: v === sys.config.vms ? -1 : v }));
     this.memo = new MemoNetwork(sys.network, (i, m, out) => encodeState(sys.kinds[i]!, m, out));
     this.keys = new KeyEncoder(sys, this.memo);
     const c0 = sys.config;
@@ -339,16 +342,18 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
   actions(s: CheckedState): readonly CheckAction[] {
     const c = this.sys.config;
     const out: CheckAction[] = [];
+    // Action objects are immutable and few: each is made once and shared (a search or a walk asks on every state).
+    const arrive = this.arriveActions;
     for (let v = 0; v < c.vms; v++) {
-      if (c.roles[v] === 'flooding' || s.env.shadow[v]! >= 1) out.push({ kind: 'arrive', vm: v });
+      if (c.roles[v] === 'flooding' || s.env.shadow[v]! >= 1) out.push(arrive[v]!);
     }
-    if (c.unknownTraffic) out.push({ kind: 'arrive', vm: -1 });
-    out.push({ kind: 'tick' });
+    if (c.unknownTraffic) out.push(arrive[c.vms]!);
+    out.push(TICK);
     for (let i = 0; i < s.pending.length; i++) {
       const p = s.pending[i]!;
       // Identical pending items lead to the same successor: offer one of them.
       if (i > 0 && s.pending[i - 1]!.id === p.id) continue;
-      out.push({ kind: 'deliver', index: i, label: p.label });
+      out.push(this.deliverAction(i, p));
     }
     if (c.churn) {
       const vmm = s.machines[this.sys.vmm]!.context as { vms: readonly { id: string; attachment: { kind: string; capacity?: number } }[] };
@@ -365,6 +370,21 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
       }
     }
     return out;
+  }
+
+  /** Per VM, then unknown destinations: the arrival action. */
+  private readonly arriveActions: readonly CheckAction[];
+  /** Per position in the pending list, per pending item id: its delivery action. */
+  private readonly deliverActions: Map<number, CheckAction>[] = [];
+
+  private deliverAction(index: number, p: Pending): CheckAction {
+    const byId = (this.deliverActions[index] ??= new Map());
+    let a = byId.get(p.id);
+    if (a === undefined) {
+      a = { kind: 'deliver', index, label: p.label };
+      byId.set(p.id, a);
+    }
+    return a;
   }
 
   next(s: CheckedState, a: CheckAction): CheckedState {
