@@ -11,6 +11,7 @@ import { loadavg } from 'node:os';
 import { randomSearch, randomSearchParallel, type RandomOptions, type RandomResult } from '../src/explore/random/index.js';
 import { checkConfig, setUp, type CheckedSetup } from '../src/cli/check-run.js';
 import { workerFile } from '../src/cli/check-random/run.js';
+import { defaultDepth } from '../src/cli/check-random/options.js';
 import type { CheckAction, CheckedState } from '../spec/checked/model.js';
 import type { CheckConfig } from '../spec/checked/config.js';
 import { row, type BenchContext, type Row } from './report.js';
@@ -88,7 +89,8 @@ export async function benchRandom(ctx: BenchContext): Promise<Row[]> {
   const t0 = performance.now();
   const big = setUp(checkConfig({ arch: 'xen-idd', vms: 8, capacity: 8 }), []);
   const built = (performance.now() - t0) / 1000;
-  const found = randomSearch(big.model, options(big, { end: 10_000 }));
+  // As the command runs it: the default depth for 8 × 8 (defaultDepth: 128 steps).
+  const found = randomSearch(big.model, options(big, { end: 10_000, depth: defaultDepth(8, 8) }));
   const total = (performance.now() - t0) / 1000;
   rows.push(
     row(SECTION, {
@@ -122,19 +124,22 @@ export async function benchRandom(ctx: BenchContext): Promise<Row[]> {
   );
   const s16 = setUp(c16, []);
   const t2 = performance.now();
+  const c2 = process.cpuUsage();
   const two = await randomSearchParallel(s16.model, options(s16, { timeoutMs: secs * 2000 }), {
     workers: 2,
     workerFile: workerFile(),
     setup: { config: c16, properties: s16.names },
     setupKey: 'bench-16',
   });
+  const cpu2 = process.cpuUsage(c2);
+  const cpu2s = (cpu2.user + cpu2.system) / 1e6;
   rows.push(
     row(SECTION, {
       what: 'walk steps per wall s, 16 × 16, two workers',
       value: two.stepsPerSecond,
       unit: 'steps/s',
       reference: { value: one.result.stepsPerSecond, direction: 'at-least', label: 'one thread, per wall s' },
-      note: `${walks(two)} (workers' start-up included; ${((performance.now() - t2) / 1000).toFixed(2)} s with the pool's teardown); load average ${loadavg()[0]!.toFixed(2)}`,
+      note: `${walks(two)} (workers' start-up included; ${((performance.now() - t2) / 1000).toFixed(2)} s with the pool's teardown); ${cpu2s.toFixed(2)} s CPU in all threads: ${Math.round(two.steps / cpu2s).toLocaleString('en-US')} steps per CPU s; load average ${loadavg()[0]!.toFixed(2)}`,
     }),
   );
   return rows;

@@ -135,5 +135,22 @@ describe('random search', () => {
     const shrunk = r.trace.actions as string[];
     expect(reaches(shrunk)).toBe(true);
     shrunk.forEach((_, i) => expect(reaches(shrunk.filter((__, j) => j !== i))).toBe(false));
+
+    // A budget of steps stops it early, with a real, still failing, execution.
+    const cut = shrinkTrace(model, [plantedBug], { kind: 'violated', property: 'no (4,3)' }, { states: long, actions: [...actions] }, undefined, { maxSteps: 14 });
+    expect(cut.exhausted).toBe(true);
+    expectReal(model, cut.trace.states, cut.trace.actions);
+    expect(plantedBug.check(cut.trace.states[cut.trace.states.length - 1]!)).toBeDefined();
+  });
+
+  it('cuts the cycles of a walk before any candidate: a state met twice loses the steps between', () => {
+    const model = counters(8);
+    const walk = ['incX', 'incX', 'decX', 'incX', 'decX', 'decX', 'incY', 'incY', 'incY', 'incX', 'incX', 'incX', 'incX'] as const;
+    const states: Counters[] = [{ x: 0, y: 0 }];
+    for (const a of walk) states.push(model.next(states[states.length - 1]!, a));
+    const r = shrinkTrace(model, [plantedBug], { kind: 'violated', property: 'no (4,3)' }, { states, actions: [...walk] }, undefined, { maxTests: 1 });
+    // Only the cycle pass ran (one candidate allowed: the original): 0→1→2→1→2→1→0 collapses to 0.
+    expect(r.trace.actions).toEqual(['incY', 'incY', 'incY', 'incX', 'incX', 'incX', 'incX']);
+    expectReal(model, r.trace.states, r.trace.actions);
   });
 });

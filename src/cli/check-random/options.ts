@@ -16,6 +16,13 @@ export const RANDOM_LIMITS = {
 
 /** TLC's default simulation depth is 100 and `quint run` takes 10,000 samples by default. */
 export const RANDOM_DEFAULTS = { traces: 10_000, depth: 100, seed: 1, workers: 1 } as const;
+
+/**
+ * The default depth: 100 (TLC's), or twice the packet slots of all buffers (vms × capacity) when that is more — a
+ * walk must be able to fill them: with 16 VMs × 16 slots the shared buffer alone takes 256 arrivals, and walks of
+ * 100 steps never find its starvation.
+ */
+export const defaultDepth = (vms: number, capacity: number): number => Math.max(RANDOM_DEFAULTS.depth, 2 * vms * capacity);
 export const MAX_DEPTH = 10_000_000;
 export const MAX_WORKERS = 256;
 
@@ -53,7 +60,11 @@ export function addRandomOptions(cmd: Command): Command {
   return cmd
     .option('--random', 'random search instead of exhaustive: many random walks, for systems beyond exhaustive reach (finds violations, proves nothing)')
     .addOption(new Option('--traces <n>', `with --random: walks to take (default ${RANDOM_DEFAULTS.traces})`).argParser(positive('--traces')))
-    .addOption(new Option('--depth <n>', `with --random: steps per walk at most (default ${RANDOM_DEFAULTS.depth})`).argParser(positive('--depth', MAX_DEPTH)))
+    .addOption(
+      new Option('--depth <n>', `with --random: steps per walk at most (default ${RANDOM_DEFAULTS.depth}, or 2 × vms × capacity when more, so that a walk can fill every buffer)`).argParser(
+        positive('--depth', MAX_DEPTH),
+      ),
+    )
     .addOption(new Option('--seed <n>', `with --random: random seed, a non-negative integer; same seed, same walks (default ${RANDOM_DEFAULTS.seed})`).argParser(parseSeed('--seed')))
     .addOption(
       new Option(

@@ -7,14 +7,14 @@ import { writeFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import type { CheckConfig } from '../../../spec/checked/config.js';
 import { ModelError } from '../../explore/index.js';
-import { randomSearchAsync, randomSearchParallel, type RandomOptions, type RandomProgress, type RandomResult } from '../../explore/random/index.js';
+import { randomSearchAsync, randomSearchParallel, type RandomOptions, type RandomProgress, type RandomResult, type ShrinkProgress } from '../../explore/random/index.js';
 import type { CheckAction, CheckedState } from '../../../spec/checked/model.js';
 import { formatCount } from '../../explore/index.js';
 import { formatTextTrace } from '../../trace/index.js';
 import { describeProperties, setUp, toJson, type CheckedSetup } from '../check-run.js';
 import { itfText, mermaidText, printableTrace, textTraceFile, type TraceFormat, type TraceVerdict } from '../check-trace.js';
 import { EXIT, UsageError, type CliContext } from '../commands/command.js';
-import { RANDOM_DEFAULTS, shardRange, type RandomFlags } from './options.js';
+import { RANDOM_DEFAULTS, defaultDepth, shardRange, type RandomFlags } from './options.js';
 import { RANDOM_REPORT_KIND, RANDOM_REPORT_VERSION, header, humanReport, reproduceCommand, type RandomReport, type RunSpec } from './report.js';
 import type { WorkerSetup } from './worker.js';
 
@@ -55,7 +55,7 @@ export function renewHeapBytes(memoryBytes: number, threads: number): number {
 export async function checkRandom(ctx: CliContext, req: RandomCheckRequest): Promise<number> {
   const { io } = ctx;
   const f = req.flags;
-  const run: RunSpec = { seed: f.seed ?? RANDOM_DEFAULTS.seed, traces: f.traces ?? RANDOM_DEFAULTS.traces, depth: f.depth ?? RANDOM_DEFAULTS.depth, swarm: f.swarm === true };
+  const run: RunSpec = { seed: f.seed ?? RANDOM_DEFAULTS.seed, traces: f.traces ?? RANDOM_DEFAULTS.traces, depth: f.depth ?? defaultDepth(req.config.vms, req.config.capacity), swarm: f.swarm === true };
   const workers = f.workers ?? RANDOM_DEFAULTS.workers;
   const range = f.walk !== undefined ? { first: f.walk, end: f.walk + 1 } : f.shard !== undefined ? shardRange(run.traces, f.shard) : { first: 0, end: run.traces };
 
@@ -101,6 +101,7 @@ export async function checkRandom(ctx: CliContext, req: RandomCheckRequest): Pro
     },
     ...(req.timeoutSeconds !== undefined ? { timeoutMs: req.timeoutSeconds * 1000 } : {}),
     ...(progress.onProgress !== undefined ? { onProgress: progress.onProgress, progressEveryMs: progress.everyMs } : {}),
+    ...(progress.onShrink !== undefined ? { onShrinkProgress: progress.onShrink } : {}),
   };
   let r: RandomCheckResult;
   try {
@@ -171,28 +172,52 @@ export function toReport(
   };
 }
 
-/** One progress line, redrawn on a terminal or logged every so often, as exhaustive check does. */
-function progressSink(ctx: CliContext, req: RandomCheckRequest, total: number): { onProgress?: (p: RandomProgress) => void; everyMs: number; clear(): void } {
+interface ProgressSink {
+  readonly onProgress?: (p: RandomProgress) => void;
+  readonly onShrink?: (p: ShrinkProgress) => void;
+  readonly everyMs: number;
+  clear(): void;
+}
+
+/** One progress line, redrawn on a terminal or logged every so often, as exhaustive check does; also while shrinking. */
+function progressSink(ctx: CliContext, req: RandomCheckRequest, total: number): ProgressSink {
   const { io } = ctx;
   const stream = !req.json && req.progress ? io.progressStream : undefined;
   const logEveryMs = !req.json && req.progress && stream === undefined ? io.progressLogEveryMs : undefined;
-  const line = (p: RandomProgress): string =>
+  const walking = (p: RandomProgress): string =>
     `Random at ${(p.elapsedMs / 1000).toFixed(1)}s: ${formatCount(p.traces)} of ${formatCount(total)} walks, ${formatCount(p.steps)} steps, ${formatCount(p.stepsPerSecond)} steps/s`;
+  const shrinking = (p: ShrinkProgress): string =>
+    `Shrinking at ${(p.elapsedMs / 1000).toFixed(1)}s: ${formatCount(p.length)} steps, ${formatCount(p.tried)} candidates re-executed`;
   if (stream !== undefined) {
     const width = Math.max(40, (io.columns ?? 120) - 1);
     let drawn = false;
+    const draw = (text: string): void => {
+      stream.write(`\r${text.slice(0, width)}\x1b[K`);
+      drawn = true;
+    };
     return {
-      onProgress: (p) => {
-        stream.write(`\r${line(p).slice(0, width)}\x1b[K`);
-        drawn = true;
-      },
+      onProgress: (p) => draw(walking(p)),
+      onShrink: (p) => draw(shrinking(p)),
       everyMs: 1000,
       clear: () => {
         if (drawn) stream.write('\r\x1b[K');
       },
     };
   }
-  if (logEveryMs !== undefined) return { onProgress: (p) => io.err(`${line(p)}\n`), everyMs: logEveryMs, clear: () => undefined };
+  if (logEveryMs !== undefined) {
+    // Shrinking reports about once a second: in a log, only every logEveryMs.
+    let logged = -Infinity;
+    return {
+      onProgress: (p) => io.err(`${walking(p)}\n`),
+      onShrink: (p) => {
+        if (p.elapsedMs - logged < logEveryMs) return;
+        logged = p.elapsedMs;
+        io.err(`${shrinking(p)}\n`);
+      },
+      everyMs: logEveryMs,
+      clear: () => undefined,
+    };
+  }
   return { everyMs: 1000, clear: () => undefined };
 }
 

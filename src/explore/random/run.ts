@@ -11,7 +11,7 @@ import { getHeapStatistics } from 'node:v8';
 import type { Model, Property } from '../model.js';
 import type { Trace } from '../types.js';
 import { combine, runChunk, type ChunkReport, type Combined, type FoundWalk, type StopReason, type Witness } from './chunk.js';
-import { shrinkTrace, type Failure } from './shrink.js';
+import { shrinkTrace, type Failure, type ShrinkProgress } from './shrink.js';
 import { Walker, type WalkSettings } from './walk.js';
 
 export type RandomVerdict = 'violated' | 'error' | 'no-violation-found' | 'incomplete';
@@ -41,6 +41,8 @@ export interface RandomOptions<S> extends WalkSettings {
   readonly now?: () => number;
   /** Candidates the shrinker may execute (default 10,000); 0: report the walk as found. */
   readonly maxShrinkTests?: number;
+  /** Called about once a second while the failing walk is shrunk. */
+  readonly onShrinkProgress?: (p: ShrinkProgress) => void;
   /**
    * Bounded memory on large systems: a model's caches (memoized steps, interned machine states) grow with every new
    * state a walk meets. Between chunks, when this thread's heap exceeds `heapBytes`, the walks go on with a fresh
@@ -273,7 +275,7 @@ export function finish<S, A>(
   const budget = options.maxShrinkTests ?? 10_000;
   // An error raised by a property check (not by a step) has no failing action to preserve: it is reported as found.
   const shrinkable = budget > 0 && (f.kind === 'violated' || f.errorAction !== undefined);
-  const shrunk = shrinkable ? shrinkTrace(model, properties, failure, trace, errorAction, budget) : undefined;
+  const shrunk = shrinkable ? shrinkTrace(model, properties, failure, trace, errorAction, { maxTests: budget, ...(options.onShrinkProgress !== undefined ? { onProgress: options.onShrinkProgress } : {}) }, (a) => walker.kindOf(a)) : undefined;
   const from = f.actions.length + (f.errorAction !== undefined ? 1 : 0);
   const final = shrunk?.trace ?? trace;
   const finalError = shrunk !== undefined ? shrunk.errorAction : errorAction;

@@ -81,9 +81,29 @@ class Executor<S, A> {
   }
 }
 
+export interface ShrinkBudget {
+  /** Candidates executed at most (default 10,000). */
+  readonly maxTests?: number;
+  /** Steps executed by all candidates at most (default 1,000,000): on large systems a step can cost a thousand
+   *  times what it costs on small ones, and a long trace needs about its length squared to prove 1-minimal. */
+  readonly maxSteps?: number;
+  /** Called about once a second with the work so far (shrinking a long trace on a large system takes seconds). */
+  readonly onProgress?: (p: ShrinkProgress) => void;
+}
+
+export interface ShrinkProgress {
+  /** Steps of the current shortest failing execution. */
+  readonly length: number;
+  readonly tried: number;
+  readonly elapsedMs: number;
+}
+
 /**
  * Shrink `trace`, which must show `failure` (its last state violates the property, or for an error the step
- * `errorAction` from its last state fails with the message). `maxTests` bounds the candidates executed.
+ * `errorAction` from its last state fails with the message). First the walk's cycles are cut (a state met twice:
+ * the steps between go, no execution needed); then every step of one kind at once (`kindOf`: e.g. all deliveries
+ * of one event type — cheap, and it often removes most of a random walk); then ddmin over what is left. The budget
+ * bounds the work; results depend only on the inputs, never on time.
  */
 export function shrinkTrace<S, A>(
   model: Model<S, A>,
@@ -91,42 +111,80 @@ export function shrinkTrace<S, A>(
   failure: Failure,
   trace: Trace<S, A>,
   errorAction: A | undefined,
-  maxTests = 10_000,
+  budget: ShrinkBudget = {},
+  kindOf: (a: A) => string = (a) => model.label(a),
 ): ShrinkResult<S, A> {
+  const maxTests = budget.maxTests ?? 10_000;
+  const maxSteps = budget.maxSteps ?? 1_000_000;
   const exec = new Executor(model, properties, failure);
   const labels = trace.actions.map((a) => model.label(a));
   if (errorAction !== undefined) labels.push(model.label(errorAction));
   const root: Execution<S, A> = { failed: false, states: [trace.states[0]!], actions: [], labels: [] };
   let cur = exec.run(root, 0, labels);
   if (!cur.failed) throw new Error('shrink: the trace to shrink does not show the failure when re-executed');
+  cur = withoutCycles(model, exec, root, cur);
   let tried = 1;
   let accepted = 0;
+  let steps = labels.length;
   let exhausted = false;
 
-  // ddmin, "reduce to complement": remove one of n chunks at a time; on success keep the executed result and try
-  // again at the same granularity, else halve the chunks, down to single steps.
-  let n = 2;
-  outer: while (stepsOf(cur) >= 1) {
+  const t0 = performance.now();
+  let reported = t0;
+  /** Runs `cur` without its steps at `drop` (sorted indices); keeps the result if it still fails and is shorter. */
+  const attempt = (drop: readonly number[]): boolean => {
     const length = stepsOf(cur);
-    const size = Math.max(1, Math.ceil(length / n));
-    for (let start = 0; start < length; start += size) {
-      if (tried >= maxTests) {
-        exhausted = true;
-        break outer;
-      }
-      tried++;
-      // The steps before `start` are unchanged: resume from cur's state there instead of re-executing them.
-      const rest = allLabels(cur).slice(start + size);
-      const candidate = exec.run(cur, start, rest);
-      if (candidate.failed && stepsOf(candidate) < length) {
-        cur = candidate;
-        accepted++;
-        n = Math.max(n - 1, 2);
-        continue outer;
+    const start = drop[0]!;
+    if (tried >= maxTests || steps + (length - start) > maxSteps) {
+      exhausted = true;
+      return false;
+    }
+    if (budget.onProgress !== undefined && (tried & 15) === 0) {
+      const t = performance.now();
+      if (t - reported >= 1000) {
+        budget.onProgress({ length, tried, elapsedMs: t - t0 });
+        reported = t;
       }
     }
+    tried++;
+    steps += length - start;
+    // The steps before `start` are unchanged: resume from cur's state there instead of re-executing them.
+    const all = allLabels(cur);
+    const rest: string[] = [];
+    for (let i = start, d = 0; i < all.length; i++) {
+      if (d < drop.length && drop[d] === i) d++;
+      else rest.push(all[i]!);
+    }
+    const candidate = exec.run(cur, start, rest);
+    if (!candidate.failed || stepsOf(candidate) >= length) return false;
+    cur = candidate;
+    accepted++;
+    return true;
+  };
+
+  // Pass 1: every step of one kind at once, kinds in order of first appearance (a failing error step stays).
+  const kinds = [...new Set(cur.actions.map(kindOf))];
+  for (const kind of kinds) {
+    if (exhausted) break;
+    const drop: number[] = [];
+    cur.actions.forEach((a, i) => {
+      if (kindOf(a) === kind) drop.push(i);
+    });
+    if (drop.length > 0 && drop.length < stepsOf(cur)) attempt(drop);
+  }
+
+  // Pass 2: ddmin, removing chunks of `size` steps; a pass at one size goes on after a removal from where it was,
+  // and passes repeat at that size until one removes nothing, then the size halves, down to single steps.
+  let size = Math.max(1, Math.ceil(stepsOf(cur) / 2));
+  while (!exhausted && stepsOf(cur) >= 1) {
+    let removed = false;
+    for (let start = 0; start < stepsOf(cur) && !exhausted; ) {
+      const end = Math.min(stepsOf(cur), start + size);
+      if (attempt(Array.from({ length: end - start }, (_, k) => start + k))) removed = true;
+      else start += size;
+    }
+    if (removed) continue;
     if (size === 1) break;
-    n = Math.min(n * 2, length);
+    size = Math.max(1, Math.ceil(size / 2));
   }
   const message = cur.message ?? (failure.kind === 'error' ? failure.message : '');
   return {
@@ -137,6 +195,33 @@ export function shrinkTrace<S, A>(
     accepted,
     exhausted,
   };
+}
+
+/**
+ * `e` without the steps between two visits of one state (keeping the first visit): the rest of the execution then
+ * continues from the same state, so it stays a real execution that fails the same way. Re-executed once to rebuild
+ * the states (and to make sure).
+ */
+function withoutCycles<S, A>(model: Model<S, A>, exec: Executor<S, A>, root: Execution<S, A>, e: Execution<S, A>): Execution<S, A> {
+  const firstAt = new Map<string, number>();
+  const keep: number[] = [];
+  for (let i = 0; i < e.states.length; i++) {
+    const k = model.key(e.states[i]!);
+    const seen = firstAt.get(k);
+    if (seen === undefined) {
+      firstAt.set(k, i);
+      keep.push(i);
+      continue;
+    }
+    // Back to the state after step `seen`: forget the steps since, and the states they reached.
+    while (keep.length > 0 && keep[keep.length - 1]! > seen) firstAt.delete(model.key(e.states[keep.pop()!]!));
+  }
+  if (keep.length === e.states.length) return e;
+  // keep lists state indices; the step into state keep[j] (j >= 1) is the action before it.
+  const labels = keep.slice(1).map((i) => e.labels[i - 1]!);
+  if (e.errorLabel !== undefined) labels.push(e.errorLabel);
+  const shorter = exec.run(root, 0, labels);
+  return shorter.failed && stepsOf(shorter) < stepsOf(e) ? shorter : e;
 }
 
 /** Steps of an execution, counting a failing error action as one. */

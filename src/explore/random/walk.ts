@@ -186,6 +186,22 @@ export class Walker<S, A> {
   allowedKinds(walk: number, kinds: Iterable<string>): string[] {
     if (!this.settings.swarm) return [];
     const key = walkGenerator(this.settings.seed, walk).next();
-    return [...new Set(kinds)].filter((k) => (fmix32(hashString(k) ^ key) & 1) === 0).sort();
+    return [...new Set(kinds)].filter((k) => (fmix32(hashString(k) ^ key) & 1) === 0).sort(naturalOrder);
   }
+}
+
+/** Strings with their digit runs compared as numbers (vm2 before vm10), else by code unit: the same everywhere. */
+export function naturalOrder(a: string, b: string): number {
+  const re = /(\d+)|(\D+)/g;
+  const pa = a.match(re) ?? [];
+  const pb = b.match(re) ?? [];
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i]!;
+    const y = pb[i]!;
+    if (x === y) continue;
+    const nx = /^\d/.test(x) && /^\d/.test(y);
+    if (nx && Number(x) !== Number(y)) return Number(x) - Number(y);
+    return x < y ? -1 : 1;
+  }
+  return pa.length - pb.length;
 }
