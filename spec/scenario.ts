@@ -21,7 +21,7 @@ export const CORE_LAYOUTS = ['single', 'multi'] as const;
 /** `single` or `multi` (see `CORE_LAYOUTS`). */
 export type CoreLayout = (typeof CORE_LAYOUTS)[number];
 /** `"$schema"`: the JSON Schema an editor validates the file against (schemas/*.schema.json); ignored here. */
-const schemaRef = z.string().optional();
+const schemaRef = z.string().optional().describe('The JSON Schema an editor validates this file against; ignored by vnicspec.');
 
 // ---- bounds: every number is limited by what it means ------------------------------------------------------------
 // The simulator's clock counts whole nanoseconds in a double: exact up to 2^53 ns, about 104 days. Every time in a
@@ -63,84 +63,125 @@ const name = (what: string) =>
     .max(64, 'must be at most 64 characters long')
     .refine((s) => /[^\s\p{C}]/u.test(s), 'must contain a visible character');
 
+// Field descriptions (`describe`) are what editors show from the JSON Schema and what docs/formats/ tabulates.
 const qos = z.strictObject({
-  rateMbps: zNumber(MBPS).default(200),
-  burstBytes: zNumber(BURST).default(64 * 1024),
-  partitionBytes: zNumber(NIC_MEMORY).default(128 * 1024),
-  priority: zNumber(PRIORITY).default(0),
-  weight: zNumber(WEIGHT).default(1),
+  rateMbps: zNumber(MBPS).default(200).describe('Admitted rate in Mbit/s (a token bucket).'),
+  burstBytes: zNumber(BURST).default(64 * 1024).describe("Bytes admitted back to back (the bucket's depth)."),
+  partitionBytes: zNumber(NIC_MEMORY).default(128 * 1024).describe("The vNIC's partition of device memory."),
+  priority: zNumber(PRIORITY).default(0).describe('Strict DMA arbitration: larger wins.'),
+  weight: zNumber(WEIGHT).default(1).describe("wrr and drr: the vNIC's share of DMA."),
 });
 
 const vm = z.strictObject({
-  name: name('the VM\'s name'),
-  qos: qos.default(qos.parse({})),
-  /** May be attached para-virtualized through the driver domain when vectors or memory run out (mixed). */
-  bestEffort: z.boolean().default(false),
-  replyBytes: zNumber(FRAME).default(1024),
-  /** Outbound shaping by the VM; absent: unlimited. */
-  txRateMbps: zNumber(MBPS).optional(),
+  name: name('the VM\'s name').describe("The VM's name; streams refer to it."),
+  qos: qos
+    .default(qos.parse({}))
+    .describe(
+      "The VM's bandwidth specification. Under vnic and mixed the NIC enforces it at the device; under xen-idd the driver domain applies rateMbps and burstBytes in software, after the packet was received.",
+    ),
+  bestEffort: z
+    .boolean()
+    .default(false)
+    .describe('Under mixed: the VM may be attached para-virtualized through the driver domain when MSI vectors or device memory run out (otherwise it is refused).'),
+  replyBytes: zNumber(FRAME).default(1024).describe("Size of each reply the VM's server sends."),
+  txRateMbps: zNumber(MBPS).optional().describe('The VM shapes its own outbound traffic to this rate in Mbit/s; absent: unlimited.'),
 });
 
 const vmRef = z.string('must name a VM').min(1, 'must name a VM');
-const target = z.union([z.strictObject({ vm: vmRef }), z.strictObject({ mac: zNumber(MAC) })]);
+const target = z.union([
+  z.strictObject({ vm: vmRef.describe('The VM flooded.') }),
+  z.strictObject({ mac: zNumber(MAC).describe("A raw destination MAC address; one no VM owns exercises the NIC's unknown-destination path.") }),
+]);
+const ARRIVALS = 'constant: evenly spaced; poisson: exponential gaps with that mean.';
+const START =
+  'When the first arrival happens, in seconds; absent: stream i of n starts 1 ms plus i/n of its own period into the run, so identical streams do not move in lockstep.';
 
 const stream = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('open-loop'),
-    vm: vmRef,
-    rate: zNumber(RATE),
-    arrivals: z.enum(['constant', 'poisson']).default('constant'),
-    requestBytes: zNumber(FRAME).default(128),
-    startS: zNumber(START_SECONDS).optional(),
-  }),
-  z.strictObject({
-    kind: z.literal('closed-loop'),
-    vm: vmRef,
-    thinkMs: zNumber(THINK_MS).default(0),
-    timeoutMs: zNumber(TIMEOUT_MS).default(200),
-    requestBytes: zNumber(FRAME).default(128),
-    startS: zNumber(START_SECONDS).optional(),
-  }),
-  z.strictObject({
-    kind: z.literal('flood'),
-    target,
-    /** packets per second; absent: line rate for the packet size */
-    rate: zNumber(RATE).optional(),
-    arrivals: z.enum(['constant', 'poisson']).default('constant'),
-    packetBytes: zNumber(FRAME).default(1500),
-    startS: zNumber(START_SECONDS).optional(),
-  }),
+  z
+    .strictObject({
+      kind: z.literal('open-loop').describe('The kind of stream.'),
+      vm: vmRef.describe('The VM that serves the requests.'),
+      rate: zNumber(RATE).describe('Requests per second.'),
+      arrivals: z.enum(['constant', 'poisson']).default('constant').describe(ARRIVALS),
+      requestBytes: zNumber(FRAME).default(128).describe('Request size.'),
+      startS: zNumber(START_SECONDS).optional().describe(START),
+    })
+    .describe('Requests at a fixed rate, whatever the replies (httperf).'),
+  z
+    .strictObject({
+      kind: z.literal('closed-loop').describe('The kind of stream.'),
+      vm: vmRef.describe('The VM that serves the requests.'),
+      thinkMs: zNumber(THINK_MS).default(0).describe('Pause between a reply and the next request.'),
+      timeoutMs: zNumber(TIMEOUT_MS).default(200).describe('A request without a reply after this long is sent again.'),
+      requestBytes: zNumber(FRAME).default(128).describe('Request size.'),
+      startS: zNumber(START_SECONDS).optional().describe(START),
+    })
+    .describe('One request at a time: the next one after the reply and a think time (netperf TCP_CRR).'),
+  z
+    .strictObject({
+      kind: z.literal('flood').describe('The kind of stream.'),
+      target: target.describe('Where the flood goes: { "vm": NAME } or { "mac": N }.'),
+      rate: zNumber(RATE).optional().describe('Packets per second; absent: the line rate for packets of packetBytes.'),
+      arrivals: z.enum(['constant', 'poisson']).default('constant').describe(ARRIVALS),
+      packetBytes: zNumber(FRAME).default(1500).describe('Packet size.'),
+      startS: zNumber(START_SECONDS).optional().describe(START),
+    })
+    .describe('Packets nobody answers, at any rate: the adversary.'),
 ]);
 
 const nic = z.strictObject({
-  linkGbps: zNumber(LINK_GBPS).default(1),
-  memoryBytes: zNumber(NIC_MEMORY).default(1024 * 1024),
-  msiVectors: zNumber(MSI_VECTORS).default(8),
-  dmaArbiter: z.enum(['strict', 'wrr', 'drr']).default('drr'),
-  drrQuantumBytes: zNumber(QUANTUM).default(1514),
-  rxRing: zNumber(RING).default(256),
-  txRing: zNumber(RING).default(256),
-  /** The single device buffer of the shared NIC (xen-idd, native). */
-  sharedBufferBytes: zNumber(NIC_MEMORY).default(256 * 1024),
+  linkGbps: zNumber(LINK_GBPS).default(1).describe('Wire speed in Gbit/s; also the rate of a flood that gives none.'),
+  memoryBytes: zNumber(NIC_MEMORY).default(1024 * 1024).describe('Device memory the VMM partitions among vNICs (vnic, mixed).'),
+  msiVectors: zNumber(MSI_VECTORS).default(8).describe('MSI vectors, one per vNIC; when they run out, best-effort VMs are bridged through the driver domain (mixed).'),
+  dmaArbiter: z
+    .enum(['strict', 'wrr', 'drr'])
+    .default('drr')
+    .describe('How vNICs share the DMA engine: strict priority, weighted round-robin by packets, or deficit round-robin by bytes.'),
+  drrQuantumBytes: zNumber(QUANTUM).default(1514).describe('drr: bytes a vNIC earns per unit of weight per round.'),
+  rxRing: zNumber(RING).default(256).describe('Receive descriptors per VM ring.'),
+  txRing: zNumber(RING).default(256).describe('Transmit descriptors per VM ring.'),
+  sharedBufferBytes: zNumber(NIC_MEMORY)
+    .default(256 * 1024)
+    .describe("The one device buffer of the shared NIC (xen-idd, native); under mixed, the driver domain's vNIC partition."),
 });
 
 /** A scenario file (docs/formats/scenario.md); parsing fills in the defaults. */
 export const scenarioSchema = z
   .strictObject({
     $schema: schemaRef,
-    name: name("the scenario's name"),
-    description: z.string('must be a string').max(2000, 'must be at most 2000 characters long').default(''),
-    arch: z.enum(ARCHS).default('vnic'),
-    cores: z.enum(CORE_LAYOUTS).default('multi'),
-    durationS: zNumber(SIMULATED_SECONDS).default(10),
-    /** Warm-up cut: statistics cover [warmupS, durationS]; below durationS. */
-    warmupS: zNumber(START_SECONDS).default(0),
-    seed: zNumber(SEED).default(1),
-    nic: nic.default(nic.parse({})),
-    vms: z.array(vm, 'must be a list of VMs').min(1, 'must list at least one VM').max(64, 'must list at most 64 VMs'),
-    streams: z.array(stream, 'must be a list of streams').max(1000, 'must list at most 1000 streams').default([]),
-    /** A calibration profile: a file path (absolute, or relative to the scenario's folder); omitted: the built-in default. */
-    calibration: z.string('must be a file path').min(1, 'must be a file path').optional(),
+    name: name("the scenario's name").describe("The scenario's name, printed in reports."),
+    description: z.string('must be a string').max(2000, 'must be at most 2000 characters long').default('').describe('One sentence saying what the scenario shows.'),
+    arch: z
+      .enum(ARCHS)
+      .default('vnic')
+      .describe(
+        "vnic: a virtual NIC per VM (the paper's design); xen-idd: the shared NIC behind a Xen driver domain (the baseline); native: one non-virtualized OS (reference); mixed: vNICs while MSI vectors and device memory last, the rest bridged through a driver domain that has a vNIC itself.",
+      ),
+    cores: z
+      .enum(CORE_LAYOUTS)
+      .default('multi')
+      .describe("single: everything on cpu0; multi: the VMM and the driver domain on cpu0, one core per VM (the paper's section 5)."),
+    durationS: zNumber(SIMULATED_SECONDS).default(10).describe('Simulated seconds.'),
+    warmupS: zNumber(START_SECONDS)
+      .default(0)
+      .describe('Warm-up: what happens before this many simulated seconds is simulated but not counted; statistics cover [warmupS, durationS]. Below durationS.'),
+    seed: zNumber(SEED).default(1).describe('Fixes every random stream: the same seed gives the same report, byte for byte.'),
+    nic: nic.default(nic.parse({})).describe('The physical NIC.'),
+    vms: z
+      .array(vm, 'must be a list of VMs')
+      .min(1, 'must list at least one VM')
+      .max(64, 'must list at most 64 VMs')
+      .describe('The VMs; VM i (from 0) owns MAC address i + 1.'),
+    streams: z
+      .array(stream, 'must be a list of streams')
+      .max(1000, 'must list at most 1000 streams')
+      .default([])
+      .describe('The traffic: open-loop, closed-loop and flood streams, told apart by kind.'),
+    calibration: z
+      .string('must be a file path')
+      .min(1, 'must be a file path')
+      .optional()
+      .describe("A calibration profile (docs/formats/calibration.md): a path, absolute or relative to this file's folder; absent: the built-in profile."),
   })
   .superRefine((s, ctx) => {
     if (s.warmupS >= s.durationS) ctx.addIssue({ code: 'custom', path: ['warmupS'], message: `must be below durationS (${s.durationS})` });
@@ -170,15 +211,21 @@ const CV: Bound = { min: 0, max: 10, why: 'a standard deviation up to 10 times t
 
 const distribution = z.enum(SERVICE_DISTRIBUTIONS, `must be one of ${SERVICE_DISTRIBUTIONS.join(', ')}`);
 /** How a cost varies from job to job; lognormal needs its coefficient of variation (sd / mean). */
+const DISTRIBUTION = 'deterministic: exactly the mean; exponential: memoryless, with that mean (cv = 1); lognormal: right-skewed, needs cv.';
+const CV_TEXT = 'Coefficient of variation (standard deviation / mean) of a lognormal cost.';
 const variability = z
-  .strictObject({ distribution, cv: zNumber(CV).optional() })
+  .strictObject({ distribution: distribution.describe(DISTRIBUTION), cv: zNumber(CV).optional().describe(CV_TEXT) })
   .refine((v) => v.distribution !== 'lognormal' || v.cv !== undefined, { message: 'a lognormal service time needs cv', path: ['cv'] })
   .refine((v) => v.distribution === 'lognormal' || v.cv === undefined, { message: 'cv applies to lognormal only', path: ['cv'] });
 /** A demand: a mean in ns (varying as the profile's `serviceTime` says), or a mean with its own variability. */
 const demand = z.union([
   zNumber(DEMAND_NS),
   z
-    .strictObject({ meanNs: zNumber(DEMAND_NS), distribution: distribution.optional(), cv: zNumber(CV).optional() })
+    .strictObject({
+      meanNs: zNumber(DEMAND_NS).describe('The mean cost in nanoseconds.'),
+      distribution: distribution.optional().describe(`${DISTRIBUTION} Absent: the profile's serviceTime.`),
+      cv: zNumber(CV).optional().describe(CV_TEXT),
+    })
     .refine((v) => v.distribution !== 'lognormal' || v.cv !== undefined, { message: 'a lognormal service time needs cv', path: ['cv'] })
     .refine((v) => v.distribution === undefined || v.distribution === 'lognormal' || v.cv === undefined, { message: 'cv applies to lognormal only', path: ['cv'] }),
 ]);
@@ -186,11 +233,18 @@ const demand = z.union([
 /** A calibration profile (docs/formats/calibration.md): CPU demands per operation and the NIC's DMA timing. */
 export const calibrationSchema = z.strictObject({
   $schema: schemaRef,
-  description: z.string('must be a string').default(''),
-  /** The variability of every demand given as a plain number; absent: deterministic. */
-  serviceTime: variability.optional(),
-  demandsNs: z.record(z.string(), demand),
-  nic: z.strictObject({ dmaSetupNs: zNumber(DEMAND_NS), dmaBytesPerNs: zNumber(DMA_BYTES_PER_NS), vmmIrqNs: zNumber(DEMAND_NS).optional() }),
+  description: z.string('must be a string').default('').describe('Where the numbers come from.'),
+  serviceTime: variability.optional().describe('How every demand given as a plain number varies from job to job; absent: deterministic.'),
+  demandsNs: z
+    .record(z.string(), demand)
+    .describe('CPU time per operation, by key (the keys are listed in docs/formats/calibration.md): nanoseconds, or { meanNs, distribution, cv }.'),
+  nic: z
+    .strictObject({
+      dmaSetupNs: zNumber(DEMAND_NS).describe('Fixed cost of one DMA transfer in ns: a packet of s bytes takes dmaSetupNs + s / dmaBytesPerNs.'),
+      dmaBytesPerNs: zNumber(DMA_BYTES_PER_NS).describe('DMA throughput in bytes per nanosecond (2 is 16 Gbit/s).'),
+      vmmIrqNs: zNumber(DEMAND_NS).optional().describe("Accepted, but not used: the VMM's cost of forwarding an interrupt is the vmm.forward demand."),
+    })
+    .describe("The NIC's DMA timing."),
 });
 /** A parsed calibration profile. */
 export type Calibration = z.infer<typeof calibrationSchema>;

@@ -12,6 +12,7 @@ import { vmOfMac, type Packet } from '../../spec/packet.js';
 import type { Arch, Calibration, CoreLayout, Scenario } from '../../spec/scenario.js';
 import { buildSystem, type StepperKind } from '../../spec/system.js';
 
+/** One VM's traffic over the measurement window: what arrived, what the device and the driver domain did with it, and what was answered how fast. */
 export interface VmReport {
   id: string;
   attachment: string;
@@ -46,6 +47,7 @@ export interface SteadyStateWarning {
   message: string;
 }
 
+/** One core: what runs on it and how busy it was. */
 export interface CpuReportOut {
   id: string;
   runs: string[];
@@ -57,6 +59,7 @@ export interface CpuReportOut {
   byRun?: Record<string, number>;
 }
 
+/** One simulation's results, as `vnicspec simulate --json` prints them and `simulate()` resolves with: deterministic for a scenario and seed. */
 export interface SimulationReport {
   scenario: string;
   arch: Arch;

@@ -183,5 +183,12 @@ export function zNumber(b: Bound): z.ZodNumber {
     .number({ error: (iss) => (iss.input === undefined ? `is required: ${describeBound(b)}` : `${expected} (got ${showValue(iss.input)})`) })
     .check((ctx) => {
       if (checkNumber(ctx.value, b) !== undefined) ctx.issues.push({ code: 'custom', message: `${expected} (got ${showValue(ctx.value)})`, input: ctx.value, continue: true });
-    });
+    })
+    .meta(jsonSchemaOf(b));
+}
+
+/** The bound in JSON Schema terms: the file formats' JSON Schemas (scripts/schemas.ts) are generated from the zod schemas. */
+function jsonSchemaOf(b: Bound): Record<string, unknown> {
+  const range = { minimum: b.min, maximum: b.max };
+  return { ...(b.integer ? { type: 'integer' } : {}), ...(b.zero ? { anyOf: [{ const: 0 }, range] } : range) };
 }

@@ -1,0 +1,352 @@
+/**
+ * `check(options)`: exhaustive model checking of a small configuration, as `vnicspec check --json` does it, returning
+ * the same report as a typed value. Properties are the built-in ones by name, or properties of your own.
+ */
+import type { ArbiterKind } from '../../spec/dma-arbiter.js';
+import { defaultCheckConfig, type CheckArch, type CheckConfig, type Role } from '../../spec/checked/config.js';
+import { CheckedModel, buildCheckedSystem, type CheckAction, type CheckedState } from '../../spec/checked/model.js';
+import { PROPERTIES, PROPERTY_NAMES, type CheckedProperty } from '../../properties/checked.js';
+import { ModelError, searchAsync, type IncompleteReason, type Progress, type SearchResult, type Strategy, type Verdict } from '../explore/index.js';
+import { CHECK_ARCHS, DMA_ARBITERS, LIMITS, STRATEGIES, canSymmetry, toJson, traceView, type CheckedSetup } from '../cli/check-run.js';
+import { printableTrace } from '../cli/check-trace.js';
+import { MAX_WORKERS } from '../cli/check-random/options.js';
+import { InputError } from './errors.js';
+import { wallSeconds } from './round.js';
+import { bool, intIn, knownKeys, listOf, oneOf, optional, positive } from './validate.js';
+
+/** What to check and how: the configuration (as in a report's `config`), the properties, and the search. */
+export interface CheckOptions {
+  /** `vnic` (default), `xen-idd` or `mixed`. */
+  readonly arch?: CheckArch;
+  /** Number of VMs, 1–4 (default 2). By default the last VM floods and the others conform. */
+  readonly vms?: number;
+  /** Packet slots per vNIC partition (xen-idd: per VM in the shared buffer), 1–8 (default 2). */
+  readonly capacity?: number;
+  /** DMA arbitration: `strict`, `wrr` or `drr` (default). */
+  readonly dma?: ArbiterKind;
+  /** Token-bucket depth in packets, 1–8 (default 1); the rate is one packet per tick. */
+  readonly burst?: number;
+  /** Receive descriptors per VM ring, 1–8 (default 2). */
+  readonly rxRing?: number;
+  /** Transmit descriptors per VM ring, 1–8 (default 1). */
+  readonly txRing?: number;
+  /** Each VM's traffic, one entry per VM (default: the last floods, the others conform). */
+  readonly roles?: readonly Role[];
+  /** Strict-priority DMA priorities, one per VM (default: flooding VMs 1, conforming 0). */
+  readonly priorities?: readonly number[];
+  /** wrr/drr weights, one per VM (default 1 each). */
+  readonly weights?: readonly number[];
+  /** Let the environment detach, re-attach and resize vNICs at any time (default false). */
+  readonly churn?: boolean;
+  /** Whether packets to a MAC no VM owns are offered (default true). */
+  readonly unknownTraffic?: boolean;
+  /**
+   * The properties to check: names of built-in ones (see `PROPERTY_NAMES` in `vnicspec/properties`) and properties
+   * of your own (`CheckedProperty`); default: every built-in one. With `symmetry`, your properties must give the
+   * same verdict on states that differ only by renaming interchangeable VMs.
+   */
+  readonly properties?: readonly (string | CheckedProperty)[];
+  /** `bfs` (default: shortest counterexamples) or `dfs` (less memory). */
+  readonly strategy?: Strategy;
+  /** Stop after this many distinct states (verdict `incomplete`). */
+  readonly maxStates?: number;
+  /** Do not expand states deeper than this (verdict `incomplete` if that cut anything off). */
+  readonly maxDepth?: number;
+  /** Stop after this much wall time (verdict `incomplete`). */
+  readonly timeoutSeconds?: number;
+  /**
+   * Stop before the process's resident memory exceeds this many bytes (verdict `incomplete`, reason `memory`).
+   * Whatever the budget, the search also stops before the JavaScript heap runs out.
+   */
+  readonly memoryLimitBytes?: number;
+  /** Aborting it stops the search (verdict `incomplete`, reason `interrupted`); the command line aborts on Ctrl-C. */
+  readonly signal?: AbortSignal;
+  /**
+   * Threads for a breadth-first search (default 1; the command line's default is one per core). Any number gives
+   * the same states, transitions, verdict and trace.
+   */
+  readonly workers?: number;
+  /** Symmetry reduction, when the configuration allows it (`search.symmetry` in the report says whether it was used). */
+  readonly symmetry?: boolean;
+  /** Called about once a second (`progressEveryMs`) during the search. */
+  readonly onProgress?: (p: Progress) => void;
+  /** How often `onProgress` is called, in milliseconds (default 1000). */
+  readonly progressEveryMs?: number;
+}
+
+/** One state of a counterexample in a report: the action that led to it and every state variable after it. */
+export interface CheckTraceStep {
+  /** 0 for the initial state. */
+  readonly step: number;
+  /** The action's label (`init` for step 0), as in text traces. */
+  readonly action: string;
+  readonly vars: unknown;
+}
+
+/** What `vnicspec check --json` prints and `check()` returns. Timings are the only values that vary between runs. */
+export interface CheckReport {
+  /** `holds` only after a complete search; `incomplete`: a bound stopped it and nothing was proven. */
+  readonly verdict: Verdict;
+  /** The violated property, else null. */
+  readonly property: string | null;
+  /** Why it is violated, or the specification error; else null. */
+  readonly message: string | null;
+  /** The bound that stopped an incomplete search, else null. */
+  readonly incompleteReason: IncompleteReason | null;
+  /** Distinct states stored. */
+  readonly states: number;
+  /** Successors computed, including those already visited. */
+  readonly transitions: number;
+  /** Deepest state found. */
+  readonly depth: number;
+  /** States left unexplored on the frontier (0 after a complete search). */
+  readonly queue: number;
+  /** Threads that expanded states (1: the calling thread alone). */
+  readonly workers: number;
+  /** Wall time of the search, to the millisecond (a timing: varies between runs). */
+  readonly seconds: number;
+  /** States per second (a timing). */
+  readonly statesPerSecond: number;
+  /** Distinct machine states interned (collapse compression). */
+  readonly internedContexts: number;
+  /** (machine state, event) steps computed and memoized. */
+  readonly memoizedSteps: number;
+  /** The process's resident memory after the search (a measurement: varies between runs). */
+  readonly rssBytes: number;
+  /** The complete configuration checked. */
+  readonly config: CheckConfig;
+  /** The properties checked, built-in ones in their usual order, then your own. */
+  readonly properties: readonly string[];
+  /** Chosen properties that say nothing about this configuration, hence not checked. */
+  readonly notApplicable: readonly string[];
+  /** How the search was run. */
+  readonly search: {
+    readonly strategy: Strategy;
+    readonly maxStates: number | null;
+    readonly maxDepth: number | null;
+    readonly timeoutSeconds: number | null;
+    readonly memoryLimitBytes: number | null;
+    /** Whether symmetry reduction was actually used. */
+    readonly symmetry: boolean;
+  };
+  /** Per `sometimes` property: steps to its first witness, or null when none was found. */
+  readonly witnessed: Readonly<Record<string, number | null>>;
+  /** For a specification error raised by a step: that step's action, else null. */
+  readonly errorAction: string | null;
+  /** The counterexample (or the path to a specification error), shortest under bfs; else null. */
+  readonly trace: readonly CheckTraceStep[] | null;
+}
+
+/** The search's own result and the model it ran on, for the command line's text output and trace files. */
+export interface CheckRun {
+  readonly report: CheckReport;
+  /** Undefined when the configuration could not even boot (verdict `error`). */
+  readonly setup: CheckedSetup | undefined;
+  readonly result: SearchResult<CheckedState, CheckAction> | undefined;
+}
+
+const OPTION_NAMES = [
+  'arch', 'vms', 'capacity', 'dma', 'burst', 'rxRing', 'txRing', 'roles', 'priorities', 'weights', 'churn', 'unknownTraffic',
+  'properties', 'strategy', 'maxStates', 'maxDepth', 'timeoutSeconds', 'memoryLimitBytes', 'signal', 'workers', 'symmetry', 'onProgress', 'progressEveryMs',
+] as const;
+
+const positiveInt = (field: string) => (v: unknown) => intIn(field, v, 1, Number.MAX_SAFE_INTEGER, 'must be a positive integer');
+
+/** The configuration the options describe, every field checked; unset fields take `defaultCheckConfig`'s values. */
+export function checkConfigOf(o: CheckOptions): CheckConfig {
+  const vms = optional(o.vms, (v) => intIn('vms', v, ...LIMITS.vms)) ?? 2;
+  const perVm = <T>(field: 'roles' | 'priorities' | 'weights', each: (f: string, x: unknown) => T): T[] | undefined =>
+    optional(o[field], (v) => listOf(field, v, vms, each));
+  const partial: Partial<CheckConfig> & { vms: number } = {
+    vms,
+    ...defined('arch', optional(o.arch, (v) => oneOf('arch', v, CHECK_ARCHS))),
+    ...defined('capacity', optional(o.capacity, (v) => intIn('capacity', v, ...LIMITS.capacity))),
+    ...defined('dma', optional(o.dma, (v) => oneOf('dma', v, DMA_ARBITERS))),
+    ...defined('burst', optional(o.burst, (v) => intIn('burst', v, ...LIMITS.burst))),
+    ...defined('rxRing', optional(o.rxRing, (v) => intIn('rxRing', v, ...LIMITS.rxRing))),
+    ...defined('txRing', optional(o.txRing, (v) => intIn('txRing', v, 1, 8))),
+    ...defined('roles', perVm('roles', (f, x) => oneOf<Role>(f, x, ['conforming', 'flooding']))),
+    ...defined('priorities', perVm('priorities', (f, x) => intIn(f, x, 0, 1000))),
+    ...defined('weights', perVm('weights', (f, x) => intIn(f, x, 1, 1000))),
+    ...defined('churn', optional(o.churn, (v) => bool('churn', v))),
+    ...defined('unknownTraffic', optional(o.unknownTraffic, (v) => bool('unknownTraffic', v))),
+  };
+  return defaultCheckConfig(partial);
+}
+
+function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** Built-in names and your own properties, checked: known names, no name twice, a property's shape. */
+export function chosenProperties(list: readonly (string | CheckedProperty)[] | undefined): CheckedProperty[] {
+  if (list === undefined || list.length === 0) return [...PROPERTIES];
+  if (!Array.isArray(list)) throw new InputError(`properties: must be a list of property names or properties`);
+  const own: CheckedProperty[] = [];
+  const names = new Set<string>();
+  list.forEach((p, i) => {
+    const field = `properties[${i}]`;
+    if (typeof p === 'string') {
+      if (!PROPERTY_NAMES.includes(p)) throw new InputError(`${field}: unknown property '${p}' (known: ${PROPERTY_NAMES.join(', ')})`);
+      names.add(p);
+      return;
+    }
+    if (p === null || typeof p !== 'object') throw new InputError(`${field}: must be a property name or a property`);
+    if (typeof p.name !== 'string' || p.name.trim() === '') throw new InputError(`${field}.name: must be a non-empty string`);
+    if (PROPERTY_NAMES.includes(p.name)) throw new InputError(`${field}.name: '${p.name}' is a built-in property; give yours another name`);
+    if (own.some((q) => q.name === p.name)) throw new InputError(`${field}.name: '${p.name}' is given twice`);
+    oneOf(`${field}.kind`, p.kind, ['always', 'sometimes']);
+    if (typeof p.state !== 'function') throw new InputError(`${field}.state: must be a function (sys) => (state) => string | undefined`);
+    own.push(p);
+  });
+  return [...PROPERTIES.filter((p) => names.has(p.name)), ...own];
+}
+
+/** The model with the chosen properties bound to its system. Throws `ModelError` if the configuration cannot boot. */
+export function setUpCheck(config: CheckConfig, chosen: readonly CheckedProperty[]): CheckedSetup {
+  const sys = buildCheckedSystem(config);
+  const applied = chosen.filter((p) => p.applies?.(sys) ?? true);
+  const properties = applied.map((p) => ({ name: p.name, description: p.description, kind: p.kind, check: p.state(sys) }));
+  const stepChecks = applied.flatMap((p) => (p.step ? [p.step] : []));
+  const model = new CheckedModel(sys, { stepChecks });
+  const names = properties.map((p) => p.name);
+  return { config, sys, model, names, notApplicable: chosen.map((p) => p.name).filter((n) => !names.includes(n)), properties, view: traceView(model) };
+}
+
+interface SearchSettings {
+  readonly strategy: Strategy;
+  readonly maxStates?: number;
+  readonly maxDepth?: number;
+  readonly timeoutSeconds?: number;
+  readonly memoryLimitBytes?: number;
+  readonly workers: number;
+  readonly symmetry: boolean;
+}
+
+function searchSettings(o: CheckOptions): SearchSettings {
+  return {
+    strategy: optional(o.strategy, (v) => oneOf('strategy', v, STRATEGIES)) ?? 'bfs',
+    ...defined('maxStates', optional(o.maxStates, positiveInt('maxStates'))),
+    ...defined('maxDepth', optional(o.maxDepth, positiveInt('maxDepth'))),
+    ...defined('timeoutSeconds', optional(o.timeoutSeconds, (v) => positive('timeoutSeconds', v, Number.MAX_SAFE_INTEGER / 1000, ' of seconds'))),
+    ...defined('memoryLimitBytes', optional(o.memoryLimitBytes, (v) => intIn('memoryLimitBytes', v, 2 ** 20, Number.MAX_SAFE_INTEGER, 'must be an integer number of bytes, at least 1 MiB'))),
+    workers: optional(o.workers, (v) => intIn('workers', v, 1, MAX_WORKERS)) ?? 1,
+    symmetry: optional(o.symmetry, (v) => bool('symmetry', v)) ?? false,
+  };
+}
+
+const searchJson = (s: SearchSettings, symmetry: boolean): CheckReport['search'] => ({
+  strategy: s.strategy,
+  maxStates: s.maxStates ?? null,
+  maxDepth: s.maxDepth ?? null,
+  timeoutSeconds: s.timeoutSeconds ?? null,
+  memoryLimitBytes: s.memoryLimitBytes ?? null,
+  symmetry,
+});
+
+/** Run a check and keep what the command line needs besides the report. Throws `InputError` on bad options. */
+export async function runCheck(options: CheckOptions): Promise<CheckRun> {
+  if (options === null || typeof options !== 'object') throw new InputError('check: options must be an object');
+  knownKeys('check', options, OPTION_NAMES);
+  const config = checkConfigOf(options);
+  const chosen = chosenProperties(options.properties);
+  const settings = searchSettings(options);
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new InputError('onProgress: must be a function');
+  const progressEveryMs = optional(options.progressEveryMs, (v) => positive('progressEveryMs', v));
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new InputError('signal: must be an AbortSignal');
+
+  let setup: CheckedSetup;
+  try {
+    setup = setUpCheck(config, chosen);
+  } catch (e) {
+    if (!(e instanceof ModelError)) throw e;
+    return { report: bootFailure(config, chosen, settings, `specification error while booting the configuration: ${e.message}`), setup: undefined, result: undefined };
+  }
+  if (setup.names.length === 0) {
+    throw new InputError(`properties: ${setup.notApplicable.join(', ')} says nothing about this configuration; nothing to check`);
+  }
+  const symmetry = settings.symmetry && canSymmetry(setup.model);
+  const result = await searchAsync(setup.model, {
+    strategy: settings.strategy,
+    properties: setup.properties,
+    symmetry,
+    ...defined('maxStates', settings.maxStates),
+    ...defined('maxDepth', settings.maxDepth),
+    ...defined('timeoutMs', settings.timeoutSeconds === undefined ? undefined : settings.timeoutSeconds * 1000),
+    ...defined('onProgress', options.onProgress),
+    ...defined('progressEveryMs', progressEveryMs),
+    ...defined('memoryLimitBytes', settings.memoryLimitBytes),
+    ...defined('signal', options.signal),
+    workers: settings.workers,
+  });
+  return { report: reportOf(setup, result, settings, symmetry), setup, result };
+}
+
+/**
+ * Model-check a small configuration exhaustively and report whether every property holds, with a shortest
+ * counterexample (bfs) when one does not. Resolves with the report `vnicspec check --json` prints; a violation is a
+ * verdict, not an error.
+ *
+ * @throws {@link InputError} when an option is out of range or names an unknown property.
+ * @example
+ * ```ts
+ * import { check } from 'vnicspec';
+ * const r = await check({ arch: 'xen-idd' });
+ * console.log(r.verdict, r.property, r.trace?.length); // 'violated' 'no-cross-vm-starvation' 6
+ * ```
+ */
+export async function check(options: CheckOptions = {}): Promise<CheckReport> {
+  return (await runCheck(options)).report;
+}
+
+function reportOf(setup: CheckedSetup, r: SearchResult<CheckedState, CheckAction>, settings: SearchSettings, symmetry: boolean): CheckReport {
+  return {
+    verdict: r.verdict,
+    property: r.property ?? null,
+    message: r.message ?? null,
+    incompleteReason: r.incompleteReason ?? null,
+    states: r.states,
+    transitions: r.transitions,
+    depth: r.depth,
+    queue: r.queue,
+    workers: r.workers,
+    seconds: wallSeconds(r.seconds),
+    statesPerSecond: Math.round(r.statesPerSecond),
+    internedContexts: setup.model.keys.internedContexts,
+    memoizedSteps: setup.model.memo.memoizedSteps,
+    rssBytes: process.memoryUsage().rss,
+    config: setup.config,
+    properties: setup.names,
+    notApplicable: setup.notApplicable,
+    search: searchJson(settings, symmetry),
+    witnessed: Object.fromEntries(Object.entries(r.witnessed).map(([n, ok]) => [n, ok ? (r.witnesses[n]?.actions.length ?? 0) : null])),
+    errorAction: r.errorAction !== undefined ? setup.model.label(r.errorAction) : null,
+    trace: r.trace === undefined ? null : printableTrace(setup, r.trace, false).steps.map((s, i) => ({ step: i, action: s.label, vars: toJson(s.vars) })),
+  };
+}
+
+function bootFailure(config: CheckConfig, chosen: readonly CheckedProperty[], settings: SearchSettings, message: string): CheckReport {
+  return {
+    verdict: 'error',
+    property: null,
+    message,
+    incompleteReason: null,
+    states: 0,
+    transitions: 0,
+    depth: 0,
+    queue: 0,
+    workers: 0,
+    seconds: 0,
+    statesPerSecond: 0,
+    internedContexts: 0,
+    memoizedSteps: 0,
+    rssBytes: process.memoryUsage().rss,
+    config,
+    properties: chosen.map((p) => p.name),
+    notApplicable: [],
+    search: searchJson(settings, false),
+    witnessed: {},
+    errorAction: null,
+    trace: null,
+  };
+}
