@@ -82,10 +82,30 @@ function speedupRows(ctx: BenchContext, dir: string): Row[] {
   ];
 }
 
+/** Same report bytes whichever thread ran which simulation: `reproduce --quick` on --jobs 1 and on --jobs 2. */
+function determinismRow(ctx: BenchContext, dir: string): Row {
+  const outs = [1, 2].map((jobs) => {
+    const out = join(dir, `quick-j${jobs}`);
+    ctx.log(`reproduce --quick --jobs ${jobs} (load ${load()})`);
+    const r = cli(['reproduce', '--quick', '--no-progress', '--jobs', String(jobs), '--out', out]);
+    return { r, out };
+  });
+  const failed = outs.find((o) => o.r.status !== 0);
+  if (failed) return row(SECTION, { what: 'reproduce --quick on --jobs 1 and 2', value: null, unit: '', verdict: 'ERROR', note: failed.r.stderr.slice(-300) });
+  const same = filesOf(join(outs[0]!.out, 'charts')) === filesOf(join(outs[1]!.out, 'charts')) && ['report.html', 'results.md', 'results.json'].every((f) => readFileSync(join(outs[0]!.out, f), 'utf8') === readFileSync(join(outs[1]!.out, f), 'utf8'));
+  return row(SECTION, {
+    what: 'reproduce --quick: report identical on --jobs 1 and --jobs 2',
+    value: outs[0]!.r.wallS / outs[1]!.r.wallS,
+    unit: '× faster on 2',
+    ...(same ? {} : { verdict: 'FAIL' as const }),
+    note: `${same ? 'report.html, results.md, results.json and charts/ byte-identical' : 'OUTPUTS DIFFER'}; ${outs.map((o) => o.r.wallS.toFixed(1)).join(' s vs ')} s`,
+  });
+}
+
 export function benchReproduce(ctx: BenchContext): Row[] {
   const dir = mkdtempSync(join(tmpdir(), 'vnicspec-bench-reproduce-'));
   try {
-    return [...speedupRows(ctx, dir), reproduceRow(ctx, dir)];
+    return [...speedupRows(ctx, dir), determinismRow(ctx, dir), reproduceRow(ctx, dir)];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -145,7 +145,7 @@ async function reproduce(ctx: CliContext, o: ReproduceOptions): Promise<number> 
   if (o.json) io.out(JSON.stringify(summaryJson(result), null, 2) + '\n');
   else io.out(renderSummary(result) + `wrote ${written.filter((f) => !f.endsWith('.svg')).join(', ')} and ${written.filter((f) => f.endsWith('.svg')).length} charts\n`);
   const notOk = lab.notOk;
-  io.err(`(${lab.runs} simulations in ${wallS.toFixed(1)} s wall time on ${pool.threads} ${pool.inProcess ? 'in-process runner' : 'worker threads'})\n`);
+  io.err(`(${lab.runs} simulations in ${wallS.toFixed(1)} s wall time on ${pool.inProcess ? 'the in-process runner' : `${pool.threads} worker thread${pool.threads === 1 ? '' : 's'}`})\n`);
   if (notOk > 0) {
     io.err(`vnicspec: ${notOk} simulations stopped on an invariant violation or specification error\n`);
     return EXIT.violated;
