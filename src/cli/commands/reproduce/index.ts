@@ -70,7 +70,7 @@ export const reproduceCommand: CliCommand = (ctx, done) =>
 function calibrationOf(file: string | undefined): { calibration: Calibration; label: string } {
   const c = loadCalibration(file, process.cwd());
   if (!c.ok) throw new UsageError(`--calibration: ${c.error}`);
-  return { calibration: c.value, label: file === undefined ? 'spec/calibration/default.json (built in)' : file };
+  return { calibration: c.value, label: file ?? 'spec/calibration/default.json' };
 }
 
 async function reproduce(ctx: CliContext, o: ReproduceOptions): Promise<number> {
@@ -124,7 +124,7 @@ async function reproduce(ctx: CliContext, o: ReproduceOptions): Promise<number> 
       beyondRun: effort.beyond,
       floodRun: effort.flood,
       lossLimit: LOSS_LIMIT,
-      figures: o.figures === undefined ? 'spec/calibration/paper-figures.json (built in)' : o.figures,
+      figures: o.figures ?? 'spec/calibration/paper-figures.json',
       calibration: label,
       version: packageVersion(),
     },

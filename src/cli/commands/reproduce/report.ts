@@ -3,6 +3,7 @@ import { renderSvg, type LineChart } from '../../../report/charts.js';
 import type { Block, ReportDocument, Table } from '../../../report/document.js';
 import { figure56, figures12, interferenceCharts, mixedCharts, scalingCharts } from './charts.js';
 import type { ComparisonRow, QualitativeRow } from './figures.js';
+import { notModelled } from '../../run-simulation.js';
 import type { Point } from './lab.js';
 import type { CpuAtMax } from './paper.js';
 import type { ReproduceResult } from './results.js';
@@ -182,7 +183,7 @@ export async function buildDocument(r: ReproduceResult): Promise<ReportDocument>
     kind: 'paragraph',
     text:
       `Lakshmi & Nandy, "I/O Device Virtualization in the multi-core era, a QoS perspective", reproduced by running the executable specification ` +
-      `(vnicspec ${s.version}) as a discrete-event simulator: the same xstate machines the model checker explores, timed by the calibration \`${s.calibration}\`. ` +
+      `(vnicspec ${s.version}) as a discrete-event simulator: the same xstate machines the model checker explores, timed by the calibration profile \`${s.calibration}\`. ` +
       `Rerun with \`vnicspec reproduce${s.quick ? ' --quick' : ''}${s.seeds.length > 1 ? ` --seeds ${s.seeds.length}` : ''}\`; every number below comes from that run.`,
   });
   b.push({
@@ -190,7 +191,7 @@ export async function buildDocument(r: ReproduceResult): Promise<ReportDocument>
     items: [
       `**Maximum throughput without loss**: the highest offered rate per stream at which every stream loses at most ${pct(s.lossLimit, 0)} of its requests (rejected, dropped, or still unanswered when the run ends), found by a refined sweep: the chart's grid brackets it, then bisection narrows the bracket to max(0.5 req/s, 0.25%). The throughput reported is the one measured at that rate.`,
       `Runs (simulated seconds, of which the first are a warm-up not counted): ${len(s.paperRun)} per point for the paper's configurations, ${len(s.beyondRun)} for scalability and the mixed architecture, ${len(s.floodRun)} under floods; ${s.seeds.length} seed${s.seeds.length > 1 ? 's' : ''} per point (${s.seeds.join(', ')})${s.seeds.length > 1 ? ', means with 95% confidence bands' : ''}.`,
-      `Paper figures: ${s.figures}.`,
+      `Paper figures (and their role, input or prediction): \`${s.figures}\`.`,
       s.quick ? '**Quick run** (`--quick`): coarse grids and short runs, for a smoke check; the full report is `vnicspec reproduce`.' : 'Full run.',
     ],
   });
@@ -242,9 +243,7 @@ export async function buildDocument(r: ReproduceResult): Promise<ReportDocument>
   b.push(...(await charts(mixedCharts(r.mixed))));
 
   b.push({ kind: 'heading', level: 2, text: 'What the model leaves out', id: 'limits' });
-  b.push({
-    kind: 'paragraph',
-    text: "Not modelled: the inbound wire time, TCP and httperf connection set-up, Xen's scheduler and event-channel costs; httperf's averaging over a subset of samples (which the paper says is optimistic). See docs/calibration.md for how each per-component cost was derived and what each omission would change.",
-  });
+  b.push({ kind: 'list', items: [...notModelled('xen-idd'), "httperf's averaging over a subset of samples, which the paper calls optimistic: every figure here is the whole window's"] });
+  b.push({ kind: 'paragraph', text: 'docs/calibration.md derives each per-component cost from the paper and shows what each omission would change.' });
   return { title: 'vnicspec: reproducing Lakshmi & Nandy (QoS-aware NIC virtualization)', blocks: b };
 }
