@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectOneLineError, run } from './cli-run.js';
+import { expectOneLineError, run, runWith } from './cli-run.js';
 
 let dir: string;
 let scenarioFile: string;
@@ -99,6 +99,17 @@ describe('vnicspec sweep', () => {
     const json = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'));
     expect(json.status).toBe('partial');
     expect(json.runs.done).toBeLessThan(8);
+  });
+
+  it('stops on Ctrl-C (the io.interrupt signal that stands for it) with partial files and exit 3', async () => {
+    const out = join(dir, 'interrupted');
+    const ctrlC = new AbortController();
+    ctrlC.abort();
+    const r = await runWith({ interrupt: ctrlC.signal }, 'sweep', '--scenario', scenarioFile, '--rates', '100:800:100', '--duration', '0.3', '--out', out);
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/vnicspec: interrupted: 0 of 8 runs done; the files are marked partial/);
+    const json = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'));
+    expect(json).toMatchObject({ status: 'partial', runs: { planned: 8, done: 0 } });
   });
 
   it('reproduce stops at --timeout: exit 3 and no report', async () => {

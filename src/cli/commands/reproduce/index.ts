@@ -79,7 +79,7 @@ async function reproduce(ctx: CliContext, o: ReproduceOptions): Promise<number> 
   const figures = loadFigures(o.figures);
   prepareOut(o.out);
   const effort = effortOf(o.quick === true, o.seeds, o.seed);
-  const stop = watchStop(o.timeout);
+  const stop = watchStop(o.timeout, io.interrupt);
   const progress = runProgress(io, o.progress && !o.json);
   const pool = createSimPool(o.jobs ?? defaultJobs());
   const lab = new Lab(pool, calibration, effort.seeds, stop.signal, (d, n) => progress.update('reproduce', d, n));

@@ -97,7 +97,7 @@ async function sweep(ctx: CliContext, o: SweepOptions): Promise<number> {
   checkRunCount(runsOf(spec).length);
   prepareOut(o.out);
 
-  const stop = watchStop(o.timeout);
+  const stop = watchStop(o.timeout, io.interrupt);
   const progress = runProgress(io, o.progress && !o.json);
   const label = o.shard ? `sweep shard ${o.shard.index}/${o.shard.count}` : 'sweep';
   const started = performance.now();

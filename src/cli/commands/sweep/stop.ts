@@ -1,7 +1,7 @@
 /**
- * When a long command must stop early: Ctrl-C (SIGINT) or its --timeout. Gives an AbortSignal to pass down and
- * says afterwards why it fired. A second Ctrl-C is left to Node's default (exit at once), as a user pressing it
- * twice expects.
+ * When a long command must stop early: Ctrl-C (SIGINT, or the CliIo's `interrupt` signal that stands for it in
+ * tests) or its --timeout. Gives an AbortSignal to pass down and says afterwards why it fired. A second Ctrl-C is
+ * left to Node's default (exit at once), as a user pressing it twice expects.
  */
 import { setMaxListeners } from 'node:events';
 
@@ -13,7 +13,7 @@ export interface StopWatch {
   dispose(): void;
 }
 
-export function watchStop(timeoutS?: number): StopWatch {
+export function watchStop(timeoutS?: number, interrupt?: AbortSignal): StopWatch {
   const controller = new AbortController();
   // Every task running on the pool listens to this one signal.
   setMaxListeners(0, controller.signal);
@@ -29,7 +29,9 @@ export function watchStop(timeoutS?: number): StopWatch {
     process.removeListener('SIGINT', onSigint);
     stop('interrupted');
   };
-  process.on('SIGINT', onSigint);
+  if (interrupt === undefined) process.on('SIGINT', onSigint);
+  else if (interrupt.aborted) stop('interrupted');
+  else interrupt.addEventListener('abort', onSigint, { once: true });
   const timer = timeoutS === undefined ? undefined : setTimeout(() => stop('timeout'), timeoutS * 1000);
   timer?.unref();
   return {
@@ -37,6 +39,7 @@ export function watchStop(timeoutS?: number): StopWatch {
     reason: () => why,
     dispose() {
       process.removeListener('SIGINT', onSigint);
+      interrupt?.removeEventListener('abort', onSigint);
       if (timer !== undefined) clearTimeout(timer);
     },
   };
