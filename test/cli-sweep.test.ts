@@ -1,9 +1,10 @@
 /** `vnicspec sweep` and `vnicspec merge`: outputs, confidence intervals, shards joined byte for byte, partial runs, bad input. */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, ensureBuilt } from './built.js';
 import { expectOneLineError, run, runWith } from './cli-run.js';
 
 let dir: string;
@@ -138,9 +139,8 @@ describe('vnicspec sweep', () => {
 
 describe('vnicspec sweep on worker threads (the built CLI)', () => {
   it('gives the same bytes with --jobs 2 as with --jobs 1', () => {
-    const root = join(import.meta.dirname, '..');
-    execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'pipe' });
-    const cli = join(root, 'bin', 'vnicspec.js');
+    ensureBuilt();
+    const cli = join(ROOT, 'bin', 'vnicspec.js');
     const outs = [1, 2].map((jobs) => {
       const out = join(dir, `jobs${jobs}`);
       const r = spawnSync(process.execPath, [cli, 'sweep', ...common(), '--jobs', String(jobs), '--out', out], { encoding: 'utf8' });
