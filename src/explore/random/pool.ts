@@ -43,6 +43,8 @@ export async function randomSearchParallel<S, A>(model: Model<S, A>, options: Ra
   /** Lowest first walk of a chunk that found something or stopped: nothing after it is needed. */
   let cutAt = Infinity;
   let failure: unknown;
+  // One promise for the whole run (racing a fresh one each round would add a listener to the signal per round).
+  const stopped = aborted(abort.signal);
   try {
     while (failure === undefined && !abort.signal.aborted) {
       while (inFlight.size < pool.workers * 2 && next < options.end && next < cutAt) {
@@ -76,7 +78,7 @@ export async function randomSearchParallel<S, A>(model: Model<S, A>, options: Ra
         inFlight.add(p);
       }
       if (inFlight.size === 0 || allBefore(done, options.first, cutAt)) break;
-      await Promise.race([...inFlight, aborted(abort.signal)]);
+      await Promise.race([...inFlight, stopped]);
     }
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
