@@ -122,9 +122,10 @@ export interface MixedResult {
 }
 
 /**
- * All VMs at the same offered rate; each VM's own maximum is the highest rate at which *it* lost ≤ 1%, so the
- * vNIC VMs' maximum shows whether the bridged VM's overload reaches them. The all-vNIC comparison has enough
- * vectors for every VM; xen-idd bridges everyone.
+ * All VMs at the same offered rate. VMs attached the same way (vNIC, or bridged) form a group, and a group's maximum
+ * is the highest rate at which each of *its* VMs lost ≤ 1%: the vNIC VMs' maximum shows whether the bridged VMs'
+ * overload of the driver domain reaches them. The all-vNIC comparison has enough vectors for every VM; xen-idd
+ * bridges everyone.
  */
 export async function runMixed(lab: Lab, e: Effort): Promise<MixedResult> {
   const base = mixedScenario();
@@ -134,25 +135,30 @@ export async function runMixed(lab: Lab, e: Effort): Promise<MixedResult> {
       const scenario = arch === 'vnic' ? { ...base, nic: { ...base.nic, msiVectors: Math.max(base.nic.msiVectors, base.vms.length + 1) } } : base;
       const setting: Setting = { scenario, arch, cores: 'multi', length: e.beyond, vary: 'open-loop' };
       const points = await Promise.all(rates.map((r) => lab.point(setting, r)));
-      const rows = await Promise.all(
-        base.vms.map(async (vm): Promise<MixedRow> => {
-          const only = [vm.name];
-          const found = await maxLossless({ grid: points.map((p) => probed(p, only)), probe: async (r) => probed(await lab.point(setting, r, true), only) });
-          const best = found.best?.value;
-          const cpus = best ? cpuAt(best) : [];
-          return {
-            arch,
-            vm: vm.name,
-            attachment: (best ?? points[0]!).vms.find((v) => v.id === vm.name)?.attachment ?? 'unknown',
-            bestEffort: vm.bestEffort,
-            maxOfferedRate: found.best?.rate ?? null,
-            throughput: best ? perStream(best, only) : null,
-            lossyRate: found.lossyRate ?? null,
-            vmm: best ? share(cpus, 'vmm') : null,
-            driverDomain: best ? share(cpus, 'driver-domain') : null,
-          };
-        }),
+      const attachment = (vm: string): string => points[0]!.vms.find((v) => v.id === vm)?.attachment ?? 'unknown';
+      const groups = [...new Set(base.vms.map((v) => attachment(v.name)))].map((a) => base.vms.filter((v) => attachment(v.name) === a).map((v) => v.name));
+      const found = await Promise.all(
+        groups.map(async (only) => ({
+          only,
+          found: await maxLossless({ grid: points.map((p) => probed(p, only)), probe: async (r) => probed(await lab.point(setting, r, true), only) }),
+        })),
       );
+      const rows = base.vms.map((vm): MixedRow => {
+        const g = found.find((x) => x.only.includes(vm.name))!.found;
+        const best = g.best?.value;
+        const cpus = best ? cpuAt(best) : [];
+        return {
+          arch,
+          vm: vm.name,
+          attachment: attachment(vm.name),
+          bestEffort: vm.bestEffort,
+          maxOfferedRate: g.best?.rate ?? null,
+          throughput: best ? perStream(best, [vm.name]) : null,
+          lossyRate: g.lossyRate ?? null,
+          vmm: best ? share(cpus, 'vmm') : null,
+          driverDomain: best ? share(cpus, 'driver-domain') : null,
+        };
+      });
       return { arch, points, rows };
     }),
   );

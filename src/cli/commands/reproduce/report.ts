@@ -237,7 +237,7 @@ export async function buildDocument(r: ReproduceResult): Promise<ReportDocument>
   b.push(...(await charts(interferenceCharts(i))));
 
   b.push({ kind: 'heading', level: 3, text: `(c) The mixed architecture: ${r.mixed.msiVectors} MSI vectors for ${r.mixed.rows.filter((m) => m.arch === 'mixed').length} VMs`, id: 'mixed' });
-  b.push({ kind: 'paragraph', text: 'Under mixed, the driver domain and the first VMs get vNICs while vectors last; the best-effort VMs are bridged para-virtualized through the driver domain. All VMs are offered the same rate; each VM\'s maximum is the highest rate at which it alone lost at most 1%. Compared with every VM on its own vNIC (enough vectors) and every VM bridged (xen-idd).' });
+  b.push({ kind: 'paragraph', text: 'Under mixed, the driver domain and the first VMs get vNICs while vectors last; the best-effort VMs are bridged para-virtualized through the driver domain. All VMs are offered the same rate; the maximum of the VMs attached one way (vNIC, or bridged) is the highest rate at which each of them lost at most 1%. Compared with every VM on its own vNIC (enough vectors) and every VM bridged (xen-idd).' });
   b.push({ kind: 'table', table: mixedTable(r) });
   b.push({ kind: 'list', items: mixedFindings(r) });
   b.push(...(await charts(mixedCharts(r.mixed))));
