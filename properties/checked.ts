@@ -53,7 +53,7 @@ const packetOf = (p: Probe): Packet => (p.data as { packet: Packet }).packet;
 
 /**
  * A check that reads component `i`'s state alone, memoized per interned state id: the explorer meets each machine
- * state in many composed states (3 VMs × 3 slots: 3.1 million states, 448 thousand machine states). Only "holds" is
+ * state in many composed states (3 VMs × 3 slots: 3.1 million states, 326 machine states over 11 components). Only "holds" is
  * remembered; a violation ends the search.
  */
 function perMachineState(i: number, check: (m: MachineState<unknown>) => string | undefined): (s: CheckedState) => string | undefined {
