@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectOneLineError, run, runWith } from './cli-run.js';
+import { checkConfig, setUp } from '../src/cli/check-run.js';
+import { randomSearch } from '../src/explore/random/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vnicspec-random-'));
 
@@ -38,6 +40,16 @@ describe('check --random', () => {
     expect(r.code).toBe(0);
     const j = report(r.out);
     expect([j['verdict'], j['traces'], j['steps']]).toEqual(['no-violation-found', 2, 80]);
+  });
+
+  it('boots and walks 16 VMs × 16 slots in every architecture, with and without churn, without a specification error', () => {
+    for (const arch of ['vnic', 'xen-idd', 'mixed'] as const) {
+      for (const churn of [false, true]) {
+        const s = setUp(checkConfig({ arch, vms: 16, capacity: 16, churn }), []);
+        const r = randomSearch(s.model, { properties: s.properties, seed: 2, depth: 100, swarm: true, first: 0, end: 4 });
+        expect(r.verdict, `${arch}${churn ? ' --churn' : ''}: ${r.message}`).not.toBe('error');
+      }
+    }
   });
 
   it('gives the same report for a seed whatever --workers, and shards merge into the unsplit report', async () => {
