@@ -76,6 +76,8 @@ const patchPort = patcher<Port>({ vm: true, macs: true, bucket: true, credits: t
 
 const RX_DEMAND = ['idd.driverRx', 'idd.bridge', 'idd.netbackRx'] as const;
 const TX_DEMAND = ['idd.netbackTx', 'idd.bridge', 'idd.driverTx'] as const;
+/** Every calibration key the driver domain asks a price for. */
+export const IDD_DEMAND_KEYS: readonly string[] = [...new Set([...RX_DEMAND, ...TX_DEMAND])];
 
 const portOf = (c: IddContext, vm: string): number => c.ports.findIndex((p) => p.vm === vm);
 const portForMac = (c: IddContext, mac: number): number => c.ports.findIndex((p) => p.macs.includes(mac));

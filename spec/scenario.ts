@@ -330,12 +330,17 @@ export function parseCalibration(raw: unknown, where: string): Loaded<Calibratio
   return r.success ? { ok: true, value: r.data } : { ok: false, error: formatIssues(r.error, where) };
 }
 
+/** Where a scenario's `calibration` is: an absolute path as is, a relative one from the scenario's folder, none: the default. */
+export function calibrationPath(file: string | undefined, baseDir: string): string {
+  return file === undefined ? join(dataDir('calibration'), 'default.json') : isAbsolute(file) ? file : join(baseDir, file);
+}
+
 /**
- * Read and validate a calibration profile: `file` relative to `baseDir` (the scenario's folder), or the built-in
- * default profile when `file` is undefined.
+ * Read and validate a calibration profile: `file` (absolute, or relative to `baseDir`, the scenario's folder), or
+ * the built-in default profile when `file` is undefined.
  */
 export function loadCalibration(file: string | undefined, baseDir: string): Loaded<Calibration> {
-  const path = file === undefined ? join(dataDir('calibration'), 'default.json') : isAbsolute(file) ? file : join(baseDir, file);
+  const path = calibrationPath(file, baseDir);
   const raw = readJson(path);
   return raw.ok ? parseCalibration(raw.value, path) : raw;
 }

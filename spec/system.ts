@@ -15,7 +15,7 @@
 import { compileMachine, referenceStepper, type EventObject, type Stepper } from '../src/machine/index.js';
 import { Network, type ComponentSpec } from '../src/network/network.js';
 import type { AnyStateMachine } from 'xstate';
-import { driverDomainMachine } from './driver-domain.js';
+import { IDD_DEMAND_KEYS, driverDomainMachine } from './driver-domain.js';
 import { classifierMachine } from './nic-classifier.js';
 import { dmaMachine } from './nic-dma.js';
 import { sharedNicMachine } from './nic-shared.js';
@@ -25,7 +25,7 @@ import { vnicMachine } from './vnic.js';
 import { macOfVm } from './packet.js';
 import { serviceTimeOf, type Arch, type Calibration, type CoreLayout, type Scenario } from './scenario.js';
 import type { ServiceTime } from '../src/sim/service.js';
-import { vmMachine, type VmInput } from './vm-driver.js';
+import { demandKeysOf, vmMachine, type DriverMode, type VmInput } from './vm-driver.js';
 import { vmmMachine } from './vmm.js';
 import {
   bootAttachments,
@@ -106,6 +106,25 @@ export const bytesPerSecond = (mbps: number): number => (mbps * 1e6) / 8;
 
 export function vnicQos(q: Scenario['vms'][number]['qos']): VnicQos {
   return { rate: bytesPerSecond(q.rateMbps), burst: q.burstBytes, capacity: q.partitionBytes, priority: q.priority, weight: q.weight };
+}
+
+const MODES: Readonly<Record<Arch, readonly DriverMode[]>> = { vnic: ['vnic'], 'xen-idd': ['netfront'], native: ['native'], mixed: ['vnic', 'netfront'] };
+
+/** The driver modes VMs may run in under `arch` (mixed: a vNIC, or bridged through the driver domain). */
+export const driverModesOf = (arch: Arch): readonly DriverMode[] => MODES[arch];
+
+/**
+ * Every calibration key a run of `arch` may ask a price for: the VMM's interrupt forwarding, the drivers' work in
+ * each mode a VM may end up in, the driver domain's. A profile missing one of them cannot run that architecture.
+ */
+export function demandKeys(arch: Arch): readonly string[] {
+  const keys = [...(arch !== 'native' ? ['vmm.forward'] : []), ...MODES[arch].flatMap(demandKeysOf), ...(hasDriverDomain(arch) ? IDD_DEMAND_KEYS : [])];
+  return [...new Set(keys)];
+}
+
+/** The keys of `demandKeys(arch)` that `cal` has no price for. */
+export function missingDemands(cal: Calibration, arch: Arch): string[] {
+  return demandKeys(arch).filter((k) => serviceTimeOf(cal, k) === undefined);
 }
 
 /** Compose a scenario's machines for the simulator under one architecture and core layout, timed by the calibration. */

@@ -59,11 +59,19 @@ export type VmEvent =
 
 type Ev<T extends VmEvent['type']> = Extract<VmEvent, { type: T }>;
 
+const DEMANDS: Readonly<Record<DriverMode, readonly [rx: string, app: string, tx: string]>> = {
+  vnic: ['vm.driverRx', 'vm.app', 'vm.driverTx'],
+  netfront: ['vm.netfrontRx', 'vm.app', 'vm.netfrontTx'],
+  native: ['native.driverRx', 'native.app', 'native.driverTx'],
+};
+
+/** Every calibration key a driver in `mode` may ask a price for (receive, serve a request, send the reply). */
+export const demandKeysOf = (mode: DriverMode): readonly string[] => DEMANDS[mode];
+
 /** Calibration keys of the CPU work per packet, by mode (see calibration/default.json). */
 export function demandFor(mode: DriverMode, p: Packet): readonly string[] {
-  const pre = mode === 'native' ? 'native' : 'vm';
-  const drv = mode === 'netfront' ? 'netfront' : 'driver';
-  return p.kind === 'request' ? [`${pre}.${drv}Rx`, `${pre}.app`, `${pre}.${drv}Tx`] : [`${pre}.${drv}Rx`];
+  const keys = DEMANDS[mode];
+  return p.kind === 'request' ? keys : [keys[0]];
 }
 
 const patch = patcher<VmContext>({ self: true, macs: true, device: true, slot: true, mode: true, ring: true, lent: true, replySize: true, tx: true });

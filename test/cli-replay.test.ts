@@ -110,6 +110,30 @@ describe('illegal, malformed or foreign files: exit 2, one line', () => {
     expectOneLineError(await run('replay', write('vms.itf.json', t)), { pattern: /#meta\.vnicspec\.config\.vms: must be at most 32/ });
   });
 
+  test.each([
+    ['a recorded property that names no property', (m: Record<string, unknown>) => void (m['property'] = 'no-such-property'), /#meta\.vnicspec\.property: must name a property \(isolation, /],
+    ['a recorded property that was not checked', (m: Record<string, unknown>) => void (m['properties'] = ['isolation']), /#meta\.vnicspec\.property: 'no-cross-vm-starvation' is not among the checked properties/],
+    ['a checked property that names no property', (m: Record<string, unknown>) => void (m['properties'] = ['isolation', 42]), /#meta\.vnicspec\.properties\.1: must name a property/],
+    ['a version that is not a string', (m: Record<string, unknown>) => void (m['version'] = 1), /#meta\.vnicspec\.version: must be a string/],
+  ])('#meta: %s', async (_what, tamper, pattern) => {
+    const t = original();
+    tamper(t['#meta'].vnicspec as unknown as Record<string, unknown>);
+    expectOneLineError(await run('replay', write('meta.itf.json', t)), { pattern });
+  });
+
+  test('#meta.status and #meta.description must be strings', async () => {
+    for (const field of ['status', 'description']) {
+      const t = original();
+      t['#meta'][field] = { evil: true };
+      expectOneLineError(await run('replay', write('status.itf.json', t)), { pattern: new RegExp(`#meta\\.${field}: must be a string`) });
+    }
+  });
+
+  test('a byte-order mark before the JSON is tolerated', async () => {
+    const r = await run('replay', write('bom.itf.json', `\ufeff${readFileSync(xen, 'utf8')}`));
+    expect(r.code).toBe(1);
+  });
+
   test('a missing file', async () => {
     expectOneLineError(await run('replay', path('missing.itf.json')), { pattern: /cannot read '.*missing\.itf\.json': ENOENT/ });
   });

@@ -12,11 +12,21 @@ export async function run(...argv: string[]): Promise<Run> {
   return runWith({}, ...argv);
 }
 
-/** `run` with more of the CLI's io set (a progress stream, say). */
+/** `run` with more of the CLI's io set (a progress stream, a signal); `io.out` and `io.err` see the text too. */
 export async function runWith(io: Partial<CliIo>, ...argv: string[]): Promise<Run> {
   let out = '';
   let err = '';
-  const code = await main(argv, { ...io, out: (s) => void (out += s), err: (s) => void (err += s) });
+  const code = await main(argv, {
+    ...io,
+    out: (s) => {
+      out += s;
+      io.out?.(s);
+    },
+    err: (s) => {
+      err += s;
+      io.err?.(s);
+    },
+  });
   return { code, out, err };
 }
 

@@ -6,6 +6,7 @@
  * - `.mmd`: a Mermaid sequence diagram, one note per step and the step's messages between the components.
  * - `.txt`: the numbered text trace (what changed at each step), with the messages of each step.
  */
+import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { eventLabel, type CheckAction, type CheckedModel, type CheckedState, type CheckedSystem } from '../../spec/checked/model.js';
 import type { CheckConfig } from '../../spec/checked/config.js';
@@ -13,6 +14,8 @@ import type { EventObject, MachineState } from '../machine/index.js';
 import type { Deferred } from '../network/network.js';
 import type { Trace } from '../explore/index.js';
 import { deepEqual, formatTextTrace, printable, layoutItf, toItf, toMermaid, type ItfTrace, type MicroMessage, type PrintableTrace } from '../trace/index.js';
+import type { CliIo } from './commands/command.js';
+import { printable as safeName } from './format/safe-text.js';
 import { CHECK_ARCHS, DMA_ARBITERS, LIMITS, PROPERTY_NAMES, describeConfig, type CheckedSetup } from './check-run.js';
 import { RANDOM_LIMITS } from './check-random/options.js';
 
@@ -149,6 +152,36 @@ export function textTraceFile(setup: CheckedSetup, trace: Trace<CheckedState, Ch
   );
 }
 
+/** A failed file operation in words a user reads: `no such directory (ENOENT)`, else the system's message. */
+export function errnoText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const what: Record<string, string> = {
+    ENOENT: 'no such directory',
+    EISDIR: 'it is a directory',
+    EACCES: 'permission denied',
+    EROFS: 'read-only file system',
+    ENOTDIR: 'a parent is not a directory',
+    EPERM: 'not permitted',
+    ENOSPC: 'no space left on the device',
+  };
+  return code !== undefined && what[code] !== undefined ? `${what[code]} (${code})` : e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Writes a trace file; when that fails (the disk filled up, the directory went away during a long search), the
+ * verdict and its exit code stand and the trace is not lost: it goes to stdout instead (with --json it is there).
+ */
+export function saveTraceFile(io: Pick<CliIo, 'out' | 'err'>, file: string, text: string, what: string, json: boolean): void {
+  try {
+    writeFileSync(file, text);
+  } catch (e) {
+    io.err(`vnicspec: --trace-out: cannot write '${safeName(file)}' (${errnoText(e)}); ${json ? `the ${what} is in the JSON on stdout` : `the ${what} follows on stdout`}\n`);
+    if (!json) io.out(`\n${text}`);
+    return;
+  }
+  io.err(`vnicspec: wrote the ${what} to '${safeName(file)}'\n`);
+}
+
 // ---- reading back ----------------------------------------------------------------------------------------------
 
 const int = (lo: number, hi: number) => z.number('must be a number').int('must be an integer').min(lo, `must be at least ${lo}`).max(hi, `must be at most ${hi}`);
@@ -169,11 +202,14 @@ const configSchema = z.strictObject({
   unknownTraffic: z.boolean().optional(),
 });
 
+const propertyName = z.enum(PROPERTY_NAMES as [string, ...string[]], `must name a property (${PROPERTY_NAMES.join(', ')})`);
+
 const metaSchema = z.object({
-  version: z.string().optional(),
+  version: z.string('must be a string').optional(),
   config: configSchema,
-  properties: z.array(z.enum(PROPERTY_NAMES as [string, ...string[]])).min(1, 'must name at least one property').optional(),
-  property: z.string().optional(),
+  properties: z.array(propertyName, 'must be a list of property names').min(1, 'must name at least one property').optional(),
+  /** The property the file records as violated. */
+  property: propertyName.optional(),
 });
 
 export type ParsedVnicspecMeta = z.infer<typeof metaSchema>;
@@ -188,6 +224,13 @@ export function readVnicspecMeta(meta: Readonly<Record<string, unknown>>): { ok:
     const issue = r.error.issues[0]!;
     const path = ['#meta', 'vnicspec', ...issue.path.map(String)].join('.');
     return { ok: false, error: `${path}: ${issue.message}` };
+  }
+  const { property, properties } = r.data;
+  if (property !== undefined && properties !== undefined && !properties.includes(property)) {
+    return { ok: false, error: `#meta.vnicspec.property: '${property}' is not among the checked properties (#meta.vnicspec.properties: ${properties.join(', ')})` };
+  }
+  for (const field of ['status', 'description'] as const) {
+    if (meta[field] !== undefined && typeof meta[field] !== 'string') return { ok: false, error: `#meta.${field}: must be a string` };
   }
   const c = r.data.config;
   for (const field of ['roles', 'priorities', 'weights'] as const) {

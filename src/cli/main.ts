@@ -6,6 +6,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { EXIT, UsageError, epilogue, type CliCommand, type CliContext, type CliIo } from './commands/command.js';
+import { terminalSafe } from './format/safe-text.js';
+import { parseNumber } from '../util/number-grammar.js';
 import { checkCommand } from './commands/check.js';
 import { mergeCommand } from './commands/merge/index.js';
 import { replayCommand } from './commands/replay.js';
@@ -23,8 +25,17 @@ export { packageVersion } from './version.js';
 
 let pipeGuarded = false;
 
-/** A progress line every 10 s in a log: often enough to see a long check move, rarely enough not to flood it. */
-const PROGRESS_LOG_EVERY_MS = 10_000;
+/**
+ * A progress line every 10 s in a log: often enough to see a long run move, rarely enough not to flood it.
+ * VNICSPEC_PROGRESS_MS overrides it (a positive number of milliseconds).
+ */
+export const PROGRESS_LOG_EVERY_MS = progressEveryFromEnv(process.env['VNICSPEC_PROGRESS_MS']) ?? 10_000;
+
+function progressEveryFromEnv(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const r = parseNumber(value, { min: 1, max: 86_400_000 });
+  return r.ok ? r.value : undefined;
+}
 
 /** The real process streams; progress bars when stderr is a terminal, else progress lines for `check`. */
 export function processIo(): CliIo {
@@ -87,7 +98,13 @@ const oneLine = (message: string): string =>
     .replace(/\s*\n\s*/g, ' ')
     .trim();
 
-export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+/** `io` whose text outputs show no control characters but line breaks and tabs (user text may hold any). */
+function safeIo(io: CliIo): CliIo {
+  return { ...io, out: (s) => io.out(terminalSafe(s)), err: (s) => io.err(terminalSafe(s)) };
+}
+
+export async function main(argv: string[], rawIo: CliIo = processIo()): Promise<number> {
+  const io = safeIo(rawIo);
   let exitCode: number = EXIT.ok;
   let commands: readonly string[] = [];
   try {
@@ -108,6 +125,9 @@ function helpHint(argv: readonly string[], commands: readonly string[]): string 
   return first !== undefined && commands.includes(first) ? `vnicspec ${first} --help` : 'vnicspec --help';
 }
 
+/** What V8 throws when a Map, an array or an ArrayBuffer cannot grow any more: memory, not a bug. */
+const OUT_OF_MEMORY = /Map maximum size exceeded|Set maximum size exceeded|Array buffer allocation failed|Invalid (typed )?array length|Invalid string length/;
+
 function failure(e: unknown, io: CliIo, hint: string): number {
   try {
     if (e instanceof CommanderError) {
@@ -123,6 +143,10 @@ function failure(e: unknown, io: CliIo, hint: string): number {
       return EXIT.usage;
     }
     const message = e instanceof Error ? e.message : String(e);
+    if (e instanceof RangeError && OUT_OF_MEMORY.test(message)) {
+      io.err(`vnicspec: out of memory (${oneLine(message)}): nothing more could be done; bound the run (check --max-states or --memory, a shorter simulate --duration)\n`);
+      return EXIT.incomplete;
+    }
     io.err(`vnicspec: internal error: ${oneLine(message)}\n`);
     if (process.env['VNICSPEC_DEBUG'] && e instanceof Error && e.stack) io.err(`${e.stack}\n`);
     else io.err('vnicspec: (set VNICSPEC_DEBUG=1 for a stack trace; please report this)\n');

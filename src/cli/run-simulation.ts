@@ -73,6 +73,11 @@ export interface SimulationReport {
   stepper: StepperKind;
   outcome: 'ok' | 'violation' | 'spec-error';
   message?: string;
+  /**
+   * Present when the run was stopped before `durationS` (Ctrl-C, a wall-clock timeout): the figures cover the
+   * simulated window [0, stoppedAtS] only.
+   */
+  partial?: 'interrupted' | 'timeout';
   stoppedAtS: number;
   events: number;
   vms: VmReport[];
@@ -104,7 +109,9 @@ export interface SimulationOptions {
   stepper?: StepperKind;
   /** Runtime invariants are checked every this many events (and at the end). */
   monitorEvery?: number;
-  onProgress?: (fraction: number) => void;
+  onProgress?: (fraction: number, eventsSoFar: number) => void;
+  /** Stops the run early (a partial report); its reason, 'timeout' or else 'interrupted', is the report's `partial`. */
+  signal?: AbortSignal;
 }
 
 const round = (x: number, digits: number): number => {
@@ -217,12 +224,14 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
     onProbe,
     monitor: (_t, states) => monitor.check(states),
     monitorEvery: o.monitorEvery ?? 4096,
-    ...(o.onProgress ? { onProgress: (f: number) => o.onProgress!(f) } : {}),
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
   });
 
   const finalHeld = heldPerVm(sys.kinds, result.states.map((s) => s.context), vmOf, n);
   const windowS = Math.max(0, result.endNs - fromNs) / 1e9;
-  const outcome = (stop: SimStop): SimulationReport['outcome'] => (stop.kind === 'completed' ? 'ok' : stop.kind);
+  const outcome = (stop: SimStop): SimulationReport['outcome'] => (stop.kind === 'completed' || stop.kind === 'interrupted' ? 'ok' : stop.kind);
+  const stop = result.stop;
   const ms = (ns: number): number => round(ns / 1e6, 3);
   const warnings = result.stop.kind === 'completed' ? steadyStateWarnings(sys.vmNames, offeredB, lostB, repliesB) : [];
 
@@ -236,7 +245,8 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
     calibration: firstSentence(o.calibration.description),
     stepper,
     outcome: outcome(result.stop),
-    ...(result.stop.kind !== 'completed' ? { message: result.stop.message } : {}),
+    ...(stop.kind === 'violation' || stop.kind === 'spec-error' ? { message: stop.message } : {}),
+    ...(stop.kind === 'interrupted' ? { partial: stop.reason === 'timeout' ? ('timeout' as const) : ('interrupted' as const) } : {}),
     stoppedAtS: round(result.endNs / 1e9, 9),
     events: result.events,
     vms: sys.vmNames.map((id, v) => {

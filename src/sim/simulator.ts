@@ -26,7 +26,9 @@
  * `spec-error` when the specification misbehaves: a synchronous message not handled by its receiver, a bad
  * output, an invalid delay, work from a component without a core, or a demand key without a calibrated cost
  * (`states` are those after the last completed delivery). A message or job completion that its receiver does not accept at all (`disabled`)
- * is not an error — a machine may ignore a stale timer — and is counted in `ignored`.
+ * is not an error — a machine may ignore a stale timer — and is counted in `ignored`. Finally `signal` (Ctrl-C, a
+ * wall-clock timeout) ends it `interrupted` at the time of the last event delivered, after a last monitor check:
+ * `signal.aborted` is read every 1024 events, so a caller's polling signal sees its stop within microseconds.
  *
  * Time stamping: machines do not read a clock. Every event this simulator delivers (timer, job completion, kick)
  * that has an own `nowNs` field is delivered with `nowNs` set to the delivery time; the explorer leaves it as sent.
@@ -86,12 +88,16 @@ export interface SimOptions {
   readonly measureFromNs?: number;
   /** Called about every 2^16 events, with the fraction of `durationNs` simulated so far; and with 1 at the end. */
   readonly onProgress?: (fraction: number, eventsSoFar: number) => void;
+  /** Stops the run (`interrupted`, a partial result) once `aborted`; read every 1024 events. */
+  readonly signal?: AbortSignal;
 }
 
 export type SimStop =
   | { readonly kind: 'completed' }
   | { readonly kind: 'violation'; readonly atNs: number; readonly message: string }
-  | { readonly kind: 'spec-error'; readonly atNs: number; readonly message: string };
+  | { readonly kind: 'spec-error'; readonly atNs: number; readonly message: string }
+  /** Stopped by `signal` at `atNs`, the last event's time; `reason` is the signal's. */
+  | { readonly kind: 'interrupted'; readonly atNs: number; readonly reason: unknown };
 
 export interface CpuReport {
   readonly id: string;
@@ -134,9 +140,10 @@ interface Message {
 type Entry = Message | number;
 
 const PROGRESS_MASK = 0xffff;
+const SIGNAL_MASK = 0x3ff;
 
 export function simulate(options: SimOptions): SimResult {
-  const { network, durationNs, seed, demandNs, onProbe, monitor, onProgress } = options;
+  const { network, durationNs, seed, demandNs, onProbe, monitor, onProgress, signal } = options;
   const components = network.components;
   const nComponents = components.length;
   validate(options, nComponents);
@@ -338,6 +345,10 @@ export function simulate(options: SimOptions): SimResult {
         break;
       }
       if (onProgress !== undefined && (events & PROGRESS_MASK) === 0) onProgress(durationNs > 0 ? Math.min(1, now / durationNs) : 1, events);
+      if (signal !== undefined && (events & SIGNAL_MASK) === 0 && signal.aborted) {
+        stop = runMonitor(pendingProbes) ?? { kind: 'interrupted', atNs: now, reason: signal.reason };
+        break;
+      }
     }
   }
 

@@ -3,7 +3,6 @@
  * mode, `quint run`), every property checked on every state; a failing walk is shrunk and written like any
  * counterexample. See src/explore/random/ for the engine; this file turns flags into a run and the run into output.
  */
-import { writeFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import type { CheckConfig } from '../../../spec/checked/config.js';
 import { ModelError } from '../../explore/index.js';
@@ -12,7 +11,8 @@ import type { CheckAction, CheckedState } from '../../../spec/checked/model.js';
 import { formatCount } from '../../explore/index.js';
 import { formatTextTrace } from '../../trace/index.js';
 import { describeProperties, setUp, toJson, type CheckedSetup } from '../check-run.js';
-import { itfText, mermaidText, printableTrace, textTraceFile, type TraceFormat, type TraceVerdict } from '../check-trace.js';
+import { itfText, mermaidText, printableTrace, saveTraceFile, textTraceFile, type TraceFormat, type TraceVerdict } from '../check-trace.js';
+import { watchStop } from '../interrupt.js';
 import { EXIT, UsageError, type CliContext } from '../commands/command.js';
 import { RANDOM_DEFAULTS, defaultDepth, shardRange, type RandomFlags } from './options.js';
 import { RANDOM_REPORT_KIND, RANDOM_REPORT_VERSION, header, humanReport, reproduceCommand, type RandomReport, type RunSpec } from './report.js';
@@ -78,12 +78,8 @@ export async function checkRandom(ctx: CliContext, req: RandomCheckRequest): Pro
   if (!req.json) io.out(header({ run, range, shard, config: req.config }, describeProperties(setup), workers));
 
   const progress = progressSink(ctx, req, range.end - range.first);
-  // Ctrl-C (or io.interrupt, in tests) stops the walks cleanly: a report of the walks done, exit 3.
-  const abort = new AbortController();
-  const onSigint = (): void => abort.abort();
-  if (io.interrupt?.aborted) abort.abort();
-  if (io.interrupt !== undefined) io.interrupt.addEventListener('abort', onSigint, { once: true });
-  else process.once('SIGINT', onSigint);
+  // Ctrl-C reaches this worker thread as io.interrupt (../interrupt.ts), not as a process signal.
+  const stop = watchStop(ctx.io.interrupt);
   const options: RandomOptions<CheckedState> = {
     properties: setup.properties,
     seed: run.seed,
@@ -91,7 +87,7 @@ export async function checkRandom(ctx: CliContext, req: RandomCheckRequest): Pro
     swarm: run.swarm,
     first: range.first,
     end: range.end,
-    signal: abort.signal,
+    signal: stop.signal,
     renew: {
       heapBytes: renewHeapBytes(req.memoryBytes, workers === 1 ? 1 : workers + 1),
       build: () => {
@@ -115,8 +111,7 @@ export async function checkRandom(ctx: CliContext, req: RandomCheckRequest): Pro
             setupKey: JSON.stringify([req.config, setup.names]),
           });
   } finally {
-    process.removeListener('SIGINT', onSigint);
-    io.interrupt?.removeEventListener('abort', onSigint);
+    stop.dispose();
     progress.clear();
   }
 
@@ -130,7 +125,7 @@ export async function checkRandom(ctx: CliContext, req: RandomCheckRequest): Pro
     const text = r.trace !== undefined ? formatTextTrace(printableTrace(setup, r.trace, false)).trimEnd() : undefined;
     io.out(humanReport(report, text));
   }
-  if (req.traceOut !== undefined) writeRandomTrace(ctx, setup, r, req.traceOut.file, req.traceOut.format);
+  if (req.traceOut !== undefined) writeRandomTrace(ctx, setup, r, req.traceOut.file, req.traceOut.format, req.json);
   return r.verdict === 'violated' || r.verdict === 'error' ? EXIT.violated : r.verdict === 'incomplete' ? EXIT.incomplete : EXIT.ok;
 }
 
@@ -221,7 +216,7 @@ function progressSink(ctx: CliContext, req: RandomCheckRequest, total: number): 
   return { everyMs: 1000, clear: () => undefined };
 }
 
-export function writeRandomTrace(ctx: CliContext, setup: CheckedSetup, r: Pick<RandomCheckResult, 'verdict' | 'trace' | 'property' | 'message'>, file: string, format: TraceFormat): void {
+export function writeRandomTrace(ctx: CliContext, setup: CheckedSetup, r: Pick<RandomCheckResult, 'verdict' | 'trace' | 'property' | 'message'>, file: string, format: TraceFormat, json = false): void {
   if (r.trace === undefined || (r.verdict !== 'violated' && r.verdict !== 'error')) {
     const why = r.verdict === 'incomplete' ? 'the search was incomplete' : 'no walk found a violation';
     ctx.io.err(`vnicspec: --trace-out: no counterexample to write (${why}); '${file}' was not written\n`);
@@ -236,10 +231,5 @@ export function writeRandomTrace(ctx: CliContext, setup: CheckedSetup, r: Pick<R
       : format === '.mmd'
         ? mermaidText(setup, trace, verdict)
         : textTraceFile(setup, trace, verdict);
-  try {
-    writeFileSync(file, text);
-  } catch (e) {
-    throw new UsageError(`--trace-out: cannot write '${file}': ${e instanceof Error ? e.message : String(e)}`);
-  }
-  ctx.io.err(`vnicspec: wrote the ${trace.actions.length}-step ${r.verdict === 'error' ? 'error trace' : 'counterexample'} to '${file}'\n`);
+  saveTraceFile(ctx.io, file, text, `${trace.actions.length}-step ${r.verdict === 'error' ? 'error trace' : 'counterexample'}`, json);
 }

@@ -1,7 +1,6 @@
 /** `vnicspec check`: exhaustive model checking of the composed specification on a small configuration. */
-import { statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, unlinkSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
-import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { defaultCheckConfig, type CheckArch, type CheckConfig } from '../../../spec/checked/config.js';
 import type { ArbiterKind } from '../../../spec/dma-arbiter.js';
@@ -25,10 +24,11 @@ import {
   type CheckResult,
   type CheckedSetup,
 } from '../check-run.js';
-import { TRACE_FORMATS, itfText, mermaidText, printableTrace, textTraceFile, traceFormatOf, type TraceFormat, type TraceVerdict } from '../check-trace.js';
+import { TRACE_FORMATS, errnoText, itfText, mermaidText, printableTrace, saveTraceFile, textTraceFile, traceFormatOf, type TraceFormat, type TraceVerdict } from '../check-trace.js';
 import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from './command.js';
 import { RANDOM_LIMITS, addRandomOptions, checkModeFlags, type RandomFlags } from '../check-random/options.js';
 import { checkRandom } from '../check-random/run.js';
+import { printable } from '../format/safe-text.js';
 import { parseChoice, parseIntIn, parseTimeout, sizeFlag } from './options.js';
 
 interface CheckOptions extends RandomFlags {
@@ -148,20 +148,30 @@ export const checkCommand: CliCommand = (ctx, done) =>
     }),
   );
 
-/** Fail before a long search rather than after it. */
+/**
+ * Fail before a long search rather than after it: the file must be creatable (opened without truncating, which
+ * leaves an existing file as it is; one created here is removed again until there is something to write).
+ */
 export function checkTraceOut(file: string): TraceFormat {
   const format = traceFormatOf(file);
   if (format === undefined) {
-    throw new UsageError(`--trace-out: cannot tell the format of '${file}' from its name; supported extensions: ${TRACE_FORMATS.map((f) => f.ext).join(', ')}`);
+    throw new UsageError(`--trace-out: cannot tell the format of '${printable(file)}' from its name; supported extensions: ${TRACE_FORMATS.map((f) => f.ext).join(', ')}`);
   }
-  const dir = dirname(resolve(file));
-  let isDir = false;
+  let fd: number;
+  let existed = true;
   try {
-    isDir = statSync(dir).isDirectory();
-  } catch {
-    isDir = false;
+    try {
+      fd = openSync(file, 'r+');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      existed = false;
+      fd = openSync(file, 'wx');
+    }
+  } catch (e) {
+    throw new UsageError(`--trace-out: cannot write '${printable(file)}': ${errnoText(e)}`);
   }
-  if (!isDir) throw new UsageError(`--trace-out: cannot write '${file}': directory '${dir}' does not exist`);
+  closeSync(fd);
+  if (!existed) unlinkSync(file);
   return format;
 }
 
@@ -248,15 +258,11 @@ async function check(ctx: CliContext, o: CheckOptions): Promise<number> {
             loggedAtMs = p.elapsedMs;
           }
         : undefined;
-  // Ctrl-C stops the search cleanly (a summary, exit 3); a second Ctrl-C ends the process as usual.
-  const interrupt = new AbortController();
-  const onSigint = (): void => interrupt.abort();
-  const signal = io.interrupt ?? interrupt.signal;
-  if (io.interrupt === undefined) process.once('SIGINT', onSigint);
+  // Ctrl-C stops the search cleanly (a summary, exit 3): io.interrupt (../interrupt.ts); a second one quits at once.
   let outcome: Awaited<ReturnType<typeof runCheck>>;
   try {
     outcome = await runCheck(setup, {
-      signal,
+      ...(io.interrupt !== undefined ? { signal: io.interrupt } : {}),
       memoryLimitBytes: o.memory,
       workers: o.workers ?? availableParallelism(),
       strategy: o.strategy,
@@ -269,7 +275,6 @@ async function check(ctx: CliContext, o: CheckOptions): Promise<number> {
       ...(logEveryMs !== undefined && logEveryMs < 1000 ? { progressEveryMs: logEveryMs } : {}),
     });
   } finally {
-    process.removeListener('SIGINT', onSigint);
     if (drawn) stream?.write('\r\x1b[K');
   }
   const { result: r, symmetry } = outcome;
@@ -317,7 +322,7 @@ async function check(ctx: CliContext, o: CheckOptions): Promise<number> {
     io.out(humanReport(setup, r, o, interned, memoized, rssBytes));
   }
 
-  if (o.traceOut !== undefined && format !== undefined) writeTrace(ctx, setup, r, o.traceOut, format);
+  if (o.traceOut !== undefined && format !== undefined) writeTrace(ctx, setup, r, o.traceOut, format, o.json === true);
   return code;
 }
 
@@ -371,7 +376,7 @@ function humanReport(setup: CheckedSetup, r: CheckResult, o: CheckOptions, inter
   return lines.join('\n') + '\n';
 }
 
-function writeTrace(ctx: CliContext, setup: CheckedSetup, r: CheckResult, file: string, format: TraceFormat): void {
+function writeTrace(ctx: CliContext, setup: CheckedSetup, r: CheckResult, file: string, format: TraceFormat, json: boolean): void {
   const verdict = verdictOf(r);
   if (r.trace === undefined || verdict === undefined) {
     const why =
@@ -380,7 +385,7 @@ function writeTrace(ctx: CliContext, setup: CheckedSetup, r: CheckResult, file: 
         : r.verdict === 'incomplete'
           ? 'the search was incomplete'
           : `'${r.property}' was never reached, which no single trace can show`;
-    ctx.io.err(`vnicspec: --trace-out: no counterexample to write (${why}); '${file}' was not written\n`);
+    ctx.io.err(`vnicspec: --trace-out: no counterexample to write (${why}); '${printable(file)}' was not written\n`);
     return;
   }
   const trace = r.trace;
@@ -390,10 +395,5 @@ function writeTrace(ctx: CliContext, setup: CheckedSetup, r: CheckResult, file: 
       : format === '.mmd'
         ? mermaidText(setup, trace, verdict)
         : textTraceFile(setup, trace, verdict);
-  try {
-    writeFileSync(file, text);
-  } catch (e) {
-    throw new UsageError(`--trace-out: cannot write '${file}': ${e instanceof Error ? e.message : String(e)}`);
-  }
-  ctx.io.err(`vnicspec: wrote the ${trace.actions.length}-step ${r.verdict === 'error' ? 'error trace' : 'counterexample'} to '${file}'\n`);
+  saveTraceFile(ctx.io, file, text, `${trace.actions.length}-step ${r.verdict === 'error' ? 'error trace' : 'counterexample'}`, json);
 }

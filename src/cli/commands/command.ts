@@ -11,7 +11,7 @@ export const EXIT = {
   violated: 1,
   /** Bad command line, unknown scenario, unreadable or invalid scenario file. */
   usage: 2,
-  /** The check ran out of its budget before exploring everything. */
+  /** Stopped before the end — a bound, --timeout, Ctrl-C, the memory budget: nothing proven, or a partial report. */
   incomplete: 3,
   internal: 70,
 } as const;
@@ -21,7 +21,8 @@ export const EXIT_CODES_HELP = `Exit codes:
   0   ok
   1   invariant violated / property violated (or specification error)
   2   bad input: unknown option or value, unknown scenario, invalid scenario file
-  3   incomplete (check: a bound, the time or memory budget, or Ctrl-C stopped it before the state space was covered)
+  3   incomplete: a bound, --timeout, Ctrl-C or the memory budget stopped it (check: nothing
+      proven; simulate, sweep: the report of what was done, marked partial)
   70  internal error`;
 
 export interface CliIo {
@@ -32,11 +33,14 @@ export interface CliIo {
   /** A terminal to draw progress bars on; absent when stderr is not a TTY (or in tests). */
   readonly progressStream?: NodeJS.WritableStream;
   /**
-   * When stderr is no terminal (a log file, CI): how often `check` writes a plain progress line to `err`, as TLC
-   * does on long runs; absent: never (and in tests unless set).
+   * When stderr is no terminal (a log file, CI): how often long commands (check, simulate) write a plain progress
+   * line to `err`, as TLC does on long runs; absent: never (and in tests unless set).
    */
   readonly progressLogEveryMs?: number;
-  /** Stops a running check as Ctrl-C does (tests); absent: the check listens for SIGINT itself. */
+  /**
+   * Ctrl-C: aborted when the user interrupts (bin/vnicspec.js: SIGINT or SIGTERM; see ../interrupt.ts). Long
+   * commands then stop, print what they did so far marked partial, and exit 3. Absent: never interrupted.
+   */
   readonly interrupt?: AbortSignal;
   /** Width for wrapping help text (default 80). */
   readonly columns?: number;

@@ -7,6 +7,7 @@ import { ACTION_VAR, ItfError, parseItf, replayTrace, type ParsedItf } from '../
 import { describeConfig, describeProperties, setUp } from '../check-run.js';
 import { readVnicspecMeta } from '../check-trace.js';
 import { stripBom } from '../../util/json-text.js';
+import { printable } from '../format/safe-text.js';
 import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from './command.js';
 
 export const replayCommand: CliCommand = (ctx, done) =>
@@ -66,8 +67,9 @@ function replay(ctx: CliContext, file: string): number {
 
   const steps = r.actions.length;
   const lines: string[] = [];
-  const described = typeof itf.meta['description'] === 'string' ? ` (${String(itf.meta['status'] ?? '')}: ${itf.meta['description']})` : '';
-  lines.push(`vnicspec replay ${file}${described}`);
+  const status = typeof itf.meta['status'] === 'string' ? itf.meta['status'] : '';
+  const described = typeof itf.meta['description'] === 'string' ? ` (${printable(status)}: ${printable(itf.meta['description'])})` : '';
+  lines.push(`vnicspec replay ${printable(file)}${described}`);
   lines.push(`  configuration: ${describeConfig(config)}`);
   lines.push(`  properties:    ${describeProperties(setup)}`);
   lines.push('');

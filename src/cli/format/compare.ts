@@ -1,7 +1,8 @@
 /** Human-readable side-by-side view of the same scenario under two architectures (`simulate --compare`). */
 import type { CpuReportOut, SimulationReport, VmReport } from '../run-simulation.js';
 import { change, fixed, ms, percent, seconds, sum, totalOf } from './numbers.js';
-import { ARCH_BLURB, notModelledLine, outcomeBanner, steadyStateLines } from './report.js';
+import { ARCH_BLURB, notModelledLine, outcomeBanner, partialBanner, printableNames, steadyStateLines } from './report.js';
+import { printable } from './safe-text.js';
 import { renderTable } from './table.js';
 
 /** (rejected + dropped) / offered; null when nothing was offered. */
@@ -61,8 +62,10 @@ export function takeaway(a: SimulationReport, b: SimulationReport): string {
   return `${sentence}.`;
 }
 
-export function renderComparison(a: SimulationReport, b: SimulationReport, description?: string): string {
-  const lines: string[] = [];
+export function renderComparison(ra: SimulationReport, rb: SimulationReport, scenarioDescription?: string): string {
+  const [a, b] = [printableNames(ra), printableNames(rb)];
+  const description = scenarioDescription === undefined ? undefined : printable(scenarioDescription);
+  const lines: string[] = [...partialBanner(a, a.arch), ...partialBanner(b, b.arch)];
   lines.push(`Comparing ${a.arch} (${ARCH_BLURB[a.arch]}) with ${b.arch} (${ARCH_BLURB[b.arch]}) on scenario '${a.scenario}'`);
   if (description !== undefined && description !== '') lines.push(`Scenario: ${description}`);
   lines.push(`cores ${a.cores} | seed ${a.seed} | duration ${seconds(a.durationS)} simulated${a.warmupS > 0 ? `, the first ${seconds(a.warmupS)} not counted (warm-up)` : ''}`);

@@ -1,6 +1,7 @@
 /** Human-readable rendering of one SimulationReport (the `simulate` command without --json). */
 import type { SimulationReport } from '../run-simulation.js';
 import { breakdown, fixed, int, ms, percent, seconds, totalOf } from './numbers.js';
+import { printable } from './safe-text.js';
 import { renderTable } from './table.js';
 
 export const ARCH_BLURB: Readonly<Record<SimulationReport['arch'], string>> = {
@@ -96,12 +97,30 @@ export function outcomeBanner(r: SimulationReport, label?: string): string[] {
   return [rule, ...body, rule];
 }
 
-export function renderReport(r: SimulationReport): string {
-  const lines = [headerLine(r), '', ...vmTable(r), '', ...cpuTable(r)];
-  const extra = [...r.notes.map((x) => `Note: ${x}.`), ...notes(r)];
+/** The report with every user-given name (scenario, VMs, what runs on each core) made printable. */
+export function printableNames(r: SimulationReport): SimulationReport {
+  return {
+    ...r,
+    scenario: printable(r.scenario),
+    vms: r.vms.map((v) => ({ ...v, id: printable(v.id) })),
+    cpus: r.cpus.map((c) => ({ ...c, runs: c.runs.map(printable) })),
+  };
+}
+
+/** `PARTIAL: interrupted (Ctrl-C) at t = 12.3 s of 100 s: …`; empty for a run that covered its duration. */
+export function partialBanner(r: SimulationReport, label?: string): string[] {
+  if (r.partial === undefined) return [];
+  const why = r.partial === 'timeout' ? 'the --timeout expired' : 'interrupted (Ctrl-C)';
+  return [`PARTIAL${label === undefined ? '' : ` (${label})`}: ${why} at t = ${r.stoppedAtS} s of ${seconds(r.durationS)}; the figures cover those ${seconds(r.stoppedAtS)} only.`];
+}
+
+export function renderReport(report: SimulationReport): string {
+  const r = printableNames(report);
+  const lines = [...partialBanner(r), headerLine(r), '', ...vmTable(r), '', ...cpuTable(r)];
+  const extra = [...r.notes.map((x) => `Note: ${printable(x)}.`), ...notes(r)];
   if (extra.length > 0) lines.push('', ...extra);
   lines.push('');
-  if (r.outcome === 'ok') lines.push('Runtime invariants (isolation, packet conservation) held throughout.');
+  if (r.outcome === 'ok') lines.push(`Runtime invariants (isolation, packet conservation) held throughout${r.partial === undefined ? '' : ' the simulated part'}.`);
   else lines.push(...outcomeBanner(r));
   const steady = steadyStateLines(r);
   if (steady.length > 0) lines.push(...steady);

@@ -10,7 +10,7 @@ import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } 
 import { calibrationOption, parseIntIn, parseTimeout } from '../options.js';
 import { PARTIAL_NOTE, prepareOut, writeFiles } from '../sweep/files.js';
 import { runProgress } from '../sweep/progress.js';
-import { watchStop } from '../sweep/stop.js';
+import { watchStop } from '../../interrupt.js';
 import { runInterference, runMixed, runScaling } from './beyond.js';
 import { effortOf, paperConfigs } from './configs.js';
 import { checkQualitative, compare, defaultFiguresPath, loadFigures, paperMaxPerStream, type Measured } from './figures.js';
@@ -79,7 +79,7 @@ async function reproduce(ctx: CliContext, o: ReproduceOptions): Promise<number> 
   const figures = loadFigures(o.figures);
   prepareOut(o.out);
   const effort = effortOf(o.quick === true, o.seeds, o.seed);
-  const stop = watchStop(o.timeout, io.interrupt);
+  const stop = watchStop(io.interrupt, o.timeout);
   const progress = runProgress(io, o.progress && !o.json);
   const pool = createSimPool(o.jobs ?? defaultJobs());
   const lab = new Lab(pool, calibration, effort.seeds, stop.signal, (d, n) => progress.update('reproduce', d, n));

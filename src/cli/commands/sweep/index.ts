@@ -12,7 +12,7 @@ import { METRIC_HELP } from './metrics.js';
 import { shardFile, shardFileName, sweepFiles, type PointSummary } from './output.js';
 import { VARIED, runsOf, variedCount, type Shard, type SweepSpec, type Varied } from './plan.js';
 import { runProgress } from './progress.js';
-import { watchStop } from './stop.js';
+import { watchStop } from '../../interrupt.js';
 
 interface SweepOptions {
   scenario: string;
@@ -97,7 +97,7 @@ async function sweep(ctx: CliContext, o: SweepOptions): Promise<number> {
   checkRunCount(runsOf(spec).length);
   prepareOut(o.out);
 
-  const stop = watchStop(o.timeout, io.interrupt);
+  const stop = watchStop(io.interrupt, o.timeout);
   const progress = runProgress(io, o.progress && !o.json);
   const label = o.shard ? `sweep shard ${o.shard.index}/${o.shard.count}` : 'sweep';
   const started = performance.now();
