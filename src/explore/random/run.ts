@@ -45,8 +45,9 @@ export interface RandomOptions<S> extends WalkSettings {
   readonly onShrinkProgress?: (p: ShrinkProgress) => void;
   /**
    * Bounded memory on large systems: a model's caches (memoized steps, interned machine states) grow with every new
-   * state a walk meets. Between chunks, when this thread's heap exceeds `heapBytes`, the walks go on with a fresh
-   * model and properties from `build` (the results do not change: caches only save time).
+   * state a walk meets. Between chunks, the walks go on with a fresh model and properties from `build` every so many
+   * steps, calibrated by the first time this thread's heap exceeds `heapBytes` (MemoryGuard). Results do not
+   * change: caches only save time.
    */
   readonly renew?: Renew<S>;
 }
