@@ -13,7 +13,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { loadScenarioOrFail } from '../src/cli/commands/options.js';
-import { runSimulation, type SimulationReport } from '../src/cli/run-simulation.js';
+import { runSimulation, type SimulationReport } from '../src/api/run-simulation.js';
 import { loadPaperFigures, type PaperFigure, type QualitativeFigure } from '../spec/paper-figures.js';
 import { withRequestRate, type Arch } from '../spec/scenario.js';
 

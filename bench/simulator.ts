@@ -3,7 +3,7 @@
  * (isolation and conservation, every 4096 events) and probe accounting included: the figure a user gets.
  */
 import { loadScenarioOrFail } from '../src/cli/commands/options.js';
-import { runSimulation } from '../src/cli/run-simulation.js';
+import { runSimulation } from '../src/api/run-simulation.js';
 import type { Arch } from '../spec/scenario.js';
 import { row, secondsSince, type BenchContext, type Row } from './report.js';
 

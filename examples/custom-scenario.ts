@@ -21,7 +21,7 @@ function line(r: SimulationReport, vm: string): string {
 
 // The file, under both architectures (what `vnicspec simulate --scenario FILE --compare --json` prints).
 const { comparison } = await simulate({ scenario: file, compare: true });
-console.log(`${file}, ${comparison[0].durationS} simulated seconds:`);
+console.log(`${file}, ${comparison[0]!.durationS} simulated seconds:`);
 for (const r of comparison) console.log(`  ${line(r, 'web')}`);
 
 // The same scenario as an object: the editor checks it against the format's types.

@@ -61,6 +61,7 @@ describe('the API returns what --json prints', () => {
     expect(r.violation).toMatchObject({ step: 5, property: 'no-cross-vm-starvation' });
     expect(r.actions).toEqual(['arrive(vm1, flooding)', 'arrive(vm1, flooding)', 'arrive(vm1, flooding)', 'arrive(vm1, flooding)', 'arrive(vm0, conforming)']);
     expect(r.config).toMatchObject({ arch: 'xen-idd', vms: 2 });
+    expect(await cliJson(1, 'replay', file)).toEqual(r);
   });
 });
 

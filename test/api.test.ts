@@ -144,7 +144,7 @@ describe('simulate', () => {
     expect((await simulate({ scenario: file })).vms[0]!.offered).toBeGreaterThan(0);
     expect((await inputError(simulate({ scenario: join(dir, 'none.json') }))).message).toMatch(/^no scenario '.*none\.json': not a built-in/);
     expect((await inputError(simulate({ scenario: 'httperf-2vm', arch: 'vnic', compare: true }))).message).toMatch(/^arch: cannot be combined with compare/);
-    expect((await inputError(simulate({ scenario: 'httperf-2vm', seed: -1 }))).message).toBe('seed: must be a non-negative integer (got -1)');
+    expect((await inputError(simulate({ scenario: 'httperf-2vm', seed: -1 }))).message).toBe('seed: must be an integer from 0 to 9007199254740991 (got -1)');
   });
 
   test('a calibration profile given as an object', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { lossOf, takeaway } from '../src/cli/format/compare.js';
 import { breakdown, change, percent, seconds } from '../src/cli/format/numbers.js';
 import { renderTable } from '../src/cli/format/table.js';
-import type { SimulationReport, VmReport } from '../src/cli/run-simulation.js';
+import type { SimulationReport, VmReport } from '../src/api/run-simulation.js';
 
 describe('renderTable', () => {
   test('aligns columns, right-aligns numbers, trims trailing blanks', () => {

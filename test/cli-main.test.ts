@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { expectOneLineError, run, type Run } from './cli-run.js';
-import type { SimulationReport } from '../src/cli/run-simulation.js';
+import type { SimulationReport } from '../src/api/run-simulation.js';
 import { parseSeed } from '../src/cli/commands/options.js';
 
 

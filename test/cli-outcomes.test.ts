@@ -3,11 +3,11 @@
  * violate its invariants on the built-in scenarios, so runSimulation is replaced by a stub here.
  */
 import { beforeEach, describe, expect, test, vi } from 'vitest';
-import type { SimulationOptions, SimulationReport } from '../src/cli/run-simulation.js';
+import type { SimulationOptions, SimulationReport } from '../src/api/run-simulation.js';
 
 const stub = vi.hoisted(() => ({ next: undefined as ((o: SimulationOptions) => SimulationReport) | undefined }));
 
-vi.mock('../src/cli/run-simulation.js', () => ({
+vi.mock('../src/api/run-simulation.js', () => ({
   runSimulation: (o: SimulationOptions): SimulationReport => {
     if (stub.next === undefined) throw new Error('no stub');
     return stub.next(o);

@@ -12,7 +12,7 @@ import { search } from '../src/explore/index.js';
 import type { EventObject, MachineState, Stepper } from '../src/machine/types.js';
 import { Network } from '../src/network/network.js';
 import { simulate } from '../src/sim/index.js';
-import { runSimulation } from '../src/cli/run-simulation.js';
+import { runSimulation } from '../src/api/run-simulation.js';
 import { arbCheckConfig, arbScenario } from '../properties/arbitraries.js';
 import { PROPERTY_NAMES, propertiesFor } from '../properties/checked.js';
 import { conservationInState, isolationInState, qosInState } from '../properties/invariants.js';

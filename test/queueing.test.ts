@@ -17,7 +17,7 @@ import { Network } from '../src/network/network.js';
 import { probe, send, work, type Output } from '../src/network/outputs.js';
 import type { ServiceTime } from '../src/sim/service.js';
 import { simulate } from '../src/sim/simulator.js';
-import { runSimulation } from '../src/cli/run-simulation.js';
+import { runSimulation } from '../src/api/run-simulation.js';
 import { parseCalibration, parseScenario } from '../spec/scenario.js';
 
 const outputs = { out: (_: unknown, _params: Output | readonly Output[]) => {} };

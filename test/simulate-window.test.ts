@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runSimulation, type SimulationReport } from '../src/cli/run-simulation.js';
+import { runSimulation, type SimulationReport } from '../src/api/run-simulation.js';
 import { BatchSeries, halves, shifted } from '../src/sim/batches.js';
 import { loadCalibration, loadScenario, withRequestRate, type Arch, type CoreLayout, type Scenario } from '../spec/scenario.js';
 import { expectOneLineError, run } from './cli-run.js';

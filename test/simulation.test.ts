@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runSimulation, type SimulationReport } from '../src/cli/run-simulation.js';
+import { runSimulation, type SimulationReport } from '../src/api/run-simulation.js';
 import { BUILT_IN_SCENARIOS, loadCalibration, loadScenario, type Arch, type Scenario } from '../spec/scenario.js';
 
 const calibration = (() => {

@@ -22,7 +22,7 @@
  */
 export { check, type CheckOptions, type CheckReport, type CheckTraceStep } from './check.js';
 export { simulate, type CalibrationFile, type Comparison, type ScenarioFile, type SimulateOptions } from './simulate.js';
-export type { CpuReportOut as CpuReport, SimulationReport, SteadyStateWarning, VmReport } from '../cli/run-simulation.js';
+export type { CpuReportOut as CpuReport, SimulationReport, SteadyStateWarning, VmReport } from './run-simulation.js';
 export { replay, type ReplayOptions, type ReplayReport, type ReplayViolation } from './replay.js';
 export { scenarios, type ScenarioSummary } from './scenarios.js';
 export { InputError, VnicspecError } from './errors.js';

@@ -8,6 +8,7 @@ import { defaultCheckConfig, type CheckConfig } from '../../spec/checked/config.
 import { PROPERTIES } from '../../properties/checked.js';
 import { ModelError } from '../explore/index.js';
 import { ACTION_VAR, ItfError, parseItf, replayTrace, type ParsedItf } from '../trace/index.js';
+import { stripBom } from '../util/json-text.js';
 import type { CheckedSetup } from '../cli/check-run.js';
 import { readVnicspecMeta } from '../cli/check-trace.js';
 import { setUpCheck } from './check.js';
@@ -70,7 +71,7 @@ function itfOf(o: ReplayOptions): { itf: ParsedItf; where: string } {
     throw new InputError('replay: give the trace as a file path or as { text }');
   }
   try {
-    return { itf: parseItf(text), where };
+    return { itf: parseItf(stripBom(text)), where };
   } catch (e) {
     // JSON.parse's message may quote the input, newlines included: keep the diagnostic on one line.
     if (e instanceof ItfError) throw new InputError(`${where}: ${e.message.replace(/\s*\n\s*/g, ' ')}`);

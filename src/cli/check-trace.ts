@@ -15,7 +15,7 @@ import type { Deferred } from '../network/network.js';
 import type { Trace } from '../explore/index.js';
 import { deepEqual, formatTextTrace, printable, layoutItf, toItf, toMermaid, type ItfTrace, type MicroMessage, type PrintableTrace } from '../trace/index.js';
 import type { CliIo } from './commands/command.js';
-import { printable as safeName } from './format/safe-text.js';
+import { printable as safeName } from '../api/safe-text.js';
 import { CHECK_ARCHS, DMA_ARBITERS, LIMITS, PROPERTY_NAMES, describeConfig, type CheckedSetup } from './check-run.js';
 import { RANDOM_LIMITS } from './check-random/options.js';
 

@@ -5,14 +5,15 @@
  * Adding a command: write src/cli/commands/NAME/index.ts exporting a `CliCommand`, and add it to COMMANDS below.
  */
 import { Command, CommanderError } from 'commander';
-import { EXIT, UsageError, epilogue, type CliCommand, type CliContext, type CliIo } from './commands/command.js';
-import { terminalSafe } from './format/safe-text.js';
+import { InputError } from '../api/errors.js';
+import { EXIT, epilogue, type CliCommand, type CliContext, type CliIo } from './commands/command.js';
+import { terminalSafe } from '../api/safe-text.js';
 import { parseNumber } from '../util/number-grammar.js';
 import { checkCommand } from './commands/check.js';
 import { mergeCommand } from './commands/merge/index.js';
-import { replayCommand } from './commands/replay.js';
-import { scenariosCommand } from './commands/scenarios.js';
-import { simulateCommand } from './commands/simulate.js';
+import { replayCommand } from './commands/replay/index.js';
+import { scenariosCommand } from './commands/scenarios/index.js';
+import { simulateCommand } from './commands/simulate/index.js';
 import { sweepCommand } from './commands/sweep/index.js';
 import { reproduceCommand } from './commands/reproduce/index.js';
 import { packageVersion } from './version.js';
@@ -138,8 +139,9 @@ function failure(e: unknown, io: CliIo, hint: string): number {
       io.err(`vnicspec: ${oneLine(e.message)}; see '${hint}'\n`);
       return EXIT.usage;
     }
-    if (e instanceof UsageError) {
-      for (const line of e.message.split('\n')) io.err(`vnicspec: ${line}\n`);
+    // UsageError (the commands') and InputError (the library's): bad input, one line per problem.
+    if (e instanceof InputError) {
+      for (const line of e.problems) io.err(`vnicspec: ${line}\n`);
       return EXIT.usage;
     }
     const message = e instanceof Error ? e.message : String(e);

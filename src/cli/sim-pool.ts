@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Tinypool } from 'tinypool';
-import type { SimulationReport } from './run-simulation.js';
+import type { SimulationReport } from '../api/run-simulation.js';
 import runTask, { type SimTask } from './sim-worker.js';
 
 export type { SimTask } from './sim-worker.js';

@@ -28,7 +28,7 @@ import { TRACE_FORMATS, errnoText, itfText, mermaidText, printableTrace, saveTra
 import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from './command.js';
 import { RANDOM_LIMITS, addRandomOptions, checkModeFlags, type RandomFlags } from '../check-random/options.js';
 import { checkRandom } from '../check-random/run.js';
-import { printable } from '../format/safe-text.js';
+import { printable } from '../../api/safe-text.js';
 import { parseChoice, parseIntIn, parseTimeout, sizeFlag } from './options.js';
 
 interface CheckOptions extends RandomFlags {

@@ -1,9 +1,10 @@
 /**
- * What every command module shares: the injectable I/O, the usage error (exit 2), the exit codes, and the
- * `CliCommand` shape. A command is one file in this folder exporting a `CliCommand`; main.ts registers it with one
- * line in its COMMANDS list.
+ * What every command shares: the injectable I/O, the usage error (exit 2), the exit codes, and the `CliCommand`
+ * shape. A command is a folder here, `NAME/index.ts` exporting a `CliCommand`; main.ts registers it with one line in
+ * its COMMANDS list. Commands are a layer over the library (src/api): they parse flags, call it, and print.
  */
 import type { Command } from 'commander';
+import { InputError } from '../../api/errors.js';
 
 export const EXIT = {
   ok: 0,
@@ -53,9 +54,12 @@ export interface CliContext {
 /** Builds one subcommand; its action reports its exit code through `action` below. */
 export type CliCommand = (ctx: CliContext, done: (exitCode: number) => void) => Command;
 
-/** Bad input found after commander parsed the command line: printed as `vnicspec: <message>`, exit 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
+/**
+ * Bad input found after commander parsed the command line: printed as `vnicspec: <message>`, exit 2. The library's
+ * InputError, which the API throws for the same problems, is printed the same way (UsageError is one).
+ */
+export class UsageError extends InputError {
+  override name = 'UsageError';
 }
 
 /**

@@ -7,21 +7,9 @@
  * 512M`), `rangeFlag` (`--rates 1000:2000:250`) or `listFlag` (`--sizes 1,3`), re-exported here with the grammar.
  */
 import { Option } from 'commander';
-import {
-  ARCHS,
-  CORE_LAYOUTS,
-  SIMULATED_SECONDS,
-  calibrationPath,
-  loadCalibration,
-  loadScenario,
-  type Arch,
-  type Calibration,
-  type CoreLayout,
-  type Scenario,
-} from '../../../spec/scenario.js';
+import { ARCHS, CORE_LAYOUTS, SIMULATED_SECONDS, type Arch, type CoreLayout } from '../../../spec/scenario.js';
 import { parseList, parseNumber, parseRange, parseSize, quote, type Bound, type Parsed, type SizeOptions } from '../../util/number-grammar.js';
-import { demandKeys, missingDemands, type StepperKind } from '../../../spec/system.js';
-import { printable } from '../format/safe-text.js';
+import type { StepperKind } from '../../../spec/system.js';
 import { UsageError } from './command.js';
 
 export const STEPPERS = ['compiled', 'xstate'] as const satisfies readonly StepperKind[];
@@ -111,56 +99,8 @@ export const stepperOption = (): Option =>
     .default('compiled')
     .argParser(parseChoice('--stepper', STEPPERS));
 
-export interface LoadedScenario {
-  readonly scenario: Scenario;
-  readonly calibration: Calibration;
-  /** The calibration profile's file, for messages. */
-  readonly calibrationFile: string;
-}
-
-/**
- * A built-in name or a JSON file; every problem becomes a UsageError (one line per problem). `calibrationFile`
- * (relative to the working directory) replaces the scenario's own profile.
- */
-export function loadScenarioOrFail(nameOrFile: string, calibrationFile?: string): LoadedScenario {
-  const s = loadScenario(nameOrFile);
-  if (!s.ok) throw new UsageError(s.error);
-  const [file, baseDir] = calibrationFile === undefined ? [s.value.scenario.calibration, s.value.baseDir] : [calibrationFile, process.cwd()];
-  const c = loadCalibration(file, baseDir);
-  if (!c.ok) throw new UsageError(`calibration profile ${c.error}`);
-  return { scenario: s.value.scenario, calibration: c.value, calibrationFile: calibrationPath(file, baseDir) };
-}
-
-/** Edit distance, for "did you mean" hints. */
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next.push(Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    row = next;
-  }
-  return row[b.length]!;
-}
-
-/**
- * Before any run: the calibration profile prices every demand the architectures need, else a UsageError naming the
- * file, the keys and the architecture (a missing key is the user's file, not a bug in the specification).
- */
-export function requireDemands(loaded: LoadedScenario, archs: readonly Arch[]): void {
-  for (const arch of archs) {
-    const missing = missingDemands(loaded.calibration, arch);
-    if (missing.length === 0) continue;
-    const known = Object.keys(loaded.calibration.demandsNs).filter((k) => !demandKeys(arch).includes(k));
-    const hints = missing.flatMap((m) => {
-      const near = known.find((k) => distance(k, m) <= 2);
-      return near === undefined ? [] : [`'${printable(near)}' for '${m}'?`];
-    });
-    throw new UsageError(
-      `calibration profile ${loaded.calibrationFile}: demandsNs: has no ${missing.map((m) => `'${m}'`).join(', ')}, which the ${arch} architecture needs ` +
-        `(CPU ns per packet; spec/calibration/default.json prices them all)${hints.length > 0 ? `; a typo, ${hints.join(', ')}` : ''}`,
-    );
-  }
-}
+// Loading a scenario and its calibration is the library's (src/api/load.ts); the commands and benches use it from here.
+export { loadScenarioOrFail, requireDemands, type LoadedScenario } from '../../api/load.js';
 
 /** A warm-up cut: 0, or simulated seconds like `--duration` (it must also be below the run's duration). */
 export const WARMUP_SECONDS: Bound = { ...SIMULATED_SECONDS, zero: true };

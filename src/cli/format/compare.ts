@@ -1,8 +1,8 @@
 /** Human-readable side-by-side view of the same scenario under two architectures (`simulate --compare`). */
-import type { CpuReportOut, SimulationReport, VmReport } from '../run-simulation.js';
+import type { CpuReportOut, SimulationReport, VmReport } from '../../api/run-simulation.js';
 import { change, fixed, ms, percent, seconds, sum, totalOf } from './numbers.js';
 import { ARCH_BLURB, notModelledLine, outcomeBanner, partialBanner, printableNames, steadyStateLines } from './report.js';
-import { printable } from './safe-text.js';
+import { printable } from '../../api/safe-text.js';
 import { renderTable } from './table.js';
 
 /** (rejected + dropped) / offered; null when nothing was offered. */

@@ -1,5 +1,6 @@
 /** The progress bar of long simulations: stderr only, only on a terminal (the caller decides). */
 import { SingleBar } from 'cli-progress';
+import { roughTime } from '../../api/simulate.js';
 
 export interface Progress {
   /** A sink for runSimulation's onProgress covering phase `index` of `phases` (e.g. the two runs of --compare). */
@@ -51,14 +52,6 @@ const count = (n: number): string =>
     .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-
-/** `1h02m`, `4m05s`, `12s`: a rough remaining time. */
-export function roughTime(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s >= 3600) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-  if (s >= 60) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${s}s`;
-}
 
 /**
  * One progress line of a simulation in a log, in the manner of check's `Progress(depth) at 10.0s: …`:

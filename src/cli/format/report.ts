@@ -1,7 +1,7 @@
 /** Human-readable rendering of one SimulationReport (the `simulate` command without --json). */
-import type { SimulationReport } from '../run-simulation.js';
+import type { SimulationReport } from '../../api/run-simulation.js';
 import { breakdown, fixed, int, ms, percent, seconds, totalOf } from './numbers.js';
-import { printable } from './safe-text.js';
+import { printable } from '../../api/safe-text.js';
 import { renderTable } from './table.js';
 
 export const ARCH_BLURB: Readonly<Record<SimulationReport['arch'], string>> = {

@@ -4,7 +4,7 @@
  */
 import type { Arch, Calibration, CoreLayout, Scenario } from '../../../../spec/scenario.js';
 import { summarise, type Summary } from '../../../report/stats.js';
-import type { SimulationReport } from '../../run-simulation.js';
+import type { SimulationReport } from '../../../api/run-simulation.js';
 import type { SimPool } from '../../sim-pool.js';
 import { withRate, type Varied } from '../sweep/plan.js';
 import type { RunLength } from './configs.js';

@@ -3,7 +3,7 @@ import { renderSvg, type LineChart } from '../../../report/charts.js';
 import type { Block, ReportDocument, Table } from '../../../report/document.js';
 import { figure56, figures12, interferenceCharts, mixedCharts, scalingCharts } from './charts.js';
 import type { ComparisonRow, QualitativeRow } from './figures.js';
-import { notModelled } from '../../run-simulation.js';
+import { notModelled } from '../../../api/run-simulation.js';
 import type { Point } from './lab.js';
 import type { CpuAtMax } from './paper.js';
 import type { ReproduceResult } from './results.js';

@@ -1,5 +1,5 @@
 /** Runs a sweep's plan (or one shard of it) on a pool: the part of `sweep` that `npm run bench` times. */
-import type { SimulationReport } from '../../run-simulation.js';
+import type { SimulationReport } from '../../../api/run-simulation.js';
 import { createSimPool } from '../../sim-pool.js';
 import { metricsOf } from './metrics.js';
 import type { RunRecord } from './output.js';

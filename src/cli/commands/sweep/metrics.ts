@@ -5,7 +5,7 @@
  * A request *fails* when it is rejected or dropped anywhere, its reply is dropped, or it is still unanswered when
  * the run ends: failed = 1 − completed / offered, over the packets addressed to the VM.
  */
-import type { SimulationReport, VmReport } from '../../run-simulation.js';
+import type { SimulationReport, VmReport } from '../../../api/run-simulation.js';
 
 export type Metrics = Record<string, number | null>;
 

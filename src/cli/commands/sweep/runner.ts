@@ -3,7 +3,7 @@
  * not depend on which worker finished first; a stop (Ctrl-C, --timeout) cancels what has not finished and returns
  * the finished ones.
  */
-import type { SimulationReport } from '../../run-simulation.js';
+import type { SimulationReport } from '../../../api/run-simulation.js';
 import { isAbort, type SimPool, type SimTask } from '../../sim-pool.js';
 
 export interface BatchProgress {

@@ -1,9 +1,9 @@
 /** `vnicspec scenarios`: the built-in scenarios, with what they are and what they run by default. */
 import { Command } from 'commander';
-import { scenarios } from '../../api/scenarios.js';
-import { seconds } from '../format/numbers.js';
-import { renderTable } from '../format/table.js';
-import { EXIT, action, epilogue, type CliCommand, type CliContext } from './command.js';
+import { scenarios } from '../../../api/scenarios.js';
+import { seconds } from '../../format/numbers.js';
+import { renderTable } from '../../format/table.js';
+import { EXIT, action, epilogue, type CliCommand, type CliContext } from '../command.js';
 
 interface ScenariosOptions {
   json?: boolean;

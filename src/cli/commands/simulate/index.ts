@@ -1,31 +1,27 @@
 /** `vnicspec simulate`: run a scenario through the simulator (or two, side by side, with --compare). */
 import { Command, Option } from 'commander';
-import { runSimulation, type SimulationReport } from '../run-simulation.js';
-import { renderComparison } from '../format/compare.js';
-import { createProgress, roughTime, simulationProgressLog, type Progress } from '../format/progress.js';
-import { renderReport } from '../format/report.js';
-import { printable } from '../format/safe-text.js';
-import { describeStop, watchStop } from '../interrupt.js';
-import { estimateWork, firstStartS } from '../../../spec/work-estimate.js';
-import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from './command.js';
-import { withRequestRate } from '../../../spec/scenario.js';
+import { prepareSimulation, runPrepared, type Naming } from '../../../api/simulate.js';
+import type { SimulationReport } from '../../../api/run-simulation.js';
+import { printable } from '../../../api/safe-text.js';
+import { renderComparison } from '../../format/compare.js';
+import { createProgress, simulationProgressLog, type Progress } from '../../format/progress.js';
+import { renderReport } from '../../format/report.js';
+import { describeStop, watchStop } from '../../interrupt.js';
+import { EXIT, action, epilogue, type CliCommand, type CliContext } from '../command.js';
 import {
   archOption,
   calibrationOption,
   coresOption,
   durationOption,
-  loadScenarioOrFail,
   rateOption,
-  requireDemands,
   seedOption,
   stepperOption,
   timeoutOption,
   warmupOption,
-  type LoadedScenario,
   type Arch,
   type CoreLayout,
   type StepperKind,
-} from './options.js';
+} from '../options.js';
 
 interface SimulateOptions {
   scenario: string;
@@ -42,9 +38,6 @@ interface SimulateOptions {
   progress: boolean;
   timeout?: number;
 }
-
-/** --compare: the paper's baseline first, its design second. */
-const COMPARED: readonly [Arch, Arch] = ['xen-idd', 'vnic'];
 
 export const simulateCommand: CliCommand = (ctx, done) =>
   new Command('simulate')
@@ -87,61 +80,37 @@ export const simulateCommand: CliCommand = (ctx, done) =>
     )
     .action(action(done, (cmd) => simulate(ctx, cmd.opts<SimulateOptions>())));
 
-/**
- * Runs estimated above this many simulator events (about an hour at the 200,000–400,000 events/s the simulator
- * does on one core of this 2-core machine) need an explicit --timeout: they are likely a typo in a rate or a
- * duration, and with one they end with a partial report instead of running unattended for hours.
- */
-export const EVENT_BUDGET = 1e9;
-/** What the simulator does per second of wall time on the built-in scenarios here (200,000–400,000 measured). */
-const TYPICAL_EVENTS_PER_S = 300_000;
-
-const sci = (n: number): string => (n >= 1e6 ? n.toExponential(1).replace('e+', 'e') : String(Math.round(n)));
-
-/** Refuse what would simulate nothing or would take hours without a --timeout; say how to proceed. */
-function checkWork(loaded: LoadedScenario, archs: readonly Arch[], durationS: number, timeout: number | undefined, fromFlag: boolean): void {
-  const { scenario, calibration } = loaded;
-  const first = firstStartS(scenario);
-  const durationName = fromFlag ? '--duration' : 'durationS';
-  if (first !== undefined && first >= durationS) {
-    throw new UsageError(`${durationName} ${durationS}: no stream starts within the run (the first starts at ${first} s): simulate longer than ${first} s`);
-  }
-  if (timeout !== undefined) return;
-  const works = archs.map((arch) => estimateWork(scenario, arch, calibration, durationS));
-  const events = works.reduce((sum, w) => sum + w.events, 0);
-  if (events <= EVENT_BUDGET) return;
-  const top = works[0]!.streams[0]!;
-  const st = scenario.streams[top.stream]!;
-  const fits = Number(((durationS * EVENT_BUDGET) / events).toPrecision(2));
-  throw new UsageError(
-    `this run would take about ${sci(events)} simulator events (streams[${top.stream}], ${st.kind} at ${sci(top.perSecond)} per second, about ${sci(top.events)}), ` +
-      `some ${roughTime(events / TYPICAL_EVENTS_PER_S)} of wall time at the simulator's typical ${TYPICAL_EVENTS_PER_S.toLocaleString('en-US')} events/s: ` +
-      `shorten ${durationName} to about ${fits} s, lower the rate, or pass --timeout SECONDS ` +
-      'to run it anyway and get a partial report when the time is up',
-  );
-}
+/** The library's checks, worded with this command's flags. */
+const FLAGS: Naming = {
+  arch: '--arch',
+  compare: '--compare',
+  durationS: '--duration',
+  warmupS: '--warmup',
+  rate: '--rate',
+  timeoutSeconds: '--timeout',
+  got: (v) => `'${v}'`,
+};
 
 function simulate(ctx: CliContext, o: SimulateOptions): number {
   const { io } = ctx;
-  const loaded = loadScenarioOrFail(o.scenario, o.calibration);
-  const scenario = o.rate === undefined ? loaded.scenario : withRequestRate(loaded.scenario, o.rate);
-  if (o.compare && o.arch !== undefined) throw new UsageError('--arch cannot be combined with --compare (which runs xen-idd and vnic)');
-  const archs: readonly Arch[] = o.compare ? COMPARED : [o.arch ?? scenario.arch];
-  requireDemands(loaded, archs);
-  const durationS = o.duration ?? scenario.durationS;
-  checkWork({ ...loaded, scenario }, archs, durationS, o.timeout, o.duration !== undefined);
-  // A scenario's own warm-up shrinks to fit a shorter --duration only if the user did not ask for one.
-  const warmupS = o.warmup ?? (scenario.warmupS < durationS ? scenario.warmupS : 0);
-  if (warmupS >= durationS) throw new UsageError(`--warmup: must be below the duration, ${durationS} s (got '${warmupS}')`);
-  const common = {
-    scenario,
-    calibration: loaded.calibration,
-    cores: o.cores ?? scenario.cores,
-    seed: o.seed ?? scenario.seed,
-    durationS,
-    warmupS,
-    stepper: o.stepper,
-  };
+  const p = prepareSimulation(
+    {
+      scenario: o.scenario,
+      ...(o.calibration !== undefined ? { calibration: o.calibration } : {}),
+      ...(o.arch !== undefined ? { arch: o.arch } : {}),
+      ...(o.cores !== undefined ? { cores: o.cores } : {}),
+      ...(o.seed !== undefined ? { seed: o.seed } : {}),
+      ...(o.duration !== undefined ? { durationS: o.duration } : {}),
+      ...(o.warmup !== undefined ? { warmupS: o.warmup } : {}),
+      ...(o.rate !== undefined ? { rate: o.rate } : {}),
+      ...(o.timeout !== undefined ? { timeoutSeconds: o.timeout } : {}),
+      ...(o.compare === true ? { compare: true } : {}),
+      stepper: o.stepper,
+    },
+    FLAGS,
+  );
+  const { archs, scenario } = p;
+  const durationS = p.common.durationS;
 
   const showProgress = !o.json && o.progress;
   const bar: Progress | undefined = showProgress && io.progressStream ? createProgress(io.progressStream, archs.length) : undefined;
@@ -149,15 +118,12 @@ function simulate(ctx: CliContext, o: SimulateOptions): number {
   const name = printable(scenario.name);
   const stop = watchStop(io.interrupt, o.timeout);
   const started = performance.now();
-  const reports: SimulationReport[] = [];
+  let reports: SimulationReport[];
   try {
-    for (const [i, arch] of archs.entries()) {
+    reports = runPrepared(p, stop.signal, (arch, i) => {
       const label = `${name} (${arch})`;
-      const onProgress = bar?.phase(i, `simulating ${label}`) ?? (logEveryMs !== undefined ? simulationProgressLog(io.err, label, durationS, logEveryMs) : undefined);
-      const r = runSimulation({ ...common, arch, signal: stop.signal, ...(onProgress ? { onProgress } : {}) });
-      reports.push(r);
-      if (r.partial !== undefined) break;
-    }
+      return bar?.phase(i, `simulating ${label}`) ?? (logEveryMs !== undefined ? simulationProgressLog(io.err, label, durationS, logEveryMs) : undefined);
+    });
   } finally {
     bar?.stop();
     stop.dispose();
@@ -169,6 +135,7 @@ function simulate(ctx: CliContext, o: SimulateOptions): number {
   const code = failed ? EXIT.violated : partial !== undefined ? EXIT.incomplete : EXIT.ok;
 
   if (o.json) {
+    // The library's result, as simulate() resolves with it.
     const body = o.compare ? { comparison: reports, ...(notRun.length > 0 ? { notRun } : {}) } : reports[0];
     io.out(JSON.stringify(body, null, 2) + '\n');
     // stdout carries only the JSON; say why the exit code is 1 on stderr.

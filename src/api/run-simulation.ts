@@ -1,6 +1,7 @@
 /**
  * Composition root for a simulation: scenario → machines (spec/) → simulator (src/sim) → per-VM report.
- * This is the one place (with the other src/cli modules) where the engines meet the specification.
+ * With the rest of src/api, the one place where the engines meet the specification (the command line is a layer
+ * over src/api).
  */
 import type { MachineState } from '../machine/types.js';
 import type { Probe } from '../network/network.js';
