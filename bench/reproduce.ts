@@ -48,7 +48,7 @@ function reproduceRow(ctx: BenchContext, dir: string): Row {
 
 function speedupRows(ctx: BenchContext, dir: string): Row[] {
   const sweep = ['sweep', '--scenario', 'httperf-2vm', '--arch', 'xen-idd,vnic', '--no-progress'];
-  const grid = ctx.quick ? ['--rates', '200:2000:300', '--duration', '1', '--warmup', '0.2'] : ['--rates', '100:2000:100', '--duration', '2', '--warmup', '0.5'];
+  const grid = ctx.quick ? ['--rates', '200:2000:300', '--duration', '1', '--warmup', '0.2'] : ['--rates', '100:2000:100', '--duration', '4', '--warmup', '0.5'];
   const rounds = ctx.quick ? 1 : 2;
   const times: Record<1 | 2, number[]> = { 1: [], 2: [] };
   const loads: string[] = [];
