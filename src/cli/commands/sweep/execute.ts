@@ -3,7 +3,7 @@ import type { SimulationReport } from '../../../api/run-simulation.js';
 import { createSimPool } from '../../sim-pool.js';
 import { metricsOf } from './metrics.js';
 import type { RunRecord } from './output.js';
-import { inShard, runsOf, taskOf, type PlannedRun, type Shard, type SweepSpec } from './plan.js';
+import { inShard, runsOf, serversOf, taskOf, type PlannedRun, type Shard, type SweepSpec } from './plan.js';
 import { runBatch, type BatchProgress } from './runner.js';
 
 export interface ExecuteOptions {
@@ -20,7 +20,7 @@ export interface Executed {
   readonly records: RunRecord[];
 }
 
-export const recordOf = (p: PlannedRun, r: SimulationReport): RunRecord => ({
+export const recordOf = (p: PlannedRun, r: SimulationReport, servers?: ReadonlySet<string>): RunRecord => ({
   arch: p.arch,
   cores: p.cores,
   rate: p.rate,
@@ -28,7 +28,7 @@ export const recordOf = (p: PlannedRun, r: SimulationReport): RunRecord => ({
   seed: p.seed,
   outcome: r.outcome,
   events: r.events,
-  metrics: metricsOf(r),
+  metrics: metricsOf(r, servers),
 });
 
 export async function executeSweep(spec: SweepSpec, o: ExecuteOptions): Promise<Executed> {
@@ -40,7 +40,8 @@ export async function executeSweep(spec: SweepSpec, o: ExecuteOptions): Promise<
       planned.map((p) => taskOf(spec, p)),
       { ...(o.signal ? { signal: o.signal } : {}), ...(o.onDone ? { onDone: o.onDone } : {}) },
     );
-    const records = planned.flatMap((p, i) => (reports[i] === undefined ? [] : [recordOf(p, reports[i]!)]));
+    const servers = serversOf(spec.scenario);
+    const records = planned.flatMap((p, i) => (reports[i] === undefined ? [] : [recordOf(p, reports[i]!, servers)]));
     return { planned, records };
   } finally {
     await pool.destroy();

@@ -157,7 +157,7 @@ function renderSummary(spec: SweepSpec, points: readonly PointSummary[]): string
       { header: 'cores' },
       { header: unit, align: 'right' },
       { header: 'seeds', align: 'right' },
-      { header: 'throughput/s (all VMs)', align: 'right' },
+      { header: 'throughput/s (serving VMs)', align: 'right' },
       { header: 'failed %', align: 'right' },
       { header: 'busiest core %', align: 'right' },
     ],

@@ -11,8 +11,8 @@ export type Metrics = Record<string, number | null>;
 
 /** What each metric means, for --help and the README (a metric name is `<vm|all|cpuN>.<what>`). */
 export const METRIC_HELP: readonly (readonly [string, string])[] = [
-  ['all.throughput', 'requests answered per second, all VMs'],
-  ['all.failed', 'fraction of all requests that failed'],
+  ['all.throughput', 'requests answered per second, all VMs that serve requests (not a flood\'s target)'],
+  ['all.failed', 'fraction of those VMs\' requests that failed'],
   ['VM.offered', 'packets per second arriving for the VM'],
   ['VM.throughput', 'requests answered per second'],
   ['VM.failed', 'fraction of its requests that failed (rejected, dropped, or unanswered at the end)'],
@@ -30,13 +30,18 @@ function rejectedOf(v: VmReport): number {
   return n;
 }
 
-export function metricsOf(r: SimulationReport): Metrics {
+/**
+ * `servers`: the VMs that serve request streams (open or closed loop); the aggregate leaves out a VM that is
+ * only flooded, whose packets are not requests. Undefined: every VM.
+ */
+export function metricsOf(r: SimulationReport, servers?: ReadonlySet<string>): Metrics {
   // Counts cover the measurement window [warm-up, end].
   const windowS = (r.stoppedAtS > 0 ? r.stoppedAtS : r.durationS) - r.warmupS;
   let offered = 0;
   let completed = 0;
   let throughput = 0;
   for (const v of r.vms) {
+    if (servers !== undefined && !servers.has(v.id)) continue;
     offered += v.offered;
     completed += v.completed;
     throughput += v.throughputPerS;

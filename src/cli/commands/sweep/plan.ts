@@ -85,3 +85,7 @@ export function taskOf(s: SweepSpec, r: PlannedRun): SimTask {
 
 /** How many streams the rate applies to (a sweep that varies nothing is a mistake worth an error). */
 export const variedCount = (scenario: Scenario, vary: Varied): number => scenario.streams.filter((st) => st.kind === vary).length;
+
+/** The VMs that serve requests: targets of open- or closed-loop streams (a flooded VM only receives junk). */
+export const serversOf = (scenario: Scenario): ReadonlySet<string> =>
+  new Set(scenario.streams.flatMap((st) => (st.kind === 'flood' ? [] : [st.vm])));
