@@ -7,7 +7,7 @@
 import Tinypool from 'tinypool';
 import type { Model } from '../model.js';
 import { combine, type ChunkReport } from './chunk.js';
-import { checkRange, finish, nextChunkSize, progressReporter, type RandomOptions, type RandomResult } from './run.js';
+import { checkRange, finish, firstChunk, nextChunkSize, progressReporter, type RandomOptions, type RandomResult } from './run.js';
 import type { WalkTask, WalkTaskResult } from './task.js';
 
 export interface PoolOptions {
@@ -37,7 +37,7 @@ export async function randomSearchParallel<S, A>(model: Model<S, A>, options: Ra
   const abort = new AbortController();
   const onAbort = (): void => abort.abort();
   options.signal?.addEventListener('abort', onAbort);
-  let size = 8;
+  let size = firstChunk(options.depth);
   let renewals = 0;
   let next = options.first;
   /** Lowest first walk of a chunk that found something or stopped: nothing after it is needed. */

@@ -128,7 +128,8 @@ export class MemoryGuard {
 }
 
 /** Walks per chunk: enough that the clock and progress are read rarely, few enough to report about once a second. */
-const FIRST_CHUNK = 8;
+/** The first chunk: about 2,048 steps (walks of 100 steps: 20 walks), so that the first report comes soon. */
+export const firstChunk = (depth: number): number => Math.max(1, Math.ceil(2048 / Math.max(1, depth)));
 const CHUNK_MS = 100;
 
 export function checkRange(first: number, end: number): void {
@@ -165,7 +166,7 @@ class InThread<S, A> {
   private readonly reports: ChunkReport[] = [];
   private readonly witnessed: string[] = [];
   private readonly progress: (r: ChunkReport) => void;
-  private size = FIRST_CHUNK;
+  private size: number;
   private next: number;
 
   constructor(
@@ -179,6 +180,7 @@ class InThread<S, A> {
     this.stop = stopper(this.start, this.now, options.timeoutMs, options.signal);
     this.progress = progressReporter(options, this.start, this.now);
     this.next = options.first;
+    this.size = firstChunk(options.depth);
     this.guard = options.renew !== undefined ? new MemoryGuard(options.renew.heapBytes) : undefined;
   }
 
