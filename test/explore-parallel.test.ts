@@ -33,9 +33,12 @@ async function agree(c: PmlConfig, extra: Partial<SearchOptions<Fields>> = {}, w
   const options: SearchOptions<Fields> = { strategy: 'bfs', properties, ...extra };
   const one = search(model, options);
   for (const n of workers) {
-    const many = await searchAsync(model, { ...options, workers: n });
-    expect(many.workers).toBe(n);
-    expect(view(model, many)).toEqual(view(model, one));
+    // Workers from the first level on, and taking over from the one-thread search midway.
+    for (const parallelAfter of [0, 500]) {
+      const many = await searchAsync(model, { ...options, workers: n, parallelAfter });
+      expect(view(model, many)).toEqual(view(model, one));
+      if (many.states > parallelAfter && many.depth > 3) expect(many.workers).toBe(n);
+    }
   }
   return one;
 }

@@ -17,8 +17,11 @@ import { PackedDfs } from './packed/dfs.js';
 import type { PackedBinding } from './packed/model.js';
 import { ParallelBfs } from './parallel/coordinator.js';
 import { toResult, type Outcome } from './result.js';
-import { Stops } from './stops.js';
+import { Stops, checkBound } from './stops.js';
 import type { SearchOptions, SearchResult } from './types.js';
+
+/** Default `parallelAfter`: below this many states a search is over before threads would pay for themselves. */
+const PARALLEL_AFTER = 1 << 16;
 
 /** A strategy in progress: `step` works until the search ends (true) or its slice is over (false). */
 interface Run<S, A> {
@@ -81,9 +84,21 @@ export async function searchAsync<S, A>(model: Model<S, A>, options: SearchOptio
   const workers = options.workers ?? 1;
   const binding = workers > 1 && options.strategy === 'bfs' ? packedBinding(model, options) : undefined;
   if (binding?.worker !== undefined) {
-    const parallel = new ParallelBfs<S, A>(binding, model.initial(), options, stops, workers);
+    // One thread first; the workers take over at the first level boundary past `parallelAfter` states, so that
+    // small searches never pay for starting threads.
+    const initial = model.initial();
+    const first = new PackedBfs<S, A>(binding, initial, options, stops);
+    first.handoffAt = checkBound('parallelAfter', options.parallelAfter ?? PARALLEL_AFTER);
     const before = stops.initially();
-    if (before !== undefined) return finish(model, options, stops, { ...parallel.outcome(), cut: before });
+    if (before !== undefined) return finish(model, options, stops, { ...first.outcome(), cut: before });
+    while (!first.step()) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      stops.beginSlice();
+    }
+    if (!first.handedOff) return finish(model, options, stops, first.outcome());
+    const parallel = new ParallelBfs<S, A>(binding, options, stops, workers);
+    parallel.initialStates = initial.length;
+    parallel.adopt(first.handover());
     await parallel.run();
     return finish(model, options, stops, parallel.outcome());
   }

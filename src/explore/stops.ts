@@ -21,6 +21,8 @@ export type PollResult = IncompleteReason | typeof YIELD | undefined;
 const HEAP_SHARE = 0.7;
 /** What `heap_size_limit` adds to the old generation's limit: the young generation, 3 × 16 MiB on 64-bit V8. */
 const YOUNG_GENERATION = 48 * 2 ** 20;
+/** How often polls read the resident memory (the budget is also checked before every large allocation). */
+const MEMORY_EVERY_MS = 200;
 /** A slice of work between two turns of the event loop (searchAsync). */
 const SLICE_MS = 50;
 
@@ -57,8 +59,9 @@ export class Stops {
   private lastProgress: number;
   private lastProgressStates = 0;
   private sliceEnd: number;
-  /** Resident memory at the last poll. */
+  /** Resident memory at the last reading. */
   memory = 0;
+  private lastMemoryRead = -Infinity;
 
   constructor(options: SearchOptions<unknown>) {
     this.now = options.now ?? defaultNow;
@@ -118,7 +121,11 @@ export class Stops {
 
   private stopReason(t: number): IncompleteReason | undefined {
     if (this.signal?.aborted === true) return 'interrupted';
-    this.memory = this.memoryUsage();
+    // Reading the resident memory costs up to a third of a millisecond with a large heap: a few times a second.
+    if (t - this.lastMemoryRead >= MEMORY_EVERY_MS || this.memory === 0) {
+      this.memory = this.memoryUsage();
+      this.lastMemoryRead = t;
+    }
     if (this.memory > this.memoryLimit || this.heapTooFull()) return 'memory';
     if (t - this.start >= this.timeoutMs) return 'timeout';
     return undefined;

@@ -65,6 +65,11 @@ export interface SearchOptions<S> {
    * same states, transitions, verdict and traces.
    */
   readonly workers?: number;
+  /**
+   * With `workers > 1`: the search runs on the calling thread until it has this many states (default 65,536), then
+   * the workers take over at the next level boundary — small searches never start threads. Results are the same.
+   */
+  readonly parallelAfter?: number;
   readonly properties: readonly Property<S>[];
   readonly onProgress?: (p: Progress) => void;
   /** Default 1000. */

@@ -14,6 +14,7 @@ import { NO_PARENT, PackedStore, STOP } from './store.js';
 export class PackedBfs<S, A> {
   private readonly store: PackedStore<S, A>;
   private readonly out = new Successors();
+  private parentKey = new Int32Array(0);
   /** Keys of the queued states: id `i` at `(i & ringMask) * words`. */
   private ring = new Int32Array(1024);
   private ringMask = 1023;
@@ -22,6 +23,10 @@ export class PackedBfs<S, A> {
   private level = 0;
   private work = 0;
   private seeded = false;
+  /** Stop at the first level boundary with at least this many states, for the parallel search to take over. */
+  handoffAt = Infinity;
+  /** Whether the search stopped to hand over (then `handover()` describes where it is). */
+  handedOff = false;
 
   constructor(
     binding: PackedBinding<S>,
@@ -50,6 +55,11 @@ export class PackedBfs<S, A> {
         }
       }
       if (id >= this.levelEnd) {
+        if (store.count >= this.handoffAt) {
+          // Big enough for the parallel search: stop here, at a level boundary, for it to take over.
+          this.handedOff = true;
+          return true;
+        }
         this.level++;
         this.levelEnd = store.count;
       }
@@ -69,8 +79,11 @@ export class PackedBfs<S, A> {
         continue;
       }
       let counted = taken;
+      // The parent's key, kept aside: its slot may be overwritten while its successors are stored.
+      if (this.parentKey.length !== words) this.parentKey = new Int32Array(words);
+      for (let k = 0; k < words; k++) this.parentKey[k] = this.ring[at + k]!;
       for (let j = 0; j < out.count; j++) {
-        const r = store.discover(out.keys, j * words, id, out.actions[j]!, this.level + 1);
+        const r = store.discover(out.keys, j * words, id, out.actions[j]!, this.level + 1, this.parentKey);
         if (r === STOP) {
           counted = out.actions[j]! + 1; // the object-level search stops right after computing this successor
           break;
@@ -136,6 +149,18 @@ export class PackedBfs<S, A> {
     const words = store.layout.words;
     this.ring = new Int32Array((this.ringMask + 1) * words);
     for (let i = 0; i < n; i++) this.ring.set(relaid.subarray(i * words, (i + 1) * words), ((ids + i) & this.ringMask) * words);
+  }
+
+  /** Where the search stands at a hand-over: its store, and the next level's keys (ids base … base + count − 1). */
+  handover(): { store: PackedStore<S, A>; keys: Int32Array; base: number; count: number; depth: number } {
+    const words = this.store.layout.words;
+    const n = this.store.count - this.head;
+    const keys = new Int32Array(Math.max(1, n) * words);
+    for (let i = 0; i < n; i++) {
+      const from = ((this.head + i) & this.ringMask) * words;
+      keys.set(this.ring.subarray(from, from + words), i * words);
+    }
+    return { store: this.store, keys, base: this.head, count: n, depth: this.level + 1 };
   }
 
   outcome(): Outcome<S, A> {

@@ -11,6 +11,7 @@ import { NO_PARENT, PackedStore, STOP } from './store.js';
 export class PackedDfs<S, A> {
   private readonly store: PackedStore<S, A>;
   private readonly out = new Successors();
+  private parentKey = new Int32Array(0);
   private keys: Int32Array;
   private ids = new Int32Array(256);
   private depths = new Int32Array(256);
@@ -60,8 +61,11 @@ export class PackedDfs<S, A> {
         continue;
       }
       let counted = taken;
+      // The parent's key, kept aside: its slot may be overwritten while its successors are stored.
+      if (this.parentKey.length !== words) this.parentKey = new Int32Array(words);
+      for (let k = 0; k < words; k++) this.parentKey[k] = this.keys[top * words + k]!;
       for (let j = 0; j < out.count; j++) {
-        const r = store.discover(out.keys, j * words, id, out.actions[j]!, depth + 1);
+        const r = store.discover(out.keys, j * words, id, out.actions[j]!, depth + 1, this.parentKey);
         if (r === STOP) {
           counted = out.actions[j]! + 1; // the object-level search stops right after computing this successor
           break;

@@ -104,6 +104,22 @@ export class Layout {
     for (let f = 0; f < this.fields; f++) out[f] = this.get(keys, at, f);
   }
 
+  /**
+   * `decode` compiled for this layout: straight-line code with the word indices, shifts and masks as constants,
+   * which V8 turns into a few instructions per field (decoding every expanded state's fields is on the hot path).
+   */
+  get decoder(): (keys: Int32Array, at: number, out: Int32Array) => void {
+    if (this.compiled === undefined) {
+      const lines: string[] = [];
+      for (let w = 0; w < this.words; w++) lines.push(`const w${w} = keys[at + ${w}] | 0;`);
+      for (let f = 0; f < this.fields; f++) lines.push(`out[${f}] = (w${this.word[f]} >>> ${this.shift[f]}) & ${this.mask[f]};`);
+      this.compiled = new Function('keys', 'at', 'out', lines.join('\n')) as (keys: Int32Array, at: number, out: Int32Array) => void;
+    }
+    return this.compiled;
+  }
+
+  private compiled: ((keys: Int32Array, at: number, out: Int32Array) => void) | undefined;
+
   /** A layout where field `f` holds `value` with room to spare (twice the range, at least). */
   widened(f: number, value: number): Layout {
     if (!Number.isInteger(value) || value < 0 || value >= 2 ** MAX_BITS) {

@@ -72,9 +72,10 @@ export interface PackedModel {
   expand(keys: Int32Array, at: number, layout: Layout, out: Successors): number;
   /**
    * The index (in the binding's property list) of the first 'always' property the state violates, -1 if none, or
-   * MISS.
+   * MISS. With `parent` (the key, at `parentAt`, of a state that satisfied every 'always' property, under the same
+   * layout, from which this state is one step away), the model may decide only what that step can have changed.
    */
-  check(keys: Int32Array, at: number, layout: Layout): number;
+  check(keys: Int32Array, at: number, layout: Layout, parent?: Int32Array, parentAt?: number): number;
   /** 1 if the state witnesses 'sometimes' property `property` (an index in the binding's list), 0 if not, or MISS. */
   witness(keys: Int32Array, at: number, layout: Layout, property: number): number;
 }

@@ -38,8 +38,9 @@ export class PackedStore<S, A> {
     readonly fingerprint: boolean,
   ) {
     const m = binding.model;
-    this.layout = fingerprint ? Layout.wide(m.fields) : Layout.forHints(m.fields, m.fieldHints);
+    this.layout = Layout.forHints(m.fields, m.fieldHints);
     this.table = new VisitedTable(this.layout.words, fingerprint);
+    this.table.layout = this.layout;
     this.pending = properties.flatMap((p, i) => (p.kind === 'sometimes' ? [i] : []));
     this.fields = new Int32Array(m.fields);
     this.scratch = new Int32Array(m.fields + 1);
@@ -61,10 +62,11 @@ export class PackedStore<S, A> {
   }
 
   /**
-   * Look up the state `keys[at..]` reached from `parent` by action `action` at depth `depth`; store it if new, and
-   * check it. Returns its new id, KNOWN, or STOP (a bound, the memory budget or a violation ends the search).
+   * Look up the state `keys[at..]` reached from `parent` (whose key is `parentKey`, when known) by action `action`
+   * at depth `depth`; store it if new, and check it. Returns its new id, KNOWN, or STOP (a bound, the memory budget
+   * or a violation ends the search).
    */
-  discover(keys: Int32Array, at: number, parent: number, action: number, depth: number): number {
+  discover(keys: Int32Array, at: number, parent: number, action: number, depth: number, parentKey?: Int32Array): number {
     const table = this.table;
     if (table.find(keys, at) !== -1) return KNOWN;
     if (this.count >= this.stops.maxStates) {
@@ -79,7 +81,7 @@ export class PackedStore<S, A> {
     this.table.insert(keys, at, id);
     this.parents.set(id, parent, action);
     if (depth > this.depth) this.depth = depth;
-    this.checkState(keys, at, id);
+    this.checkState(keys, at, id, parentKey);
     return this.failed !== undefined ? STOP : id;
   }
 
@@ -101,9 +103,9 @@ export class PackedStore<S, A> {
     return true;
   }
 
-  private checkState(keys: Int32Array, at: number, id: number): void {
+  private checkState(keys: Int32Array, at: number, id: number, parentKey: Int32Array | undefined): void {
     const m = this.binding.model;
-    const v = m.check(keys, at, this.layout);
+    const v = parentKey !== undefined ? m.check(keys, at, this.layout, parentKey, 0) : m.check(keys, at, this.layout);
     if (v === MISS) throw new Error('packed model: check() missed on the thread that owns the model');
     if (v >= 0) {
       this.failed = { id, property: this.properties[v]!.name };

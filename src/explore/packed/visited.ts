@@ -30,6 +30,16 @@ export function hashWords(keys: Int32Array, at: number, n: number, seed: number)
 const SEED_A = 0x9747b28c;
 const SEED_B = 0x2545f491;
 
+/**
+ * The 64-bit fingerprint of the state `keys[at..]` as two 32-bit hashes (`out[0]`, `out[1]`), computed over its field
+ * values rather than its key words, so that it does not change when the layout widens. `fields`: scratch.
+ */
+export function fingerprintOf(layout: Layout, keys: Int32Array, at: number, fields: Int32Array, out: Int32Array): void {
+  layout.decoder(keys, at, fields);
+  out[0] = hashWords(fields, 0, layout.fields, SEED_A);
+  out[1] = hashWords(fields, 0, layout.fields, SEED_B);
+}
+
 export class VisitedTable {
   /** Words a slot stores for its key: the key's, or 2 (a fingerprint). */
   readonly keyWords: number;
@@ -40,6 +50,10 @@ export class VisitedTable {
   private lastSlot = -1;
   private lastHash = 0;
   private lastHash2 = 0;
+  /** Fingerprint mode: the layout of the keys passed to `find` (fingerprints hash their fields). */
+  layout: Layout | undefined;
+  private readonly fields = new Int32Array(256);
+  private readonly fp = new Int32Array(2);
 
   /** `words`: key words per state; `fingerprint`: keep 64-bit hashes instead of keys. */
   constructor(
@@ -72,12 +86,13 @@ export class VisitedTable {
   /** The id of the state `keys[at .. at + words)`, or -1 (then `insert` stores it). */
   find(keys: Int32Array, at: number): number {
     const n = this.words;
-    const h = hashWords(keys, at, n, SEED_A);
     const table = this.table;
     const mask = this.mask;
     const sw = this.slotWords;
     if (this.fingerprint) {
-      const h2 = hashWords(keys, at, n, SEED_B);
+      fingerprintOf(this.layout!, keys, at, this.fields, this.fp);
+      const h = this.fp[0]!;
+      const h2 = this.fp[1]!;
       this.lastHash = h;
       this.lastHash2 = h2;
       for (let i = h & mask; ; i = (i + 1) & mask) {
@@ -90,6 +105,7 @@ export class VisitedTable {
         if (table[p] === h && table[p + 1] === h2) return id - 1;
       }
     }
+    const h = hashWords(keys, at, n, SEED_A);
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const p = i * sw;
       const id = table[p + n]!;
@@ -139,10 +155,13 @@ export class VisitedTable {
 
   /**
    * The same states under another layout (after a widening): a new table whose keys are re-encoded from `from` to
-   * `to`. Not in fingerprint mode, whose keys use a layout that never widens.
+   * `to`. In fingerprint mode the same table (fingerprints hash field values, which do not change).
    */
   relaid(from: Layout, to: Layout): VisitedTable {
-    if (this.fingerprint) throw new Error('VisitedTable: a fingerprint table cannot be re-laid');
+    if (this.fingerprint) {
+      this.layout = to;
+      return this;
+    }
     const next = new VisitedTable(to.words, false, Math.max(this.count, 16));
     const values = new Int32Array(from.fields);
     const key = new Int32Array(to.words);

@@ -18,7 +18,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Property } from '../model.js';
-import { NO_PARENT, Parents } from '../parents.js';
+import { Parents } from '../parents.js';
 import type { Outcome } from '../result.js';
 import { YIELD, type Stops } from '../stops.js';
 import type { IncompleteReason, SearchOptions } from '../types.js';
@@ -27,11 +27,15 @@ import { MISS, Successors, type PackedBinding, type WorkerModel } from '../packe
 import { DEFERRED, expandState, type ExpandContext } from './phases.js';
 import { candidateWidth, type ExpandMessage, type FromWorker, type InsertMessage, type PartitionWork, type ToWorker, type WorkerInit } from './protocol.js';
 import { Records, type SharedRecords } from './records.js';
-import { MAX_LOAD, hashKey, keyWordsOf, partitionOf, probe, sharedTable, slotCount, store, type TableView } from './table.js';
+import { MAX_LOAD, hashKey, keyWordsOf, partitionOf, probe, sharedTable, slotCount, store as store_, type TableView } from './table.js';
+import type { PackedStore } from '../packed/store.js';
 import { compiledModuleUrl } from './urls.js';
 
-/** Milliseconds spent in phase 1, deferred expansion, phase 2, phase 3 (for measurements). */
-export const PROFILE = [0, 0, 0, 0];
+/**
+ * For measurements (bench/explorer.ts): wall milliseconds in phase 1, the deferred expansions, phase 2 and phase 3;
+ * the workers' busy milliseconds in phases 1 and 2; states deferred to this thread.
+ */
+export const PROFILE = [0, 0, 0, 0, 0, 0, 0];
 
 /** Partitions of the visited set per worker: several, so that phase 2 balances (see InsertMessage). */
 const PARTITIONS_PER_WORKER = 4;
@@ -72,13 +76,24 @@ class Helper {
   }
 }
 
+/** Where a one-thread breadth-first search handed over (packed/bfs.ts `handover`). */
+export interface Handover<S, A> {
+  readonly store: PackedStore<S, A>;
+  /** The next level's keys, in id order: ids base … base + count − 1. */
+  readonly keys: Int32Array;
+  readonly base: number;
+  readonly count: number;
+  /** Depth of the next level's states. */
+  readonly depth: number;
+}
+
 export class ParallelBfs<S, A> {
   private layout: Layout;
   private readonly fingerprint: boolean;
   private tables: TableView[];
   /** States stored per partition. */
   private readonly stored: number[];
-  private readonly parents = new Parents();
+  private parents = new Parents();
   private count = 0;
   private depth = 0;
   private transitions = 0;
@@ -96,19 +111,20 @@ export class ParallelBfs<S, A> {
   private helpers: Helper[] = [];
   private dataVersion = -1;
   private readonly ownerOut = new Successors();
+  /** Initial states offered (for the fingerprint estimate). */
+  initialStates = 0;
   private readonly hashes = new Int32Array(2);
 
   constructor(
     private readonly binding: PackedBinding<S>,
-    private readonly initial: readonly S[],
-    private readonly options: SearchOptions<S>,
+      private readonly options: SearchOptions<S>,
     private readonly stops: Stops,
     private readonly workers: number,
   ) {
     if (binding.worker === undefined) throw new TypeError('parallel search: the packed model has no worker form (PackedBinding.worker)');
     const m = binding.model;
     this.fingerprint = options.fingerprint === true;
-    this.layout = this.fingerprint ? Layout.wide(m.fields) : Layout.forHints(m.fields, m.fieldHints);
+    this.layout = Layout.forHints(m.fields, m.fieldHints);
     this.tables = Array.from({ length: workers * PARTITIONS_PER_WORKER }, () => sharedTable(this.keyWords, 1024));
     this.stored = new Array<number>(this.tables.length).fill(0);
     this.pending = options.properties.flatMap((p, i) => (p.kind === 'sometimes' ? [i] : []));
@@ -133,7 +149,6 @@ export class ParallelBfs<S, A> {
     const onAbort = (): void => void Atomics.store(control, 1, 1);
     this.options.signal?.addEventListener('abort', onAbort);
     try {
-      this.seed();
       while (this.frontierCount > 0 && !this.ended) {
         const r = this.stops.poll(this.count, this.count, this.depth, this.frontierCount);
         if (r !== undefined && r !== YIELD) {
@@ -154,55 +169,50 @@ export class ParallelBfs<S, A> {
     this.queue = this.frontierCount;
   }
 
-  // ---- level 0 --------------------------------------------------------------------------------------------------
+  // ---- taking over from the one-thread search ------------------------------------------------------------------
 
-  private seed(): void {
-    const fields = new Int32Array(this.binding.model.fields);
-    let keys = new Int32Array(this.initial.length * this.layout.words);
-    for (let i = 0; i < this.initial.length; i++) {
-      this.binding.fieldsOf(this.initial[i]!, fields);
-      this.layout.clearOverflow();
-      if (!this.layout.encode(fields, keys, i * this.layout.words)) {
-        // Widen before anything is stored, then start over.
-        this.layout = this.layout.widened(this.layout.overflowField, this.layout.overflowValue);
-        this.tables = this.tables.map(() => sharedTable(this.keyWords, 1024));
-        keys = new Int32Array(this.initial.length * this.layout.words);
-        i = -1;
+  /**
+   * Continue where a one-thread breadth-first search handed over (at a level boundary): its visited set is spread over
+   * the partitions, its parent columns, counts and witnesses taken as they are, its next level becomes the frontier.
+   */
+  adopt(h: Handover<S, A>): void {
+    const store = h.store;
+    this.layout = store.layout;
+    const kw = this.keyWords;
+    const parts = this.tables.length;
+    const slots = store.table.slots;
+    const sw = kw + 1;
+    // Size each partition for what it receives, then move every stored state into its partition.
+    this.tables = this.tables.map(() => sharedTable(kw, Math.max(1024, (store.count / parts) * 2)));
+    for (let p = 0; p < slots.length; p += sw) {
+      const idWord = slots[p + kw]!;
+      if (idWord === 0) continue;
+      let h1: number;
+      let h2 = 0;
+      if (this.fingerprint) {
+        h1 = slots[p]!;
+        h2 = slots[p + 1]!;
+      } else {
+        hashKey(slots, p, kw, false, this.hashes);
+        h1 = this.hashes[0]!;
       }
+      const part = partitionOf(h1, parts);
+      const slot = probe(this.tables[part]!, kw, this.fingerprint, slots, p, h1, h2);
+      store_(this.tables[part]!, kw, this.fingerprint, -slot - 1, slots, p, h1, h2, idWord);
+      this.stored[part]!++;
     }
-    const words = this.layout.words;
-    const next = new Int32Array(new SharedArrayBuffer(Math.max(1, this.initial.length) * words * 4));
-    let n = 0;
-    for (let i = 0; i < this.initial.length && !this.ended; i++) {
-      hashKey(keys, i * words, words, this.fingerprint, this.hashes);
-      const p = partitionOf(this.hashes[0]!, this.tables.length);
-      const slot = probe(this.tables[p]!, this.keyWords, this.fingerprint, keys, i * words, this.hashes[0]!, this.hashes[1]!);
-      if (slot >= 0) continue;
-      if (this.count >= this.stops.maxStates) {
-        this.cut = 'max-states';
-        break;
-      }
-      const id = this.count++;
-      store(this.tables[p]!, this.keyWords, this.fingerprint, -slot - 1, keys, i * words, this.hashes[0]!, this.hashes[1]!, id + 1);
-      this.stored[p]!++;
-      this.parents.set(id, NO_PARENT, i);
-      const v = this.binding.model.check(keys, i * words, this.layout);
-      const mask = this.witnessBits(keys, i * words);
-      if (this.discovered(id, v, mask)) next.set(keys.subarray(i * words, (i + 1) * words), n++ * words);
-    }
+    this.parents = store.parents;
+    this.count = store.count;
+    this.depth = store.depth;
+    this.transitions = store.transitions;
+    for (const [k, v] of store.witnessIds) this.witnessIds.set(k, v);
     this.pending = this.pending.filter((i) => !this.witnessIds.has(this.properties[i]!.name));
-    this.frontier = next;
-    this.frontierCount = n;
-    this.base = 0;
-    // A violating initial state is stored but not queued, as in the one-thread search.
-    this.queue = this.failed !== undefined ? 0 : n;
-  }
-
-  /** The witness bits (positions in `pending`) of a new state, decided by the owner's model. */
-  private witnessBits(keys: Int32Array, at: number): number {
-    let mask = 0;
-    for (let i = 0; i < this.pending.length; i++) if (this.binding.model.witness(keys, at, this.layout, this.pending[i]!) === 1) mask |= 1 << i;
-    return mask;
+    this.frontier = new Int32Array(new SharedArrayBuffer(Math.max(1, h.count) * this.layout.words * 4));
+    this.frontier.set(h.keys.subarray(0, h.count * this.layout.words));
+    this.frontierCount = h.count;
+    this.base = h.base;
+    this.level = h.depth;
+    this.queue = h.count;
   }
 
   /**
@@ -296,6 +306,8 @@ export class ParallelBfs<S, A> {
     const replies = await Promise.all(this.helpers.map((h) => h.ask(msg)));
     return replies.map((r) => {
       if (r.type !== 'expanded') throw new Error(`parallel search: unexpected reply '${r.type}'`);
+      PROFILE[4]! += r.busyMs;
+      PROFILE[6]! += r.deferred.length;
       return r;
     });
   }
@@ -353,6 +365,7 @@ export class ParallelBfs<S, A> {
     const winners: Int32Array[] = new Array<Int32Array>(this.tables.length);
     for (const r of replies) {
       if (r.type !== 'inserted') throw new Error(`parallel search: unexpected reply '${r.type}'`);
+      PROFILE[5]! += r.busyMs;
       for (const d of r.done) {
         this.tables[d.partition] = { slots: new Int32Array(d.table.buffer), mask: d.table.mask };
         winners[d.partition] = new Int32Array(d.winners.buffer).subarray(0, d.winners.count * d.winners.width);
@@ -442,6 +455,9 @@ export class ParallelBfs<S, A> {
     const kw = this.keyWords;
     const values = new Int32Array(old.fields);
     const key = new Int32Array(next.words);
+    this.relayFrontier(old, next, values);
+    // Fingerprints hash field values: the visited set stays as it is.
+    if (this.fingerprint) return;
     const tables = this.tables.map((_, p) => sharedTable(kw, Math.max(1024, this.stored[p]! * 2)));
     const stored = this.stored.map(() => 0);
     for (const t of this.tables) {
@@ -453,12 +469,16 @@ export class ParallelBfs<S, A> {
         hashKey(key, 0, next.words, false, this.hashes);
         const p = partitionOf(this.hashes[0]!, tables.length);
         const slot = probe(tables[p]!, kw, false, key, 0, this.hashes[0]!, 0);
-        store(tables[p]!, kw, false, -slot - 1, key, 0, this.hashes[0]!, 0, idWord);
+        store_(tables[p]!, kw, false, -slot - 1, key, 0, this.hashes[0]!, 0, idWord);
         stored[p]!++;
       }
     }
     this.tables = tables;
     stored.forEach((s, p) => (this.stored[p] = s));
+  }
+
+  /** The frontier's keys re-encoded from `old` to `next`. */
+  private relayFrontier(old: Layout, next: Layout, values: Int32Array): void {
     const frontier = new Int32Array(new SharedArrayBuffer(Math.max(1, this.frontierCount) * next.words * 4));
     for (let i = 0; i < this.frontierCount; i++) {
       old.decode(this.frontier, i * old.words, values);
@@ -474,7 +494,7 @@ export class ParallelBfs<S, A> {
     const key = new Int32Array(this.layout.words);
     this.layout.clearOverflow();
     if (!this.layout.encode(fields, key, 0)) return -1;
-    hashKey(key, 0, this.layout.words, this.fingerprint, this.hashes);
+    hashKey(key, 0, this.layout.words, this.fingerprint, this.hashes, this.layout);
     const p = partitionOf(this.hashes[0]!, this.tables.length);
     const slot = probe(this.tables[p]!, this.keyWords, this.fingerprint, key, 0, this.hashes[0]!, this.hashes[1]!);
     if (slot < 0) return -1;
@@ -483,7 +503,7 @@ export class ParallelBfs<S, A> {
 
   outcome(): Outcome<S, A> {
     const n = this.count;
-    const g = this.transitions + this.initial.length;
+    const g = this.transitions + this.initialStates;
     return {
       states: n,
       transitions: this.transitions,

@@ -52,12 +52,12 @@ export function expandState(c: ExpandContext, keys: Int32Array, at: number, pare
   const kw = keyWordsOf(words, c.fingerprint);
   for (let j = 0; j < out.count; j++) {
     const o = j * words;
-    hashKey(out.keys, o, words, c.fingerprint, c.hashes);
+    hashKey(out.keys, o, words, c.fingerprint, c.hashes, layout);
     const h = c.hashes[0]!;
     const h2 = c.hashes[1]!;
     const p = partitionOf(h, n);
     if (probe(c.tables[p]!, kw, c.fingerprint, out.keys, o, h, h2) >= 0) continue;
-    const check = model.check(out.keys, o, layout);
+    const check = model.check(out.keys, o, layout, keys, at);
     let witness = 0;
     for (let i = 0; i < c.pending.length && check !== MISS; i++) {
       const w = model.witness(out.keys, o, layout, c.pending[i]!);

@@ -54,6 +54,8 @@ export interface ExpandedMessage {
   readonly outboxes: readonly SharedRecords[];
   /** Frontier indices of the states the worker could not expand (its model missed, or its layout overflowed). */
   readonly deferred: readonly number[];
+  /** Milliseconds the worker spent in this phase. */
+  readonly busyMs: number;
 }
 
 /** One partition's work in phase 2. */
@@ -83,6 +85,7 @@ export interface InsertedMessage {
   readonly type: 'inserted';
   /** The partitions this worker did, with their (possibly regrown) tables and winners. */
   readonly done: readonly { readonly partition: number; readonly table: SharedTableRef; readonly winners: SharedRecords }[];
+  readonly busyMs: number;
 }
 
 export type ToWorker = ExpandMessage | InsertMessage | { readonly type: 'exit' };

@@ -7,7 +7,8 @@
  * A state inserted in the current level gets PROVISIONAL as its id until the level's ids are given out in
  * breadth-first order.
  */
-import { hashWords } from '../packed/visited.js';
+import type { Layout } from '../packed/layout.js';
+import { fingerprintOf, hashWords } from '../packed/visited.js';
 
 export const SEED_A = 0x9747b28c;
 export const SEED_B = 0x2545f491;
@@ -84,8 +85,17 @@ export function regrown(t: TableView, keyWords: number, fingerprint: boolean, ca
   return next;
 }
 
-/** Hashes of a key: `h` for slot and partition, and `h2` (fingerprint mode only, else 0). */
-export function hashKey(keys: Int32Array, at: number, words: number, fingerprint: boolean, out: Int32Array): void {
+const scratchFields = new Int32Array(256);
+
+/**
+ * Hashes of a key: `h` for slot and partition, and `h2` (fingerprint mode only, else 0). In fingerprint mode both
+ * hash the state's field values (`layout`), as packed/visited.ts's fingerprints do.
+ */
+export function hashKey(keys: Int32Array, at: number, words: number, fingerprint: boolean, out: Int32Array, layout?: Layout): void {
+  if (fingerprint) {
+    fingerprintOf(layout!, keys, at, scratchFields, out);
+    return;
+  }
   out[0] = hashWords(keys, at, words, SEED_A);
-  out[1] = fingerprint ? hashWords(keys, at, words, SEED_B) : 0;
+  out[1] = 0;
 }

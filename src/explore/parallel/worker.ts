@@ -27,6 +27,7 @@ function send(m: FromWorker): void {
 }
 
 function expand(m: ExpandMessage): void {
+  const started = performance.now();
   if (m.data !== undefined || model === undefined) model = build!(m.data);
   const key = m.layoutBits.join(',');
   if (layout === undefined || key !== layoutKey) {
@@ -62,10 +63,11 @@ function expand(m: ExpandMessage): void {
       errors[i] = error[0]!;
     }
   }
-  send({ type: 'expanded', outboxes: outboxes.map((o) => o.share()), deferred });
+  send({ type: 'expanded', outboxes: outboxes.map((o) => o.share()), deferred, busyMs: performance.now() - started });
 }
 
 function insert(m: InsertMessage): void {
+  const started = performance.now();
   const kw = m.fingerprint ? 2 : m.words;
   const control = new Int32Array(m.control);
   const done: { partition: number; table: { buffer: SharedArrayBuffer; mask: number }; winners: ReturnType<Records['share']> }[] = [];
@@ -80,7 +82,7 @@ function insert(m: InsertMessage): void {
     insertPartition(sources, m.words, m.fingerprint, table, winners);
     done.push({ partition: p, table: { buffer: table.slots.buffer as SharedArrayBuffer, mask: table.mask }, winners: winners.share() });
   }
-  send({ type: 'inserted', done });
+  send({ type: 'inserted', done, busyMs: performance.now() - started });
 }
 
 const mod = (await import(init.module)) as Record<string, unknown>;
