@@ -77,9 +77,24 @@ export function isolationInComponent(shape: SystemShape, i: number, m: MachineSt
  * them, and the VMM forwards each active vNIC's MSI vector to that vNIC's owner.
  */
 export function isolationAcrossComponents(shape: SystemShape, states: States): string | undefined {
+  return isolationAcross(shape, states, -1);
+}
+
+/**
+ * `isolationAcrossComponents` for vNIC `slot` alone: its transmits and its MSI vector. The whole part holds exactly
+ * when this holds for every slot; it reads the transmit path, that one vNIC and the VMM, so the explorer can
+ * memoize it per (transmit path, vNIC, VMM) state instead of per combination of all vNICs.
+ */
+export function isolationAcrossForSlot(shape: SystemShape, states: States, slot: number): string | undefined {
+  return isolationAcross(shape, states, slot);
+}
+
+/** Transmits, then vectors, of every vNIC (`only` −1) or of vNIC `only`. */
+function isolationAcross(shape: SystemShape, states: States, only: number): string | undefined {
   if (!hasVnics(shape)) return undefined;
   const tx = (states[shape.tx]!.context as TxContext).queue;
   for (const t of tx) {
+    if (only >= 0 && t.slot !== only) continue;
     // slot -1: a transmit already on the wire when its vNIC was torn down; it belongs to no vNIC any more.
     const m = vnicAt(shape, states, t.slot);
     if (m === undefined || m.value !== 'active') continue;
@@ -87,11 +102,13 @@ export function isolationAcrossComponents(shape: SystemShape, states: States): s
     if (shape.vmOfId(v.vm) >= 0 && !v.macs.includes(t.packet.src)) return `vNIC ${t.slot} (${v.vm}) transmits a packet from MAC ${t.packet.src}`;
   }
   if (shape.vmm < 0) return undefined;
-  const vectors = ctx<VmmContext>(states, shape.vmm).vectors;
   for (let slot = 0; slot < shape.vnics.length; slot++) {
+    if (only >= 0 && slot !== only) continue;
     const m = vnicAt(shape, states, slot)!;
+    if (m.value !== 'active') continue;
     const v = m.context;
-    if (m.value === 'active' && vectors[v.vector] !== v.vm) return `MSI vector ${v.vector} of vNIC ${slot} (${v.vm}) is forwarded to '${vectors[v.vector]}'`;
+    const vectors = ctx<VmmContext>(states, shape.vmm).vectors;
+    if (vectors[v.vector] !== v.vm) return `MSI vector ${v.vector} of vNIC ${slot} (${v.vm}) is forwarded to '${vectors[v.vector]}'`;
   }
   return undefined;
 }

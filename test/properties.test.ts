@@ -14,7 +14,7 @@ import { Network } from '../src/network/network.js';
 import { simulate } from '../src/sim/index.js';
 import { runSimulation } from '../src/api/run-simulation.js';
 import { arbCheckConfig, arbScenario } from '../properties/arbitraries.js';
-import { PROPERTY_NAMES, propertiesFor } from '../properties/checked.js';
+import { PROPERTY_NAMES, propertiesFor, propertyParts, type PropertyParts } from '../properties/checked.js';
 import { conservationInState, isolationInState, qosInState } from '../properties/invariants.js';
 import { RuntimeMonitor, simulationShape } from '../properties/runtime.js';
 import { defaultCheckConfig, type CheckConfig } from '../spec/checked/config.js';
@@ -191,6 +191,19 @@ describe('a planted bug is caught by the same invariant in the explorer and in t
     });
   }
 
+  /** Whether a property's parts (spec/checked/packed.ts) say it fails in `s`. */
+  function partsFail(parts: PropertyParts, name: string, s: CheckedState, vms: number): boolean {
+    if (parts.flagged === true && s.flags.some((f) => f.property === name)) return true;
+    if (parts.local !== undefined && s.machines.some((m, i) => parts.local!(i, m))) return true;
+    if (parts.across?.some((g) => g(s.machines)) === true) return true;
+    if (parts.outstanding !== undefined) {
+      const held = new Array<number>(vms + 1).fill(0);
+      s.machines.forEach((m, i) => parts.outstanding!(i, m, held));
+      if (held.some((h, v) => h !== s.env.outstanding[v])) return true;
+    }
+    return false;
+  }
+
   it('the explorer’s memoized state checks give the invariants’ own verdicts, with and without a planted bug', () => {
     // properties/checked.ts remembers per machine state what held there; invariants.ts evaluated afresh is the
     // reference, on walks that do run into violations (a caching slip would show as a missed or a stale one).
@@ -218,6 +231,8 @@ describe('a planted bug is caught by the same invariant in the explorer and in t
               const flag = s.flags.find((f) => f.property === p.name)?.message;
               const expected = flag ?? fresh[p.name]!(sys, s);
               expect(p.check(s), p.name).toBe(expected);
+              // The packed explorer decides from the property's parts: they must give the same verdict.
+              expect(partsFail(propertyParts(p)!, p.name, s, sys.config.vms), `${p.name} (parts)`).toBe(expected !== undefined);
               if (expected !== undefined) violations++;
             }
           }

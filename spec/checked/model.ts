@@ -18,7 +18,8 @@ import type { EventObject, MachineState } from '../../src/machine/index.js';
 import { Network, type ComponentSpec, type Probe } from '../../src/network/network.js';
 import { MemoNetwork } from '../../src/network/memo-network.js';
 import { PairMap } from '../../src/util/pair-map.js';
-import { ModelError, type Model } from '../../src/explore/index.js';
+import { ModelError, type Model, type PackedBinding, type Property } from '../../src/explore/index.js';
+import { checkedPackedBinding, type PropertyParts } from './packed.js';
 import type { WordBuffer } from '../../src/util/packed-set.js';
 import type { VnicQos } from '../nic-vnic.js';
 import { macOfVm, vmOfMac, type Packet } from '../packet.js';
@@ -262,19 +263,25 @@ class Draft {
 /** The transition checks whose flags the properties report (from `propertiesFor`). */
 export interface CheckedModelOptions {
   readonly stepChecks: readonly StepCheck[];
+  /**
+   * The parts of the properties (`propertyParts` of properties/checked.ts): with them the search runs on packed
+   * states (spec/checked/packed.ts); without, on objects.
+   */
+  readonly parts?: (p: Property<CheckedState>) => PropertyParts | undefined;
 }
 
 /** The checked system as a `Model` for `search` (vnicspec/explore): memoized machine steps, packed states, symmetry. */
 export class CheckedModel implements Model<CheckedState, CheckAction> {
   readonly sys: CheckedSystem;
-  private readonly stepChecks: readonly StepCheck[];
+  /** The step checks of the chosen properties, in order (their flags are part of the state). */
+  readonly stepChecks: readonly StepCheck[];
   private readonly init: CheckedState;
   readonly keys: KeyEncoder;
   /** The machines' steps, memoized: every delivery of the search goes through it. */
   readonly memo: MemoNetwork;
   /** Event ids of the environment's fixed events: packet arrival per VM (last: unknown MAC), clock tick. */
-  private readonly arriveEvents: readonly number[];
-  private readonly tickEvent: number;
+  readonly arriveEvents: readonly number[];
+  readonly tickEvent: number;
   private readonly draft: Draft;
   /** Symmetry reduction (see symmetry.ts); absent when the configuration has no interchangeable VMs. */
   readonly canonical?: (s: CheckedState) => CheckedState;
@@ -316,6 +323,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
       };
     }
     this.stepChecks = options.stepChecks;
+    this.partsOf = options.parts;
     const r = sys.network.initial();
     if (r.kind !== 'ok') throw new Error(`initial state: ${r.kind}`);
     const c = sys.config;
@@ -339,6 +347,13 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
     return [this.init];
   }
 
+  private readonly partsOf: ((p: Property<CheckedState>) => PropertyParts | undefined) | undefined;
+
+  /** The packed form for these properties (spec/checked/packed.ts), when each has parts. */
+  packed(properties: readonly Property<CheckedState>[]): PackedBinding<CheckedState> | undefined {
+    return this.partsOf === undefined ? undefined : checkedPackedBinding(this, properties, this.partsOf);
+  }
+
   actions(s: CheckedState): readonly CheckAction[] {
     const c = this.sys.config;
     const out: CheckAction[] = [];
@@ -355,17 +370,23 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
       if (i > 0 && s.pending[i - 1]!.id === p.id) continue;
       out.push(this.deliverAction(i, p));
     }
-    if (c.churn) {
-      const vmm = s.machines[this.sys.vmm]!.context as { vms: readonly { id: string; attachment: { kind: string; capacity?: number } }[] };
-      for (let v = 0; v < c.vms; v++) {
-        const rec = vmm.vms.find((r) => r.id === vmId(v))!;
-        if (rec.attachment.kind === 'none') out.push({ kind: 'attach', vm: v });
-        else {
-          out.push({ kind: 'detach', vm: v });
-          if (rec.attachment.kind === 'vnic') {
-            const cap = rec.attachment.capacity!;
-            out.push({ kind: 'resize', vm: v, capacity: cap === c.capacity ? c.capacity - 1 : c.capacity });
-          }
+    if (c.churn) out.push(...this.churnActions(s.machines[this.sys.vmm]!));
+    return out;
+  }
+
+  /** The management requests the environment may make with churn on, given the VMM's state (what is attached). */
+  churnActions(vmmState: MachineState<unknown>): CheckAction[] {
+    const c = this.sys.config;
+    const out: CheckAction[] = [];
+    const vmm = vmmState.context as { vms: readonly { id: string; attachment: { kind: string; capacity?: number } }[] };
+    for (let v = 0; v < c.vms; v++) {
+      const rec = vmm.vms.find((r) => r.id === vmId(v))!;
+      if (rec.attachment.kind === 'none') out.push({ kind: 'attach', vm: v });
+      else {
+        out.push({ kind: 'detach', vm: v });
+        if (rec.attachment.kind === 'vnic') {
+          const cap = rec.attachment.capacity!;
+          out.push({ kind: 'resize', vm: v, capacity: cap === c.capacity ? c.capacity - 1 : c.capacity });
         }
       }
     }
@@ -460,7 +481,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
   }
 
   /** The event id of a management request (interned once per request: churn checks send them on every step). */
-  private managementEvent(a: CheckAction & { kind: 'detach' | 'attach' | 'resize' }): number {
+  managementEvent(a: CheckAction & { kind: 'detach' | 'attach' | 'resize' }): number {
     const key = a.kind === 'resize' ? `resize ${a.vm} ${a.capacity}` : `${a.kind} ${a.vm}`;
     let id = this.managementEvents.get(key);
     if (id === undefined) {

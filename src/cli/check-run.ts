@@ -7,7 +7,7 @@ import type { ArbiterKind } from '../../spec/dma-arbiter.js';
 import { defaultCheckConfig, type CheckArch, type CheckConfig } from '../../spec/checked/config.js';
 import { symmetryUnavailableReason } from '../../spec/checked/symmetry.js';
 import { CheckedModel, buildCheckedSystem, type CheckAction, type CheckedState, type CheckedSystem } from '../../spec/checked/model.js';
-import { PROPERTIES, PROPERTY_NAMES, propertiesFor } from '../../properties/checked.js';
+import { PROPERTIES, PROPERTY_NAMES, propertiesFor, propertyParts } from '../../properties/checked.js';
 import { searchAsync, type Model, type Progress, type Property, type SearchResult, type Strategy } from '../explore/index.js';
 import { enlargeYoungGeneration } from '../explore/young-generation.js';
 
@@ -51,7 +51,7 @@ export function setUp(config: CheckConfig, chosen: readonly string[]): CheckedSe
   const { properties, stepChecks } = propertiesFor(sys, wanted);
   const names = properties.map((p) => p.name);
   const notApplicable = wanted.filter((n) => !names.includes(n));
-  const model = new CheckedModel(sys, { stepChecks });
+  const model = new CheckedModel(sys, { stepChecks, parts: propertyParts });
   return { config, sys, model, names, notApplicable, properties, view: traceView(model) };
 }
 
@@ -96,6 +96,8 @@ export interface SearchRequest {
   readonly memoryLimitBytes?: number;
   /** Threads for a breadth-first search (used when the model can run in workers). */
   readonly workers?: number;
+  /** Keep 64-bit fingerprints instead of states. */
+  readonly fingerprint?: boolean;
 }
 
 export interface CheckOutcome {
@@ -128,6 +130,7 @@ export async function runCheck(setup: CheckedSetup, req: SearchRequest): Promise
     ...(req.signal !== undefined ? { signal: req.signal } : {}),
     ...(req.memoryLimitBytes !== undefined ? { memoryLimitBytes: req.memoryLimitBytes } : {}),
     ...(req.workers !== undefined ? { workers: req.workers } : {}),
+    ...(req.fingerprint === true ? { fingerprint: true } : {}),
   });
   return { result, symmetry };
 }

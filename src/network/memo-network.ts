@@ -190,6 +190,26 @@ export class MemoNetwork {
     return table.nextOf(cell) >= 0 ? this.effects[table.effectOf(cell)]!.actions : undefined;
   }
 
+  /**
+   * The memoized step of component `c` in state `state` on event `event`: the next state id (DISABLED or BAD when
+   * the event is refused, or the step is a specification error), with its effect id in `lastEffect`.
+   */
+  stepCell(c: number, state: number, event: number): number {
+    const table = this.steps[c]!;
+    const cell = this.stepOf(c, table, state, event);
+    const next = table.nextOf(cell);
+    this.lastEffect = next >= 0 ? table.effectOf(cell) : -1;
+    return next;
+  }
+
+  /** The effect id of the last `stepCell` (−1 when it was disabled or an error). */
+  lastEffect = -1;
+
+  /** The effect with id `id` (from `stepCell`). */
+  effect(id: number): StepEffect {
+    return this.effects[id]!;
+  }
+
   /** The cell of (component, state, event) in `table`, stepping the machine on a miss. */
   private stepOf(c: number, table: StepTable, state: number, event: number): number {
     const cell = table.cell(state, event);

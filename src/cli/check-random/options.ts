@@ -93,6 +93,7 @@ const EXHAUSTIVE_ONLY = [
   ['maxStates', '--max-states', 'random search keeps no states; bound it with --traces or --timeout'],
   ['maxDepth', '--max-depth', 'with --random, --depth bounds each walk'],
   ['symmetry', '--symmetry', 'random walks do not merge states'],
+  ['fingerprint', '--fingerprint', 'random walks store no states'],
 ] as const;
 
 /**

@@ -46,6 +46,7 @@ interface CheckOptions extends RandomFlags {
   timeout?: number;
   memory: number;
   symmetry?: boolean;
+  fingerprint?: boolean;
   json?: boolean;
   traceOut?: string;
   progress: boolean;
@@ -112,6 +113,7 @@ const baseCheckCommand = (): Command =>
         .argParser(sizeFlag('--memory', { bound: { min: 2 ** 20, max: Number.MAX_SAFE_INTEGER, unit: 'bytes', why: 'at least 1 MiB' }, percentOf: { bytes: totalmem(), what: "this machine's memory" } })),
     )
     .option('--symmetry', 'symmetry reduction: treat interchangeable VMs as one (when the model supports it)')
+    .option('--fingerprint', "keep a 64-bit fingerprint of each state instead of the state (TLC's default): less memory; the report gives the probability that a fingerprint collision hid states")
     .option('--json', 'print one JSON object on stdout and nothing else')
     .option('--trace-out <file>', `write the counterexample to a file; format by extension: ${TRACE_FORMATS.map((f) => `${f.ext} (${f.what})`).join(', ')}`)
     .option('--no-progress', 'never print progress (on stderr with --json off: a line redrawn about once a second on a terminal, else a line every 10 s)')
@@ -181,7 +183,8 @@ function searchLine(o: CheckOptions, symmetryGroup: number | undefined): string 
     o.maxDepth !== undefined ? `max-depth ${o.maxDepth}` : undefined,
     o.timeout !== undefined ? `timeout ${o.timeout}s` : undefined,
   ].filter((b) => b !== undefined);
-  return `${o.strategy}, ${bounds.length > 0 ? `bounds: ${bounds.join(', ')}` : 'no bounds'}, symmetry ${symmetryGroup !== undefined ? `on (${symmetryGroup} renamings of interchangeable VMs)` : 'off'}`;
+  const fingerprint = o.fingerprint === true ? ', fingerprints (64-bit) instead of states' : '';
+  return `${o.strategy}, ${bounds.length > 0 ? `bounds: ${bounds.join(', ')}` : 'no bounds'}, symmetry ${symmetryGroup !== undefined ? `on (${symmetryGroup} renamings of interchangeable VMs)` : 'off'}${fingerprint}`;
 }
 
 function incompleteWhy(r: CheckResult, o: CheckOptions): string {
@@ -237,6 +240,9 @@ async function check(ctx: CliContext, o: CheckOptions): Promise<number> {
   if (o.symmetry && !symmetric) {
     io.err(`vnicspec: note: --symmetry: symmetry reduction is not available for this configuration (${noSymmetryReason(setup.sys)}); searching without it\n`);
   }
+  if (o.fingerprint === true && o.symmetry === true && symmetric) {
+    throw new UsageError('--fingerprint and --symmetry exclude each other (fingerprints are kept of packed states, symmetry reduction works on objects)');
+  }
   if (!o.json) io.out(header(setup, o, o.symmetry === true && symmetric));
 
   // On a terminal, one line redrawn about once a second; in a log, a line of its own every progressLogEveryMs.
@@ -267,6 +273,7 @@ async function check(ctx: CliContext, o: CheckOptions): Promise<number> {
       workers: o.workers ?? availableParallelism(),
       strategy: o.strategy,
       symmetry: o.symmetry === true,
+      fingerprint: o.fingerprint === true,
       ...(o.maxStates !== undefined ? { maxStates: o.maxStates } : {}),
       ...(o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : {}),
       ...(o.timeout !== undefined ? { timeoutMs: o.timeout * 1000 } : {}),
@@ -294,6 +301,7 @@ async function check(ctx: CliContext, o: CheckOptions): Promise<number> {
       depth: r.depth,
       queue: r.queue,
       workers: r.workers,
+      fingerprintCollision: r.fingerprintCollision ?? null,
       seconds: r.seconds,
       statesPerSecond: Math.round(r.statesPerSecond),
       internedContexts: interned,
@@ -309,6 +317,7 @@ async function check(ctx: CliContext, o: CheckOptions): Promise<number> {
         timeoutSeconds: o.timeout ?? null,
         memoryLimitBytes: o.memory,
         symmetry,
+        fingerprint: o.fingerprint === true,
       },
       witnessed: Object.fromEntries(Object.entries(r.witnessed).map(([n, ok]) => [n, ok ? (r.witnesses[n]?.actions.length ?? 0) : null])),
       errorAction: r.errorAction !== undefined ? setup.model.label(r.errorAction) : null,

@@ -1,0 +1,160 @@
+/**
+ * The checked system in packed form (src/network/packed/): what the generic packed network needs to know about this
+ * model and nothing more — its environment (counters of packets outstanding per VM and the conforming VMs' shadow
+ * buckets; arrivals, ticks and, with churn, management requests), what a probe does to the counters, and the
+ * properties as parts (properties/checked.ts). The machines, their steps and the pending items are the
+ * MemoNetwork's and the KeyEncoder's, so packed and object states use the same ids.
+ *
+ * A state's packed fields: one machine-state id per component, the pending multiset's id, outstanding[0..vms]
+ * (index vms: unknown MACs), shadow[0..vms), and the id of the step-flag list.
+ */
+import type { Property } from '../../src/explore/model.js';
+import type { PackedBinding } from '../../src/explore/packed/model.js';
+import { compiledModuleUrl } from '../../src/explore/parallel/urls.js';
+import type { Probe } from '../../src/network/network.js';
+import { NetworkOwner, type OwnerHooks, type StepFlag } from '../../src/network/packed/owner.js';
+import { PackedNetwork } from '../../src/network/packed/core.js';
+import { envField, flagField, pendingField, type EnvAction, type Program, type PropertyShape } from '../../src/network/packed/program.js';
+import type { MachineState } from '../../src/machine/index.js';
+import type { Packet } from '../packet.js';
+import type { CheckedModel, CheckedState } from './model.js';
+
+/**
+ * A property as parts: `check` fails exactly when a part fails ('always'), or holds exactly when a part witnesses
+ * ('sometimes'); messages still come from `check`. properties/checked.ts gives the built-in properties theirs.
+ */
+export interface PropertyParts {
+  /** The flags its step check raises make it fail. */
+  readonly flagged?: boolean;
+  /** Its part in one component's state alone: true when it fails (always) or witnesses (sometimes). */
+  readonly local?: (i: number, m: MachineState<unknown>) => boolean;
+  /** Parts reading several machines (memoized on the states of the machines each reads): true when it fails / witnesses. */
+  readonly across?: readonly ((machines: readonly MachineState<unknown>[]) => boolean)[];
+  /** Per component, packets held per VM (index vms: unknown MACs); their sum must equal the outstanding counters. */
+  readonly outstanding?: (i: number, m: MachineState<unknown>, out: number[]) => void;
+}
+
+/** The worker form of every packed network (its module and export). */
+const CORE_MODULE = new URL(`../../src/network/packed/core${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
+
+/**
+ * The packed form of `model` deciding `properties` (as made by `propertiesFor`, in that order), or undefined when
+ * one of them has no parts (it is then checked on objects).
+ */
+export function checkedPackedBinding(
+  model: CheckedModel,
+  properties: readonly Property<CheckedState>[],
+  partsOf: (p: Property<CheckedState>) => PropertyParts | undefined,
+): PackedBinding<CheckedState> | undefined {
+  const parts: PropertyParts[] = [];
+  for (const p of properties) {
+    const x = partsOf(p);
+    if (x === undefined) return undefined;
+    parts.push(x);
+  }
+  const sys = model.sys;
+  const c = sys.config;
+  const vms = c.vms;
+  const C = sys.network.components.length;
+  const outstanding = (v: number): number => v;
+  const shadow = (v: number): number => vms + 1 + v;
+  const conforming = (v: number): boolean => c.roles[v] === 'conforming';
+
+  // The environment's actions, in CheckedModel.actions order: arrivals per VM, unknown MAC, tick.
+  const envActions: EnvAction[] = [];
+  for (let v = 0; v < vms; v++) {
+    envActions.push({
+      guards: conforming(v) ? [{ field: shadow(v), min: 1 }] : [],
+      updates: [{ field: outstanding(v), delta: 1 }, ...(conforming(v) ? [{ field: shadow(v), delta: -1 }] : [])],
+      deliveries: [{ to: sys.nic, event: model.arriveEvents[v]!, stale: false }],
+    });
+  }
+  if (c.unknownTraffic) envActions.push({ guards: [], updates: [{ field: outstanding(vms), delta: 1 }], deliveries: [{ to: sys.nic, event: model.arriveEvents[vms]!, stale: false }] });
+  envActions.push({
+    guards: [],
+    updates: Array.from({ length: vms }, (_, v) => v).flatMap((v) => (conforming(v) ? [{ field: shadow(v), delta: 1, max: c.burst }] : [])),
+    deliveries: [{ to: sys.nic, event: model.tickEvent, stale: false }, ...(sys.idd >= 0 ? [{ to: sys.idd, event: model.tickEvent, stale: false }] : [])],
+  });
+
+  // Properties: local parts per machine state, parts across machines, outstanding sums.
+  const groups: ((machines: readonly MachineState<unknown>[]) => boolean)[] = [];
+  let sumWidth = 0;
+  const shapes: PropertyShape[] = properties.map((p, i) => {
+    const x = parts[i]!;
+    const own = (x.across ?? []).map((g) => groups.push(g) - 1);
+    let sums: PropertyShape['sums'];
+    if (x.outstanding !== undefined) {
+      sums = { fields: Array.from({ length: vms + 1 }, (_, v) => outstanding(v)), offset: sumWidth };
+      sumWidth += vms + 1;
+    }
+    return { kind: p.kind, flagged: x.flagged === true, local: x.local !== undefined, groups: own, ...(sums !== undefined ? { sums } : {}) };
+  });
+  const program: Program = {
+    components: C,
+    envFields: 2 * vms + 1,
+    envHints: [...new Array<number>(vms + 1).fill(c.capacity + c.rxRing), ...new Array<number>(vms).fill(c.burst)],
+    envActions,
+    stateActionComponents: c.churn ? [sys.vmm] : [],
+    properties: shapes,
+    groupParts: groups.length,
+    stepChecks: model.stepChecks.length,
+    sumWidth,
+  };
+
+  const names = properties.map((p) => p.name);
+  const hooks: OwnerHooks = {
+    memo: model.memo,
+    pendingId: (to, event) => model.keys.pendingAt(to, event).id,
+    probeEnv(p: Probe, out: number[]) {
+      if (p.name !== 'rx.rejected' && p.name !== 'rx.dropped' && p.name !== 'packet.delivered') return;
+      const v = sys.vmOfMac((p.data as { packet: Packet }).packet.dst);
+      out.push(outstanding(v < 0 ? vms : v), -1);
+    },
+    stateActions: (_k, m) => model.churnActions(m).map((a) => model.managementEvent(a as Parameters<CheckedModel['managementEvent']>[0])),
+    local: (p, i, m) => parts[p]!.local!(i, m),
+    count: (p, i, m, out) => parts[p]!.outstanding!(i, m, out),
+    group: (g, machines) => groups[g]!(machines),
+    stepCheck(k, pre, probes) {
+      const flags: StepFlag[] = [];
+      // Step checks read the machines of the pre-state only: anything else would escape the memo.
+      const state = {
+        machines: pre,
+        get ids(): never {
+          throw new Error('a step check read ids');
+        },
+        get pending(): never {
+          throw new Error('a step check read pending items');
+        },
+        get env(): never {
+          throw new Error('a step check read the environment');
+        },
+        get flags(): never {
+          throw new Error('a step check read flags');
+        },
+      } as unknown as CheckedState;
+      model.stepChecks[k]!(sys, state, probes, flags);
+      return flags;
+    },
+    flagProperty: (f) => names.indexOf(f.property),
+  };
+  const owner = new NetworkOwner(program, hooks);
+  const packed = new PackedNetwork(owner.tables, owner);
+  const P = pendingField(program);
+  const F = flagField(program);
+  return {
+    model: packed,
+    fieldsOf(s, out) {
+      for (let i = 0; i < C; i++) out[i] = s.ids[i]!;
+      out[P] = owner.internSet(s.pending.map((p) => p.id));
+      for (let v = 0; v <= vms; v++) out[envField(program, outstanding(v))] = s.env.outstanding[v]!;
+      for (let v = 0; v < vms; v++) out[envField(program, shadow(v))] = s.env.shadow[v]!;
+      out[F] = owner.internFlags(s.flags);
+    },
+    worker: {
+      module: compiledModuleUrl(CORE_MODULE),
+      export: 'packedNetworkWorker',
+      data: () => ({ tables: owner.tables.data() }),
+      version: () => owner.tables.version,
+    },
+  };
+}

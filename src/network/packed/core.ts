@@ -1,0 +1,504 @@
+/**
+ * A network of machines as a packed model (src/explore/packed/model.ts): successors and properties computed from a
+ * state's words through the shared tables alone. The same code runs in the thread that owns the machines (with a
+ * `Filler` that steps a machine, interns a state or decides a check on first need) and in worker threads (without:
+ * an unknown cell is a miss, and the state is handed to the owner).
+ *
+ * A delivery is `Network.deliver` on ids: the receiver's memoized step, then the synchronous cascade of sends, each a
+ * table lookup; the effects' deferred items join the pending multiset, their probes adjust the environment's
+ * counters and feed the step checks.
+ */
+import type { Layout } from '../../explore/packed/layout.js';
+import { MISS, type PackedModel, type Successors } from '../../explore/packed/model.js';
+import { envField, fieldCount, flagField, pendingField, type Program } from './program.js';
+import type { DenseTable } from './shared.js';
+import { CELL_BAD, CELL_DISABLED, CELL_UNKNOWN, DECIDED, Tables } from './tables.js';
+
+/** What the owner does when a lookup misses: fill the tables (then the lookup is repeated). */
+export interface Filler {
+  cell(c: number, state: number, event: number): void;
+  effect(e: number): void;
+  setAdd(set: number, pid: number): void;
+  setRemove(set: number, pid: number): void;
+  stateActions(k: number, state: number): void;
+  decide(c: number, state: number): void;
+  group(part: number, ids: Int32Array): void;
+  plist(list: number, effect: number): void;
+  check(plist: number, pre: Int32Array): void;
+  flagConcat(list: number, fragment: number): void;
+}
+
+/** A synchronous cascade this long is a send loop: a specification error (Network's MAX_CASCADE). */
+const MAX_CASCADE = 100_000;
+
+/** Results of `deliver`. */
+const OK = 0;
+const FAILED = 1;
+const MISSED = 2;
+
+export class PackedNetwork implements PackedModel {
+  readonly fields: number;
+  readonly fieldHints: number[];
+  private readonly C: number;
+  private readonly P: number;
+  private readonly F: number;
+  /** The parent's fields, and the successor being built (same layout: ids, pending set, counters, flags). */
+  private readonly pF: Int32Array;
+  private readonly dF: Int32Array;
+  /** Fields the draft changed since `begin`, so that a draft is reset and written in O(changes). */
+  private readonly touched: Int32Array;
+  private touchedCount = 0;
+  private readonly mark: Uint8Array;
+  private readonly pre: Int32Array;
+  private queue = new Int32Array(64);
+  private readonly always: number[];
+  private readonly sum: Int32Array;
+
+  constructor(
+    readonly tables: Tables,
+    private readonly filler: Filler | null,
+  ) {
+    const p = tables.program;
+    this.C = p.components;
+    this.P = pendingField(p);
+    this.F = flagField(p);
+    this.fields = fieldCount(p);
+    this.fieldHints = [...new Array<number>(p.components + 1).fill(7), ...p.envHints, 1];
+    this.pF = new Int32Array(this.fields);
+    this.dF = new Int32Array(this.fields);
+    this.touched = new Int32Array(this.fields);
+    this.mark = new Uint8Array(this.fields);
+    this.pre = new Int32Array(this.C);
+    this.always = p.properties.flatMap((s, i) => (s.kind === 'always' ? [i] : []));
+    this.sum = new Int32Array(Math.max(1, p.sumWidth));
+  }
+
+  private get program(): Program {
+    return this.tables.program;
+  }
+
+  private read(keys: Int32Array, at: number, L: Layout): void {
+    for (let i = 0; i < this.touchedCount; i++) this.mark[this.touched[i]!] = 0;
+    this.touchedCount = 0;
+    L.decoder(keys, at, this.pF);
+    this.dF.set(this.pF);
+  }
+
+  /** Set draft field `f`. */
+  private put(f: number, v: number): void {
+    if (this.mark[f] === 0) {
+      this.mark[f] = 1;
+      this.touched[this.touchedCount++] = f;
+    }
+    this.dF[f] = v;
+  }
+
+  /** Start a successor: the draft back to the parent. */
+  private begin(): void {
+    for (let i = 0; i < this.touchedCount; i++) {
+      const f = this.touched[i]!;
+      this.dF[f] = this.pF[f]!;
+      this.mark[f] = 0;
+    }
+    this.touchedCount = 0;
+    // A successor's step flags are those of its own step.
+    if (this.pF[this.F] !== 0) this.put(this.F, 0);
+  }
+
+  /**
+   * Write the successor into `out`: a copy of the parent's key with the fields that differ. A successor equal to its
+   * parent (a rejected arrival, a stale timer) is a self-loop: counted by the caller, not written.
+   */
+  private emit(keys: Int32Array, at: number, L: Layout, out: Successors, action: number): void {
+    let i = 0;
+    while (i < this.touchedCount && this.dF[this.touched[i]!] === this.pF[this.touched[i]!]) i++;
+    if (i === this.touchedCount) return;
+    const o = out.add(keys, at, action);
+    const k = out.keys;
+    for (; i < this.touchedCount; i++) {
+      const f = this.touched[i]!;
+      if (this.dF[f] !== this.pF[f]) L.set(k, o, f, this.dF[f]!);
+    }
+  }
+
+  expand(keys: Int32Array, at: number, L: Layout, out: Successors): number {
+    const t = this.tables;
+    const program = this.program;
+    this.read(keys, at, L);
+    const set = this.pF[this.P]!;
+    const env0 = this.P + 1;
+    let a = 0;
+    // The environment's actions.
+    const acts = program.envActions;
+    for (let x = 0; x < acts.length; x++) {
+      const act = acts[x]!;
+      let enabled = true;
+      for (let g = 0; g < act.guards.length; g++) if (this.pF[env0 + act.guards[g]!.field]! < act.guards[g]!.min) enabled = false;
+      if (!enabled) continue;
+      this.begin();
+      for (let u = 0; u < act.updates.length; u++) {
+        const up = act.updates[u]!;
+        const f = env0 + up.field;
+        let v = this.dF[f]! + up.delta;
+        if (up.max !== undefined && v > up.max) v = up.max;
+        this.put(f, v);
+      }
+      for (let d = 0; d < act.deliveries.length; d++) {
+        const dl = act.deliveries[d]!;
+        const r = this.deliver(dl.to, dl.event, dl.stale);
+        if (r === MISSED) return MISS;
+        if (r === FAILED) {
+          out.error = a;
+          return a;
+        }
+      }
+      this.emit(keys, at, L, out, a++);
+    }
+    // One delivery per distinct pending item.
+    if (set >= t.setStart.length || t.setStart[set] === 0) return MISS; // a multiset only the owner knows (after widening)
+    const n = t.setData[t.setStart[set]! - 1]!;
+    for (let i = 0; i < n; i++) {
+      const start = t.setStart[set]! - 1; // the data may move when the owner adds a set
+      const pid = t.setData[start + 1 + i]!;
+      if (i > 0 && t.setData[start + i] === pid) continue;
+      this.begin();
+      let rest = t.setRemove.get(set, pid);
+      if (rest < 0) {
+        if (this.filler === null) return MISS;
+        this.filler.setRemove(set, pid);
+        rest = t.setRemove.get(set, pid);
+      }
+      this.put(this.P, rest - 1);
+      const r = this.deliver(t.pendTo[pid]!, t.pendEv[pid]!, true);
+      if (r === MISSED) return MISS;
+      if (r === FAILED) {
+        out.error = a;
+        return a;
+      }
+      this.emit(keys, at, L, out, a++);
+    }
+    // The actions component states offer.
+    const providers = program.stateActionComponents;
+    for (let k = 0; k < providers.length; k++) {
+      const c = providers[k]!;
+      const id = this.pF[c]!;
+      let s = id < t.actStart[k]!.length ? t.actStart[k]![id]! - 1 : -1;
+      if (s < 0) {
+        if (this.filler === null) return MISS;
+        this.filler.stateActions(k, id);
+        s = t.actStart[k]![id]! - 1;
+      }
+      const m = t.actData[s]!;
+      for (let j = 0; j < m; j++) {
+        const ev = t.actData[t.actStart[k]![id]! + j]!;
+        this.begin();
+        const r = this.deliver(c, ev, false);
+        if (r === MISSED) return MISS;
+        if (r === FAILED) {
+          out.error = a;
+          return a;
+        }
+        this.emit(keys, at, L, out, a++);
+      }
+    }
+    return a;
+  }
+
+  /**
+   * The step cell's next value for (c, state, event) — CELL_DISABLED, CELL_BAD, or next id + 1, with the effect id in
+   * `cellEffect` — filling it if the owner is here; CELL_UNKNOWN on a miss.
+   */
+  private cell(c: number, state: number, event: number): number {
+    let st = this.tables.step[c]!;
+    let col = event < st.colOf.length ? st.colOf[event]! : -1;
+    if (col < 0 || state >= st.rows || st.next[state * st.cols + col] === CELL_UNKNOWN) {
+      if (this.filler === null) return CELL_UNKNOWN;
+      this.filler.cell(c, state, event);
+      st = this.tables.step[c]!;
+      col = st.colOf[event]!;
+    }
+    const i = state * st.cols + col;
+    this.cellEffect = st.eff[i]!;
+    return st.next[i]!;
+  }
+
+  private cellEffect = 0;
+
+  /** Deliver `event` to component `to` of the draft, with its cascade and bookkeeping. */
+  private deliver(to: number, event: number, stale: boolean): number {
+    const t = this.tables;
+    const hasChecks = this.program.stepChecks > 0;
+    const dF = this.dF;
+    if (hasChecks) for (let c = 0; c < this.C; c++) this.pre[c] = dF[c]!;
+    let v = this.cell(to, dF[to]!, event);
+    if (v === CELL_UNKNOWN) return MISSED;
+    if (v === CELL_DISABLED) return stale ? OK : FAILED;
+    if (v === CELL_BAD) return FAILED;
+    let plist = 0;
+    let tail = 0;
+    let head = -1;
+    let c = to;
+    let ev = event;
+    for (;;) {
+      const e = this.cellEffect;
+      this.put(c, v - 1);
+      let at = e < t.effStart.length ? t.effStart[e]! - 1 : -1;
+      if (at < 0) {
+        if (this.filler === null) return MISSED;
+        this.filler.effect(e);
+        at = t.effStart[e]! - 1;
+      }
+      const d = t.effData;
+      const sends = d[at]!;
+      let p = at + 1;
+      for (let j = 0; j < sends; j++) {
+        if (tail + 2 > this.queue.length) {
+          const q = new Int32Array(this.queue.length * 2);
+          q.set(this.queue);
+          this.queue = q;
+        }
+        this.queue[tail++] = d[p++]!;
+        this.queue[tail++] = d[p++]!;
+      }
+      const adds = d[p++]!;
+      for (let j = 0; j < adds; j++) {
+        const pid = d[p++]!;
+        const from = dF[this.P]!;
+        let next = t.setAdd.get(from, pid);
+        if (next < 0) {
+          if (this.filler === null) return MISSED;
+          this.filler.setAdd(from, pid);
+          next = t.setAdd.get(from, pid);
+        }
+        this.put(this.P, next - 1);
+      }
+      const deltas = d[p++]!;
+      for (let j = 0; j < deltas; j++) {
+        const f = this.P + 1 + d[p++]!;
+        this.put(f, dF[f]! + d[p++]!);
+      }
+      if (hasChecks && d[p]! !== 0) {
+        let l = t.plist.get(plist, e);
+        if (l < 0) {
+          if (this.filler === null) return MISSED;
+          this.filler.plist(plist, e);
+          l = t.plist.get(plist, e);
+        }
+        plist = l - 1;
+      }
+      // The next synchronous send, if any.
+      head += 2;
+      if (head >= tail) break;
+      if (head >= MAX_CASCADE * 2) return FAILED;
+      c = this.queue[head - 1]!;
+      ev = this.queue[head]!;
+      v = this.cell(c, dF[c]!, ev);
+      if (v === CELL_UNKNOWN) return MISSED;
+      if (v === CELL_DISABLED || v === CELL_BAD) return FAILED;
+    }
+    if (plist !== 0) return this.stepChecks(plist);
+    return OK;
+  }
+
+  /**
+   * The step checks on the delivery's probes (list `plist`) and pre-state, all at once (one memo for all of them):
+   * append the flags they raise.
+   */
+  private stepChecks(plist: number): number {
+    const t = this.tables;
+    let root = plist < t.checkRoot.length ? t.checkRoot[plist]! : 0;
+    if (root === 0) {
+      if (this.filler === null) return MISSED;
+      this.filler.check(plist, this.pre);
+      root = t.checkRoot[plist]!;
+    }
+    let r = walk(t.checkNodes, t.checkEdges, root - 1, this.pre, this.C, t.proj);
+    if (r === MISS) {
+      if (this.filler === null) return MISSED;
+      this.filler.check(plist, this.pre);
+      r = walk(t.checkNodes, t.checkEdges, root - 1, this.pre, this.C, t.proj);
+    }
+    if (r === 0) return OK;
+    const flag = this.dF[this.F]!;
+    let f = t.flagConcat.get(flag, r);
+    if (f < 0) {
+      if (this.filler === null) return MISSED;
+      this.filler.flagConcat(flag, r);
+      f = t.flagConcat.get(flag, r);
+    }
+    this.put(this.F, f - 1);
+    return OK;
+  }
+
+  /** Local-part bits of component `c` in `state` (`wit`: the witness bits), or MISS. */
+  private bits(c: number, state: number, wit: boolean): number {
+    const t = this.tables;
+    let a = wit ? t.wit[c]! : t.fail[c]!;
+    let v = state < a.length ? a[state]! : 0;
+    if ((v & DECIDED) === 0) {
+      if (this.filler === null) return MISS;
+      this.filler.decide(c, state);
+      a = wit ? t.wit[c]! : t.fail[c]!;
+      v = a[state]!;
+    }
+    return v & ~DECIDED;
+  }
+
+  /**
+   * The first 'always' property the state violates, −1, or MISS. With `parent` (a state that satisfied them all),
+   * only what the step changed is looked at: the local parts of the machines that changed, the group parts that read
+   * one of them, and the sums through the changes' differences.
+   */
+  check(keys: Int32Array, at: number, L: Layout, parent?: Int32Array, parentAt?: number): number {
+    const t = this.tables;
+    const props = this.program.properties;
+    this.read(keys, at, L);
+    const incremental = parent !== undefined;
+    let nChanged = 0;
+    const changed = this.changed;
+    if (incremental) {
+      L.decoder(parent, parentAt!, this.qF);
+      for (let c = 0; c < this.C; c++) if (this.qF[c] !== this.pF[c]) changed[nChanged++] = c;
+    } else {
+      for (let c = 0; c < this.C; c++) changed[nChanged++] = c;
+    }
+    const flag = this.pF[this.F]!;
+    let fails = flag === 0 ? 0 : t.flagMask[flag]!;
+    for (let i = 0; i < nChanged; i++) {
+      const c = changed[i]!;
+      const b = this.bits(c, this.pF[c]!, false);
+      if (b === MISS) return MISS;
+      fails |= b;
+    }
+    const always = this.always;
+    const C = this.C;
+    for (let i = 0; i < always.length; i++) {
+      const p = always[i]!;
+      if ((fails & (1 << p)) !== 0) return p;
+      const shape = props[p]!;
+      for (let g = 0; g < shape.groups.length; g++) {
+        const part = shape.groups[g]!;
+        if (incremental) {
+          // Unchanged machines it ever read: it reads what it read in the parent, and gives what it gave there.
+          let affected = false;
+          for (let j = 0; j < nChanged && !affected; j++) if (t.groupReads[part * C + changed[j]!] !== 0) affected = true;
+          if (!affected) continue;
+        }
+        const r = this.group(part);
+        if (r === MISS) return MISS;
+        if (r === 1) return p;
+      }
+      const sums = shape.sums;
+      if (sums !== undefined && !(incremental ? this.sumsStillHold(sums.fields, sums.offset, nChanged) : this.sumsHold(sums.fields, sums.offset))) return p;
+    }
+    return -1;
+  }
+
+  /** The parent's fields (incremental checks), and the components that differ from it. */
+  private readonly qF = new Int32Array(256);
+  private readonly changed = new Int32Array(256);
+
+  /** Whether Σ over components of each count equals its counter (components that never held any are skipped). */
+  private sumsHold(fields: readonly number[], offset: number): boolean {
+    const t = this.tables;
+    const W = this.program.sumWidth;
+    const n = fields.length;
+    const sum = this.sum;
+    for (let v = 0; v < n; v++) sum[v] = 0;
+    for (let c = 0; c < this.C; c++) {
+      if (t.counts[c] === 0) continue;
+      const row = t.contrib[c]!;
+      const at = this.pF[c]! * W + offset;
+      for (let v = 0; v < n; v++) sum[v] = sum[v]! + row[at + v]!;
+    }
+    const env0 = this.P + 1;
+    for (let v = 0; v < n; v++) if (sum[v] !== this.pF[env0 + fields[v]!]) return false;
+    return true;
+  }
+
+  /** `sumsHold` from a parent where they held: the changed machines' counts moved as the counters did. */
+  private sumsStillHold(fields: readonly number[], offset: number, nChanged: number): boolean {
+    const t = this.tables;
+    const W = this.program.sumWidth;
+    const n = fields.length;
+    const env0 = this.P + 1;
+    const sum = this.sum;
+    for (let v = 0; v < n; v++) sum[v] = this.pF[env0 + fields[v]!]! - this.qF[env0 + fields[v]!]!;
+    for (let i = 0; i < nChanged; i++) {
+      const c = this.changed[i]!;
+      if (t.counts[c] === 0) continue;
+      const row = t.contrib[c]!;
+      const now = this.pF[c]! * W + offset;
+      const was = this.qF[c]! * W + offset;
+      for (let v = 0; v < n; v++) sum[v] = sum[v]! - row[now + v]! + row[was + v]!;
+    }
+    for (let v = 0; v < n; v++) if (sum[v] !== 0) return false;
+    return true;
+  }
+
+  /** Result of group part `part` on the state in `ids` (0 holds / no witness, 1 fails / witnesses), or MISS. */
+  private group(part: number): number {
+    const t = this.tables;
+    let r = walk(t.groupNodes, t.groupEdges, part, this.pF, this.C, t.proj);
+    if (r === MISS) {
+      if (this.filler === null) return MISS;
+      this.filler.group(part, this.pF);
+      r = walk(t.groupNodes, t.groupEdges, part, this.pF, this.C, t.proj);
+    }
+    return r;
+  }
+
+  witness(keys: Int32Array, at: number, L: Layout, property: number): number {
+    const shape = this.program.properties[property]!;
+    this.read(keys, at, L);
+    if (shape.local) {
+      for (let c = 0; c < this.C; c++) {
+        const b = this.bits(c, this.pF[c]!, true);
+        if (b === MISS) return MISS;
+        if ((b & (1 << property)) !== 0) return 1;
+      }
+    }
+    for (let g = 0; g < shape.groups.length; g++) {
+      const r = this.group(shape.groups[g]!);
+      if (r !== 0) return r === MISS ? MISS : 1;
+    }
+    return 0;
+  }
+}
+
+/**
+ * Follow a decision trie from `node` reading the state ids `ids` (and the projections `proj` of C components): the
+ * leaf's result, or MISS where the trie (or a projection) is not filled yet.
+ */
+export function walk(nodes: Int32Array, edges: DenseTable, node: number, ids: Int32Array, C: number, proj: readonly Int32Array[]): number {
+  const cells = edges.cells;
+  const cols = edges.cols;
+  const rows = edges.rows;
+  for (;;) {
+    if (node >= nodes.length) return MISS;
+    const v = nodes[node]!;
+    if (v < 0) return -(v + 1);
+    if (v === 0) return MISS;
+    let key: number;
+    if (v <= C) key = ids[v - 1]!;
+    else {
+      const x = v - C - 1;
+      const a = proj[x];
+      const id = ids[x % C]!;
+      key = a !== undefined && id < a.length ? a[id]! - 1 : -1;
+      if (key < 0) return MISS;
+    }
+    if (node >= rows || key >= cols) return MISS;
+    const child = cells[node * cols + key]! - 1;
+    if (child < 0) return MISS;
+    node = child;
+  }
+}
+
+/** For worker threads: the packed network over tables shared by the owner. */
+export function packedNetworkWorker(data: unknown): PackedModel {
+  const d = data as { tables: import('./tables.js').TablesData };
+  return new PackedNetwork(new Tables(d.tables.program, d.tables), null);
+}
+
+export { envField };

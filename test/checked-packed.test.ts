@@ -1,0 +1,136 @@
+/**
+ * The checked system's packed form (spec/checked/packed.ts over src/network/packed/) against its object form
+ * (CheckedModel's actions/next and the properties' own predicates): the same successors from every state visited,
+ * and the same search results — counts, verdicts, messages, traces — on every architecture, with churn, with
+ * planted violations and with subsets of the properties.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { search, searchAsync, type SearchOptions, type SearchResult } from '../src/explore/index.js';
+import { Layout } from '../src/explore/packed/layout.js';
+import { Successors } from '../src/explore/packed/model.js';
+import { defaultCheckConfig, type CheckConfig } from '../spec/checked/config.js';
+import { buildCheckedSystem, CheckedModel, type CheckAction, type CheckedState } from '../spec/checked/model.js';
+import { PROPERTY_NAMES, propertiesFor, propertyParts } from '../properties/checked.js';
+import { ensureBuilt } from './built.js';
+
+function models(config: Partial<CheckConfig>, names: readonly string[] = PROPERTY_NAMES) {
+  const sys = buildCheckedSystem(defaultCheckConfig(config));
+  const { properties, stepChecks } = propertiesFor(sys, names);
+  return {
+    packed: new CheckedModel(sys, { stepChecks, parts: propertyParts }),
+    object: new CheckedModel(sys, { stepChecks }),
+    properties,
+  };
+}
+
+function view(model: CheckedModel, r: SearchResult<CheckedState, CheckAction>) {
+  return {
+    verdict: r.verdict,
+    property: r.property,
+    message: r.message,
+    incompleteReason: r.incompleteReason,
+    states: r.states,
+    transitions: r.transitions,
+    depth: r.depth,
+    queue: r.queue,
+    witnessed: r.witnessed,
+    trace: r.trace?.actions.map((a) => model.label(a)),
+    witnesses: Object.fromEntries(Object.entries(r.witnesses).map(([k, w]) => [k, w.actions.map((a) => model.label(a))])),
+  };
+}
+
+type Row = [name: string, config: Partial<CheckConfig>, names?: readonly string[]];
+const CONFIGS: Row[] = [
+  ['vnic 2 × 2 (default)', {}],
+  ['vnic 2 × 3, burst 2', { capacity: 3, burst: 2 }],
+  ['vnic, rx ring of 1', { rxRing: 1 }],
+  ['vnic, wrr', { dma: 'wrr' }],
+  ['vnic, strict DMA priority (violates the waiting bound)', { dma: 'strict' }],
+  ['xen-idd (violates no-cross-vm-starvation)', { arch: 'xen-idd' }],
+  ['mixed', { arch: 'mixed' }],
+  ['vnic churn, 1 VM', { vms: 1, churn: true }],
+  ['vnic churn, 2 VMs, burst 2, rx ring 1', { vms: 2, churn: true, capacity: 1, rxRing: 1, unknownTraffic: false }],
+  ['mixed churn', { arch: 'mixed', churn: true, capacity: 1 }],
+  ['xen-idd 1 slot, conservation only', { arch: 'xen-idd', capacity: 1, rxRing: 1 }, ['conservation']],
+  ['vnic, isolation and reach-buffer-full', {}, ['isolation', 'reach-buffer-full']],
+];
+
+describe('packed and object searches of the checked system agree', () => {
+  it.each(CONFIGS)('%s', (_, config, names) => {
+    const { packed, object, properties } = models(config, names);
+    expect(packed.packed(properties)).toBeDefined();
+    expect(object.packed(properties)).toBeUndefined();
+    for (const strategy of ['bfs', 'dfs'] as const) {
+      const options: SearchOptions<CheckedState> = { strategy, properties };
+      expect(view(packed, search(packed, options))).toEqual(view(object, search(object, options)));
+    }
+  });
+
+  it('under bounds too', () => {
+    const { packed, object, properties } = models({});
+    for (const bound of [{ maxStates: 1000 }, { maxDepth: 7 }]) {
+      const options: SearchOptions<CheckedState> = { strategy: 'bfs', properties, ...bound };
+      expect(view(packed, search(packed, options))).toEqual(view(object, search(object, options)));
+    }
+  });
+});
+
+describe('packed successors are the packed object successors', () => {
+  it.each(CONFIGS.slice(0, 10))('%s: from every state of a bounded search', (_, config) => {
+    const { packed, properties } = models(config);
+    const binding = packed.packed(properties)!;
+    const fields = new Int32Array(binding.model.fields);
+    const layout = Layout.wide(binding.model.fields);
+    const key = new Int32Array(layout.words);
+    const out = new Successors();
+    const keyOf = (s: CheckedState): string => {
+      binding.fieldsOf(s, fields);
+      return fields.join(',');
+    };
+    // The states of a BFS (states are rebuilt through the object model: every action of every state is compared).
+    const seen = new Set<string>();
+    const queue: CheckedState[] = [...packed.initial()];
+    let compared = 0;
+    while (queue.length > 0 && compared < 3000) {
+      const s = queue.shift()!;
+      const k = keyOf(s);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      binding.fieldsOf(s, fields);
+      layout.encode(fields, key, 0);
+      out.reset(layout.words);
+      const taken = binding.model.expand(key, 0, layout, out);
+      const actions = packed.actions(s);
+      expect(taken).toBe(actions.length);
+      const expected: string[] = [];
+      actions.forEach((a, i) => {
+        const t = packed.next(s, a);
+        const tk = keyOf(t);
+        if (tk !== k) expected.push(`${i}:${tk}`);
+        queue.push(t);
+      });
+      const got: string[] = [];
+      const f = new Int32Array(binding.model.fields);
+      for (let j = 0; j < out.count; j++) {
+        layout.decode(out.keys, j * layout.words, f);
+        got.push(`${out.actions[j]}:${f.join(',')}`);
+      }
+      expect(got).toEqual(expected);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(10);
+  });
+});
+
+describe('the parallel search of the checked system agrees with one thread', () => {
+  beforeAll(() => ensureBuilt(), 120_000);
+
+  it.each(CONFIGS.filter(([name]) => !name.includes('2 × 3') && !name.includes('churn, 2')))('%s, 2 workers from the first level on', async (_, config, names) => {
+    const { packed, properties } = models(config, names);
+    const options: SearchOptions<CheckedState> = { strategy: 'bfs', properties };
+    const one = search(packed, options);
+    const again = models(config, names); // a fresh model: its tables are filled by the workers' misses
+    const two = await searchAsync(again.packed, { ...options, workers: 2, parallelAfter: 0 });
+    expect(view(again.packed, two)).toEqual(view(packed, one));
+  });
+});
