@@ -168,6 +168,18 @@ function vnicRows(label: string, key: string, r: { pan: PanRun; buildSeconds: nu
   return rows;
 }
 
+/** Whether pan can be built here (spin, a C compiler, the .pml files). */
+export function panAvailable(): boolean {
+  return pmlDir() !== undefined && onPath('spin', ['-V']) && onPath('cc', ['--version']);
+}
+
+/** pan on vnic.pml at `vms` × `capacity`: states stored, transitions, and pan's own elapsed seconds. */
+export function verifyVnicPml(vms: number, capacity: number): { stored: number; transitions: number; seconds: number } {
+  const r = verify(pmlDir()!, 'vnic.pml', [`-DNVM=${vms}`, `-DCAP=${capacity}`], ['-DNOREDUCE', '-DSAFETY'], ['-w24'], 3_000_000).pan;
+  if (r.truncated || r.errors !== 0) throw new Error(`pan on vnic.pml ${vms} × ${capacity}: ${r.truncated ? 'truncated' : `${r.errors} errors`}`);
+  return { stored: r.stored, transitions: r.transitions, seconds: Number.isFinite(r.panSeconds) && r.panSeconds >= 0.1 ? r.panSeconds : r.wallSeconds };
+}
+
 export function benchSpin(ctx: BenchContext): Row[] {
   const dir = pmlDir();
   const skip = (what: string, note: string): Row => row(SECTION, { what, value: null, unit: '', verdict: 'SKIP', note });

@@ -25,7 +25,7 @@ import type { IncompleteReason, SearchOptions } from '../types.js';
 import { Layout } from '../packed/layout.js';
 import { MISS, Successors, type PackedBinding, type WorkerModel } from '../packed/model.js';
 import { DEFERRED, expandState, type ExpandContext } from './phases.js';
-import { candidateWidth, type ExpandMessage, type FromWorker, type InsertMessage, type PartitionWork, type ToWorker, type WorkerInit } from './protocol.js';
+import { WINNER_HEAD, candidateWidth, type ExpandMessage, type FromWorker, type InsertMessage, type PartitionWork, type ToWorker, type WorkerInit } from './protocol.js';
 import { Records, type SharedRecords } from './records.js';
 import { MAX_LOAD, hashKey, keyWordsOf, partitionOf, probe, sharedTable, slotCount, store as store_, type TableView } from './table.js';
 import type { PackedStore } from '../packed/store.js';
@@ -33,9 +33,9 @@ import { compiledModuleUrl } from './urls.js';
 
 /**
  * For measurements (bench/explorer.ts): wall milliseconds in phase 1, the deferred expansions, phase 2 and phase 3;
- * the workers' busy milliseconds in phases 1 and 2; states deferred to this thread.
+ * the workers' busy milliseconds in phases 1 and 2; states deferred to this thread; candidates inserted.
  */
-export const PROFILE = [0, 0, 0, 0, 0, 0, 0];
+export const PROFILE = [0, 0, 0, 0, 0, 0, 0, 0];
 
 /** Partitions of the visited set per worker: several, so that phase 2 balances (see InsertMessage). */
 const PARTITIONS_PER_WORKER = 4;
@@ -283,13 +283,9 @@ export class ParallelBfs<S, A> {
   }
 
   private async expandAll(control: Int32Array, taken: Int32Array, errors: Int32Array, countOnly: boolean): Promise<{ outboxes: readonly SharedRecords[]; deferred: readonly number[] }[]> {
-    const worker = this.binding.worker!;
-    const version = worker.version?.() ?? 0;
-    const data = version !== this.dataVersion ? worker.data() : undefined;
-    this.dataVersion = version;
     const msg: ExpandMessage = {
       type: 'expand',
-      ...(data !== undefined ? { data } : {}),
+      ...this.modelData(),
       layoutBits: Array.from(this.layout.bits),
       fingerprint: this.fingerprint,
       tables: this.tables.map((t) => ({ buffer: t.slots.buffer as SharedArrayBuffer, mask: t.mask })),
@@ -300,7 +296,6 @@ export class ParallelBfs<S, A> {
       errors: errors.buffer as SharedArrayBuffer,
       control: control.buffer as SharedArrayBuffer,
       chunk: CHUNK,
-      pending: this.pending,
       countOnly,
     };
     const replies = await Promise.all(this.helpers.map((h) => h.ask(msg)));
@@ -312,6 +307,15 @@ export class ParallelBfs<S, A> {
     });
   }
 
+  /** `{ data }` when the packed model's shared data changed since workers last got it, else nothing. */
+  private modelData(): { data?: unknown } {
+    const worker = this.binding.worker!;
+    const version = worker.version?.() ?? 0;
+    if (version === this.dataVersion) return {};
+    this.dataVersion = version;
+    return { data: worker.data() };
+  }
+
   /** Expand the deferred states here; false when the layout had to widen (the level is then run again). */
   private expandDeferred(deferred: readonly number[], main: Records[], taken: Int32Array, errors: Int32Array, countOnly: boolean): boolean {
     const ctx: ExpandContext = {
@@ -320,7 +324,6 @@ export class ParallelBfs<S, A> {
       fingerprint: this.fingerprint,
       tables: this.tables,
       outboxes: main,
-      pending: this.pending,
       out: this.ownerOut,
       hashes: this.hashes,
       countOnly,
@@ -348,6 +351,7 @@ export class ParallelBfs<S, A> {
     for (let p = 0; p < this.tables.length; p++) {
       const sources = [...expanded.map((e) => e.outboxes[p]!), main[p]!.share()];
       const incoming = sources.reduce((a, s) => a + s.count, 0);
+      PROFILE[7]! += incoming;
       const need = this.stored[p]! + incoming;
       const room = slotCount(this.tables[p]!) * MAX_LOAD;
       // Grow geometrically (at least double), as the one-thread table does, so a partition regrows rarely.
@@ -360,7 +364,18 @@ export class ParallelBfs<S, A> {
       return undefined;
     }
     const control = new Int32Array(new SharedArrayBuffer(4));
-    const msg: InsertMessage = { type: 'insert', words, fingerprint: this.fingerprint, partitions, control: control.buffer as SharedArrayBuffer };
+    const msg: InsertMessage = {
+      type: 'insert',
+      ...this.modelData(),
+      layoutBits: Array.from(this.layout.bits),
+      words,
+      fingerprint: this.fingerprint,
+      frontier: this.frontier.buffer as unknown as SharedArrayBuffer,
+      base: this.base,
+      pending: this.pending,
+      partitions,
+      control: control.buffer as SharedArrayBuffer,
+    };
     const replies = await Promise.all(this.helpers.map((h) => h.ask(msg)));
     const winners: Int32Array[] = new Array<Int32Array>(this.tables.length);
     for (const r of replies) {
@@ -423,15 +438,16 @@ export class ParallelBfs<S, A> {
       this.stored[best]!++;
       this.parents.set(id, bp, ba);
       this.depth = this.level + 1;
-      const check = w[r + 3]!;
-      const witness = w[r + 4]!;
+      let check = w[r + 3]!;
+      let witness = w[r + 4]!;
+      if (check === MISS || witness === -1) ({ check, witness } = this.decide(w, r + WINNER_HEAD, bp));
       if ((check !== -1 || witness !== 0) && !this.discovered(id, check, witness)) {
         this.transitions += takenBefore(bp - this.base) + ba + 1;
         this.queue = this.count - (bp + 1) - 1;
         return;
       }
       const to = n++ * words;
-      for (let k = 0; k < words; k++) next[to + k] = w[r + 5 + k]!;
+      for (let k = 0; k < words; k++) next[to + k] = w[r + WINNER_HEAD + k]!;
     }
     if (errorAt >= 0) {
       this.error = { id: errorParent, actionIndex: errorAction };
@@ -444,6 +460,15 @@ export class ParallelBfs<S, A> {
     this.frontier = next;
     this.frontierCount = n;
     this.queue = n;
+  }
+
+  /** Check and witness bits of a new state that a worker's model could not decide (it missed): the owner's model. */
+  private decide(keys: Int32Array, at: number, parent: number): { check: number; witness: number } {
+    const m = this.binding.model;
+    const check = m.check(keys, at, this.layout, this.frontier, (parent - this.base) * this.layout.words);
+    let witness = 0;
+    for (let i = 0; i < this.pending.length; i++) if (m.witness(keys, at, this.layout, this.pending[i]!) === 1) witness |= 1 << i;
+    return { check, witness };
   }
 
   /** Widen the layout for the overflow the owner's model recorded: every stored key and the frontier re-encoded. */

@@ -3,16 +3,18 @@
  * coordinator (for the states workers deferred to it) run exactly the same code.
  *
  * Phase 1, `expandState`: a frontier state's successors; those absent from the visited set (read-only in this
- * phase) are checked and written as candidates to their partition's outbox. If the model misses (a table cell only
- * the owner thread can fill) or the layout overflows, the state's candidates are taken back and it is deferred.
+ * phase) are written as candidates to their partition's outbox. If the model misses (a table cell only the owner
+ * thread can fill) or the layout overflows, the state's candidates are taken back and it is deferred.
  *
  * Phase 2, `insertPartition`: one partition's candidates from every source, merged in (parent, action) order — the
- * order a one-thread breadth-first search discovers them in — are inserted; the first of equal keys wins. Winners
- * keep that order, so the coordinator can give out ids exactly as the one-thread search does.
+ * order a one-thread breadth-first search discovers them in — are inserted; the first of equal keys wins and is
+ * checked there (a state reached from several parents of a level is a candidate several times, so checking in
+ * phase 2 checks each new state once). Winners keep that order, so the coordinator can give out ids exactly as the
+ * one-thread search does.
  */
 import type { Layout } from '../packed/layout.js';
 import { MISS, type PackedModel, type Successors } from '../packed/model.js';
-import { CANDIDATE_HEAD } from './protocol.js';
+import { CANDIDATE_HEAD, WINNER_HEAD } from './protocol.js';
 import type { Records } from './records.js';
 import { PROVISIONAL, hashKey, keyWordsOf, partitionOf, probe, store, type TableView } from './table.js';
 
@@ -22,7 +24,6 @@ export interface ExpandContext {
   readonly fingerprint: boolean;
   readonly tables: readonly TableView[];
   readonly outboxes: readonly Records[];
-  readonly pending: readonly number[];
   readonly out: Successors;
   readonly hashes: Int32Array;
   readonly countOnly: boolean;
@@ -57,20 +58,6 @@ export function expandState(c: ExpandContext, keys: Int32Array, at: number, pare
     const h2 = c.hashes[1]!;
     const p = partitionOf(h, n);
     if (probe(c.tables[p]!, kw, c.fingerprint, out.keys, o, h, h2) >= 0) continue;
-    const check = model.check(out.keys, o, layout, keys, at);
-    let witness = 0;
-    for (let i = 0; i < c.pending.length && check !== MISS; i++) {
-      const w = model.witness(out.keys, o, layout, c.pending[i]!);
-      if (w === MISS) {
-        witness = -1;
-        break;
-      }
-      if (w === 1) witness |= 1 << i;
-    }
-    if (check === MISS || witness === -1) {
-      for (let q = 0; q < outboxes.length; q++) outboxes[q]!.truncate(marks[q]!);
-      return DEFERRED;
-    }
     const box = outboxes[p]!;
     const r = box.push();
     const d = box.data;
@@ -79,8 +66,6 @@ export function expandState(c: ExpandContext, keys: Int32Array, at: number, pare
     for (let k = 0; k < words; k++) d[r + CANDIDATE_HEAD + k] = out.keys[o + k]!;
     d[r + CANDIDATE_HEAD + words] = parent;
     d[r + CANDIDATE_HEAD + words + 1] = out.actions[j]!;
-    d[r + CANDIDATE_HEAD + words + 2] = check;
-    d[r + CANDIDATE_HEAD + words + 3] = witness;
   }
   return taken;
 }
@@ -91,15 +76,27 @@ export interface Source {
   readonly count: number;
 }
 
+/** What phase 2 checks new states with: the model, the frontier (their parents' keys) and the open 'sometimes'. */
+export interface CheckContext {
+  readonly model: PackedModel;
+  readonly layout: Layout;
+  readonly frontier: Int32Array;
+  /** Id of the frontier's first state. */
+  readonly base: number;
+  readonly pending: readonly number[];
+}
+
 /**
- * Phase 2 for one partition: insert the candidates of `sources`, merged by (parent, action), into `table`, and write
- * the new states to `winners` in that order.
+ * Phase 2 for one partition: insert the candidates of `sources`, merged by (parent, action), into `table`; check
+ * each new state and write it to `winners` in that order (check MISS, or witness −1, when the model missed: the
+ * coordinator decides those).
  */
-export function insertPartition(sources: readonly Source[], words: number, fingerprint: boolean, table: TableView, winners: Records): void {
-  const width = words + 6;
+export function insertPartition(sources: readonly Source[], words: number, fingerprint: boolean, table: TableView, winners: Records, cc: CheckContext): void {
+  const width = words + CANDIDATE_HEAD + 2;
   const kw = keyWordsOf(words, fingerprint);
   const heads = sources.map(() => 0);
   const parentAt = CANDIDATE_HEAD + words;
+  const { model, layout, frontier, base, pending } = cc;
   for (;;) {
     // The next candidate in (parent, action) order among the sources' heads (a handful: a linear scan).
     let best = -1;
@@ -127,13 +124,23 @@ export function insertPartition(sources: readonly Source[], words: number, finge
     if (slot >= 0) continue; // an earlier candidate of this level had the same key
     const free = -slot - 1;
     store(table, kw, fingerprint, free, d, r + CANDIDATE_HEAD, h, h2, PROVISIONAL);
+    const check = model.check(d, r + CANDIDATE_HEAD, layout, frontier, (bp - base) * words);
+    let witness = 0;
+    for (let i = 0; i < pending.length && check !== MISS; i++) {
+      const x = model.witness(d, r + CANDIDATE_HEAD, layout, pending[i]!);
+      if (x === MISS) {
+        witness = -1;
+        break;
+      }
+      if (x === 1) witness |= 1 << i;
+    }
     const w = winners.push();
     const o = winners.data;
     o[w] = free;
     o[w + 1] = bp;
     o[w + 2] = ba;
-    o[w + 3] = d[r + parentAt + 2]!;
-    o[w + 4] = d[r + parentAt + 3]!;
-    for (let k = 0; k < words; k++) o[w + 5 + k] = d[r + CANDIDATE_HEAD + k]!;
+    o[w + 3] = check;
+    o[w + 4] = witness;
+    for (let k = 0; k < words; k++) o[w + WINNER_HEAD + k] = d[r + CANDIDATE_HEAD + k]!;
   }
 }

@@ -2,14 +2,15 @@
  * Messages between the coordinator (parallel/coordinator.ts) and its workers (parallel/worker.ts). Data lives in
  * SharedArrayBuffers; messages only say which buffers and what to do in the next phase.
  *
- * A candidate record (phase 1 → phase 2): h, h2, key (words), parent id, action index, property check, witness
- * bits. A winner record (phase 2 → phase 3): slot, parent id, action index, property check, witness bits, key.
+ * A candidate record (phase 1 → phase 2): h, h2, key (words), parent id, action index. A winner record (phase 2 →
+ * phase 3): slot, parent id, action index, property check, witness bits, key.
  */
 import type { SharedRecords } from './records.js';
 
 export const CANDIDATE_HEAD = 2;
-export const candidateWidth = (words: number): number => words + 6;
-export const winnerWidth = (words: number): number => words + 5;
+export const WINNER_HEAD = 5;
+export const candidateWidth = (words: number): number => words + CANDIDATE_HEAD + 2;
+export const winnerWidth = (words: number): number => words + WINNER_HEAD;
 
 export interface WorkerInit {
   readonly index: number;
@@ -42,8 +43,6 @@ export interface ExpandMessage {
   /** [0] the next chunk to take (atomic); [1] non-zero: stop. */
   readonly control: SharedArrayBuffer;
   readonly chunk: number;
-  /** 'sometimes' properties still without a witness (indices in the binding's list). */
-  readonly pending: readonly number[];
   /** At the depth bound: only count enabled actions, write no candidates. */
   readonly countOnly: boolean;
 }
@@ -74,8 +73,16 @@ export interface PartitionWork {
  */
 export interface InsertMessage {
   readonly type: 'insert';
+  /** The packed model's data, when it changed since the last message (the owner filled tables meanwhile). */
+  readonly data?: unknown;
+  readonly layoutBits: readonly number[];
   readonly words: number;
   readonly fingerprint: boolean;
+  /** The frontier (the new states' parents, for incremental checks) and its first id. */
+  readonly frontier: SharedArrayBuffer;
+  readonly base: number;
+  /** 'sometimes' properties still without a witness (indices in the binding's list). */
+  readonly pending: readonly number[];
   readonly partitions: readonly PartitionWork[];
   /** [0] the next partition to take (atomic). */
   readonly control: SharedArrayBuffer;

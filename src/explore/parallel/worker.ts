@@ -26,21 +26,27 @@ function send(m: FromWorker): void {
   port.postMessage(m);
 }
 
-function expand(m: ExpandMessage): void {
-  const started = performance.now();
-  if (m.data !== undefined || model === undefined) model = build!(m.data);
-  const key = m.layoutBits.join(',');
+/** Take the model data and layout of a message (when they changed). */
+function refresh(data: unknown, layoutBits: readonly number[]): void {
+  if (data !== undefined || model === undefined) model = build!(data);
+  const key = layoutBits.join(',');
   if (layout === undefined || key !== layoutKey) {
-    layout = new Layout(m.layoutBits);
+    layout = new Layout(layoutBits);
     layoutKey = key;
   }
+}
+
+function expand(m: ExpandMessage): void {
+  const started = performance.now();
+  refresh(m.data, m.layoutBits);
+  if (model === undefined || layout === undefined) throw new Error('no model');
   const words = layout.words;
   const tables: TableView[] = m.tables.map((t) => ({ slots: new Int32Array(t.buffer), mask: t.mask }));
   if (outboxes.length !== tables.length || outboxes[0]!.width !== candidateWidth(words)) {
     outboxes = tables.map(() => new Records(candidateWidth(words), 1024));
   }
   for (const o of outboxes) o.clear();
-  const c: ExpandContext = { model, layout, fingerprint: m.fingerprint, tables, outboxes, pending: m.pending, out, hashes, countOnly: m.countOnly, marks: new Int32Array(tables.length) };
+  const c: ExpandContext = { model, layout, fingerprint: m.fingerprint, tables, outboxes, out, hashes, countOnly: m.countOnly, marks: new Int32Array(tables.length) };
   const frontier = new Int32Array(m.frontier);
   const taken = new Int32Array(m.taken);
   const errors = new Int32Array(m.errors);
@@ -68,6 +74,9 @@ function expand(m: ExpandMessage): void {
 
 function insert(m: InsertMessage): void {
   const started = performance.now();
+  refresh(m.data, m.layoutBits);
+  if (model === undefined || layout === undefined) throw new Error('no model');
+  const cc = { model, layout, frontier: new Int32Array(m.frontier), base: m.base, pending: m.pending };
   const kw = m.fingerprint ? 2 : m.words;
   const control = new Int32Array(m.control);
   const done: { partition: number; table: { buffer: SharedArrayBuffer; mask: number }; winners: ReturnType<Records['share']> }[] = [];
@@ -79,7 +88,7 @@ function insert(m: InsertMessage): void {
     if (work.growTo > 0) table = regrown(table, kw, m.fingerprint, work.growTo);
     const winners = new Records(winnerWidth(m.words), 256);
     const sources = work.sources.map((s) => ({ data: new Int32Array(s.buffer), count: s.count }));
-    insertPartition(sources, m.words, m.fingerprint, table, winners);
+    insertPartition(sources, m.words, m.fingerprint, table, winners, cc);
     done.push({ partition: p, table: { buffer: table.slots.buffer as SharedArrayBuffer, mask: table.mask }, winners: winners.share() });
   }
   send({ type: 'inserted', done, busyMs: performance.now() - started });
