@@ -15,6 +15,8 @@ export class PackedBfs<S, A> {
   private readonly store: PackedStore<S, A>;
   private readonly out = new Successors();
   private parentKey = new Int32Array(0);
+  /** Where `touch` reads go (kept, so that they are not optimized away). */
+  sink = 0;
   /** Keys of the queued states: id `i` at `(i & ringMask) * words`. */
   private ring = new Int32Array(1024);
   private ringMask = 1023;
@@ -79,6 +81,10 @@ export class PackedBfs<S, A> {
         continue;
       }
       let counted = taken;
+      // Start every successor's visited-set lookup before the first one (overlapped cache misses).
+      let touched = 0;
+      for (let j = 0; j < out.count; j++) touched |= store.table.touch(out.keys, j * words);
+      this.sink = touched;
       // The parent's key, kept aside: its slot may be overwritten while its successors are stored.
       if (this.parentKey.length !== words) this.parentKey = new Int32Array(words);
       for (let k = 0; k < words; k++) this.parentKey[k] = this.ring[at + k]!;

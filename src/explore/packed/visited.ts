@@ -83,6 +83,17 @@ export class VisitedTable {
     return this.table.byteLength * 2;
   }
 
+  /**
+   * Touch the slot where the key `keys[at..]` would be (its hash's home), returning a value only so the read is not
+   * optimized away. Calling this for every successor before looking any of them up lets the processor overlap
+   * their cache misses — the visited set is far larger than the caches, and a lookup is mostly waiting for memory.
+   */
+  touch(keys: Int32Array, at: number): number {
+    if (this.fingerprint) return 0;
+    const h = hashWords(keys, at, this.words, SEED_A);
+    return this.table[(h & this.mask) * this.slotWords]!;
+  }
+
   /** The id of the state `keys[at .. at + words)`, or -1 (then `insert` stores it). */
   find(keys: Int32Array, at: number): number {
     const n = this.words;

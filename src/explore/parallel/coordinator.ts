@@ -328,6 +328,8 @@ export class ParallelBfs<S, A> {
       hashes: this.hashes,
       countOnly,
       marks: new Int32Array(this.tables.length),
+      successorHashes: new Int32Array(64),
+      sink: 0,
     };
     const error = new Int32Array(1);
     const words = this.layout.words;

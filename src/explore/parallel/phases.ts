@@ -29,6 +29,9 @@ export interface ExpandContext {
   readonly countOnly: boolean;
   /** Scratch: each outbox's record count before the state (to take its candidates back). */
   readonly marks: Int32Array;
+  /** Scratch: the successors' hashes; and where the slot touches go (so that they are not optimized away). */
+  successorHashes: Int32Array;
+  sink: number;
 }
 
 /** What became of a state: expanded (its enabled-action count, and the failing action or −1), or deferred. */
@@ -51,11 +54,21 @@ export function expandState(c: ExpandContext, keys: Int32Array, at: number, pare
   for (let q = 0; q < outboxes.length; q++) marks[q] = outboxes[q]!.count;
   const n = c.tables.length;
   const kw = keyWordsOf(words, c.fingerprint);
+  // Hash every successor and touch its home slot first, so that the lookups' cache misses overlap.
+  const hs = c.successorHashes.length >= out.count * 2 ? c.successorHashes : (c.successorHashes = new Int32Array(out.count * 4));
+  let touched = 0;
+  for (let j = 0; j < out.count; j++) {
+    hashKey(out.keys, j * words, words, c.fingerprint, c.hashes, layout);
+    hs[2 * j] = c.hashes[0]!;
+    hs[2 * j + 1] = c.hashes[1]!;
+    const t = c.tables[partitionOf(c.hashes[0]!, n)]!;
+    touched |= t.slots[(c.hashes[0]! & t.mask) * (kw + 1)]!;
+  }
+  c.sink = touched;
   for (let j = 0; j < out.count; j++) {
     const o = j * words;
-    hashKey(out.keys, o, words, c.fingerprint, c.hashes, layout);
-    const h = c.hashes[0]!;
-    const h2 = c.hashes[1]!;
+    const h = hs[2 * j]!;
+    const h2 = hs[2 * j + 1]!;
     const p = partitionOf(h, n);
     if (probe(c.tables[p]!, kw, c.fingerprint, out.keys, o, h, h2) >= 0) continue;
     const box = outboxes[p]!;
