@@ -365,15 +365,18 @@ export function propertyParts(p: Property<CheckedState>): PropertyParts | undefi
   return PARTS.get(p);
 }
 
+/** Property `p` bound to one system, for the explorer; its parts (if any) are known to `propertyParts`. */
+export function bindProperty(p: CheckedProperty, sys: CheckedSystem): Property<CheckedState> {
+  const property: Property<CheckedState> = { name: p.name, description: p.description, kind: p.kind, check: p.state(sys) };
+  if (p.parts !== undefined) PARTS.set(property, p.parts(sys));
+  return property;
+}
+
 /** The explorer's properties and the model's step checks for the selected property names. */
 export function propertiesFor(sys: CheckedSystem, names: readonly string[]): { properties: Property<CheckedState>[]; stepChecks: StepCheck[] } {
   const chosen = PROPERTIES.filter((p) => names.includes(p.name) && (p.applies?.(sys) ?? true));
   return {
-    properties: chosen.map((p) => {
-      const property: Property<CheckedState> = { name: p.name, description: p.description, kind: p.kind, check: p.state(sys) };
-      if (p.parts !== undefined) PARTS.set(property, p.parts(sys));
-      return property;
-    }),
+    properties: chosen.map((p) => bindProperty(p, sys)),
     stepChecks: chosen.flatMap((p) => (p.step ? [p.step] : [])),
   };
 }

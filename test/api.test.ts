@@ -56,7 +56,7 @@ describe('check', () => {
     expect(r.properties).toEqual(PROPERTY_NAMES);
     expect(r.trace).toBeNull();
     expect(r.config).toEqual(defaultCheckConfig());
-    expect(r.search).toEqual({ strategy: 'bfs', maxStates: null, maxDepth: null, timeoutSeconds: null, memoryLimitBytes: null, symmetry: false });
+    expect(r.search).toEqual({ strategy: 'bfs', maxStates: null, maxDepth: null, timeoutSeconds: null, memoryLimitBytes: null, symmetry: false, fingerprint: false });
     expect(r.workers).toBe(1);
     expect(Number.isInteger(r.seconds * 1000)).toBe(true);
   });

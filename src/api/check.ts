@@ -5,7 +5,7 @@
 import type { ArbiterKind } from '../../spec/dma-arbiter.js';
 import { defaultCheckConfig, type CheckArch, type CheckConfig, type Role } from '../../spec/checked/config.js';
 import { CheckedModel, buildCheckedSystem, type CheckAction, type CheckedState } from '../../spec/checked/model.js';
-import { PROPERTIES, PROPERTY_NAMES, type CheckedProperty } from '../../properties/checked.js';
+import { PROPERTIES, PROPERTY_NAMES, bindProperty, propertyParts, type CheckedProperty } from '../../properties/checked.js';
 import { ModelError, searchAsync, type IncompleteReason, type Progress, type SearchResult, type Strategy, type Verdict } from '../explore/index.js';
 import { CHECK_ARCHS, DMA_ARBITERS, LIMITS, STRATEGIES, canSymmetry, toJson, traceView, type CheckedSetup } from '../cli/check-run.js';
 import { printableTrace } from '../cli/check-trace.js';
@@ -68,6 +68,11 @@ export interface CheckOptions {
   readonly workers?: number;
   /** Symmetry reduction, when the configuration allows it (`search.symmetry` in the report says whether it was used). */
   readonly symmetry?: boolean;
+  /**
+   * Keep a 64-bit fingerprint of each state instead of the state (TLC's default): the report's
+   * `fingerprintCollision` is the probability that a collision hid states. Not with `symmetry`.
+   */
+  readonly fingerprint?: boolean;
   /** Called about once a second (`progressEveryMs`) during the search. */
   readonly onProgress?: (p: Progress) => void;
   /** How often `onProgress` is called, in milliseconds (default 1000). */
@@ -103,6 +108,8 @@ export interface CheckReport {
   readonly queue: number;
   /** Threads that expanded states (1: the calling thread alone). */
   readonly workers: number;
+  /** With `fingerprint`: TLC's optimistic estimate of the probability that a fingerprint collision hid states; else null. */
+  readonly fingerprintCollision: number | null;
   /** Wall time of the search, to the millisecond (a timing: varies between runs). */
   readonly seconds: number;
   /** States per second (a timing). */
@@ -128,6 +135,7 @@ export interface CheckReport {
     readonly memoryLimitBytes: number | null;
     /** Whether symmetry reduction was actually used. */
     readonly symmetry: boolean;
+    readonly fingerprint: boolean;
   };
   /** Per `sometimes` property: steps to its first witness, or null when none was found. */
   readonly witnessed: Readonly<Record<string, number | null>>;
@@ -147,7 +155,7 @@ export interface CheckRun {
 
 const OPTION_NAMES = [
   'arch', 'vms', 'capacity', 'dma', 'burst', 'rxRing', 'txRing', 'roles', 'priorities', 'weights', 'churn', 'unknownTraffic',
-  'properties', 'strategy', 'maxStates', 'maxDepth', 'timeoutSeconds', 'memoryLimitBytes', 'signal', 'workers', 'symmetry', 'onProgress', 'progressEveryMs',
+  'properties', 'strategy', 'maxStates', 'maxDepth', 'timeoutSeconds', 'memoryLimitBytes', 'signal', 'workers', 'symmetry', 'fingerprint', 'onProgress', 'progressEveryMs',
 ] as const;
 
 const positiveInt = (field: string) => (v: unknown) => intIn(field, v, 1, Number.MAX_SAFE_INTEGER, 'must be a positive integer');
@@ -206,9 +214,11 @@ export function chosenProperties(list: readonly (string | CheckedProperty)[] | u
 export function setUpCheck(config: CheckConfig, chosen: readonly CheckedProperty[]): CheckedSetup {
   const sys = buildCheckedSystem(config);
   const applied = chosen.filter((p) => p.applies?.(sys) ?? true);
-  const properties = applied.map((p) => ({ name: p.name, description: p.description, kind: p.kind, check: p.state(sys) }));
+  // Properties with parts are decided on packed states (the fast path); one without (yours, say) puts the whole
+  // search on objects.
+  const properties = applied.map((p) => bindProperty(p, sys));
   const stepChecks = applied.flatMap((p) => (p.step ? [p.step] : []));
-  const model = new CheckedModel(sys, { stepChecks });
+  const model = new CheckedModel(sys, { stepChecks, parts: propertyParts });
   const names = properties.map((p) => p.name);
   return { config, sys, model, names, notApplicable: chosen.map((p) => p.name).filter((n) => !names.includes(n)), properties, view: traceView(model) };
 }
@@ -221,6 +231,7 @@ interface SearchSettings {
   readonly memoryLimitBytes?: number;
   readonly workers: number;
   readonly symmetry: boolean;
+  readonly fingerprint: boolean;
 }
 
 function searchSettings(o: CheckOptions): SearchSettings {
@@ -232,6 +243,7 @@ function searchSettings(o: CheckOptions): SearchSettings {
     ...defined('memoryLimitBytes', optional(o.memoryLimitBytes, (v) => intIn('memoryLimitBytes', v, 2 ** 20, Number.MAX_SAFE_INTEGER, 'must be an integer number of bytes, at least 1 MiB'))),
     workers: optional(o.workers, (v) => intIn('workers', v, 1, MAX_WORKERS)) ?? 1,
     symmetry: optional(o.symmetry, (v) => bool('symmetry', v)) ?? false,
+    fingerprint: optional(o.fingerprint, (v) => bool('fingerprint', v)) ?? false,
   };
 }
 
@@ -242,6 +254,7 @@ const searchJson = (s: SearchSettings, symmetry: boolean): CheckReport['search']
   timeoutSeconds: s.timeoutSeconds ?? null,
   memoryLimitBytes: s.memoryLimitBytes ?? null,
   symmetry,
+  fingerprint: s.fingerprint,
 });
 
 /** Run a check and keep what the command line needs besides the report. Throws `InputError` on bad options. */
@@ -266,6 +279,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     throw new InputError(`properties: ${setup.notApplicable.join(', ')} says nothing about this configuration; nothing to check`);
   }
   const symmetry = settings.symmetry && canSymmetry(setup.model);
+  if (settings.fingerprint && symmetry) throw new InputError('fingerprint: not with symmetry (fingerprints are kept of packed states, symmetry reduction works on objects)');
+  if (settings.fingerprint && setup.model.packed(setup.properties) === undefined) {
+    throw new InputError('fingerprint: needs every property to have parts (packed states); one of yours has none');
+  }
   const result = await searchAsync(setup.model, {
     strategy: settings.strategy,
     properties: setup.properties,
@@ -278,6 +295,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     ...defined('memoryLimitBytes', settings.memoryLimitBytes),
     ...defined('signal', options.signal),
     workers: settings.workers,
+    ...(settings.fingerprint ? { fingerprint: true } : {}),
   });
   return { report: reportOf(setup, result, settings, symmetry), setup, result };
 }
@@ -310,6 +328,7 @@ function reportOf(setup: CheckedSetup, r: SearchResult<CheckedState, CheckAction
     depth: r.depth,
     queue: r.queue,
     workers: r.workers,
+    fingerprintCollision: r.fingerprintCollision ?? null,
     seconds: wallSeconds(r.seconds),
     statesPerSecond: Math.round(r.statesPerSecond),
     internedContexts: setup.model.keys.internedContexts,
@@ -336,6 +355,7 @@ function bootFailure(config: CheckConfig, chosen: readonly CheckedProperty[], se
     depth: 0,
     queue: 0,
     workers: 0,
+    fingerprintCollision: null,
     seconds: 0,
     statesPerSecond: 0,
     internedContexts: 0,
