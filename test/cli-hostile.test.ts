@@ -62,7 +62,7 @@ describe('every number bounded by what it means: exit 2, the field, the range an
   });
 
   test('a run shorter than the first stream start simulates nothing: refused', async () => {
-    expectOneLineError(await run('simulate', '--scenario', 'single-vm', '--duration', '1e-6'), { pattern: /--duration 0\.000001: no stream starts within the run \(the first starts at 0\.001 s\)/ });
+    expectOneLineError(await run('simulate', '--scenario', 'single-vm', '--duration', '1e-6'), { pattern: /--duration: must be more than 0\.001 s, when the first stream starts: a shorter run simulates nothing \(got '0.000001'\)/ });
   });
 });
 

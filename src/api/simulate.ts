@@ -145,7 +145,7 @@ function inBound(field: string, v: unknown, bound: Parameters<typeof checkNumber
 function checkWork(p: Omit<PreparedSimulation, 'common'>, durationS: number, durationName: string, n: Naming): void {
   const first = firstStartS(p.scenario);
   if (first !== undefined && first >= durationS) {
-    throw new InputError(`${durationName} ${durationS}: no stream starts within the run (the first starts at ${first} s): simulate longer than ${first} s`);
+    throw new InputError(`${durationName}: must be more than ${first} s, when the first stream starts: a shorter run simulates nothing (got ${durationName.startsWith('--') ? n.got(durationS) : durationS})`);
   }
   if (p.timeoutSeconds !== undefined) return;
   const works = p.archs.map((arch) => estimateWork(p.scenario, arch, p.loaded.calibration, durationS));

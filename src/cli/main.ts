@@ -104,6 +104,24 @@ function safeIo(io: CliIo): CliIo {
   return { ...io, out: (s) => io.out(terminalSafe(s)), err: (s) => io.err(terminalSafe(s)) };
 }
 
+/** A command as tests that exercise every option see it (the fuzz test): its name, options and arguments. */
+export interface CommandShape {
+  readonly name: string;
+  /** Positional arguments it declares. */
+  readonly args: number;
+  readonly options: readonly { readonly flag: string; readonly value: boolean; readonly choices?: readonly string[] }[];
+}
+
+/** Every command with its options, read from commander: a new flag is covered by whatever iterates over these. */
+export function commandShapes(): CommandShape[] {
+  const program = buildProgram({ io: { out: () => undefined, err: () => undefined } }, () => undefined);
+  return program.commands.map((c) => ({
+    name: c.name(),
+    args: c.registeredArguments.length,
+    options: c.options.flatMap((o) => (o.long === undefined ? [] : [{ flag: o.long, value: o.required || o.optional, ...(o.argChoices ? { choices: o.argChoices } : {}) }])),
+  }));
+}
+
 export async function main(argv: string[], rawIo: CliIo = processIo()): Promise<number> {
   const io = safeIo(rawIo);
   let exitCode: number = EXIT.ok;

@@ -28,7 +28,7 @@
  * (`states` are those after the last completed delivery). A message or job completion that its receiver does not accept at all (`disabled`)
  * is not an error — a machine may ignore a stale timer — and is counted in `ignored`. Finally `signal` (Ctrl-C, a
  * wall-clock timeout) ends it `interrupted` at the time of the last event delivered, after a last monitor check:
- * `signal.aborted` is read every 1024 events, so a caller's polling signal sees its stop within microseconds.
+ * `signal.aborted` is read every 128 events, so a polling signal (Ctrl-C, a deadline) is seen within 128 events.
  *
  * Time stamping: machines do not read a clock. Every event this simulator delivers (timer, job completion, kick)
  * that has an own `nowNs` field is delivered with `nowNs` set to the delivery time; the explorer leaves it as sent.
@@ -88,7 +88,7 @@ export interface SimOptions {
   readonly measureFromNs?: number;
   /** Called about every 2^16 events, with the fraction of `durationNs` simulated so far; and with 1 at the end. */
   readonly onProgress?: (fraction: number, eventsSoFar: number) => void;
-  /** Stops the run (`interrupted`, a partial result) once `aborted`; read every 1024 events. */
+  /** Stops the run (`interrupted`, a partial result) once `aborted`; read every 128 events. */
   readonly signal?: AbortSignal;
 }
 
@@ -140,7 +140,7 @@ interface Message {
 type Entry = Message | number;
 
 const PROGRESS_MASK = 0xffff;
-const SIGNAL_MASK = 0x3ff;
+const SIGNAL_MASK = 0x7f;
 
 export function simulate(options: SimOptions): SimResult {
   const { network, durationNs, seed, demandNs, onProbe, monitor, onProgress, signal } = options;
