@@ -70,6 +70,18 @@ export interface Model<S, A> {
    * states (the search then runs on objects). Not used with symmetry reduction.
    */
   packed?(properties: readonly Property<S>[]): PackedBinding<S> | undefined;
+  /**
+   * Optional, for liveness under weak fairness (liveness.ts): the fair *task* that action `a` of `s` carries out, or
+   * -1 when no fairness constraint covers `a` (the environment's choices: arrivals, clock ticks, management requests).
+   * A task names "the same step" in every state where it is possible — e.g. one pending message, whichever state it
+   * waits in — so that "task t stays enabled" can be followed along a behaviour. A task is *enabled* in `s` exactly
+   * when some action of `s` carries it out. Weak fairness: a behaviour in which a task is enabled from some point on
+   * carries it out infinitely often. Duties: pure and deterministic; tasks are small non-negative integers (they
+   * index arrays; below 2^24); without `fairTask` no action is fair.
+   */
+  fairTask?(s: S, a: A): number;
+  /** Optional, with `fairTask`: a human-readable name of task `task`, for reports on fairness. */
+  describeTask?(task: number): string;
 }
 
 /**
@@ -86,6 +98,33 @@ export interface Property<S> {
    * sometimes: `undefined` when `s` witnesses the property, otherwise anything (e.g. why not).
    */
   check(s: S): string | undefined;
+}
+
+/**
+ * A liveness property checked on the whole state graph under weak fairness of the model's tasks (`Model.fairTask`),
+ * by liveness.ts. It has named *obligations* (e.g. one per VM), each with a *level* in every state: how much of it
+ * is outstanding (e.g. that VM's packets not yet delivered or dropped). A positive level must eventually fall: the
+ * property is violated by a fair behaviour on which, from some point on, obligation j's level stays positive and
+ * never decreases. In LTL, for each j: WF ⇒ □◇(level_j = 0 ∨ level_j decreases) — "something outstanding leads to
+ * progress". On a finite graph such a behaviour ends in a cycle, and a level that never decreases on a cycle never
+ * rises on it either: the counterexample is a lasso whose cycle is fair (every task enabled in all its states is
+ * taken on it) and keeps level j constant and positive, so what was outstanding when the cycle began stays so.
+ *
+ * Duties: `levels` is a pure function of `s` returning non-negative integers (they are stored per state, in bytes
+ * while they fit) with at least one entry per obligation, in `obligations` order (extra entries are ignored).
+ * The formulation counts, it does not name items: a step that serves one item and adds another leaves the level as
+ * it was — say in the property's documentation whether the model has such steps.
+ */
+export interface LivenessProperty<S> {
+  readonly name: string;
+  readonly description: string;
+  readonly kind: 'leads-to';
+  /** The obligations' names; entry j of `levels` is `obligations[j]`. */
+  readonly obligations: readonly string[];
+  /** Each obligation's level in `s` (may be an array the state owns: it is only read). */
+  levels(s: S): ArrayLike<number>;
+  /** Why the property fails when obligation `j` stays positive and never falls on a fair cycle (one sentence). */
+  violation(j: number): string;
 }
 
 /** A specification error raised by a model; the search turns it into verdict 'error' instead of crashing. */
