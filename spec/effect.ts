@@ -8,7 +8,7 @@
  * once. xstate's `transition()` and the compiled stepper run exactly these actions, in this order.
  */
 import { assign } from 'xstate';
-import { RETURNS_FULL_CONTEXT, type EventObject } from '../src/machine/index.js';
+import { PERFORMS_PARAMS, RETURNS_FULL_CONTEXT, type EventObject } from '../src/machine/index.js';
 import type { Output } from '../src/network/outputs.js';
 
 export interface Effected<C> {
@@ -39,9 +39,17 @@ export function does<C extends object, E extends EventObject>(name: string, effe
   return [{ type: name, params: ({ context, event }: { context: C; event: E }) => m(context, event).out }, assign(assigner)] as never;
 }
 
-/** Declares effect labels for `setup({ actions })`: they do nothing when executed; engines route their params. */
+/**
+ * Declares effect labels for `setup({ actions })`: they return nothing when executed, so engines route their params
+ * as they are. A variant machine, `machine.provide({ actions: { name: (args, outputs) => changed } })`, performs
+ * `changed` instead (src/machine/types.ts, `Emitted`): spec/mutants/ builds planted bugs that way.
+ */
 export function labels<const K extends string>(...names: K[]): Record<K, () => void> {
   const r = {} as Record<K, () => void>;
-  for (const n of names) r[n] = () => {};
+  for (const n of names) {
+    const label = () => {};
+    Object.defineProperty(label, PERFORMS_PARAMS, { value: true });
+    r[n] = label;
+  }
   return r;
 }

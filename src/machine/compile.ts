@@ -11,7 +11,8 @@
  * - flat machines: the root's children are atomic states; transitions on a state, then on the root;
  * - guards: named (`'g'` or `{ type, params }`) or inline functions, called with `({ context, event }, params)`;
  * - actions: `assign(...)` (object or function form), and custom actions whose params are returned to the caller
- *   as `Emitted` (as `transition()` returns them), in exit → transition → entry order;
+ *   as `Emitted` (as `transition()` returns them, each passed through its implementation: see `Emitted`), in
+ *   exit → transition → entry order;
  * - `reenter: true` self-transitions exit and re-enter; a plain self-target does not (xstate v5 semantics); a
  *   targeted root-level transition always exits and enters (its domain is the root); no final states, no root reenter.
  * Guards, assigners and params may only read `context` and `event`.
@@ -40,6 +41,12 @@ interface CompiledTransition {
  * the result as it is and saves a copy per step. test/machine-agreement.test.ts checks the two agree.
  */
 export const RETURNS_FULL_CONTEXT: unique symbol = Symbol.for('vnicspec.returnsFullContext');
+
+/**
+ * Marks a custom action implementation that performs its params as they are (returns nothing): the compiled
+ * stepper then does not call it on every step. Unmarked implementations are called (see `Emitted`).
+ */
+export const PERFORMS_PARAMS: unique symbol = Symbol.for('vnicspec.performsParams');
 
 export class UnsupportedMachineError extends Error {
   constructor(machineId: string, what: string) {
@@ -113,7 +120,20 @@ export function compileMachine<C, E extends EventObject, I = unknown>(machine: A
     if (typeof implementation === 'function' && typeof (implementation as { type?: unknown }).type === 'string') {
       throw new UnsupportedMachineError(id, `built-in action '${(implementation as unknown as { type: string }).type}' behind '${type}'`);
     }
-    return { kind: 'emit', type, params };
+    if (typeof implementation !== 'function' || (implementation as { [PERFORMS_PARAMS]?: boolean })[PERFORMS_PARAMS] === true) {
+      return { kind: 'emit', type, params };
+    }
+    // The implementation performs the action: what it returns replaces the params (see `Emitted`).
+    const perform = implementation as (args: Args, params: unknown) => unknown;
+    return {
+      kind: 'emit',
+      type,
+      params: (context, event) => {
+        const p = params(context, event);
+        const performed = perform({ context, event }, p);
+        return performed === undefined ? p : performed;
+      },
+    };
   };
 
   const compileGuard = (guard: unknown): GuardFn | undefined => {

@@ -13,7 +13,13 @@ export interface MachineState<C> {
   readonly context: C;
 }
 
-/** A custom (non-assign) action that a transition asked the caller to execute, with its resolved params. */
+/**
+ * A custom (non-assign) action that a transition asked the caller to execute, with its resolved params. When the
+ * action's implementation (from `setup({ actions })` or `machine.provide({ actions })`) returns a value, that value
+ * is the params instead: the implementation decides what the action performs. Implementations that return nothing
+ * (spec/effect.ts's labels) leave the params as the transition resolved them. This is how a variant of a machine —
+ * a planted bug, a mutant — changes what a named action does without a code path in the machine itself.
+ */
 export interface Emitted {
   readonly type: string;
   readonly params: unknown;
