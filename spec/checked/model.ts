@@ -570,6 +570,19 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
   }
 
 
+  /**
+   * Weak fairness (src/explore/liveness.ts): delivering a pending item — a DMA or wire completion, a CPU job, VMM
+   * forwarding — is the fair task named by the item's id; the environment's choices (arrivals, ticks, churn) are not
+   * fair. Identical pending items are one task (the model offers one delivery for them).
+   */
+  fairTask(s: CheckedState, a: CheckAction): number {
+    return a.kind === 'deliver' ? s.pending[a.index]!.id : -1;
+  }
+
+  describeTask(task: number): string {
+    return this.keys.pendingById(task).label;
+  }
+
   label(a: CheckAction): string {
     switch (a.kind) {
       case 'arrive':
