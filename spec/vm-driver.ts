@@ -123,10 +123,13 @@ function processed(c: VmContext, e: Ev<'rx.processed'>): Effected<VmContext> {
 
 /**
  * A new device lends a full ring of descriptors; those still holding packets of an earlier attachment are not
- * free, and the driver says so (a real driver posts only its free descriptors when it initialises).
+ * free, and the driver says so (a real driver posts only its free descriptors when it initialises). It posts each
+ * of them as its packet is processed, like any other: they count as lent. (When they did not, the new device never
+ * got them back and, its credits gone, kept the VM's next packets in its partition forever: `eventual-delivery`,
+ * found by the liveness check with churn.)
  */
 const bind = (c: VmContext, e: Ev<'driver.bind'>): Effected<VmContext> => ({
-  context: patch(c, { device: e.device, slot: e.slot, mode: e.mode, lent: 0 }),
+  context: patch(c, { device: e.device, slot: e.slot, mode: e.mode, lent: c.ring.length }),
   out: [
     probe('driver.bound', { vm: c.self, device: e.device, slot: e.slot }),
     ...(c.ring.length > 0 ? [send(e.device, { type: 'rx.occupied', slot: e.slot, from: c.self, count: c.ring.length })] : []),
@@ -135,6 +138,19 @@ const bind = (c: VmContext, e: Ev<'driver.bind'>): Effected<VmContext> => ({
 
 /** Packets already in the VM's memory stay there and are still processed; only the device goes away. */
 const unbind = (c: VmContext): Effected<VmContext> => ({ context: patch(c, { device: '', slot: -1 }), out: [] });
+
+/**
+ * Unbound while idle with packets in its ring: no interrupt will come for them any more (the vector is gone, and one
+ * the VMM still had in flight is dropped as spurious), so the driver polls them now, as a driver's remove path
+ * drains its rings. Without this a detach at the wrong moment left a packet in the ring forever
+ * (`eventual-delivery`, found by the liveness check with churn).
+ */
+function unbindAndPoll(c: VmContext): Effected<VmContext> {
+  const next = patch(c, { device: '', slot: -1 });
+  const out: Output[] = [];
+  processHead(next, out);
+  return { context: next, out };
+}
 
 const tick = (c: VmContext, e: Ev<'clock.tick'>): Effected<VmContext> =>
   c.tx.rate > 0 ? { context: patch(c, { tx: refillBy(c.tx, e.dtNs) }), out: [] } : { context: c, out: [] };
@@ -152,7 +168,7 @@ export const vmMachine = setup({
     moreInRing: ({ context }) => context.ring.length > 1,
     isCurrentPacket: ({ context, event }) => context.ring[0]?.id === (event as Ev<'rx.processed'>).id,
   },
-  actions: labels('deposit', 'wake', 'processed', 'bind', 'unbind', 'tick', 'alreadyPolling'),
+  actions: labels('deposit', 'wake', 'processed', 'bind', 'unbind', 'unbindAndPoll', 'tick', 'alreadyPolling'),
 }).createMachine({
   id: 'vm',
   context: ({ input }) => ({
@@ -177,6 +193,7 @@ export const vmMachine = setup({
     idle: {
       on: {
         virq: [{ guard: 'ringHasPackets', target: 'polling', actions: does('wake', wake) }, { actions: does('wake', wake) }],
+        'driver.unbind': { guard: 'ringHasPackets', target: 'polling', actions: does('unbindAndPoll', unbindAndPoll) },
       },
     },
     polling: {

@@ -86,7 +86,13 @@ function withRecord(c: VmmContext, i: number, r: VmRecord): VmmContext {
   return { ...c, vms };
 }
 
-const freeSlot = (c: VmmContext): number => c.slots.findIndex((used, i) => !used && c.vectors[i] === '');
+/**
+ * A slot the NIC has freed whose vector has no owner and no interrupt in service. A vector the VMM is still
+ * forwarding is not handed to another VM: the new owner's first MSI would be coalesced into the old owner's forward,
+ * which ends as spurious, and the new owner — its interrupt masked until it is woken — would never be woken
+ * (`eventual-delivery`, found by the liveness check with churn).
+ */
+const freeSlot = (c: VmmContext): number => c.slots.findIndex((used, i) => !used && c.vectors[i] === '' && c.inService[i] !== true);
 
 function refusal(c: VmmContext, e: Ev<'vm.attach'>): RefusalReason | undefined {
   const i = recordOf(c, e.vm);
