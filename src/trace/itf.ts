@@ -7,6 +7,10 @@
  * null, undefined) use ADR-015's `{"#unserializable": "0.5"}` and decode back. Each state also carries the
  * variable `action_taken` (Quint's `mbt::actionTaken`): the label of the step that produced it, 'init' first.
  *
+ * A lasso (a liveness counterexample) carries ADR-015's top-level `"loop"`: the index of the state that starts the
+ * cycle. As in Apalache's lassos, the last state is that state again (the cycle is written out and closed), so the
+ * states after `loop` repeat forever.
+ *
  * Output is deterministic: same trace and options, same bytes (the timestamp is an option, 0 by default).
  */
 import { INIT_LABEL, type PrintableTrace, type TraceStep } from './types.js';
@@ -40,6 +44,8 @@ export interface ItfTrace {
   readonly '#meta': ItfMeta;
   readonly vars: readonly string[];
   readonly states: readonly ItfState[];
+  /** ADR-015's optional loop: the index of the state that starts the cycle, which ends in the last state. */
+  readonly loop?: number;
 }
 
 /** The header fields `toItf` and `formatItf` write. */
@@ -135,6 +141,7 @@ export function toItf(trace: PrintableTrace, options: ItfOptions = {}): ItfTrace
     },
     vars: [...names, ACTION_VAR],
     states,
+    ...(trace.loop !== undefined ? { loop: trace.loop } : {}),
   };
 }
 
@@ -150,7 +157,8 @@ export function layoutItf(itf: Omit<ItfTrace, '#meta'> & { readonly '#meta': obj
     '{\n' +
     `  "#meta": ${JSON.stringify(itf['#meta'])},\n` +
     `  "vars": ${JSON.stringify(itf.vars)},\n` +
-    `  "states": [${states.length > 0 ? `\n${states}\n  ` : ''}]\n` +
+    `  "states": [${states.length > 0 ? `\n${states}\n  ` : ''}]` +
+    (itf.loop !== undefined ? `,\n  "loop": ${JSON.stringify(itf.loop)}\n` : '\n') +
     '}\n'
   );
 }
@@ -164,7 +172,7 @@ export interface ParsedItf {
   readonly vars: readonly string[];
   /** Decoded states, one key per declared variable. */
   readonly states: readonly Readonly<Record<string, unknown>>[];
-  /** Steps labelled by `action_taken` ('' when the trace has none, 'init' for step 0), without that variable. */
+  /** Steps labelled by `action_taken` ('' when the trace has none, 'init' for step 0), without that variable; and `loop`. */
   readonly trace: PrintableTrace;
 }
 
@@ -294,5 +302,12 @@ export function parseItf(text: string): ParsedItf {
     for (const name of vars) if (name !== ACTION_VAR) stepVars[name] = decoded[name];
     steps.push({ label, vars: stepVars });
   });
+  const loop = root.loop;
+  if (loop !== undefined) {
+    if (typeof loop !== 'number' || !Number.isInteger(loop) || loop < 0 || loop >= raw.length) {
+      throw new ItfError(`not an ITF trace: "loop" must be the index of one of its ${raw.length} states, got ${JSON.stringify(loop)}`);
+    }
+    return { meta: meta, vars, states, trace: { steps, loop } };
+  }
   return { meta: meta, vars, states, trace: { steps } };
 }

@@ -1,7 +1,7 @@
 /**
  * A Mermaid `sequenceDiagram` of a trace: the participants in the caller's order (others that appear in messages
  * are appended in order of appearance), then per step one `Note over` with its number and label, followed by the
- * step's micro messages as arrows.
+ * step's micro messages as arrows. A lasso's cycle (the steps after `loop`) is drawn inside a `loop` block.
  */
 import type { PrintableTrace } from './types.js';
 
@@ -64,9 +64,13 @@ export function toMermaid(trace: PrintableTrace, options: MermaidOptions = {}): 
   const first = names[0] !== undefined ? idOf.get(names[0]) : undefined;
   const last = names.length > 0 ? idOf.get(names[names.length - 1]!) : undefined;
   const span = first === undefined ? undefined : first === last ? first : `${first},${last}`;
+  const loop = trace.loop;
+  const indent = (i: number): string => (loop !== undefined && i > loop ? '    ' : '  ');
   trace.steps.forEach((step, i) => {
-    if (span !== undefined) lines.push(`  Note over ${span}: ${i}. ${escapeText(step.label)}`);
-    for (const m of step.micro ?? []) lines.push(`  ${idOf.get(m.from)}->>${idOf.get(m.to)}: ${escapeText(m.label)}`);
+    if (loop !== undefined && i === loop + 1) lines.push(`  loop steps ${i} to ${trace.steps.length - 1} repeat forever, back to the state of step ${loop}`);
+    if (span !== undefined) lines.push(`${indent(i)}Note over ${span}: ${i}. ${escapeText(step.label)}`);
+    for (const m of step.micro ?? []) lines.push(`${indent(i)}${idOf.get(m.from)}->>${idOf.get(m.to)}: ${escapeText(m.label)}`);
   });
+  if (loop !== undefined) lines.push('  end');
   return lines.join('\n') + '\n';
 }

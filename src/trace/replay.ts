@@ -9,7 +9,8 @@ import { differences, formatValue } from './values.js';
 
 /** A replayed trace's states and actions, or the first step that could not be replayed and why. */
 export type ReplayResult<S, A> =
-  | { readonly kind: 'ok'; readonly states: S[]; readonly actions: A[] }
+  /** `loop`: a replayed lasso, whose last state was found to be the state of step `loop` again. */
+  | { readonly kind: 'ok'; readonly states: S[]; readonly actions: A[]; readonly loop?: number }
   /** `step` counts actions from 1 (step 0 is the choice of initial state), as printed traces number them. */
   | { readonly kind: 'illegal'; readonly step: number; readonly message: string };
 
@@ -88,11 +89,24 @@ export function replay<S, A>(model: Model<S, A>, labels: readonly string[], expe
   return { kind: 'ok', states, actions };
 }
 
-/** Replay a printable trace (e.g. `parseItf(text).trace`): its labels after step 0 and all its variables. */
+/**
+ * Replay a printable trace (e.g. `parseItf(text).trace`): its labels after step 0 and all its variables. A lasso
+ * must also close: its last state must be the very state (same `Model.key`) of step `loop`, where its cycle starts.
+ */
 export function replayTrace<S, A>(model: Model<S, A>, trace: PrintableTrace): ReplayResult<S, A> {
-  return replay(
+  const r = replay(
     model,
     trace.steps.slice(1).map((s) => s.label),
     trace.steps.map((s) => s.vars),
   );
+  const loop = trace.loop;
+  if (r.kind !== 'ok' || loop === undefined) return r;
+  const last = r.states.length - 1;
+  if (loop >= last) return { kind: 'illegal', step: last, message: `the cycle must have a step: it starts at step ${loop}, the last step is ${last}` };
+  if (model.key(r.states[last]!) !== model.key(r.states[loop]!)) {
+    const d = differences(model.vars(r.states[last]!), model.vars(r.states[loop]!), '', 1)[0];
+    const why = d === undefined ? '' : ` (${d.path} is ${formatValue(d.before)} there, ${formatValue(d.after)} at step ${loop})`;
+    return { kind: 'illegal', step: last, message: `step ${last} does not return to the state of step ${loop}, where the cycle starts${why}` };
+  }
+  return { ...r, loop };
 }

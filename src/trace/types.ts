@@ -24,18 +24,23 @@ export interface TraceStep {
 export interface PrintableTrace {
   /** steps[0] is the initial state. */
   readonly steps: readonly TraceStep[];
+  /**
+   * A lasso (a liveness counterexample): `steps[loop]` starts a cycle and the last step returns to that very state,
+   * so steps `loop + 1 .. last` repeat forever. Absent for a finite trace.
+   */
+  readonly loop?: number;
 }
 
 /** The label of step 0, the initial state. */
 export const INIT_LABEL = 'init';
 
 /**
- * A search trace in printable form. `micro`, if given, supplies each step's messages (e.g. from re-delivering the
+ * A search trace (or a lasso: its `loop` is kept) in printable form. `micro`, if given, supplies each step's messages (e.g. from re-delivering the
  * step with tracing on); it is called with the step index, the state before it (undefined for step 0) and the action.
  */
 export function printable<S, A>(
   model: Model<S, A>,
-  trace: Trace<S, A>,
+  trace: Trace<S, A> & { readonly loop?: number },
   micro?: (step: number, before: S | undefined, action: A | undefined) => readonly MicroMessage[] | undefined,
 ): PrintableTrace {
   const steps: TraceStep[] = [];
@@ -45,5 +50,5 @@ export function printable<S, A>(
     const m = micro?.(i, i === 0 ? undefined : trace.states[i - 1], action);
     steps.push(m === undefined ? { label, vars: model.vars(trace.states[i]!) } : { label, vars: model.vars(trace.states[i]!), micro: m });
   }
-  return { steps };
+  return trace.loop === undefined ? { steps } : { steps, loop: trace.loop };
 }
