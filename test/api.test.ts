@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { InputError, VnicspecError, check, replay, scenarios, simulate, type ScenarioFile } from 'vnicspec';
 import { formatItf, printable, search, type Model } from 'vnicspec/explore';
-import { PROPERTY_NAMES, type CheckedProperty } from 'vnicspec/properties';
+import { LIVENESS_NAMES, PROPERTY_NAMES, type CheckedProperty } from 'vnicspec/properties';
 import { CheckedModel, buildCheckedSystem, defaultCheckConfig, type VnicContext } from 'vnicspec/spec';
 
 let dir: string;
@@ -53,7 +53,8 @@ describe('check', () => {
     const r = await check();
     expect(r.verdict).toBe('holds');
     expect(r.states).toBe(5127);
-    expect(r.properties).toEqual(PROPERTY_NAMES);
+    expect(r.properties).toEqual([...PROPERTY_NAMES, ...LIVENESS_NAMES]);
+    expect(r.liveness).toMatchObject({ verdict: 'holds', states: 5127 });
     expect(r.trace).toBeNull();
     expect(r.config).toEqual(defaultCheckConfig());
     expect(r.search).toEqual({ strategy: 'bfs', maxStates: null, maxDepth: null, timeoutSeconds: null, memoryLimitBytes: null, symmetry: false, fingerprint: false });

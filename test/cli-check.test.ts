@@ -73,7 +73,7 @@ describe('verdicts and exit codes', () => {
     expect(body.depth).toBe(5);
     expect(typeof body.seconds).toBe('number');
     expect(body.config.arch).toBe('xen-idd');
-    expect(body.properties).toHaveLength(6);
+    expect(body.properties).toHaveLength(7);
     expect(body.trace!.map((s) => s.action)).toEqual(XEN_CEX);
     expect(body.trace!.map((s) => s.step)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(body.trace![4]!.vars['nic']).toMatchObject({ used: 4 });
@@ -83,7 +83,7 @@ describe('verdicts and exit codes', () => {
   test('vnic: every property holds; BFS and DFS agree on the state count', async () => {
     const r = await run('check', '--arch', 'vnic');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^All 6 properties hold\.$/m);
+    expect(r.out).toMatch(/^All 7 properties hold\.$/m);
     // each witness is reported once, by the summary
     expect(r.out.match(/^sometimes 'reach-conforming-delivery': witnessed after \d+ steps$/gm)).toHaveLength(1);
     expect(r.out.match(/^sometimes 'reach-buffer-full': witnessed after \d+ steps$/gm)).toHaveLength(1);
@@ -169,7 +169,7 @@ describe('verdicts and exit codes', () => {
 
 describe('bad input: exit 2, one line', () => {
   test.each([
-    [['--property', 'nope'], /--property: unknown property 'nope' \(known: isolation, qos-admission, no-cross-vm-starvation, conservation, reach-conforming-delivery, reach-buffer-full\)/],
+    [['--property', 'nope'], /--property: unknown property 'nope' \(known: isolation, qos-admission, no-cross-vm-starvation, conservation, reach-conforming-delivery, reach-buffer-full, eventual-delivery\)/],
     [['--vms', '0'], /--vms: must be an integer from 1 to 32 \(got '0'\)/],
     [['--vms', '5'], /--vms 5 is beyond exhaustive search \(at most 4 VMs .*add --random/],
     [['--vms', 'two'], /--vms: must be an integer/],

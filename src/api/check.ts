@@ -5,10 +5,11 @@
 import type { ArbiterKind } from '../../spec/dma-arbiter.js';
 import { defaultCheckConfig, type CheckArch, type CheckConfig, type Role } from '../../spec/checked/config.js';
 import { CheckedModel, buildCheckedSystem, type CheckAction, type CheckedState } from '../../spec/checked/model.js';
-import { PROPERTIES, PROPERTY_NAMES, bindProperty, propertyParts, type CheckedProperty } from '../../properties/checked.js';
+import { PROPERTIES, bindProperty, propertyParts, type CheckedProperty } from '../../properties/checked.js';
+import { livenessFor } from '../../properties/liveness.js';
 import { ModelError, searchAsync, type IncompleteReason, type Progress, type SearchResult, type Strategy, type Verdict } from '../explore/index.js';
-import { CHECK_ARCHS, DMA_ARBITERS, LIMITS, STRATEGIES, canSymmetry, toJson, traceView, type CheckedSetup } from '../cli/check-run.js';
-import { printableTrace } from '../cli/check-trace.js';
+import { CHECK_ARCHS, DMA_ARBITERS, LIMITS, LIVENESS_NAMES, PROPERTY_NAMES, STRATEGIES, canSymmetry, traceView, type CheckedSetup } from '../cli/check-run.js';
+import { phaseFields, runLiveness, type CheckPhases, type LivenessJson } from '../cli/check-liveness.js';
 import { MAX_WORKERS } from '../cli/check-random/options.js';
 import { InputError } from './errors.js';
 import { wallSeconds } from './round.js';
@@ -46,6 +47,11 @@ export interface CheckOptions {
    * same verdict on states that differ only by renaming interchangeable VMs.
    */
   readonly properties?: readonly (string | CheckedProperty)[];
+  /**
+   * Whether to check liveness (`eventual-delivery`) when the safety properties hold: a second exploration of the
+   * full graph under weak fairness, as `vnicspec check` does (default true; false: `--no-liveness`).
+   */
+  readonly liveness?: boolean;
   /** `bfs` (default: shortest counterexamples) or `dfs` (less memory). */
   readonly strategy?: Strategy;
   /** Stop after this many distinct states (verdict `incomplete`). */
@@ -141,8 +147,12 @@ export interface CheckReport {
   readonly witnessed: Readonly<Record<string, number | null>>;
   /** For a specification error raised by a step: that step's action, else null. */
   readonly errorAction: string | null;
-  /** The counterexample (or the path to a specification error), shortest under bfs; else null. */
+  /** The liveness phase: its verdict and figures, why it did not run, or null when no liveness property was chosen. */
+  readonly liveness: LivenessJson | null;
+  /** The counterexample (or the path to a specification error, or a liveness lasso), shortest under bfs; else null. */
   readonly trace: readonly CheckTraceStep[] | null;
+  /** For a lasso: the index of the state in `trace` where its cycle starts (the last state is that state again); else null. */
+  readonly loop: number | null;
 }
 
 /** The search's own result and the model it ran on, for the command line's text output and trace files. */
@@ -150,12 +160,13 @@ export interface CheckRun {
   readonly report: CheckReport;
   /** Undefined when the configuration could not even boot (verdict `error`). */
   readonly setup: CheckedSetup | undefined;
+  /** The safety search's result; undefined when only liveness was checked (or the configuration did not boot). */
   readonly result: SearchResult<CheckedState, CheckAction> | undefined;
 }
 
 const OPTION_NAMES = [
   'arch', 'vms', 'capacity', 'dma', 'burst', 'rxRing', 'txRing', 'roles', 'priorities', 'weights', 'churn', 'unknownTraffic',
-  'properties', 'strategy', 'maxStates', 'maxDepth', 'timeoutSeconds', 'memoryLimitBytes', 'signal', 'workers', 'symmetry', 'fingerprint', 'onProgress', 'progressEveryMs',
+  'properties', 'liveness', 'strategy', 'maxStates', 'maxDepth', 'timeoutSeconds', 'memoryLimitBytes', 'signal', 'workers', 'symmetry', 'fingerprint', 'onProgress', 'progressEveryMs',
 ] as const;
 
 const positiveInt = (field: string) => (v: unknown) => intIn(field, v, 1, Number.MAX_SAFE_INTEGER, 'must be a positive integer');
@@ -196,7 +207,7 @@ export function chosenProperties(list: readonly (string | CheckedProperty)[] | u
     const field = `properties[${i}]`;
     if (typeof p === 'string') {
       if (!PROPERTY_NAMES.includes(p)) throw new InputError(`${field}: unknown property '${p}' (known: ${PROPERTY_NAMES.join(', ')})`);
-      names.add(p);
+      if (!LIVENESS_NAMES.includes(p)) names.add(p); // liveness names: see chosenLiveness
       return;
     }
     if (p === null || typeof p !== 'object') throw new InputError(`${field}: must be a property name or a property`);
@@ -210,8 +221,22 @@ export function chosenProperties(list: readonly (string | CheckedProperty)[] | u
   return [...PROPERTIES.filter((p) => names.has(p.name)), ...own];
 }
 
-/** The model with the chosen properties bound to its system. Throws `ModelError` if the configuration cannot boot. */
-export function setUpCheck(config: CheckConfig, chosen: readonly CheckedProperty[]): CheckedSetup {
+/** The liveness properties chosen: every one by default, those named in `properties` otherwise; none with `liveness: false`. */
+export function chosenLiveness(list: readonly (string | CheckedProperty)[] | undefined, liveness: boolean | undefined): string[] {
+  if (optional(liveness, (v) => bool('liveness', v)) === false) {
+    const named = (list ?? []).find((p) => typeof p === 'string' && LIVENESS_NAMES.includes(p));
+    if (named !== undefined) throw new InputError(`liveness: false contradicts properties naming '${String(named)}', a liveness property`);
+    return [];
+  }
+  if (list === undefined || list.length === 0) return [...LIVENESS_NAMES];
+  return LIVENESS_NAMES.filter((n) => list.includes(n));
+}
+
+/**
+ * The model with the chosen properties bound to its system: `chosen` the safety ones, `liveness` the names of the
+ * liveness ones. Throws `ModelError` if the configuration cannot boot.
+ */
+export function setUpCheck(config: CheckConfig, chosen: readonly CheckedProperty[], liveness: readonly string[] = []): CheckedSetup {
   const sys = buildCheckedSystem(config);
   const applied = chosen.filter((p) => p.applies?.(sys) ?? true);
   // Properties with parts are decided on packed states (the fast path); one without (yours, say) puts the whole
@@ -219,8 +244,10 @@ export function setUpCheck(config: CheckConfig, chosen: readonly CheckedProperty
   const properties = applied.map((p) => bindProperty(p, sys));
   const stepChecks = applied.flatMap((p) => (p.step ? [p.step] : []));
   const model = new CheckedModel(sys, { stepChecks, parts: propertyParts });
-  const names = properties.map((p) => p.name);
-  return { config, sys, model, names, notApplicable: chosen.map((p) => p.name).filter((n) => !names.includes(n)), properties, view: traceView(model) };
+  const live = livenessFor(sys, liveness);
+  const names = [...properties.map((p) => p.name), ...live.map((p) => p.name)];
+  const notApplicable = [...chosen.map((p) => p.name), ...liveness].filter((n) => !names.includes(n));
+  return { config, sys, model, names, notApplicable, properties, liveness: live, view: traceView(model) };
 }
 
 interface SearchSettings {
@@ -263,6 +290,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   knownKeys('check', options, OPTION_NAMES);
   const config = checkConfigOf(options);
   const chosen = chosenProperties(options.properties);
+  const liveness = chosenLiveness(options.properties, options.liveness);
   const settings = searchSettings(options);
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new InputError('onProgress: must be a function');
   const progressEveryMs = optional(options.progressEveryMs, (v) => positive('progressEveryMs', v));
@@ -270,10 +298,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
 
   let setup: CheckedSetup;
   try {
-    setup = setUpCheck(config, chosen);
+    setup = setUpCheck(config, chosen, liveness);
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
-    return { report: bootFailure(config, chosen, settings, `specification error while booting the configuration: ${e.message}`), setup: undefined, result: undefined };
+    const names = [...chosen.map((p) => p.name), ...liveness];
+    return { report: bootFailure(config, names, settings, `specification error while booting the configuration: ${e.message}`), setup: undefined, result: undefined };
   }
   if (setup.names.length === 0) {
     throw new InputError(`properties: ${setup.notApplicable.join(', ')} says nothing about this configuration; nothing to check`);
@@ -283,21 +312,31 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   if (settings.fingerprint && setup.model.packed(setup.properties) === undefined) {
     throw new InputError('fingerprint: needs every property to have parts (packed states); one of yours has none');
   }
-  const result = await searchAsync(setup.model, {
-    strategy: settings.strategy,
-    properties: setup.properties,
-    symmetry,
-    ...defined('maxStates', settings.maxStates),
-    ...defined('maxDepth', settings.maxDepth),
-    ...defined('timeoutMs', settings.timeoutSeconds === undefined ? undefined : settings.timeoutSeconds * 1000),
-    ...defined('onProgress', options.onProgress),
-    ...defined('progressEveryMs', progressEveryMs),
-    ...defined('memoryLimitBytes', settings.memoryLimitBytes),
-    ...defined('signal', options.signal),
-    workers: settings.workers,
-    ...(settings.fingerprint ? { fingerprint: true } : {}),
-  });
-  return { report: reportOf(setup, result, settings, symmetry), setup, result };
+  const started = performance.now();
+  const bounds = { ...defined('maxStates', settings.maxStates), ...defined('maxDepth', settings.maxDepth), ...defined('memoryLimitBytes', settings.memoryLimitBytes), ...defined('signal', options.signal) };
+  let phases: CheckPhases = {};
+  if (setup.properties.length > 0) {
+    phases = {
+      safety: await searchAsync(setup.model, {
+        strategy: settings.strategy,
+        properties: setup.properties,
+        symmetry,
+        ...bounds,
+        ...defined('timeoutMs', settings.timeoutSeconds === undefined ? undefined : settings.timeoutSeconds * 1000),
+        ...defined('onProgress', options.onProgress),
+        ...defined('progressEveryMs', progressEveryMs),
+        workers: settings.workers,
+        ...(settings.fingerprint ? { fingerprint: true } : {}),
+      }),
+    };
+  }
+  // Liveness after the safety properties hold (as vnicspec check): the rest of the time budget is its own.
+  if (setup.liveness.length > 0 && (phases.safety === undefined || phases.safety.verdict === 'holds')) {
+    const left = settings.timeoutSeconds === undefined ? undefined : Math.max(0, settings.timeoutSeconds * 1000 - (performance.now() - started));
+    phases = { ...phases, liveness: await runLiveness(setup, { ...bounds, ...defined('timeoutMs', left) }) };
+  }
+  const result = phases.safety;
+  return { report: reportOf(setup, phases, settings, symmetry), setup, result };
 }
 
 /**
@@ -317,20 +356,11 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   return (await runCheck(options)).report;
 }
 
-function reportOf(setup: CheckedSetup, r: SearchResult<CheckedState, CheckAction>, settings: SearchSettings, symmetry: boolean): CheckReport {
+function reportOf(setup: CheckedSetup, phases: CheckPhases, settings: SearchSettings, symmetry: boolean): CheckReport {
+  const { head, tail } = phaseFields(setup, phases);
   return {
-    verdict: r.verdict,
-    property: r.property ?? null,
-    message: r.message ?? null,
-    incompleteReason: r.incompleteReason ?? null,
-    states: r.states,
-    transitions: r.transitions,
-    depth: r.depth,
-    queue: r.queue,
-    workers: r.workers,
-    fingerprintCollision: r.fingerprintCollision ?? null,
-    seconds: wallSeconds(r.seconds),
-    statesPerSecond: Math.round(r.statesPerSecond),
+    ...head,
+    seconds: wallSeconds(head.seconds),
     internedContexts: setup.model.keys.internedContexts,
     memoizedSteps: setup.model.memo.memoizedSteps,
     rssBytes: process.memoryUsage().rss,
@@ -338,13 +368,11 @@ function reportOf(setup: CheckedSetup, r: SearchResult<CheckedState, CheckAction
     properties: setup.names,
     notApplicable: setup.notApplicable,
     search: searchJson(settings, symmetry),
-    witnessed: Object.fromEntries(Object.entries(r.witnessed).map(([n, ok]) => [n, ok ? (r.witnesses[n]?.actions.length ?? 0) : null])),
-    errorAction: r.errorAction !== undefined ? setup.model.label(r.errorAction) : null,
-    trace: r.trace === undefined ? null : printableTrace(setup, r.trace, false).steps.map((s, i) => ({ step: i, action: s.label, vars: toJson(s.vars) })),
+    ...tail,
   };
 }
 
-function bootFailure(config: CheckConfig, chosen: readonly CheckedProperty[], settings: SearchSettings, message: string): CheckReport {
+function bootFailure(config: CheckConfig, names: readonly string[], settings: SearchSettings, message: string): CheckReport {
   return {
     verdict: 'error',
     property: null,
@@ -362,11 +390,13 @@ function bootFailure(config: CheckConfig, chosen: readonly CheckedProperty[], se
     memoizedSteps: 0,
     rssBytes: process.memoryUsage().rss,
     config,
-    properties: chosen.map((p) => p.name),
+    properties: names,
     notApplicable: [],
     search: searchJson(settings, false),
     witnessed: {},
     errorAction: null,
+    liveness: null,
     trace: null,
+    loop: null,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * `vnicspec/properties`: what vnicspec checks, as named, documented predicates — the explorer's properties
  * ({@link PROPERTIES}: isolation, qos-admission, no-cross-vm-starvation, conservation and two reachability checks),
- * the invariants they share with the simulator's runtime monitor, and that monitor.
+ * the liveness property eventual-delivery ({@link LIVENESS_PROPERTIES}), the invariants they share with the
+ * simulator's runtime monitor, and that monitor.
  *
  * A property of your own is a {@link CheckedProperty}: give it to `check({ properties: [...] })` from `vnicspec`,
  * or build the explorer's properties with {@link propertiesFor} and run `search` from `vnicspec/explore`.
@@ -23,6 +24,8 @@
  * @packageDocumentation
  */
 export { PROPERTIES, PROPERTY_NAMES, propertiesFor, type CheckedProperty } from '../../properties/checked.js';
+/** Liveness ({@link LIVENESS_PROPERTIES}: eventual-delivery), checked on the whole graph under weak fairness by `check`. */
+export { LIVENESS_NAMES, LIVENESS_PROPERTIES, livenessFor, type CheckedLivenessProperty } from '../../properties/liveness.js';
 export {
   conservationOf,
   hasVnics,

@@ -6,10 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { defaultCheckConfig, type CheckConfig } from '../../spec/checked/config.js';
 import { PROPERTIES } from '../../properties/checked.js';
-import { ModelError } from '../explore/index.js';
+import { LIVENESS_NAMES } from '../../properties/liveness.js';
+import { ModelError, checkLasso } from '../explore/index.js';
 import { ACTION_VAR, ItfError, parseItf, replayTrace, type ParsedItf } from '../trace/index.js';
 import { stripBom } from '../util/json-text.js';
 import type { CheckedSetup } from '../cli/check-run.js';
+import type { CheckAction, CheckedState } from '../../spec/checked/model.js';
 import { readVnicspecMeta } from '../cli/check-trace.js';
 import { setUpCheck } from './check.js';
 import { InputError } from './errors.js';
@@ -52,6 +54,25 @@ export interface ReplayReport {
   /** Per `sometimes` property witnessed along the trace: the first step that witnesses it. */
   readonly witnessed: Readonly<Record<string, number>>;
   /** The specification error when `verdict` is `error`, else null. */
+  readonly message: string | null;
+  /** A lasso (ITF's `loop`): the step whose state its cycle starts from — its last state is that state again. Else null. */
+  readonly loop: number | null;
+  /** A lasso's cycle, judged: is it fair, and does a liveness property's obligation stay outstanding on it? Else null. */
+  readonly lasso: LassoVerdict | null;
+}
+
+/** How a replayed lasso's cycle stands (`replay` has already checked that it closes). */
+export interface LassoVerdict {
+  /**
+   * `violated`: the cycle is fair and a liveness property fails on it (the report's verdict is then `violated`);
+   * `unfair`: a pending delivery is enabled throughout the cycle and never taken, so no fair behaviour repeats it;
+   * `satisfied`: it is fair and every obligation falls or is zero somewhere on it.
+   */
+  readonly verdict: 'violated' | 'unfair' | 'satisfied';
+  /** `violated`: the liveness property and the obligation (a VM) that stays outstanding. */
+  readonly property: string | null;
+  readonly obligation: string | null;
+  /** `violated`: why; `unfair`: which delivery is never taken. */
   readonly message: string | null;
 }
 
@@ -100,12 +121,29 @@ export function runReplay(trace: string | ReplayOptions): { report: ReplayReport
   };
   let setup: CheckedSetup;
   try {
-    setup = setUpCheck(config, PROPERTIES.filter((p) => names.includes(p.name)));
+    setup = setUpCheck(
+      config,
+      PROPERTIES.filter((p) => names.includes(p.name)),
+      LIVENESS_NAMES.filter((n) => names.includes(n)),
+    );
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
     const message = `specification error while booting the recorded configuration: ${e.message}`;
-    return { report: { ...base, properties: names, verdict: 'error', steps: 0, actions: [], violation: null, witnessed: {}, message }, setup: undefined };
+    return { report: { ...base, properties: names, verdict: 'error', steps: 0, actions: [], violation: null, witnessed: {}, message, loop: null, lasso: null }, setup: undefined };
   }
+  return { report: replayOn(setup, itf, where, base), setup };
+}
+
+/**
+ * Replay `itf` on `setup`'s model (the recorded configuration; a test may give a variant of it): every state against
+ * the safety properties, and a lasso's cycle against fairness and the liveness properties.
+ */
+export function replayOn(
+  setup: CheckedSetup,
+  itf: ParsedItf,
+  where: string,
+  base: Pick<ReplayReport, 'file' | 'recorded' | 'config' | 'recordedProperty'>,
+): ReplayReport {
   const r = replayTrace(setup.view, itf.trace);
   if (r.kind === 'illegal') throw new InputError(`${where}: ${r.message}`);
 
@@ -119,17 +157,34 @@ export function runReplay(trace: string | ReplayOptions): { report: ReplayReport
       if (p.kind === 'sometimes' && why === undefined && !Object.hasOwn(witnessed, p.name)) witnessed[p.name] = step;
     }
   });
-  const report: ReplayReport = {
+  const lasso = r.loop === undefined ? null : lassoVerdict(setup, { states: r.states, actions: r.actions, loop: r.loop });
+  return {
     ...base,
     properties: setup.names,
-    verdict: violation !== null ? 'violated' : 'holds',
+    verdict: violation !== null || lasso?.verdict === 'violated' ? 'violated' : 'holds',
     steps: r.actions.length,
     actions: r.actions.map((a) => setup.model.label(a)),
     violation,
     witnessed,
     message: null,
+    loop: r.loop ?? null,
+    lasso,
   };
-  return { report, setup };
+}
+
+function lassoVerdict(setup: CheckedSetup, lasso: Parameters<typeof checkLasso<CheckedState, CheckAction>>[2]): LassoVerdict {
+  const v = checkLasso(setup.model, setup.liveness, lasso);
+  switch (v.kind) {
+    case 'violated':
+      return { verdict: 'violated', property: v.property, obligation: v.obligation, message: v.message };
+    case 'unfair':
+      return { verdict: 'unfair', property: null, obligation: null, message: v.message };
+    case 'satisfied':
+      return { verdict: 'satisfied', property: null, obligation: null, message: null };
+    case 'not-closed':
+      // replayTrace has already refused a lasso that does not close.
+      throw new Error(`replay: ${v.message}`);
+  }
 }
 
 /**

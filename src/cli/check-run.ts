@@ -7,14 +7,21 @@ import type { ArbiterKind } from '../../spec/dma-arbiter.js';
 import { defaultCheckConfig, type CheckArch, type CheckConfig } from '../../spec/checked/config.js';
 import { symmetryUnavailableReason } from '../../spec/checked/symmetry.js';
 import { CheckedModel, buildCheckedSystem, type CheckAction, type CheckedState, type CheckedSystem } from '../../spec/checked/model.js';
-import { PROPERTIES, PROPERTY_NAMES, propertiesFor, propertyParts } from '../../properties/checked.js';
-import { searchAsync, type Model, type Progress, type Property, type SearchResult, type Strategy } from '../explore/index.js';
+import { PROPERTIES, PROPERTY_NAMES as SAFETY_NAMES, propertiesFor, propertyParts } from '../../properties/checked.js';
+import { LIVENESS_NAMES, livenessFor } from '../../properties/liveness.js';
+import { searchAsync, type LivenessProperty, type Model, type Progress, type Property, type SearchResult, type Strategy } from '../explore/index.js';
 import { enlargeYoungGeneration } from '../explore/young-generation.js';
+import { compileMachine } from '../machine/index.js';
+import { Network } from '../network/network.js';
+import type { AnyStateMachine } from 'xstate';
+import type { ComponentKind } from '../../spec/system.js';
 
 export const CHECK_ARCHS = ['vnic', 'xen-idd', 'mixed'] as const satisfies readonly CheckArch[];
 export const DMA_ARBITERS = ['strict', 'wrr', 'drr'] as const satisfies readonly ArbiterKind[];
 export const STRATEGIES = ['bfs', 'dfs'] as const satisfies readonly Strategy[];
-export { PROPERTY_NAMES };
+/** Every property `check` knows: the safety ones (properties/checked.ts), then the liveness ones (properties/liveness.ts). */
+export const PROPERTY_NAMES: readonly string[] = [...SAFETY_NAMES, ...LIVENESS_NAMES];
+export { LIVENESS_NAMES };
 
 /** Limits of the command line (the state space grows fast: 4 VMs already exceed a million states). */
 export const LIMITS = {
@@ -31,11 +38,13 @@ export interface CheckedSetup {
   readonly config: CheckConfig;
   readonly sys: CheckedSystem;
   readonly model: CheckedModel;
-  /** The checked property names, in the order of PROPERTIES. */
+  /** The checked property names, in the order of PROPERTY_NAMES (safety first, then liveness). */
   readonly names: readonly string[];
   /** Chosen properties that say nothing about this configuration (e.g. no VM conforms), hence not checked. */
   readonly notApplicable: readonly string[];
   readonly properties: readonly Property<CheckedState>[];
+  /** The liveness properties, checked on the whole graph after the safety search (src/cli/check-liveness.ts). */
+  readonly liveness: readonly LivenessProperty<CheckedState>[];
   /** `model` with a fixed set of trace variables (see `traceView`). */
   readonly view: Model<CheckedState, CheckAction>;
 }
@@ -45,14 +54,39 @@ export function orderedProperties(chosen: readonly string[]): string[] {
   return chosen.length === 0 ? [...PROPERTY_NAMES] : PROPERTY_NAMES.filter((n) => chosen.includes(n));
 }
 
-export function setUp(config: CheckConfig, chosen: readonly string[]): CheckedSetup {
-  const wanted = orderedProperties(chosen);
-  const sys = buildCheckedSystem(config);
+/**
+ * A variant of the specified system: some kinds of component run another machine (a planted bug built with
+ * `machine.provide()`, spec/mutants/). The real system is the one without a variant.
+ */
+export interface SystemVariant {
+  readonly machines: Partial<Record<ComponentKind, AnyStateMachine>>;
+}
+
+function withVariant(sys: CheckedSystem, variant: SystemVariant | undefined): CheckedSystem {
+  if (variant === undefined) return sys;
+  const components = sys.network.components.map((c, i) => {
+    const machine = variant.machines[sys.kinds[i]!];
+    return machine === undefined ? c : { ...c, stepper: compileMachine(machine) };
+  });
+  return { ...sys, network: new Network(components) };
+}
+
+export interface SetUpOptions {
+  /** Run another machine for some components (a planted bug); default: the specified system. */
+  readonly variant?: SystemVariant;
+  /** Whether liveness properties may be among the chosen ones (default true); random walks cannot check them. */
+  readonly liveness?: boolean;
+}
+
+export function setUp(config: CheckConfig, chosen: readonly string[], options: SetUpOptions = {}): CheckedSetup {
+  const wanted = orderedProperties(chosen).filter((n) => options.liveness !== false || !LIVENESS_NAMES.includes(n));
+  const sys = withVariant(buildCheckedSystem(config), options.variant);
   const { properties, stepChecks } = propertiesFor(sys, wanted);
-  const names = properties.map((p) => p.name);
+  const liveness = livenessFor(sys, wanted);
+  const names = [...properties.map((p) => p.name), ...liveness.map((p) => p.name)];
   const notApplicable = wanted.filter((n) => !names.includes(n));
   const model = new CheckedModel(sys, { stepChecks, parts: propertyParts });
-  return { config, sys, model, names, notApplicable, properties, view: traceView(model) };
+  return { config, sys, model, names, notApplicable, properties, liveness, view: traceView(model) };
 }
 
 /** `isolation, conservation (not applicable here: reach-conforming-delivery)` */
@@ -169,8 +203,8 @@ export function describeConfig(c: CheckConfig): string {
   );
 }
 
-export function propertyKind(name: string): 'always' | 'sometimes' | undefined {
-  return PROPERTIES.find((p) => p.name === name)?.kind;
+export function propertyKind(name: string): 'always' | 'sometimes' | 'liveness' | undefined {
+  return LIVENESS_NAMES.includes(name) ? 'liveness' : PROPERTIES.find((p) => p.name === name)?.kind;
 }
 
 /** Trace variables as plain JSON: Maps become objects (or [key, value] lists), Sets lists, bigints numbers or strings. */

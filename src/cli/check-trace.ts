@@ -34,6 +34,9 @@ export function traceFormatOf(file: string): TraceFormat | undefined {
   return TRACE_FORMATS.find((f) => lower.endsWith(f.ext) && lower.length > f.ext.length)?.ext;
 }
 
+/** A trace of the checked model; a lasso (liveness counterexample) also has `loop`, where its cycle starts. */
+export type CheckTrace = Trace<CheckedState, CheckAction> & { readonly loop?: number };
+
 /** What a trace file says about how it ended. */
 export interface TraceVerdict {
   readonly status: 'violation' | 'error';
@@ -119,14 +122,14 @@ export interface VnicspecMeta {
   readonly property?: string;
 }
 
-export function printableTrace(setup: CheckedSetup, trace: Trace<CheckedState, CheckAction>, withMessages: boolean): PrintableTrace {
+export function printableTrace(setup: CheckedSetup, trace: CheckTrace, withMessages: boolean): PrintableTrace {
   if (!withMessages) return printable(setup.view, trace);
   const messages = stepMessages(setup.model, trace);
   return printable(setup.view, trace, (step) => messages[step]);
 }
 
 /** ITF text laid out as `formatItf` does (header fields on their own lines, one state per line), plus `#meta.vnicspec`. */
-export function itfText(setup: CheckedSetup, trace: Trace<CheckedState, CheckAction>, verdict: TraceVerdict, meta: VnicspecMeta): string {
+export function itfText(setup: CheckedSetup, trace: CheckTrace, verdict: TraceVerdict, meta: VnicspecMeta): string {
   const itf: ItfTrace = toItf(printableTrace(setup, trace, false), { source: 'vnicspec check', status: verdict.status, description: verdict.description });
   return layoutItf({ ...itf, '#meta': { ...itf['#meta'], vnicspec: meta } });
 }
@@ -136,14 +139,14 @@ export function participants(sys: CheckedSystem): string[] {
   return [ENV, ...sys.network.components.map((c) => c.id)];
 }
 
-export function mermaidText(setup: CheckedSetup, trace: Trace<CheckedState, CheckAction>, verdict: TraceVerdict): string {
+export function mermaidText(setup: CheckedSetup, trace: CheckTrace, verdict: TraceVerdict): string {
   return toMermaid(printableTrace(setup, trace, true), {
     participants: participants(setup.sys),
     title: `vnicspec check (${setup.config.arch}): ${verdict.description}`,
   });
 }
 
-export function textTraceFile(setup: CheckedSetup, trace: Trace<CheckedState, CheckAction>, verdict: TraceVerdict): string {
+export function textTraceFile(setup: CheckedSetup, trace: CheckTrace, verdict: TraceVerdict): string {
   return (
     `# vnicspec check: ${verdict.status === 'violation' ? 'property ' : 'specification error: '}${verdict.description}\n` +
     `# configuration: ${describeConfig(setup.config)}\n` +

@@ -61,7 +61,8 @@ export async function checkRandom(ctx: CliContext, req: RandomCheckRequest): Pro
 
   let setup: CheckedSetup;
   try {
-    setup = setUp(req.config, req.properties);
+    // Walks check what one state or one step shows; liveness needs the whole graph (exhaustive check only).
+    setup = setUp(req.config, req.properties, { liveness: false });
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
     const message = `specification error while booting the configuration: ${e.message}`;

@@ -4,12 +4,13 @@ import { availableParallelism, totalmem } from 'node:os';
 import { Command, Option } from 'commander';
 import { defaultCheckConfig, type CheckArch, type CheckConfig } from '../../../spec/checked/config.js';
 import type { ArbiterKind } from '../../../spec/dma-arbiter.js';
-import { ModelError, formatBytes, formatCount, formatProgress, formatSummary, type Progress, type Strategy } from '../../explore/index.js';
+import { ModelError, formatBytes, formatCount, formatLivenessProgress, formatProgress, formatSummary, type LivenessProgress, type Progress, type Strategy } from '../../explore/index.js';
 import { formatTextTrace } from '../../trace/index.js';
 import {
   CHECK_ARCHS,
   DMA_ARBITERS,
   LIMITS,
+  LIVENESS_NAMES,
   PROPERTY_NAMES,
   STRATEGIES,
   checkConfig,
@@ -20,11 +21,10 @@ import {
   describeProperties,
   noSymmetryReason,
   setUp,
-  toJson,
-  type CheckResult,
   type CheckedSetup,
 } from '../check-run.js';
-import { TRACE_FORMATS, errnoText, itfText, mermaidText, printableTrace, saveTraceFile, textTraceFile, traceFormatOf, type TraceFormat, type TraceVerdict } from '../check-trace.js';
+import { combinedVerdict, counterexampleOf, deciding, livenessSection, livenessSkipped, phaseFields, runLiveness, type CheckPhases } from '../check-liveness.js';
+import { TRACE_FORMATS, errnoText, itfText, mermaidText, printableTrace, saveTraceFile, textTraceFile, traceFormatOf, type TraceFormat } from '../check-trace.js';
 import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from './command.js';
 import { RANDOM_LIMITS, addRandomOptions, checkModeFlags, type RandomFlags } from '../check-random/options.js';
 import { checkRandom } from '../check-random/run.js';
@@ -50,6 +50,8 @@ interface CheckOptions extends RandomFlags {
   json?: boolean;
   traceOut?: string;
   progress: boolean;
+  /** false with --no-liveness. */
+  liveness: boolean;
 }
 
 const positiveInt = (flag: string): ((value: string) => number) => parseIntIn(flag, 1, Number.MAX_SAFE_INTEGER);
@@ -80,6 +82,12 @@ const baseCheckCommand = (): Command =>
         'simulator runs, with all timings replaced by nondeterministic order — and check the properties on each. ' +
         'Prints a shortest (with bfs) counterexample when a property is violated. Nothing is proven unless the search ' +
         'completes: a bound that stops it gives exit code 3.\n\n' +
+        'Liveness (eventual-delivery) is checked after the safety properties hold, on the full state graph (bfs, no ' +
+        'symmetry) under weak fairness of every pending delivery — DMA and wire completions, CPU jobs, VMM interrupt ' +
+        'forwarding — while the environment (arrivals, ticks, churn) is free to stop or go on. A violation is a lasso: ' +
+        'a path to a cycle that repeats forever, printed and written like any counterexample. It costs a second ' +
+        'exploration that keeps every transition (on 3 VMs about as long again as the safety search, and ~70 bytes per ' +
+        'state more); --no-liveness skips it.\n\n' +
         'With --random, random walks instead (as TLC\'s simulation mode and quint run take them), on systems far beyond ' +
         'exhaustive reach: every property is checked on every state of every walk; a failing walk is shrunk to a short ' +
         'counterexample written like any other (--trace-out, vnicspec replay). It finds violations but proves nothing: ' +
@@ -103,6 +111,7 @@ const baseCheckCommand = (): Command =>
     .addOption(new Option('--rx-ring <n>', `receive descriptors per VM ring, ${range(LIMITS.rxRing)}`).default(D.rxRing).argParser(parseIntIn('--rx-ring', ...LIMITS.rxRing)))
     .option('--churn', 'let the environment detach, re-attach and resize vNICs at any time')
     .addOption(new Option('--property <name>', 'check only this property (repeatable); default: all').argParser(collectProperty))
+    .option('--no-liveness', 'check the safety properties only: skip the liveness phase (eventual-delivery)')
     .addOption(new Option('--strategy <s>', 'bfs (shortest counterexamples) or dfs (less memory)').default('bfs').argParser(parseChoice('--strategy', STRATEGIES)))
     .addOption(new Option('--max-states <n>', 'stop after this many distinct states (then nothing is proven: exit 3)').argParser(positiveInt('--max-states')))
     .addOption(new Option('--max-depth <n>', 'do not expand states deeper than this (exit 3 if that cut anything off)').argParser(positiveInt('--max-depth')))
@@ -123,6 +132,7 @@ const baseCheckCommand = (): Command =>
         ['vnicspec check --arch xen-idd', 'the baseline: a flooding VM fills the shared buffer and starves a conforming one (exit 1)'],
         ['vnicspec check --arch vnic', 'the same workload with a vNIC per VM: every property holds (exit 0)'],
         ['vnicspec check --arch xen-idd --trace-out cex.itf.json && vnicspec replay cex.itf.json', 'save the counterexample as ITF and re-execute it'],
+        ['vnicspec check --vms 3 --property eventual-delivery', 'liveness alone: can an admitted packet stay held forever under fair scheduling?'],
         ['vnicspec check --vms 3 --max-states 1000000 --timeout 60 --json', 'a bigger configuration under a budget, machine-readable'],
         ['vnicspec check --random --arch xen-idd --vms 8 --capacity 8', 'random walks through a system beyond exhaustive reach; a violation is shrunk'],
         ['vnicspec check --random --vms 16 --capacity 16 --swarm --workers 2 --traces 1000', 'swarm search of 16 VMs on two threads'],
@@ -135,7 +145,12 @@ export const checkCommand: CliCommand = (ctx, done) =>
     action(done, (cmd) => {
       const o = cmd.opts<CheckOptions>();
       checkModeFlags(o.random === true, (name) => cmd.getOptionValueSource(name) === 'cli', o.vms, o.capacity, { vms: LIMITS.vms[1], capacity: LIMITS.capacity[1] });
+      const liveness = (o.property ?? []).filter((n) => LIVENESS_NAMES.includes(n));
+      if (liveness.length > 0 && o.liveness === false) throw new UsageError(`--no-liveness: contradicts --property ${liveness[0]}, a liveness property`);
       if (o.random !== true) return check(ctx, o);
+      if (liveness.length > 0) {
+        throw new UsageError(`--property ${liveness[0]}: a liveness property needs the whole state graph, which --random walks do not build; check it without --random`);
+      }
       const format = o.traceOut !== undefined ? checkTraceOut(o.traceOut) : undefined;
       return checkRandom(ctx, {
         config: checkConfig(o),
@@ -187,7 +202,7 @@ function searchLine(o: CheckOptions, symmetryGroup: number | undefined): string 
   return `${o.strategy}, ${bounds.length > 0 ? `bounds: ${bounds.join(', ')}` : 'no bounds'}, symmetry ${symmetryGroup !== undefined ? `on (${symmetryGroup} renamings of interchangeable VMs)` : 'off'}${fingerprint}`;
 }
 
-function incompleteWhy(r: CheckResult, o: CheckOptions): string {
+function incompleteWhy(r: { readonly incompleteReason?: string | undefined; readonly states: number; readonly depth: number }, o: CheckOptions): string {
   switch (r.incompleteReason) {
     case 'max-states':
       return `the search reached the --max-states bound of ${formatCount(o.maxStates ?? r.states)} distinct states`;
@@ -204,16 +219,88 @@ function incompleteWhy(r: CheckResult, o: CheckOptions): string {
   }
 }
 
-function verdictOf(r: CheckResult): TraceVerdict | undefined {
-  if (r.trace === undefined) return undefined;
-  if (r.verdict === 'violated') return { status: 'violation', description: `${r.property}: ${r.message}` };
-  if (r.verdict === 'error') return { status: 'error', description: `specification error: ${r.message}` };
-  return undefined;
+/** Progress reporters for both phases: on a terminal one redrawn line, in a log a line every progressLogEveryMs. */
+function progressPrinter(io: CliContext['io'], o: CheckOptions) {
+  const stream = !o.json && o.progress ? io.progressStream : undefined;
+  const logEveryMs = !o.json && o.progress && stream === undefined ? io.progressLogEveryMs : undefined;
+  let drawn = false;
+  let loggedAtMs = 0;
+  const width = Math.max(40, (io.columns ?? 120) - 1);
+  const show =
+    stream !== undefined
+      ? (line: string): void => {
+          stream.write(`\r${line.slice(0, width)}\x1b[K`);
+          drawn = true;
+        }
+      : logEveryMs !== undefined
+        ? (line: string, elapsedMs: number): void => {
+            if (elapsedMs - loggedAtMs < logEveryMs) return;
+            io.err(`${line}\n`);
+            loggedAtMs = elapsedMs;
+          }
+        : undefined;
+  return {
+    safety: show && ((p: Progress) => show(formatProgress(p), p.elapsedMs)),
+    // The liveness phase's clock starts at 0 again: its log lines are throttled on their own.
+    liveness:
+      show &&
+      ((p: LivenessProgress) => {
+        if (p.elapsedMs < loggedAtMs) loggedAtMs = 0;
+        show(formatLivenessProgress(p), p.elapsedMs);
+      }),
+    // A log asking for lines more often than once a second gets reports that often.
+    everyMs: logEveryMs !== undefined && logEveryMs < 1000 ? logEveryMs : undefined,
+    clear: () => {
+      if (drawn) stream?.write('\r\x1b[K');
+      drawn = false;
+    },
+  };
 }
 
-function jsonTrace(setup: CheckedSetup, r: CheckResult): { step: number; action: string; vars: unknown }[] | null {
-  if (r.trace === undefined) return null;
-  return printableTrace(setup, r.trace, false).steps.map((s, i) => ({ step: i, action: s.label, vars: toJson(s.vars) }));
+/** The safety search, then (if it held, or was not asked for) the liveness phase, under one Ctrl-C and one --timeout. */
+async function runPhases(setup: CheckedSetup, o: CheckOptions, io: CliContext['io']): Promise<{ phases: CheckPhases; symmetry: boolean }> {
+  const progress = progressPrinter(io, o);
+  const started = performance.now();
+  const bounds = {
+    ...(o.maxStates !== undefined ? { maxStates: o.maxStates } : {}),
+    ...(o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : {}),
+    ...(progress.everyMs !== undefined ? { progressEveryMs: progress.everyMs } : {}),
+  };
+  // Ctrl-C stops either phase cleanly (a summary, exit 3): io.interrupt (../interrupt.ts); a second one quits at once.
+  const signal = io.interrupt !== undefined ? { signal: io.interrupt } : {};
+  let phases: CheckPhases = {};
+  let symmetry = false;
+  try {
+    if (setup.properties.length > 0) {
+      const outcome = await runCheck(setup, {
+        ...signal,
+        memoryLimitBytes: o.memory,
+        workers: o.workers ?? availableParallelism(),
+        strategy: o.strategy,
+        symmetry: o.symmetry === true,
+        fingerprint: o.fingerprint === true,
+        ...bounds,
+        ...(o.timeout !== undefined ? { timeoutMs: o.timeout * 1000 } : {}),
+        ...(progress.safety !== undefined ? { onProgress: progress.safety } : {}),
+      });
+      phases = { safety: outcome.result };
+      symmetry = outcome.symmetry;
+    }
+    if (setup.liveness.length > 0 && (phases.safety === undefined || phases.safety.verdict === 'holds')) {
+      progress.clear();
+      const liveness = await runLiveness(setup, {
+        ...signal,
+        memoryLimitBytes: o.memory,
+        ...bounds,
+        ...(o.timeout !== undefined ? { timeoutMs: Math.max(0, o.timeout * 1000 - (performance.now() - started)) } : {}),
+        ...(progress.liveness !== undefined ? { onProgress: progress.liveness } : {}),
+      });
+      phases = { ...phases, liveness };
+    }
+  } finally {
+    progress.clear();
+  }
+  return { phases, symmetry };
 }
 
 async function check(ctx: CliContext, o: CheckOptions): Promise<number> {
@@ -223,7 +310,7 @@ async function check(ctx: CliContext, o: CheckOptions): Promise<number> {
 
   let setup: CheckedSetup;
   try {
-    setup = setUp(config, o.property ?? []);
+    setup = setUp(config, o.property ?? [], { liveness: o.liveness !== false });
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
     const message = `specification error while booting the configuration: ${e.message}`;
@@ -245,65 +332,18 @@ async function check(ctx: CliContext, o: CheckOptions): Promise<number> {
   }
   if (!o.json) io.out(header(setup, o, o.symmetry === true && symmetric));
 
-  // On a terminal, one line redrawn about once a second; in a log, a line of its own every progressLogEveryMs.
-  const stream = !o.json && o.progress ? io.progressStream : undefined;
-  const logEveryMs = !o.json && o.progress && stream === undefined ? io.progressLogEveryMs : undefined;
-  let drawn = false;
-  let loggedAtMs = 0;
-  const width = Math.max(40, (io.columns ?? 120) - 1);
-  const onProgress =
-    stream !== undefined
-      ? (p: Progress): void => {
-          stream.write(`\r${formatProgress(p).slice(0, width)}\x1b[K`);
-          drawn = true;
-        }
-      : logEveryMs !== undefined
-        ? (p: Progress): void => {
-            if (p.elapsedMs - loggedAtMs < logEveryMs) return;
-            io.err(`${formatProgress(p)}\n`);
-            loggedAtMs = p.elapsedMs;
-          }
-        : undefined;
-  // Ctrl-C stops the search cleanly (a summary, exit 3): io.interrupt (../interrupt.ts); a second one quits at once.
-  let outcome: Awaited<ReturnType<typeof runCheck>>;
-  try {
-    outcome = await runCheck(setup, {
-      ...(io.interrupt !== undefined ? { signal: io.interrupt } : {}),
-      memoryLimitBytes: o.memory,
-      workers: o.workers ?? availableParallelism(),
-      strategy: o.strategy,
-      symmetry: o.symmetry === true,
-      fingerprint: o.fingerprint === true,
-      ...(o.maxStates !== undefined ? { maxStates: o.maxStates } : {}),
-      ...(o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : {}),
-      ...(o.timeout !== undefined ? { timeoutMs: o.timeout * 1000 } : {}),
-      ...(onProgress !== undefined ? { onProgress } : {}),
-      // A log asking for lines more often than once a second gets reports that often.
-      ...(logEveryMs !== undefined && logEveryMs < 1000 ? { progressEveryMs: logEveryMs } : {}),
-    });
-  } finally {
-    if (drawn) stream?.write('\r\x1b[K');
-  }
-  const { result: r, symmetry } = outcome;
+  const { phases, symmetry } = await runPhases(setup, o, io);
+  const r = deciding(phases);
+  const verdict = combinedVerdict(phases);
   const interned = setup.model.keys.internedContexts;
   const memoized = setup.model.memo.memoizedSteps;
   const rssBytes = process.memoryUsage().rss;
-  const code = r.verdict === 'holds' ? EXIT.ok : r.verdict === 'incomplete' ? EXIT.incomplete : EXIT.violated;
+  const code = verdict === 'holds' ? EXIT.ok : verdict === 'incomplete' ? EXIT.incomplete : EXIT.violated;
 
   if (o.json) {
+    const { head, tail } = phaseFields(setup, phases);
     const body = {
-      verdict: r.verdict,
-      property: r.property ?? null,
-      message: r.message ?? null,
-      incompleteReason: r.incompleteReason ?? null,
-      states: r.states,
-      transitions: r.transitions,
-      depth: r.depth,
-      queue: r.queue,
-      workers: r.workers,
-      fingerprintCollision: r.fingerprintCollision ?? null,
-      seconds: r.seconds,
-      statesPerSecond: Math.round(r.statesPerSecond),
+      ...head,
       internedContexts: interned,
       memoizedSteps: memoized,
       rssBytes,
@@ -319,36 +359,46 @@ async function check(ctx: CliContext, o: CheckOptions): Promise<number> {
         symmetry,
         fingerprint: o.fingerprint === true,
       },
-      witnessed: Object.fromEntries(Object.entries(r.witnessed).map(([n, ok]) => [n, ok ? (r.witnesses[n]?.actions.length ?? 0) : null])),
-      errorAction: r.errorAction !== undefined ? setup.model.label(r.errorAction) : null,
-      trace: jsonTrace(setup, r),
+      ...tail,
     };
     io.out(JSON.stringify(body, null, 2) + '\n');
-    if (r.verdict === 'violated') io.err(`vnicspec: property '${r.property}' violated: ${r.message}\n`);
-    else if (r.verdict === 'error') io.err(`vnicspec: SPECIFICATION ERROR: ${r.message}\n`);
-    else if (r.verdict === 'incomplete') io.err(`vnicspec: incomplete: ${incompleteWhy(r, o)}; nothing was proven\n`);
+    if (verdict === 'violated') io.err(`vnicspec: property '${r.property}' violated: ${r.message}\n`);
+    else if (verdict === 'error') io.err(`vnicspec: SPECIFICATION ERROR: ${r.message}\n`);
+    else if (verdict === 'incomplete') io.err(`vnicspec: incomplete: ${incompleteWhy(r, o)}; nothing was proven\n`);
   } else {
-    io.out(humanReport(setup, r, o, interned, memoized, rssBytes));
+    io.out(humanReport(setup, phases, o, interned, memoized, rssBytes));
   }
 
-  if (o.traceOut !== undefined && format !== undefined) writeTrace(ctx, setup, r, o.traceOut, format, o.json === true);
+  if (o.traceOut !== undefined && format !== undefined) writeTrace(ctx, setup, phases, o.traceOut, format, o.json === true);
   return code;
 }
 
 /** Printed before the search starts, so a long run shows what it is checking. */
 function header(setup: CheckedSetup, o: CheckOptions, symmetry: boolean): string {
   const group = symmetry ? setup.model.symmetryGroupSize : undefined;
+  const liveness =
+    setup.liveness.length > 0
+      ? `  liveness:      ${setup.liveness.map((p) => p.name).join(', ')}${setup.properties.length > 0 ? ' after the safety search' : ''}: the full graph, bfs, ` +
+        'no symmetry; weak fairness of every pending delivery (DMA and wire completions, CPU jobs, VMM forwarding)\n'
+      : o.liveness === false
+        ? '  liveness:      not checked (--no-liveness)\n'
+        : '';
   return (
     'vnicspec check\n' +
     `  configuration: ${describeConfig(setup.config)}\n` +
     `  properties:    ${describeProperties(setup)}\n` +
-    `  search:        ${searchLine(o, group)}\n\n`
+    (setup.properties.length > 0 ? `  search:        ${searchLine(o, group)}\n` : '') +
+    liveness +
+    '\n'
   );
 }
 
-function humanReport(setup: CheckedSetup, r: CheckResult, o: CheckOptions, interned: number, memoized: number, rssBytes: number): string {
+/** The first lines: the verdict and, for a violation or an error, its trace. */
+function headline(setup: CheckedSetup, phases: CheckPhases, o: CheckOptions): string[] {
   const lines: string[] = [];
-  const trace = r.trace ? formatTextTrace(printableTrace(setup, r.trace, false)).trimEnd() : undefined;
+  const r = deciding(phases);
+  const cex = counterexampleOf(phases);
+  const trace = cex !== undefined ? formatTextTrace(printableTrace(setup, cex.trace, false)).trimEnd() : undefined;
   switch (r.verdict) {
     case 'holds':
       // Which sometimes-properties were witnessed, and after how many steps, is in formatSummary's lines below.
@@ -361,48 +411,59 @@ function humanReport(setup: CheckedSetup, r: CheckResult, o: CheckOptions, inter
       } else {
         lines.push(`Property '${r.property}' violated: ${r.message}`);
       }
-      if (trace !== undefined) {
-        lines.push('', `Counterexample (${r.trace!.actions.length} steps; each shows the action taken and only the variables it changed):`, trace);
+      if (trace !== undefined && cex !== undefined) {
+        const steps = cex.trace.actions.length;
+        const what =
+          cex.trace.loop !== undefined
+            ? `a lasso of ${steps} steps: steps 1..${cex.trace.loop} reach a cycle, steps ${cex.trace.loop + 1}..${steps} repeat forever`
+            : `${steps} steps`;
+        lines.push('', `Counterexample (${what}; each shows the action taken and only the variables it changed):`, trace);
       }
       break;
     case 'error':
       lines.push(`SPECIFICATION ERROR (the model itself failed, this is not a property violation): ${r.message}`);
-      if (trace !== undefined) {
+      if (trace !== undefined && cex !== undefined) {
         const failing = r.errorAction !== undefined ? `, where '${setup.model.label(r.errorAction)}' fails` : '';
-        lines.push('', `Trace to the failing state (${r.trace!.actions.length} steps${failing}):`, trace);
+        lines.push('', `Trace to the failing state (${cex.trace.actions.length} steps${failing}):`, trace);
       }
       break;
     case 'incomplete':
-      lines.push(`INCOMPLETE: ${incompleteWhy(r, o)}.`);
+      lines.push(`INCOMPLETE: ${incompleteWhy(r, o)}${r === phases.liveness ? ' (liveness phase)' : ''}.`);
       lines.push('Nothing was proven: no violation was found in the explored part, but the state space was not covered.');
       break;
   }
-  lines.push(
-    '',
-    formatSummary(r),
-    `${formatCount(interned)} distinct machine contexts interned, ${formatCount(memoized)} machine steps memoized; resident memory ${formatBytes(rssBytes)}.`,
-  );
+  return lines;
+}
+
+function humanReport(setup: CheckedSetup, phases: CheckPhases, o: CheckOptions, interned: number, memoized: number, rssBytes: number): string {
+  const lines = headline(setup, phases, o);
+  if (phases.safety !== undefined) lines.push('', formatSummary(phases.safety));
+  lines.push(...livenessSection(setup, phases.liveness, livenessSkipped(setup, phases)));
+  lines.push(`${formatCount(interned)} distinct machine contexts interned, ${formatCount(memoized)} machine steps memoized; resident memory ${formatBytes(rssBytes)}.`);
   return lines.join('\n') + '\n';
 }
 
-function writeTrace(ctx: CliContext, setup: CheckedSetup, r: CheckResult, file: string, format: TraceFormat, json: boolean): void {
-  const verdict = verdictOf(r);
-  if (r.trace === undefined || verdict === undefined) {
+function writeTrace(ctx: CliContext, setup: CheckedSetup, phases: CheckPhases, file: string, format: TraceFormat, json: boolean): void {
+  const cex = counterexampleOf(phases);
+  if (cex === undefined) {
+    const verdict = combinedVerdict(phases);
+    const r = deciding(phases);
     const why =
-      r.verdict === 'holds'
+      verdict === 'holds'
         ? 'all properties hold'
-        : r.verdict === 'incomplete'
+        : verdict === 'incomplete'
           ? 'the search was incomplete'
           : `'${r.property}' was never reached, which no single trace can show`;
     ctx.io.err(`vnicspec: --trace-out: no counterexample to write (${why}); '${printable(file)}' was not written\n`);
     return;
   }
-  const trace = r.trace;
+  const { trace, verdict } = cex;
   const text =
     format === '.itf.json'
-      ? itfText(setup, trace, verdict, { config: setup.config, properties: setup.names, ...(r.property !== undefined ? { property: r.property } : {}) })
+      ? itfText(setup, trace, verdict, { config: setup.config, properties: setup.names, ...(cex.property !== undefined ? { property: cex.property } : {}) })
       : format === '.mmd'
         ? mermaidText(setup, trace, verdict)
         : textTraceFile(setup, trace, verdict);
-  saveTraceFile(ctx.io, file, text, `${trace.actions.length}-step ${r.verdict === 'error' ? 'error trace' : 'counterexample'}`, json);
+  const cycle = trace.loop !== undefined ? ` (its last ${trace.actions.length - trace.loop} repeat forever)` : '';
+  saveTraceFile(ctx.io, file, text, `${trace.actions.length}-step ${cex.kind}${cycle}`, json);
 }
