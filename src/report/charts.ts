@@ -2,8 +2,7 @@
  * Charts of the report: line charts declared in vega-lite, compiled to vega and rendered to SVG by vega's headless
  * renderer (no browser, no canvas: text widths are vega's estimates). The same data always gives the same SVG.
  */
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
+import type * as vl from 'vega-lite';
 
 export interface ChartPoint {
   readonly x: number;
@@ -95,9 +94,17 @@ export function vegaLiteSpec(c: LineChart): vl.TopLevelSpec {
   } as vl.TopLevelSpec;
 }
 
+/**
+ * vega and vega-lite, loaded on the first chart: loading them takes ~0.4 s, which every command (even `--help`) paid
+ * when this module imported them, since the CLI registers `reproduce` (whose report renders charts) at start-up.
+ */
+let libraries: Promise<[typeof import('vega'), typeof import('vega-lite')]> | undefined;
+const loadVega = (): Promise<[typeof import('vega'), typeof import('vega-lite')]> => (libraries ??= Promise.all([import('vega'), import('vega-lite')]));
+
 /** The chart as a standalone SVG document. */
 export async function renderSvg(c: LineChart): Promise<string> {
-  const compiled = vl.compile(vegaLiteSpec(c)).spec;
+  const [vega, vegaLite] = await loadVega();
+  const compiled = vegaLite.compile(vegaLiteSpec(c)).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
