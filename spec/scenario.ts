@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { SERVICE_DISTRIBUTIONS, type ServiceTime } from '../src/sim/service.js';
 import { parseJsonText } from '../src/util/json-text.js';
-import { zNumber, type Bound } from '../src/util/number-grammar.js';
+import { showValue, zNumber, zOneOf, type Bound } from '../src/util/number-grammar.js';
 
 /** The architectures a scenario can run under. */
 export const ARCHS = ['vnic', 'xen-idd', 'native', 'mixed'] as const;
@@ -96,13 +96,14 @@ const ARRIVALS = 'constant: evenly spaced; poisson: exponential gaps with that m
 const START =
   'When the first arrival happens, in seconds; absent: stream i of n starts 1 ms plus i/n of its own period into the run, so identical streams do not move in lockstep.';
 
+const STREAM_KINDS = ['open-loop', 'closed-loop', 'flood'] as const;
 const stream = z.discriminatedUnion('kind', [
   z
     .strictObject({
       kind: z.literal('open-loop').describe('The kind of stream.'),
       vm: vmRef.describe('The VM that serves the requests.'),
       rate: zNumber(RATE).describe('Requests per second.'),
-      arrivals: z.enum(['constant', 'poisson']).default('constant').describe(ARRIVALS),
+      arrivals: zOneOf(['constant', 'poisson']).default('constant').describe(ARRIVALS),
       requestBytes: zNumber(FRAME).default(128).describe('Request size.'),
       startS: zNumber(START_SECONDS).optional().describe(START),
     })
@@ -122,19 +123,18 @@ const stream = z.discriminatedUnion('kind', [
       kind: z.literal('flood').describe('The kind of stream.'),
       target: target.describe('Where the flood goes: { "vm": NAME } or { "mac": N }.'),
       rate: zNumber(RATE).optional().describe('Packets per second; absent: the line rate for packets of packetBytes.'),
-      arrivals: z.enum(['constant', 'poisson']).default('constant').describe(ARRIVALS),
+      arrivals: zOneOf(['constant', 'poisson']).default('constant').describe(ARRIVALS),
       packetBytes: zNumber(FRAME).default(1500).describe('Packet size.'),
       startS: zNumber(START_SECONDS).optional().describe(START),
     })
     .describe('Packets nobody answers, at any rate: the adversary.'),
-]);
+], { error: (iss) => (iss.code === 'invalid_union' ? `must be one of ${STREAM_KINDS.join(', ')} (got ${showValue((iss.input as { kind?: unknown } | undefined)?.kind)})` : 'must be a stream: an object with a kind') });
 
 const nic = z.strictObject({
   linkGbps: zNumber(LINK_GBPS).default(1).describe('Wire speed in Gbit/s; also the rate of a flood that gives none.'),
   memoryBytes: zNumber(NIC_MEMORY).default(1024 * 1024).describe('Device memory the VMM partitions among vNICs (vnic, mixed).'),
   msiVectors: zNumber(MSI_VECTORS).default(8).describe('MSI vectors, one per vNIC; when they run out, best-effort VMs are bridged through the driver domain (mixed).'),
-  dmaArbiter: z
-    .enum(['strict', 'wrr', 'drr'])
+  dmaArbiter: zOneOf(['strict', 'wrr', 'drr'])
     .default('drr')
     .describe('How vNICs share the DMA engine: strict priority, weighted round-robin by packets, or deficit round-robin by bytes.'),
   drrQuantumBytes: zNumber(QUANTUM).default(1514).describe('drr: bytes a vNIC earns per unit of weight per round.'),
@@ -151,14 +151,12 @@ export const scenarioSchema = z
     $schema: schemaRef,
     name: name("the scenario's name").describe("The scenario's name, printed in reports."),
     description: z.string('must be a string').max(2000, 'must be at most 2000 characters long').default('').describe('One sentence saying what the scenario shows.'),
-    arch: z
-      .enum(ARCHS)
+    arch: zOneOf(ARCHS)
       .default('vnic')
       .describe(
         "vnic: a virtual NIC per VM (the paper's design); xen-idd: the shared NIC behind a Xen driver domain (the baseline); native: one non-virtualized OS (reference); mixed: vNICs while MSI vectors and device memory last, the rest bridged through a driver domain that has a vNIC itself.",
       ),
-    cores: z
-      .enum(CORE_LAYOUTS)
+    cores: zOneOf(CORE_LAYOUTS)
       .default('multi')
       .describe("single: everything on cpu0; multi: the VMM and the driver domain on cpu0, one core per VM (the paper's section 5)."),
     durationS: zNumber(SIMULATED_SECONDS).default(10).describe('Simulated seconds.'),

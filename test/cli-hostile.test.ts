@@ -42,6 +42,8 @@ describe('every number bounded by what it means: exit 2, the field, the range an
     ['msiVectors 1e9', oneVm({ nic: { msiVectors: 1e9 } }), /nic\.msiVectors: must be an integer from 1 to 2048 \(PCIe MSI-X allows 2048 vectors per function\)/],
     ['seed 2^53', oneVm({ seed: 2 ** 53 }), /seed: must be an integer from 0 to 9007199254740991 \(got 9007199254740992\)/],
     ['a rate as a string', oneVm({}, { kind: 'open-loop', vm: 'a', rate: '1500' }), /streams\[0\]\.rate: must be a number .* \(got "1500"\)/],
+    ['an unknown architecture, worded as --arch is', oneVm({ arch: 'kvm' }), /arch: must be one of vnic, xen-idd, native, mixed \(got "kvm"\)/],
+    ['an unknown stream kind', oneVm({}, { kind: 'bursty', vm: 'a' }), /streams\[0\]\.kind: must be one of open-loop, closed-loop, flood \(got "bursty"\)/],
     ['a whitespace-only VM name', oneVm({ vms: [{ name: ' \t ' }], streams: [] }), /vms\[0\]\.name: must contain a visible character/],
   ])('%s', async (_what, scenario, pattern) => {
     expectOneLineError(await run('simulate', '--scenario', file('bad.json', scenario)), { pattern });
@@ -76,6 +78,14 @@ describe('calibration', () => {
     expectOneLineError(r, { pattern: /demandsNs: has no 'vm\.app', which the vnic architecture needs .*a typo, 'vm\.aap' for 'vm\.app'\?/ });
     // native needs none of the vm.* keys: the same profile runs it.
     expect((await run('simulate', '--scenario', file('s.json', oneVm({ calibration: cal })), '--arch', 'native')).code).toBe(0);
+  });
+
+  test('sweep and reproduce check the profile before any run too', async () => {
+    const { ['idd.bridge']: _gone, ...rest } = defaults.demandsNs;
+    const cal = file('no-bridge.json', { ...defaults, demandsNs: rest });
+    const s = file('s.json', oneVm({ calibration: cal }));
+    expectOneLineError(await run('sweep', '--scenario', s, '--arch', 'vnic,xen-idd', '--rates', '100', '--out', join(dir, 'sweep')), { pattern: /has no 'idd\.bridge', which the xen-idd architecture needs/ });
+    expectOneLineError(await run('reproduce', '--calibration', cal, '--out', join(dir, 'rep')), { pattern: /has no 'idd\.bridge', which the xen-idd architecture needs/ });
   });
 
   test('an absolute calibration path is used as is; a BOM is tolerated in both files', async () => {

@@ -82,7 +82,7 @@ function distance(a: string, b: string): number {
  * Before any run: the calibration profile prices every demand the architectures need, else a InputError naming the
  * file, the keys and the architecture (a missing key is the user's file, not a bug in the specification).
  */
-export function requireDemands(loaded: LoadedScenario, archs: readonly Arch[]): void {
+export function requireDemands(loaded: Pick<LoadedScenario, 'calibration' | 'calibrationFile'>, archs: readonly Arch[]): void {
   for (const arch of archs) {
     const missing = missingDemands(loaded.calibration, arch);
     if (missing.length === 0) continue;

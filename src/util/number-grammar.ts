@@ -26,7 +26,8 @@
  * Each element of a range or list obeys the element bound, with the same messages.
  *
  * The CLI wraps these into commander argument parsers (src/cli/commands/options.ts: `numberFlag`, `sizeFlag`,
- * `rangeFlag`, `listFlag`, `parseIntIn`, `parseDuration`); the file schemas use `zNumber` (zod).
+ * `rangeFlag`, `listFlag`, `parseIntIn`, `parseDuration`); the file schemas use `zNumber` and, for names chosen
+ * from a list, `zOneOf` (zod), worded like the flags' `parseChoice`.
  */
 import { z } from 'zod';
 
@@ -165,7 +166,7 @@ export function parseList(text: string, b: Bound, maxItems = 1000): Parsed<numbe
 // ---- file fields (zod) -------------------------------------------------------------------------------------------
 
 /** What a JSON value looks like in a message: `1e-300`, `"1500"`, `an object`, `a list`. */
-function showValue(v: unknown): string {
+export function showValue(v: unknown): string {
   if (typeof v === 'number') return showNumber(v);
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
   if (v === null) return 'null';
@@ -191,4 +192,12 @@ export function zNumber(b: Bound): z.ZodNumber {
 function jsonSchemaOf(b: Bound): Record<string, unknown> {
   const range = { minimum: b.min, maximum: b.max };
   return { ...(b.integer ? { type: 'integer' } : {}), ...(b.zero ? { anyOf: [{ const: 0 }, range] } : range) };
+}
+
+/**
+ * A choice among names in a file (`"arch": "kvm"`), worded as the flags' choices are (`--arch: must be one of vnic,
+ * xen-idd, native, mixed (got 'kvm')`): `arch: must be one of vnic, xen-idd, native, mixed (got "kvm")`.
+ */
+export function zOneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: (iss) => (iss.input === undefined ? `is required: one of ${values.join(', ')}` : `must be one of ${values.join(', ')} (got ${showValue(iss.input)})`) });
 }

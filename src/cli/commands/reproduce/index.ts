@@ -1,13 +1,13 @@
 /** `vnicspec reproduce`: the paper's configurations and three experiments beyond it, as report.html + results.md. */
 import { relative } from 'node:path';
 import { Command, Option } from 'commander';
-import { loadCalibration, type Calibration } from '../../../../spec/scenario.js';
+import { ARCHS, calibrationPath, loadCalibration, type Calibration } from '../../../../spec/scenario.js';
 import { renderHtml } from '../../../report/html.js';
 import { chartFiles, renderMarkdown } from '../../../report/markdown.js';
 import { packageVersion } from '../../version.js';
 import { createSimPool, defaultJobs, isAbort } from '../../sim-pool.js';
 import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from '../command.js';
-import { calibrationOption, parseIntIn, parseTimeout } from '../options.js';
+import { calibrationOption, parseIntIn, parseTimeout, requireDemands } from '../options.js';
 import { PARTIAL_NOTE, prepareOut, writeFiles } from '../sweep/files.js';
 import { runProgress } from '../sweep/progress.js';
 import { watchStop } from '../../interrupt.js';
@@ -70,6 +70,8 @@ export const reproduceCommand: CliCommand = (ctx, done) =>
 function calibrationOf(file: string | undefined): { calibration: Calibration; label: string } {
   const c = loadCalibration(file, process.cwd());
   if (!c.ok) throw new UsageError(`--calibration: ${c.error}`);
+  // The report runs every architecture: the profile must price what each of them needs, before minutes of work.
+  requireDemands({ calibration: c.value, calibrationFile: calibrationPath(file, process.cwd()) }, ARCHS);
   return { calibration: c.value, label: file ?? 'spec/calibration/default.json' };
 }
 

@@ -4,7 +4,7 @@ import { ARCHS, CORE_LAYOUTS } from '../../../../spec/scenario.js';
 import { renderTable } from '../../format/table.js';
 import { defaultJobs } from '../../sim-pool.js';
 import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from '../command.js';
-import { calibrationOption, durationOption, loadScenarioOrFail, warmupOption, parseChoice, parseIntIn, parseTimeout, seedOption, type Arch, type CoreLayout } from '../options.js';
+import { calibrationOption, durationOption, loadScenarioOrFail, requireDemands, warmupOption, parseChoice, parseIntIn, parseTimeout, seedOption, type Arch, type CoreLayout } from '../options.js';
 import { checkRunCount, parseList, parseRates, parseShard } from './args.js';
 import { executeSweep } from './execute.js';
 import { PARTIAL_NOTE, prepareOut, writeFiles } from './files.js';
@@ -77,7 +77,8 @@ export const sweepCommand: CliCommand = (ctx, done) =>
 
 async function sweep(ctx: CliContext, o: SweepOptions): Promise<number> {
   const { io } = ctx;
-  const { scenario, calibration } = loadScenarioOrFail(o.scenario, o.calibration);
+  const loaded = loadScenarioOrFail(o.scenario, o.calibration);
+  const { scenario, calibration } = loaded;
   if (variedCount(scenario, o.vary) === 0) {
     throw new UsageError(`--vary ${o.vary}: scenario '${scenario.name}' has no ${o.vary} stream for --rates to set`);
   }
@@ -94,6 +95,7 @@ async function sweep(ctx: CliContext, o: SweepOptions): Promise<number> {
     warmupS: o.warmup ?? scenario.warmupS,
   };
   if (spec.warmupS >= spec.durationS) throw new UsageError(`--warmup: the warm-up (${spec.warmupS} s) must be shorter than the duration (${spec.durationS} s)`);
+  requireDemands(loaded, spec.archs);
   checkRunCount(runsOf(spec).length);
   prepareOut(o.out);
 
