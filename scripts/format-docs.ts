@@ -1,12 +1,12 @@
 /**
  * The field tables of docs/formats/*.md, written from a format's JSON Schema: each field's type and range, its
- * default, and its description — the same text an editor shows from the schema. `npm run schemas` rewrites the part
+ * default, and its description — the same text an editor shows from the schema. `npm run docs` rewrites the part
  * of each page between the markers below; test/schemas.test.ts fails when a page is out of date.
  */
 
 type Schema = Readonly<Record<string, unknown>>;
 
-export const BEGIN = '<!-- fields: generated from the zod schema by `npm run schemas`; edit spec/, not this table -->';
+export const BEGIN = '<!-- fields: generated from the zod schema by `npm run docs`; edit spec/, not this table -->';
 export const END = '<!-- end of generated fields -->';
 
 const isSchema = (x: unknown): x is Schema => x !== null && typeof x === 'object' && !Array.isArray(x);
@@ -114,7 +114,8 @@ export function fieldTables(schema: Schema): string {
 
 /** `page` with its generated block replaced; throws when the page has no markers. */
 export function withFieldTables(page: string, schema: Schema): string {
-  const from = page.indexOf(BEGIN);
+  // The opening marker is found by its start, so that its wording may change.
+  const from = page.indexOf(BEGIN.slice(0, BEGIN.indexOf(':') + 1));
   const to = page.indexOf(END);
   if (from < 0 || to < from) throw new Error(`the page has no ${BEGIN} … ${END} block`);
   return page.slice(0, from) + fieldTables(schema) + page.slice(to + END.length);

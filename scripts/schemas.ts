@@ -3,14 +3,13 @@
  * `toJSONSchema`), so editors can check and complete a file as it is typed. The schemas are committed in schemas/
  * and shipped in the package; each built-in file names its schema with `"$schema"`.
  *
- *   npm run schemas            rewrite schemas/*.schema.json and the field tables of docs/formats/*.md
+ *   npm run docs               rewrite schemas/*.schema.json and the field tables of docs/formats/*.md (scripts/docs.ts)
  *   test/schemas.test.ts       fails when either is not what the zod schema generates today
  *
  * A new file format is one entry in FILE_FORMATS.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { calibrationSchema, scenarioSchema } from '../spec/scenario.js';
 import { withFieldTables } from './format-docs.js';
@@ -71,17 +70,3 @@ export const schemaText = (f: FileFormat): string => `${JSON.stringify(jsonSchem
 
 /** The format's documentation page with its field tables regenerated from the schema. */
 export const docsText = (f: FileFormat, page: string): string => withFieldTables(page, jsonSchema(f));
-
-function main(): void {
-  const root = repoRoot();
-  for (const f of FILE_FORMATS) {
-    const path = join(root, schemaPath(f));
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, schemaText(f));
-    const docs = join(root, f.docs);
-    writeFileSync(docs, docsText(f, readFileSync(docs, 'utf8')));
-    process.stdout.write(`wrote ${schemaPath(f)} and the field tables of ${f.docs}\n`);
-  }
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) main();

@@ -79,7 +79,7 @@ const BROKEN: Record<string, readonly ((valid: Record<string, unknown>) => unkno
 describe.each(FILE_FORMATS.map((f) => [f.name, f] as const))('%s files', (name, format) => {
   const schema = jsonSchema(format);
 
-  it(`${schemaPath(format)} is up to date (else run: npm run schemas)`, () => {
+  it(`${schemaPath(format)} is up to date (else run: npm run docs)`, () => {
     expect(read(schemaPath(format))).toBe(schemaText(format));
   });
 
@@ -117,7 +117,7 @@ describe.each(FILE_FORMATS.map((f) => [f.name, f] as const))('%s files', (name, 
     }
   });
 
-  it(`${format.docs}: its field tables are up to date (else run: npm run schemas), and it names the schema`, () => {
+  it(`${format.docs}: its field tables are up to date (else run: npm run docs), and it names the schema`, () => {
     const page = read(format.docs);
     expect(page).toBe(docsText(format, page));
     const tables = page.slice(page.indexOf(BEGIN), page.indexOf(END));

@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../api/errors.js';
-import { EXIT, epilogue, type CliCommand, type CliContext, type CliIo } from './commands/command.js';
+import { ALL_EXIT_CODES, EXIT, epilogue, type CliCommand, type CliContext, type CliIo } from './commands/command.js';
 import { terminalSafe } from '../api/safe-text.js';
 import { parseNumber } from '../util/number-grammar.js';
 import { checkCommand } from './commands/check.js';
@@ -86,10 +86,15 @@ function buildProgram(ctx: CliContext, done: (exitCode: number) => void): Comman
         ['vnicspec simulate --scenario httperf-2vm --compare', "the paper's experiment (this is `npm start`): xen-idd vs vnic side by side"],
         ['vnicspec scenarios', 'what scenarios are built in'],
         ['vnicspec simulate --help', 'every option of simulate, with defaults'],
-      ]),
+      ], ALL_EXIT_CODES),
     );
   for (const make of COMMANDS) program.addCommand(make(ctx, done).copyInheritedSettings(program));
   return program;
+}
+
+/** The command tree, built but not run: what scripts/readme.ts documents and the README test checks. */
+export function describeProgram(): Command {
+  return buildProgram({ io: { out: () => undefined, err: () => undefined } }, () => undefined);
 }
 
 /** commander's `error: unknown option '--x'\n(Did you mean --y?)` as one line without the prefix. */

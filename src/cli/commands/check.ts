@@ -137,7 +137,13 @@ const baseCheckCommand = (): Command =>
         ['vnicspec check --random --arch xen-idd --vms 8 --capacity 8', 'random walks through a system beyond exhaustive reach; a violation is shrunk'],
         ['vnicspec check --random --vms 16 --capacity 16 --swarm --workers 2 --traces 1000', 'swarm search of 16 VMs on two threads'],
         ['vnicspec check --random --shard 3/8 --json > s3.json', 'one slice of a run for a batch job; vnicspec merge s*.json joins them'],
-      ]),
+      ],
+      {
+        0: 'every property holds: the search covered every reachable state (with --random: no walk found a violation, which proves nothing)',
+        1: 'a property is violated (the counterexample is printed), or the specification failed',
+        2: 'bad input: an unknown option or value, a configuration out of range, a --trace-out file that cannot be written',
+        3: 'incomplete: a bound, --timeout, Ctrl-C or the memory budget stopped the search; nothing was proven',
+      }),
     );
 
 export const checkCommand: CliCommand = (ctx, done) =>

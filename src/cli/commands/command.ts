@@ -17,14 +17,39 @@ export const EXIT = {
   internal: 70,
 } as const;
 
-/** Exit-code section appended to every help page. */
-export const EXIT_CODES_HELP = `Exit codes:
-  0   ok
-  1   invariant violated / property violated (or specification error)
-  2   bad input: unknown option or value, unknown scenario, invalid scenario file
-  3   incomplete: a bound, --timeout, Ctrl-C or the memory budget stopped it (check: nothing
-      proven; simulate, sweep: the report of what was done, marked partial)
-  70  internal error`;
+/** An exit code of `EXIT`. */
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/**
+ * What each exit code a command can return means for that command; a help page lists exactly these (70, an
+ * internal error, is always listed: any command can have a bug).
+ */
+export type ExitCodes = Partial<Record<Exclude<ExitCode, 70>, string>>;
+
+/** The codes of `vnicspec --help`: what every command's codes mean in general. */
+export const ALL_EXIT_CODES: ExitCodes = {
+  0: 'ok: the run completed; every property or invariant checked held',
+  1: 'a property or runtime invariant is violated, or the specification failed',
+  2: 'bad input: an unknown option or value, an unknown scenario, an invalid file',
+  3: 'incomplete: a bound, --timeout, Ctrl-C or the memory budget stopped it (check: nothing proven; simulate, sweep, reproduce: the report of what was done, marked partial)',
+};
+
+/** The exit-code section of a help page, each meaning wrapped under its code. */
+export function exitCodesHelp(codes: ExitCodes, width = 100): string {
+  const rows: [string, string][] = [...Object.entries(codes).map(([c, m]) => [c, m] as [string, string]), ['70', 'internal error: a bug in vnicspec (please report it)']];
+  const lines = ['Exit codes:'];
+  for (const [code, meaning] of rows) {
+    let line = `  ${code.padEnd(4)}`;
+    for (const word of meaning.split(' ')) {
+      if (line.length + 1 + word.length > width && line.trim().length > code.length) {
+        lines.push(line);
+        line = `      ${word}`;
+      } else line += line.endsWith(' ') ? word : ` ${word}`;
+    }
+    lines.push(line);
+  }
+  return lines.join('\n');
+}
 
 export interface CliIo {
   /** Standard output: the results (and nothing else with --json). */
@@ -73,8 +98,8 @@ export function action(done: (exitCode: number) => void, run: (cmd: Command) => 
   };
 }
 
-/** Help epilogue: examples, then exit codes. */
-export function epilogue(examples: readonly (readonly [command: string, what: string])[]): string {
+/** Help epilogue: examples, then the exit codes this command can return. */
+export function epilogue(examples: readonly (readonly [command: string, what: string])[], codes: ExitCodes): string {
   const lines = examples.map(([c, what]) => `  $ ${c}\n      ${what}`);
-  return `\nExamples:\n${lines.join('\n')}\n\n${EXIT_CODES_HELP}\n`;
+  return `\nExamples:\n${lines.join('\n')}\n\n${exitCodesHelp(codes)}\n`;
 }

@@ -28,7 +28,13 @@ export const mergeCommand: CliCommand = (ctx, done) =>
       epilogue([
         ['vnicspec merge --out out/all out/shard-1-of-3.json out/shard-2-of-3.json out/shard-3-of-3.json', 'join a sweep run as three shards'],
         ['vnicspec merge --out out/random r1.json r2.json', 'join check --random --shard 1/2 and 2/2 --json reports'],
-      ]) +
+      ],
+      {
+        0: 'the shards joined into the complete result',
+        1: 'the joined result holds a violation: a run that failed (sweep), a property violated (check --random)',
+        2: 'bad input: files that are not shards of one job, unreadable or invalid files, a run that appears twice',
+        3: 'the joined result is incomplete: a shard was stopped before its end (marked partial)',
+      }) +
         PARTIAL_NOTE,
     )
     .action(action(done, (cmd) => merge(ctx, cmd.args, cmd.opts<MergeCliOptions>())));

@@ -27,7 +27,12 @@ export const replayCommand: CliCommand = (ctx, done) =>
       'after',
       epilogue([
         ['vnicspec check --arch xen-idd --trace-out cex.itf.json; vnicspec replay cex.itf.json', 'record a counterexample, then re-execute it (exit 1: it still violates)'],
-      ]),
+      ],
+      {
+        0: 'the trace replays step by step and no property is violated on it',
+        1: 'the trace replays and a property is violated on it, or the recorded configuration fails to boot',
+        2: 'bad input: not an ITF trace written by check --trace-out, an unreadable file, or a step that cannot be replayed (the step is named)',
+      }),
     )
     .action(action(done, (cmd) => replay(ctx, cmd.processedArgs[0] as string, cmd.opts<ReplayOptions>())));
 

@@ -63,7 +63,13 @@ export const reproduceCommand: CliCommand = (ctx, done) =>
         ['vnicspec reproduce', 'the full report in ./vnicspec-report (a few minutes on two cores)'],
         ['vnicspec reproduce --json > results.json', 'the maxima and the comparison, machine-readable'],
         ['vnicspec reproduce --quick --out /tmp/r', 'a quick smoke run'],
-      ]) + PARTIAL_NOTE.replace('the files written are marked partial', 'no report is written'),
+      ],
+      {
+        0: 'every run completed; the report is written',
+        1: 'a run violated a runtime invariant, or the specification failed',
+        2: 'bad input: an unknown option or value, an output directory that cannot be written',
+        3: 'partial: --timeout or Ctrl-C stopped it; the report covers what was done',
+      }) + PARTIAL_NOTE.replace('the files written are marked partial', 'no report is written'),
     )
     .action(action(done, (cmd) => reproduce(ctx, cmd.opts<ReproduceOptions>())));
 

@@ -23,7 +23,11 @@ export const scenariosCommand: CliCommand = (ctx, done) =>
       epilogue([
         ['vnicspec scenarios', 'the table'],
         ['vnicspec scenarios --json', 'the same, machine-readable'],
-      ]),
+      ],
+      {
+        0: 'the scenarios are listed',
+        2: 'bad input: an unknown option',
+      }),
     )
     .action(action(done, (cmd) => listScenarios(ctx, cmd.opts<ScenariosOptions>())));
 

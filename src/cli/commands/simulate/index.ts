@@ -76,7 +76,13 @@ export const simulateCommand: CliCommand = (ctx, done) =>
         ['vnicspec simulate --scenario flood --arch vnic --duration 2', 'a 2-second run of one VM flooded while the other serves requests'],
         ['vnicspec simulate --scenario httperf-2vm --arch xen-idd --rate 1000 --duration 120 --warmup 30', 'near the knee: a long run, start-up cut off'],
         ['vnicspec simulate --scenario ./my-scenario.json --seed 7 --json > report.json', 'your own scenario file, machine-readable'],
-      ]),
+      ],
+      {
+        0: 'the run completed and every runtime invariant held',
+        1: 'a runtime invariant was violated (the report says which), or the specification failed',
+        2: 'bad input: an unknown option or value, an unknown scenario, an invalid scenario or calibration file, a run estimated at hours without --timeout',
+        3: 'partial: --timeout or Ctrl-C stopped the run; the report covers what was simulated',
+      }),
     )
     .action(action(done, (cmd) => simulate(ctx, cmd.opts<SimulateOptions>())));
 

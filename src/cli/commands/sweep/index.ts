@@ -71,7 +71,13 @@ export const sweepCommand: CliCommand = (ctx, done) =>
         ['vnicspec sweep --scenario httperf-2vm --arch xen-idd,vnic --rates 100:2000:100 --out out/sweep', "the paper's figures 5 and 6 as data: throughput and core utilisation against offered rate"],
         ['vnicspec sweep --scenario flood --vary flood --rates 0:80000:10000 --seeds 5 --out out/flood', "the victim's throughput and latency against the attacker's flood rate, 5 seeds per point"],
         ['vnicspec sweep ... --shard 2/4 --out out/s2  &&  vnicspec merge --out out/all out/s*/shard-*.json', 'split a sweep over four machines, then join the parts'],
-      ]) + PARTIAL_NOTE,
+      ],
+      {
+        0: 'every run completed and every runtime invariant held',
+        1: 'a run violated a runtime invariant, or the specification failed (the files are written all the same)',
+        2: 'bad input: an unknown option or value, an unknown scenario, an invalid file, an output directory that cannot be written',
+        3: 'partial: --timeout or Ctrl-C stopped it; the files hold the runs that finished, marked partial',
+      }) + PARTIAL_NOTE,
     )
     .action(action(done, (cmd) => sweep(ctx, cmd.opts<SweepOptions>())));
 
