@@ -173,4 +173,25 @@ describe('output files', () => {
     expect(r.err).toMatch(/--trace-out: cannot write '.*cex\.txt' \(no such directory \(ENOENT\)\); the 5-step counterexample follows on stdout/);
     expect(r.out).toMatch(/# vnicspec check: property no-cross-vm-starvation/);
   });
+
+  test('sweep: an --out it cannot write into is refused before the runs', async () => {
+    expectOneLineError(await run('sweep', '--scenario', 'single-vm', '--rates', '100', '--duration', '0.01', '--out', '/proc'), { pattern: /--out: cannot write into '\/proc'/ });
+  });
+
+  test('sweep: files that cannot be written after the runs keep the exit code; sweep.json goes to stdout', async () => {
+    const out = join(dir, 'sweep-vanishing');
+    const r = await runWith(
+      {
+        // The first progress line comes after the first run: the directory is gone by the time the files are written.
+        progressLogEveryMs: 0,
+        err: (s) => {
+          if (/runs \(/.test(s)) rmSync(out, { recursive: true, force: true });
+        },
+      },
+      'sweep', '--scenario', 'single-vm', '--rates', '100,200', '--duration', '0.01', '--out', out,
+    );
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/--out: cannot write '.*sweep\.json' \(no such directory \(ENOENT\)\); it follows on stdout/);
+    expect(r.out).toContain('"kind": "vnicspec-sweep"');
+  });
 });

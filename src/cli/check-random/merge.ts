@@ -146,7 +146,7 @@ function mergeRandom(inputs: readonly MergeInput[], o: { out: string; json?: boo
     files['counterexample.itf.json'] = itfText(setup, trace, verdict, { config: setup.config, properties: setup.names, ...(joined.property !== null ? { property: joined.property } : {}) });
   }
   prepareOut(o.out);
-  const written = writeFiles(o.out, files);
+  const written = writeFiles(o.out, files, io, o.json ? undefined : 'random-check.json');
   if (o.json) io.out(files['random-check.json']!);
   else {
     io.out(humanReport(joined, traceText));

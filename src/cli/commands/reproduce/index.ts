@@ -144,12 +144,17 @@ async function reproduce(ctx: CliContext, o: ReproduceOptions): Promise<number> 
     mixed,
   };
   const doc = await buildDocument(result);
-  const written = writeFiles(o.out, {
-    'report.html': renderHtml(doc),
-    'results.md': renderMarkdown(doc),
-    'results.json': JSON.stringify(fullJson(result), null, 2) + '\n',
-    ...chartFiles(doc),
-  });
+  const written = writeFiles(
+    o.out,
+    {
+      'report.html': renderHtml(doc),
+      'results.md': renderMarkdown(doc),
+      'results.json': JSON.stringify(fullJson(result), null, 2) + '\n',
+      ...chartFiles(doc),
+    },
+    io,
+    o.json ? undefined : 'results.md',
+  );
   if (o.json) io.out(JSON.stringify(summaryJson(result), null, 2) + '\n');
   else io.out(renderSummary(result) + `wrote ${written.filter((f) => !f.endsWith('.svg')).join(', ')} and ${written.filter((f) => f.endsWith('.svg')).length} charts\n`);
   const notOk = lab.notOk;

@@ -130,11 +130,12 @@ async function sweep(ctx: CliContext, o: SweepOptions): Promise<number> {
   let main: string;
   if (o.shard) {
     main = shardFile(spec, o.shard, records, planned.length);
-    written = writeFiles(o.out, { [shardFileName(o.shard.index, o.shard.count)]: main });
+    const name = shardFileName(o.shard.index, o.shard.count);
+    written = writeFiles(o.out, { [name]: main }, io, o.json ? undefined : name);
   } else {
     const out = sweepFiles(spec, records);
     main = out.files['sweep.json']!;
-    written = writeFiles(o.out, out.files);
+    written = writeFiles(o.out, out.files, io, o.json ? undefined : 'sweep.json');
     if (!o.json) io.out(renderSummary(spec, out.points));
   }
   if (o.json) io.out(main);

@@ -104,7 +104,7 @@ function mergeSweep(inputs: readonly MergeInput[], o: { out: string; json?: bool
 
   const out = sweepFiles(spec, runs);
   prepareOut(o.out);
-  const written = writeFiles(o.out, out.files);
+  const written = writeFiles(o.out, out.files, io, o.json ? undefined : 'sweep.json');
   if (o.json) io.out(out.files['sweep.json']!);
   else io.out(`joined ${docs.length} shards (${runs.length} of ${plan.length} runs): wrote ${written.join(', ')}${out.status === 'partial' ? ' (PARTIAL)' : ''}\n`);
   if (runs.some((r) => r.outcome !== 'ok')) return EXIT.violated;
