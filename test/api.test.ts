@@ -6,11 +6,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { InputError, VnicspecError, check, replay, scenarios, simulate, type ScenarioFile } from 'vnicspec';
-import { formatItf, printable, search, type Model } from 'vnicspec/explore';
+import { checkLasso, checkLiveness, formatItf, printable, randomSearch, randomSearchParallel, search, type LivenessProperty, type Model } from 'vnicspec/explore';
 import { LIVENESS_NAMES, PROPERTY_NAMES, type CheckedProperty } from 'vnicspec/properties';
 import { CheckedModel, buildCheckedSystem, defaultCheckConfig, type VnicContext } from 'vnicspec/spec';
+import { ROOT, ensureBuilt } from './built.js';
 
 let dir: string;
 beforeAll(() => {
@@ -194,5 +196,59 @@ describe('vnicspec/explore on a model of your own', () => {
     const r = search(counter, { strategy: 'bfs', properties: [{ name: 'small', description: '', kind: 'always', check: (n) => (n < 2 ? undefined : `n = ${n}`) }] });
     expect(r).toMatchObject({ verdict: 'violated', property: 'small', message: 'n = 2' });
     expect(r.trace!.states).toEqual([0, 1, 2]);
+  });
+
+  test('random walks: the first failing walk, shrunk to a shortest counterexample', () => {
+    const walk: Model<number, 'inc' | 'dec'> = { initial: () => [0], actions: () => ['inc', 'dec'], next: (n, a) => (a === 'inc' ? n + 1 : n - 1), key: String, label: (a) => a, vars: (n) => ({ n }) };
+    const below3 = { name: 'below-3', description: '', kind: 'always' as const, check: (n: number) => (n < 3 ? undefined : `n = ${n}`) };
+    const options = { seed: 7, depth: 50, swarm: false, first: 0, end: 200, properties: [below3] };
+    const r = randomSearch(walk, options);
+    expect(r).toMatchObject({ verdict: 'violated', property: 'below-3' });
+    expect(r.trace!.actions).toEqual(['inc', 'inc', 'inc']);
+    expect(randomSearch(walk, options)).toEqual({ ...r, seconds: expect.any(Number), stepsPerSecond: expect.any(Number), shrinkSeconds: expect.any(Number) });
+    expect(randomSearch(walk, { ...options, properties: [] })).toMatchObject({ verdict: 'no-violation-found', traces: 200 });
+  });
+
+  test('random walks on worker threads: the same walk is found', async () => {
+    ensureBuilt();
+    const worker = join(dir, 'walk-worker.mjs');
+    const api = pathToFileURL(join(ROOT, 'dist', 'src', 'api', 'explore.js')).href;
+    writeFileSync(
+      worker,
+      `import { walkTaskHandler } from ${JSON.stringify(api)};\n` +
+        'export default walkTaskHandler((limit) => ({\n' +
+        "  model: { initial: () => [0], actions: () => ['inc', 'dec'], next: (n, a) => (a === 'inc' ? n + 1 : n - 1), key: String, label: (a) => a, vars: (n) => ({ n }) },\n" +
+        "  properties: [{ name: 'below', description: '', kind: 'always', check: (n) => (n < limit ? undefined : `n = ${n}`) }],\n" +
+        '}));\n',
+    );
+    const walk: Model<number, 'inc' | 'dec'> = { initial: () => [0], actions: () => ['inc', 'dec'], next: (n, a) => (a === 'inc' ? n + 1 : n - 1), key: String, label: (a) => a, vars: (n) => ({ n }) };
+    const properties = [{ name: 'below', description: '', kind: 'always' as const, check: (n: number) => (n < 6 ? undefined : `n = ${n}`) }];
+    const options = { seed: 3, depth: 60, swarm: false, first: 0, end: 500, properties };
+    const one = randomSearch(walk, options);
+    const two = await randomSearchParallel(walk, options, { workers: 2, workerFile: worker, setup: 6, setupKey: 'below-6' });
+    expect(one.verdict).toBe('violated');
+    expect({ walk: two.walk, traces: two.traces, steps: two.steps, trace: two.trace?.actions }).toEqual({ walk: one.walk, traces: one.traces, steps: one.steps, trace: one.trace?.actions });
+  });
+
+  test('liveness under weak fairness: an unfair cycle is no counterexample, a fair one is a lasso', () => {
+    // A message is sent, then delivered; meanwhile the environment may idle forever.
+    type S = { readonly pending: number; readonly idle: number };
+    type A = 'send' | 'deliver' | 'idle';
+    const channel = (fair: boolean): Model<S, A> => ({
+      initial: () => [{ pending: 0, idle: 0 }],
+      actions: (s) => [...(s.pending === 0 ? (['send'] as const) : (['deliver'] as const)), 'idle'],
+      next: (s, a) => (a === 'send' ? { ...s, pending: 1 } : a === 'deliver' ? { ...s, pending: 0 } : { ...s, idle: 1 - s.idle }),
+      key: (s) => `${s.pending}${s.idle}`,
+      label: (a) => a,
+      vars: (s) => ({ ...s }),
+      ...(fair ? { fairTask: (_s: S, a: A) => (a === 'deliver' ? 0 : -1) } : {}),
+    });
+    const delivered: LivenessProperty<S> = { name: 'delivered', description: '', kind: 'leads-to', obligations: ['msg'], levels: (s) => [s.pending], violation: () => 'the message is never delivered' };
+    expect(checkLiveness(channel(true), [delivered])).toMatchObject({ verdict: 'holds', states: 4 });
+    const r = checkLiveness(channel(false), [delivered]);
+    expect(r).toMatchObject({ verdict: 'violated', property: 'delivered', obligation: 'msg', message: 'the message is never delivered' });
+    expect(r.lasso!.actions.slice(r.lasso!.loop)).toEqual(['idle', 'idle']);
+    expect(checkLasso(channel(true), [delivered], r.lasso!)).toMatchObject({ kind: 'unfair' });
+    expect(checkLasso(channel(false), [delivered], r.lasso!)).toMatchObject({ kind: 'violated', obligation: 'msg' });
   });
 });

@@ -5,6 +5,12 @@
  * reachability checks, bounds, symmetry reduction and progress reports; counterexamples print as text, ITF
  * (Apalache/Quint) or Mermaid, and recorded traces replay against the model.
  *
+ * Beyond exhaustive reach, {@link randomSearch} takes random walks (TLC's simulation mode), checks every property on
+ * every state and shrinks a failing walk to a short counterexample; {@link randomSearchParallel} spreads the walks
+ * over worker threads with the same result. {@link checkLiveness} checks {@link LivenessProperty} obligations
+ * ("what is outstanding eventually falls") on the whole graph under weak fairness of the model's `fairTask`s and
+ * reports a violation as a lasso.
+ *
  * @example
  * ```ts
  * import { search, formatSummary, type Model } from 'vnicspec/explore';
@@ -23,7 +29,7 @@
  * This entry point never imports the NIC specification (test/layering.test.ts).
  * @packageDocumentation
  */
-export { ModelError, type Model, type Property } from '../explore/model.js';
+export { ModelError, type LivenessProperty, type Model, type Property } from '../explore/model.js';
 export {
   search,
   searchAsync,
@@ -37,6 +43,31 @@ export {
   type Trace,
   type Verdict,
 } from '../explore/index.js';
+export {
+  checkLasso,
+  checkLiveness,
+  checkLivenessAsync,
+  formatLivenessProgress,
+  formatLivenessSummary,
+  type Lasso,
+  type LassoCheck,
+  type LivenessOptions,
+  type LivenessProgress,
+  type LivenessResult,
+} from '../explore/liveness.js';
+export {
+  randomSearch,
+  randomSearchAsync,
+  type RandomOptions,
+  type RandomProgress,
+  type RandomResult,
+  type RandomVerdict,
+  type ShrinkStats,
+} from '../explore/random/run.js';
+export type { WalkSettings } from '../explore/random/walk.js';
+export type { Witness } from '../explore/random/chunk.js';
+export { randomSearchParallel, type PoolOptions } from '../explore/random/pool.js';
+export { walkTaskHandler, type Built, type WalkTask, type WalkTaskResult } from '../explore/random/task.js';
 export type { WordBuffer } from '../util/packed-set.js';
 export { INIT_LABEL, printable, type MicroMessage, type PrintableTrace, type TraceStep } from '../trace/types.js';
 export { formatTextTrace, type TextOptions } from '../trace/text.js';

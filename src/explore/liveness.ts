@@ -21,6 +21,7 @@ export interface Lasso<S, A> extends Trace<S, A> {
   readonly loop: number;
 }
 
+/** What `LivenessOptions.onProgress` is told: while the graph is explored, then while each obligation's cycles are searched. */
 export type LivenessProgress =
   | {
       readonly phase: 'graph';
@@ -43,6 +44,7 @@ export type LivenessProgress =
       readonly elapsedMs: number;
     };
 
+/** Bounds, stops and progress of a liveness check; any bound that cuts the graph makes the verdict at best 'incomplete'. */
 export interface LivenessOptions {
   readonly maxStates?: number;
   /** States this deep are not expanded (they lie on no cycle); the verdict is then at best 'incomplete'. */
@@ -59,6 +61,7 @@ export interface LivenessOptions {
   readonly now?: () => number;
 }
 
+/** The verdict of a liveness check, with a lasso counterexample when a fair cycle keeps an obligation outstanding. */
 export interface LivenessResult<S, A> {
   readonly verdict: Verdict;
   /** 'violated': the property and the obligation that stays open on the lasso's cycle. */
@@ -268,6 +271,7 @@ function rebuild<S, A>(model: Model<S, A>, g: LivenessGraph, idOf: (s: unknown) 
 
 // ---- checking a given lasso (replay) ---------------------------------------------------------------------------
 
+/** `checkLasso`'s judgement of a recorded lasso (as `vnicspec replay` checks a saved one). */
 export type LassoCheck =
   /** The last state is not the state the cycle starts from. */
   | { readonly kind: 'not-closed'; readonly message: string }
@@ -324,6 +328,7 @@ function cycleUnfairTask<S, A>(model: Model<S, A>, lasso: Lasso<S, A>): number {
 
 // ---- reports ---------------------------------------------------------------------------------------------------
 
+/** One line describing a liveness check's progress, as `vnicspec check` prints it. */
 export function formatLivenessProgress(p: LivenessProgress): string {
   const at = `${(p.elapsedMs / 1000).toFixed(1)}s`;
   if (p.phase === 'graph') {

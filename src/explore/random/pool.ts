@@ -10,6 +10,7 @@ import { combine, type ChunkReport } from './chunk.js';
 import { checkRange, finish, firstChunk, nextChunkSize, progressReporter, type RandomOptions, type RandomResult } from './run.js';
 import type { WalkTask, WalkTaskResult } from './task.js';
 
+/** The worker threads of `randomSearchParallel`, and what each needs to build its own copy of the model. */
 export interface PoolOptions {
   readonly workers: number;
   /** A module whose default export is `walkTaskHandler(...)` (a file URL or path of compiled JavaScript). */
@@ -19,7 +20,11 @@ export interface PoolOptions {
   readonly setupKey: string;
 }
 
-/** Random search over `pool.workers` threads; `model` (this thread's) rebuilds and shrinks the failing walk. */
+/**
+ * `randomSearch` over `pool.workers` threads, with the same result. Each worker builds its own model from
+ * `pool.setup` in `pool.workerFile`, a compiled module whose default export is `walkTaskHandler(build)`; `model`
+ * (this thread's) rebuilds and shrinks the failing walk.
+ */
 export async function randomSearchParallel<S, A>(model: Model<S, A>, options: RandomOptions<S>, pool: PoolOptions): Promise<RandomResult<S, A>> {
   checkRange(options.first, options.end);
   if (!Number.isInteger(pool.workers) || pool.workers < 1) throw new RangeError(`random search: workers must be a positive integer, got ${pool.workers}`);

@@ -14,8 +14,10 @@ import { combine, runChunk, type ChunkReport, type Combined, type FoundWalk, typ
 import { shrinkTrace, type Failure, type ShrinkProgress } from './shrink.js';
 import { Walker, type WalkSettings } from './walk.js';
 
+/** 'no-violation-found' when every walk passed (which proves nothing); 'incomplete' when a timeout or a signal stopped the walks first. */
 export type RandomVerdict = 'violated' | 'error' | 'no-violation-found' | 'incomplete';
 
+/** What `RandomOptions.onProgress` is told about once a second. */
 export interface RandomProgress {
   /** Walks completed so far. */
   readonly traces: number;
@@ -27,6 +29,7 @@ export interface RandomProgress {
   readonly elapsedMs: number;
 }
 
+/** A random search: the walks (`seed`, `depth`, `swarm`, the range `first`…`end`), the properties, and its budget. */
 export interface RandomOptions<S> extends WalkSettings {
   readonly properties: readonly Property<S>[];
   /** The walks to take: numbers `first` … `end - 1`. A shard of a run takes a slice of the run's range. */
@@ -52,6 +55,7 @@ export interface RandomOptions<S> extends WalkSettings {
   readonly renew?: Renew<S>;
 }
 
+/** See `RandomOptions.renew`. */
 export interface Renew<S> {
   readonly heapBytes: number;
   readonly build: () => { readonly model: Model<S, unknown>; readonly properties: readonly Property<S>[] };
@@ -63,6 +67,7 @@ export function heapBytes(): number {
   return h.used_heap_size + (h.external_memory ?? 0);
 }
 
+/** How the failing walk was shrunk: its length before and after, and the candidates tried. */
 export interface ShrinkStats {
   /** Steps of the walk as found (up to the failure). */
   readonly from: number;
@@ -73,6 +78,10 @@ export interface ShrinkStats {
   readonly exhausted: boolean;
 }
 
+/**
+ * What a random search found: the first failing walk (in walk-number order), shrunk, or that none failed; counts of
+ * walks and steps, and where each 'sometimes' property was first witnessed. The same for any number of workers.
+ */
 export interface RandomResult<S, A> {
   readonly verdict: RandomVerdict;
   readonly incompleteReason?: StopReason;
@@ -138,7 +147,16 @@ export function checkRange(first: number, end: number): void {
   }
 }
 
-/** Random search in this thread. */
+/**
+ * Random search in this thread: walks `first`…`end - 1`, each a pure function of `seed` and its number, stopping at
+ * the first that violates a property or fails; that walk is then shrunk. Verdict 'no-violation-found' proves nothing.
+ *
+ * @example
+ * ```ts
+ * const r = randomSearch(model, { seed: 1, depth: 100, swarm: false, first: 0, end: 1000, properties });
+ * if (r.verdict === 'violated') console.log(r.property, r.trace?.actions.length);
+ * ```
+ */
 export function randomSearch<S, A>(model: Model<S, A>, options: RandomOptions<S>): RandomResult<S, A> {
   const run = new InThread(model, options);
   while (run.step());

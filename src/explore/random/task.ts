@@ -8,6 +8,7 @@ import { runChunk, type ChunkReport } from './chunk.js';
 import { MemoryGuard } from './run.js';
 import { Walker } from './walk.js';
 
+/** One chunk of walks, as the pool hands it to a worker. */
 export interface WalkTask {
   /** What `build` needs (structured-cloneable), and a key naming it: equal keys mean the same model. */
   readonly setup: unknown;
@@ -25,6 +26,7 @@ export interface WalkTask {
   readonly heapBytes: number | null;
 }
 
+/** A worker's answer to a `WalkTask`. */
 export interface WalkTaskResult {
   readonly report: ChunkReport;
   /** Milliseconds the chunk took (sizes the next chunks). */
@@ -33,11 +35,16 @@ export interface WalkTaskResult {
   readonly renewed: boolean;
 }
 
+/** What a worker's build function returns: its own model and properties, built from the run's setup. */
 export interface Built<S, A> {
   readonly model: Model<S, A>;
   readonly properties: readonly Property<S>[];
 }
 
+/**
+ * The default export of a worker module for `randomSearchParallel`: `export default walkTaskHandler((setup) => ({ model,
+ * properties }))`. The model is built once per worker and setup, then reused for every chunk.
+ */
 export function walkTaskHandler<S, A>(build: (setup: unknown) => Built<S, A>): (task: WalkTask) => WalkTaskResult {
   let cached: { key: string; walker: Walker<S, A> } | undefined;
   let guard: MemoryGuard | undefined;

@@ -13,6 +13,7 @@ import { ModelError, type Model, type Property } from '../model.js';
 import { grown } from '../../util/grown.js';
 import { fmix32, hashString, walkGenerator } from './rng.js';
 
+/** What fixes every walk: the seed, the steps per walk, and whether walks are swarm walks. */
 export interface WalkSettings {
   readonly seed: number;
   /** Steps per walk at most. */
