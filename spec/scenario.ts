@@ -211,10 +211,14 @@ const distribution = z.enum(SERVICE_DISTRIBUTIONS, `must be one of ${SERVICE_DIS
 /** How a cost varies from job to job; lognormal needs its coefficient of variation (sd / mean). */
 const DISTRIBUTION = 'deterministic: exactly the mean; exponential: memoryless, with that mean (cv = 1); lognormal: right-skewed, needs cv.';
 const CV_TEXT = 'Coefficient of variation (standard deviation / mean) of a lognormal cost.';
+/** The refinements below, said in JSON Schema too (zod cannot translate a refine), so editors flag them. */
+const LOGNORMAL = { required: ['distribution'], properties: { distribution: { const: 'lognormal' } } };
+const NEEDS_CV = { if: LOGNORMAL, then: { required: ['cv'] } };
 const variability = z
   .strictObject({ distribution: distribution.describe(DISTRIBUTION), cv: zNumber(CV).optional().describe(CV_TEXT) })
   .refine((v) => v.distribution !== 'lognormal' || v.cv !== undefined, { message: 'a lognormal service time needs cv', path: ['cv'] })
-  .refine((v) => v.distribution === 'lognormal' || v.cv === undefined, { message: 'cv applies to lognormal only', path: ['cv'] });
+  .refine((v) => v.distribution === 'lognormal' || v.cv === undefined, { message: 'cv applies to lognormal only', path: ['cv'] })
+  .meta({ allOf: [NEEDS_CV, { if: { required: ['cv'] }, then: LOGNORMAL }] });
 /** A demand: a mean in ns (varying as the profile's `serviceTime` says), or a mean with its own variability. */
 const demand = z.union([
   zNumber(DEMAND_NS),
@@ -225,7 +229,8 @@ const demand = z.union([
       cv: zNumber(CV).optional().describe(CV_TEXT),
     })
     .refine((v) => v.distribution !== 'lognormal' || v.cv !== undefined, { message: 'a lognormal service time needs cv', path: ['cv'] })
-    .refine((v) => v.distribution === undefined || v.distribution === 'lognormal' || v.cv === undefined, { message: 'cv applies to lognormal only', path: ['cv'] }),
+    .refine((v) => v.distribution === undefined || v.distribution === 'lognormal' || v.cv === undefined, { message: 'cv applies to lognormal only', path: ['cv'] })
+    .meta({ allOf: [NEEDS_CV, { if: { required: ['cv', 'distribution'] }, then: LOGNORMAL }] }),
 ]);
 
 /** A calibration profile (docs/formats/calibration.md): CPU demands per operation and the NIC's DMA timing. */
