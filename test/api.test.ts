@@ -185,7 +185,7 @@ describe('scenarios', () => {
   test('the built-in scenarios, each one simulate() accepts', () => {
     const list = scenarios();
     expect(list.map((s) => s.name)).toEqual(['httperf-2vm', 'flood', 'single-vm', 'netperf-crr', 'mixed-3vm']);
-    expect(list[0]).toMatchObject({ name: 'httperf-2vm', arch: 'vnic', cores: 'multi', vms: 2, streams: '2 x open-loop 1500 req/s' });
+    expect(list[0]).toMatchObject({ name: 'httperf-2vm', arch: 'vnic', cores: 'multi', vms: 2, streams: '2 x open-loop 1200 req/s' });
   });
 });
 

@@ -241,7 +241,7 @@ describe('scenarios', () => {
     const names = scenarios.map((s) => s.name);
     for (const n of ['httperf-2vm', 'flood', 'single-vm']) expect(names).toContain(n);
     const h = scenarios.find((s) => s.name === 'httperf-2vm')!;
-    expect(h).toMatchObject({ arch: 'vnic', vms: 2, streams: '2 x open-loop 1500 req/s', durationS: 10 });
+    expect(h).toMatchObject({ arch: 'vnic', vms: 2, streams: '2 x open-loop 1200 req/s', durationS: 14 });
     expect(h.description).not.toBe('');
   });
 

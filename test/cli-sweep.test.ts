@@ -122,7 +122,7 @@ describe('vnicspec sweep', () => {
   });
 
   it('refuses a warm-up as long as the run', async () => {
-    expectOneLineError(await run('sweep', '--scenario', 'httperf-2vm', '--rates', '100', '--duration', '2', '--out', join(dir, 'bad')), { pattern: /--warmup: the warm-up \(3 s\) must be shorter than the duration \(2 s\)/ });
+    expectOneLineError(await run('sweep', '--scenario', 'httperf-2vm', '--rates', '100', '--duration', '2', '--out', join(dir, 'bad')), { pattern: /--warmup: the warm-up \(6 s\) must be shorter than the duration \(2 s\)/ });
   });
 
   it.each([

@@ -65,10 +65,11 @@ describe('measurement window', () => {
 
   it('the steady-state check flags a start-up transient in overload, and a warm-up cut past it clears it', () => {
     // xen-idd at 1500 requests/s per stream: the shared buffer takes ~2 s to fill, latency climbs until it has.
-    const early = sim(httperf, 'xen-idd', 4);
+    const overload = withRequestRate(httperf, 1500);
+    const early = sim(overload, 'xen-idd', 4);
     expect(early.steadyState.ok).toBe(false);
     expect(early.steadyState.warnings.map((w) => w.metric)).toContain('latency');
-    const late = sim(httperf, 'xen-idd', 6, { warmupS: 3 });
+    const late = sim(overload, 'xen-idd', 6, { warmupS: 3 });
     expect(late.steadyState.warnings).toEqual([]);
     expect(late.steadyState.ok).toBe(true);
   });
