@@ -8,6 +8,7 @@ import { search, searchAsync, type Model, type SearchOptions, type SearchResult 
 import type { Fields, PackedAction } from '../src/explore/packed/adapter.js';
 import { pmlModel, type PmlConfig } from '../bench/pml-model.js';
 import { ensureBuilt } from './built.js';
+import { setBatchForTests } from '../src/explore/parallel/coordinator.js';
 
 beforeAll(() => ensureBuilt(), 120_000);
 
@@ -33,9 +34,12 @@ async function agree(c: PmlConfig, extra: Partial<SearchOptions<Fields>> = {}, w
   const options: SearchOptions<Fields> = { strategy: 'bfs', properties, ...extra };
   const one = search(model, options);
   for (const n of workers) {
-    // Workers from the first level on, and taking over from the one-thread search midway.
-    for (const parallelAfter of [0, 500]) {
+    // Workers from the first level on, and taking over from the one-thread search midway; levels in one batch,
+    // and in batches of 13 states (a level's batches must give the ids one batch gives).
+    for (const [parallelAfter, batch] of [[0, 1 << 19], [500, 1 << 19], [0, 13]] as const) {
+      setBatchForTests(batch);
       const many = await searchAsync(model, { ...options, workers: n, parallelAfter });
+      setBatchForTests(1 << 19);
       expect(view(model, many)).toEqual(view(model, one));
       if (many.states > parallelAfter && many.depth > 3) expect(many.workers).toBe(n);
     }

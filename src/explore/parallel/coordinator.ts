@@ -24,10 +24,10 @@ import { YIELD, type Stops } from '../stops.js';
 import type { IncompleteReason, SearchOptions } from '../types.js';
 import { Layout } from '../packed/layout.js';
 import { MISS, Successors, type PackedBinding, type WorkerModel } from '../packed/model.js';
-import { DEFERRED, expandState, type ExpandContext } from './phases.js';
+import { DEFERRED, RECENT, expandState, type ExpandContext } from './phases.js';
 import { WINNER_HEAD, candidateWidth, type ExpandMessage, type FromWorker, type InsertMessage, type PartitionWork, type ToWorker, type WorkerInit } from './protocol.js';
 import { Records, type SharedRecords } from './records.js';
-import { MAX_LOAD, hashKey, keyWordsOf, partitionOf, probe, sharedTable, slotCount, store as store_, type TableView } from './table.js';
+import { MAX_LOAD, hashKey, keyWordsOf, partitionOf, probe, sharedTable, slotCount, store as store_, writeIds, type TableView } from './table.js';
 import type { PackedStore } from '../packed/store.js';
 import { compiledModuleUrl } from './urls.js';
 
@@ -39,6 +39,17 @@ export const PROFILE = [0, 0, 0, 0, 0, 0, 0, 0];
 
 /** Partitions of the visited set per worker: several, so that phase 2 balances (see InsertMessage). */
 const PARTITIONS_PER_WORKER = 4;
+
+/** Frontier states per batch of a level (bounds the candidates and winners held at once). */
+let BATCH = 1 << 19;
+/** For tests: batches of `n` frontier states (tiny batches exercise the batch boundaries). */
+export function setBatchForTests(n: number): void {
+  BATCH = n;
+}
+/** What a batch came to. */
+const DONE = 0;
+const ENDED = 1;
+const REDO = 2;
 
 /** Frontier states per chunk a worker takes at a time. */
 const CHUNK = 256;
@@ -94,6 +105,8 @@ export class ParallelBfs<S, A> {
   /** States stored per partition. */
   private readonly stored: number[];
   private parents = new Parents();
+  /** Per partition, the last level's numbered winners whose ids are not in the table yet (written in phase 2). */
+  private unwritten: { readonly buffer: SharedArrayBuffer; count: number; readonly width: number }[] = [];
   private count = 0;
   private depth = 0;
   private transitions = 0;
@@ -157,16 +170,26 @@ export class ParallelBfs<S, A> {
         }
         await this.runLevel(control);
       }
+      this.writeIds();
     } finally {
       this.options.signal?.removeEventListener('abort', onAbort);
       await Promise.all(this.helpers.map((h) => h.thread.terminate()));
     }
   }
 
-  /** A stop between levels: the frontier is left unexpanded. */
-  private stop(reason: IncompleteReason): void {
+  /** Write the ids of the last level's states into the tables (here: the search is over). */
+  private writeIds(): void {
+    this.unwritten.forEach((u, p) => writeIds(this.tables[p]!, this.keyWords, new Int32Array(u.buffer), u.count, u.width));
+    this.unwritten = [];
+  }
+
+  /**
+   * A stop between batches: the frontier from index `from` on is left unexpanded, beside the next level's states
+   * found so far.
+   */
+  private stop(reason: IncompleteReason, from = 0): void {
     this.cut = reason;
-    this.queue = this.frontierCount;
+    this.queue = this.frontierCount - from + (from > 0 ? this.next.count : 0);
   }
 
   // ---- taking over from the one-thread search ------------------------------------------------------------------
@@ -236,25 +259,32 @@ export class ParallelBfs<S, A> {
 
   // ---- one level ---------------------------------------------------------------------------------------------
 
+  /**
+   * One level, in batches of at most BATCH frontier states (phases 1 to 3 each), so that the candidates and winners
+   * in memory at once stay bounded however wide the level. Batches go in frontier order: a state first reached in a
+   * batch is found in the visited set by later batches, so ids and parents are those of a one-batch level.
+   */
   private async runLevel(control: Int32Array): Promise<void> {
     const n = this.frontierCount;
     const countOnly = this.level >= this.stops.maxDepth;
     const taken = new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
     const errors = new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4)).fill(-1);
-    // Phase 1: expand.
-    Atomics.store(control, 0, 0);
-    let t0 = performance.now();
-    const expanded = await this.expandAll(control, taken, errors, countOnly);
-    PROFILE[0]! += performance.now() - t0;
-    t0 = performance.now();
-    if (Atomics.load(control, 1) !== 0) {
-      this.stop('interrupted');
-      return;
+    this.next = new Records(this.layout.words, 1024);
+    for (let from = 0; from < n; ) {
+      if (from > 0) {
+        // Between batches of a wide level too: progress, the clock, the memory budget.
+        const r = this.stops.poll(this.count, this.count, this.depth, n - from + this.next.count);
+        if (r !== undefined && r !== YIELD) {
+          this.stop(r, from);
+          return;
+        }
+      }
+      const to = Math.min(n, from + BATCH);
+      const r = await this.runBatch(control, from, to, taken, errors, countOnly);
+      if (r === REDO) continue; // the layout widened: this batch again
+      if (r === ENDED) return;
+      from = to;
     }
-    // The deferred states, on this thread (filling the shared tables).
-    const main = this.tables.map(() => new Records(candidateWidth(this.layout.words), 64));
-    const deferred = expanded.flatMap((m) => m.deferred).sort((a, b) => a - b);
-    if (!this.expandDeferred(deferred, main, taken, errors, countOnly)) return; // the layout widened: redo the level
     if (countOnly) {
       for (let i = 0; i < n; i++) {
         if (taken[i]! > 0 || errors[i]! >= 0) {
@@ -266,23 +296,64 @@ export class ParallelBfs<S, A> {
       this.queue = 0;
       return;
     }
-    let errorAt = -1;
-    for (let i = 0; i < n && errorAt < 0; i++) if (errors[i]! >= 0) errorAt = i;
-    PROFILE[1]! += performance.now() - t0;
-    t0 = performance.now();
-    // Phase 2: insert, one partition per worker.
-    const winners = await this.insertAll(expanded, main);
-    if (winners === undefined) return;
-    PROFILE[2]! += performance.now() - t0;
-    t0 = performance.now();
-    // Phase 3: ids in (parent, action) order.
-    this.number(winners, taken, errorAt, errorAt >= 0 ? errors[errorAt]! : -1);
-    PROFILE[3]! += performance.now() - t0;
+    const m = this.next.count;
+    this.base = this.count - m;
+    this.frontier = this.next.data;
+    this.frontierCount = m;
+    this.queue = m;
     this.level++;
     this.pending = this.pending.filter((i) => !this.witnessIds.has(this.properties[i]!.name));
   }
 
-  private async expandAll(control: Int32Array, taken: Int32Array, errors: Int32Array, countOnly: boolean): Promise<{ outboxes: readonly SharedRecords[]; deferred: readonly number[] }[]> {
+  /** This thread's recent-candidates cache for deferred states (phases.ts), and its batch counter. */
+  private recent = new Int32Array(0);
+  private epoch = 0;
+
+  /** The first frontier index of the batch in progress. */
+  private batchFrom = 0;
+
+  /** The next level's keys, in id order, as batches number them. */
+  private next = new Records(1, 1);
+
+  private async runBatch(control: Int32Array, from: number, to: number, taken: Int32Array, errors: Int32Array, countOnly: boolean): Promise<number> {
+    // What the batch will hold at once: candidates (a state has ~8 successors, ~a third of them not yet visited,
+    // written in both workers' outboxes at worst) and winners; refused beyond the memory budget.
+    if (!this.stops.allows((to - from) * 8 * (candidateWidth(this.layout.words) + WINNER_HEAD + this.layout.words) * 4)) {
+      this.stop('memory', from);
+      return ENDED;
+    }
+    // Phase 1: expand.
+    Atomics.store(control, 0, 0);
+    let t0 = performance.now();
+    const expanded = await this.expandAll(control, from, to, taken, errors, countOnly);
+    PROFILE[0]! += performance.now() - t0;
+    t0 = performance.now();
+    if (Atomics.load(control, 1) !== 0) {
+      this.stop('interrupted', from);
+      return ENDED;
+    }
+    // The deferred states, on this thread (filling the shared tables).
+    const main = this.tables.map(() => new Records(candidateWidth(this.layout.words), 64));
+    const deferred = expanded.flatMap((m) => m.deferred).sort((a, b) => a - b);
+    if (!this.expandDeferred(deferred, main, taken, errors, countOnly)) return REDO;
+    if (countOnly) return DONE;
+    let errorAt = -1;
+    for (let i = from; i < to && errorAt < 0; i++) if (errors[i]! >= 0) errorAt = i;
+    PROFILE[1]! += performance.now() - t0;
+    t0 = performance.now();
+    // Phase 2: insert, one partition per worker.
+    this.batchFrom = from;
+    const winners = await this.insertAll(expanded, main);
+    if (winners === undefined) return ENDED;
+    PROFILE[2]! += performance.now() - t0;
+    t0 = performance.now();
+    // Phase 3: ids in (parent, action) order.
+    const ended = this.number(winners, from, to, taken, errorAt, errorAt >= 0 ? errors[errorAt]! : -1);
+    PROFILE[3]! += performance.now() - t0;
+    return ended ? ENDED : DONE;
+  }
+
+  private async expandAll(control: Int32Array, from: number, to: number, taken: Int32Array, errors: Int32Array, countOnly: boolean): Promise<{ outboxes: readonly SharedRecords[]; deferred: readonly number[] }[]> {
     const msg: ExpandMessage = {
       type: 'expand',
       ...this.modelData(),
@@ -290,7 +361,8 @@ export class ParallelBfs<S, A> {
       fingerprint: this.fingerprint,
       tables: this.tables.map((t) => ({ buffer: t.slots.buffer as SharedArrayBuffer, mask: t.mask })),
       frontier: this.frontier.buffer as unknown as SharedArrayBuffer,
-      frontierCount: this.frontierCount,
+      from,
+      to,
       base: this.base,
       taken: taken.buffer as SharedArrayBuffer,
       errors: errors.buffer as SharedArrayBuffer,
@@ -330,6 +402,8 @@ export class ParallelBfs<S, A> {
       marks: new Int32Array(this.tables.length),
       successorHashes: new Int32Array(64),
       sink: 0,
+      recent: this.recent.length === RECENT * (this.layout.words + 1) ? this.recent : (this.recent = new Int32Array(RECENT * (this.layout.words + 1))),
+      epoch: ++this.epoch,
     };
     const error = new Int32Array(1);
     const words = this.layout.words;
@@ -359,10 +433,11 @@ export class ParallelBfs<S, A> {
       // Grow geometrically (at least double), as the one-thread table does, so a partition regrows rarely.
       const growTo = need > room ? Math.max(need, room * 2) : 0;
       if (growTo > 0) growth += (growTo * (this.keyWords + 1) * 4) / MAX_LOAD;
-      partitions.push({ table: { buffer: this.tables[p]!.slots.buffer as SharedArrayBuffer, mask: this.tables[p]!.mask }, growTo, sources });
+      const ids = this.unwritten[p];
+      partitions.push({ table: { buffer: this.tables[p]!.slots.buffer as SharedArrayBuffer, mask: this.tables[p]!.mask }, growTo, sources, ...(ids !== undefined ? { ids } : {}) });
     }
     if (growth > 0 && !this.stops.allows(growth)) {
-      this.stop('memory');
+      this.stop('memory', this.batchFrom);
       return undefined;
     }
     const control = new Int32Array(new SharedArrayBuffer(4));
@@ -379,6 +454,7 @@ export class ParallelBfs<S, A> {
       control: control.buffer as SharedArrayBuffer,
     };
     const replies = await Promise.all(this.helpers.map((h) => h.ask(msg)));
+    this.unwritten = [];
     const winners: Int32Array[] = new Array<Int32Array>(this.tables.length);
     for (const r of replies) {
       if (r.type !== 'inserted') throw new Error(`parallel search: unexpected reply '${r.type}'`);
@@ -395,18 +471,22 @@ export class ParallelBfs<S, A> {
    * Phase 3: merge the partitions' winners by (parent, action), give ids in that order, build the next frontier,
    * and stop where the one-thread search would stop (state bound, violation, specification error).
    */
-  private number(winners: readonly Int32Array[], taken: Int32Array, errorAt: number, errorAction: number): void {
+  /**
+   * Phase 3 for the batch of frontier states `from` … `to` − 1: merge the partitions' winners by (parent, action),
+   * give ids in that order, append them to the next level, and stop where the one-thread search would stop (state
+   * bound, violation, specification error). True when the search ended here.
+   */
+  private number(winners: readonly Int32Array[], from: number, to: number, taken: Int32Array, errorAt: number, errorAction: number): boolean {
     const words = this.layout.words;
-    const width = words + 5;
-    const total = winners.reduce((a, w) => a + w.length / width, 0);
-    const next = new Int32Array(new SharedArrayBuffer(Math.max(1, total) * words * 4));
+    const width = words + WINNER_HEAD;
     const heads = winners.map(() => 0);
+    this.unwritten = winners.map((w) => ({ buffer: w.buffer as SharedArrayBuffer, count: 0, width }));
     const errorParent = errorAt >= 0 ? this.base + errorAt : Infinity;
-    let n = 0;
-    // Transitions of the frontier's states before `upTo` (frontier index), as the one-thread search counts them.
+    const next = this.next;
+    // Transitions of the batch's states before frontier index `upTo`, as the one-thread search counts them.
     const takenBefore = (upTo: number): number => {
       let t = 0;
-      for (let i = 0; i < upTo; i++) t += taken[i]!;
+      for (let i = from; i < upTo; i++) t += taken[i]!;
       return t;
     };
     for (;;) {
@@ -432,11 +512,12 @@ export class ParallelBfs<S, A> {
         this.cut = 'max-states';
         this.transitions += takenBefore(bp - this.base) + ba + 1;
         this.queue = this.count - (bp + 1);
-        return;
+        return true;
       }
       const id = this.count++;
-      const t = this.tables[best]!;
-      t.slots[w[r]! * (this.keyWords + 1) + this.keyWords] = id + 1;
+      // The id goes into the table later, in parallel (phase 2 of the next batch): here only into the record.
+      w[r + 1] = id;
+      this.unwritten[best]!.count++;
       this.stored[best]!++;
       this.parents.set(id, bp, ba);
       this.depth = this.level + 1;
@@ -446,22 +527,19 @@ export class ParallelBfs<S, A> {
       if ((check !== -1 || witness !== 0) && !this.discovered(id, check, witness)) {
         this.transitions += takenBefore(bp - this.base) + ba + 1;
         this.queue = this.count - (bp + 1) - 1;
-        return;
+        return true;
       }
-      const to = n++ * words;
-      for (let k = 0; k < words; k++) next[to + k] = w[r + WINNER_HEAD + k]!;
+      const o = next.push();
+      for (let k = 0; k < words; k++) next.data[o + k] = w[r + WINNER_HEAD + k]!;
     }
     if (errorAt >= 0) {
       this.error = { id: errorParent, actionIndex: errorAction };
       this.transitions += takenBefore(errorAt + 1);
       this.queue = this.count - (errorParent + 1);
-      return;
+      return true;
     }
-    this.transitions += takenBefore(this.frontierCount);
-    this.base = this.count - n;
-    this.frontier = next;
-    this.frontierCount = n;
-    this.queue = n;
+    this.transitions += takenBefore(to);
+    return false;
   }
 
   /** Check and witness bits of a new state that a worker's model could not decide (it missed): the owner's model. */
@@ -475,6 +553,7 @@ export class ParallelBfs<S, A> {
 
   /** Widen the layout for the overflow the owner's model recorded: every stored key and the frontier re-encoded. */
   private widen(): void {
+    this.writeIds(); // under the old layout, before the slots move
     const old = this.layout;
     const next = old.widened(old.overflowField, old.overflowValue);
     const oldKw = this.keyWords;
@@ -483,6 +562,7 @@ export class ParallelBfs<S, A> {
     const values = new Int32Array(old.fields);
     const key = new Int32Array(next.words);
     this.relayFrontier(old, next, values);
+    this.next = this.relaid(this.next, old, next, values);
     // Fingerprints hash field values: the visited set stays as it is.
     if (this.fingerprint) return;
     const tables = this.tables.map((_, p) => sharedTable(kw, Math.max(1024, this.stored[p]! * 2)));
@@ -502,6 +582,17 @@ export class ParallelBfs<S, A> {
     }
     this.tables = tables;
     stored.forEach((s, p) => (this.stored[p] = s));
+  }
+
+  /** Keys (records of `old.words` words) re-encoded from `old` to `next`. */
+  private relaid(keys: Records, old: Layout, next: Layout, values: Int32Array): Records {
+    const out = new Records(next.words, Math.max(1, keys.count));
+    for (let i = 0; i < keys.count; i++) {
+      old.decode(keys.data, i * old.words, values);
+      const at = out.push(); // before reading out.data: a push may replace it
+      next.encode(values, out.data, at);
+    }
+    return out;
   }
 
   /** The frontier's keys re-encoded from `old` to `next`. */

@@ -32,7 +32,17 @@ export interface ExpandContext {
   /** Scratch: the successors' hashes; and where the slot touches go (so that they are not optimized away). */
   successorHashes: Int32Array;
   sink: number;
+  /**
+   * The candidates this thread wrote lately in this batch: a direct-mapped cache of RECENT keys, each slot the key's
+   * words and the batch number (`epoch`) it was written in. A state reached from several parents of a batch (a
+   * diamond of interleavings: usually siblings, in one chunk) is written once instead of once per parent.
+   */
+  recent: Int32Array;
+  epoch: number;
 }
+
+/** Slots of the recent-candidates cache (a power of two). */
+export const RECENT = 1 << 15;
 
 /** What became of a state: expanded (its enabled-action count, and the failing action or −1), or deferred. */
 export const DEFERRED = -1;
@@ -71,6 +81,17 @@ export function expandState(c: ExpandContext, keys: Int32Array, at: number, pare
     const h2 = hs[2 * j + 1]!;
     const p = partitionOf(h, n);
     if (probe(c.tables[p]!, kw, c.fingerprint, out.keys, o, h, h2) >= 0) continue;
+    // Written already in this batch by this thread (from an earlier parent, which wins anyway)?
+    const rw = words + 1;
+    const ro = (((h >>> 7) ^ h2) & (RECENT - 1)) * rw;
+    const recent = c.recent;
+    if (recent[ro + words] === c.epoch) {
+      let k = 0;
+      while (k < words && recent[ro + k] === out.keys[o + k]) k++;
+      if (k === words) continue;
+    }
+    for (let k = 0; k < words; k++) recent[ro + k] = out.keys[o + k]!;
+    recent[ro + words] = c.epoch;
     const box = outboxes[p]!;
     const r = box.push();
     const d = box.data;

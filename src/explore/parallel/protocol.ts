@@ -33,7 +33,9 @@ export interface ExpandMessage {
   readonly fingerprint: boolean;
   readonly tables: readonly SharedTableRef[];
   readonly frontier: SharedArrayBuffer;
-  readonly frontierCount: number;
+  /** The frontier states to expand in this batch: indices `from` … `to` − 1. */
+  readonly from: number;
+  readonly to: number;
   /** Id of the frontier's first state. */
   readonly base: number;
   /** Per frontier state: transitions taken (written by the worker that expands it). */
@@ -60,6 +62,11 @@ export interface ExpandedMessage {
 /** One partition's work in phase 2. */
 export interface PartitionWork {
   readonly table: SharedTableRef;
+  /**
+   * The ids of the partition's states of the previous level, to write into its table first: winner records (slot,
+   * then id at index 1), `count` of them.
+   */
+  readonly ids?: SharedRecords;
   /** Grow the table to room for this many states first (0: no). */
   readonly growTo: number;
   /** Candidates from every source (each sorted by parent, then action). */

@@ -99,3 +99,9 @@ export function hashKey(keys: Int32Array, at: number, words: number, fingerprint
   out[0] = hashWords(keys, at, words, SEED_A);
   out[1] = 0;
 }
+
+/** Write the ids numbered in phase 3 into the table: winner records of `width` words (slot, then the id at index 1). */
+export function writeIds(t: TableView, keyWords: number, winners: Int32Array, count: number, width: number): void {
+  const sw = keyWords + 1;
+  for (let i = 0; i < count; i++) t.slots[winners[i * width]! * sw + keyWords] = winners[i * width + 1]! + 1;
+}

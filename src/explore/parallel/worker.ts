@@ -6,10 +6,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Layout } from '../packed/layout.js';
 import { Successors, type PackedModel } from '../packed/model.js';
-import { DEFERRED, expandState, insertPartition, type ExpandContext } from './phases.js';
+import { DEFERRED, RECENT, expandState, insertPartition, type ExpandContext } from './phases.js';
 import { candidateWidth, winnerWidth, type ExpandMessage, type FromWorker, type InsertMessage, type ToWorker, type WorkerInit } from './protocol.js';
 import { Records } from './records.js';
-import { regrown, type TableView } from './table.js';
+import { regrown, writeIds, type TableView } from './table.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -21,6 +21,13 @@ const out = new Successors();
 const hashes = new Int32Array(2);
 const error = new Int32Array(1);
 let outboxes: Records[] = [];
+/** The recent-candidates cache (phases.ts), kept across batches: a new epoch per batch empties it. */
+let recent = new Int32Array(0);
+let epoch = 0;
+function recentFor(words: number): Int32Array {
+  if (recent.length !== RECENT * (words + 1)) recent = new Int32Array(RECENT * (words + 1));
+  return recent;
+}
 
 function send(m: FromWorker): void {
   port.postMessage(m);
@@ -46,19 +53,19 @@ function expand(m: ExpandMessage): void {
     outboxes = tables.map(() => new Records(candidateWidth(words), 1024));
   }
   for (const o of outboxes) o.clear();
-  const c: ExpandContext = { model, layout, fingerprint: m.fingerprint, tables, outboxes, out, hashes, countOnly: m.countOnly, marks: new Int32Array(tables.length), successorHashes: new Int32Array(64), sink: 0 };
+  const c: ExpandContext = { model, layout, fingerprint: m.fingerprint, tables, outboxes, out, hashes, countOnly: m.countOnly, marks: new Int32Array(tables.length), successorHashes: new Int32Array(64), sink: 0, recent: recentFor(words), epoch: ++epoch };
   const frontier = new Int32Array(m.frontier);
   const taken = new Int32Array(m.taken);
   const errors = new Int32Array(m.errors);
   const control = new Int32Array(m.control);
   const deferred: number[] = [];
-  const chunks = Math.ceil(m.frontierCount / m.chunk);
+  const chunks = Math.ceil((m.to - m.from) / m.chunk);
   for (;;) {
     if (Atomics.load(control, 1) !== 0) break;
     const chunk = Atomics.add(control, 0, 1);
     if (chunk >= chunks) break;
-    const end = Math.min(m.frontierCount, (chunk + 1) * m.chunk);
-    for (let i = chunk * m.chunk; i < end; i++) {
+    const end = Math.min(m.to, m.from + (chunk + 1) * m.chunk);
+    for (let i = m.from + chunk * m.chunk; i < end; i++) {
       const t = expandState(c, frontier, i * words, m.base + i, error);
       if (t === DEFERRED) {
         deferred.push(i);
@@ -85,6 +92,8 @@ function insert(m: InsertMessage): void {
     if (p >= m.partitions.length) break;
     const work = m.partitions[p]!;
     let table: TableView = { slots: new Int32Array(work.table.buffer), mask: work.table.mask };
+    // The previous level's ids first: its winners' slots are slots of this table before it grows.
+    if (work.ids !== undefined) writeIds(table, kw, new Int32Array(work.ids.buffer), work.ids.count, work.ids.width);
     if (work.growTo > 0) table = regrown(table, kw, m.fingerprint, work.growTo);
     const winners = new Records(winnerWidth(m.words), 256);
     const sources = work.sources.map((s) => ({ data: new Int32Array(s.buffer), count: s.count }));
