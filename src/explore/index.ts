@@ -16,3 +16,4 @@ export {
   type LivenessProgress,
   type LivenessResult,
 } from './liveness.js';
+export { PackedWalker, type WalkOutcome } from './packed/walk.js';
