@@ -267,9 +267,18 @@ export class ParallelBfs<S, A> {
   private async runLevel(control: Int32Array): Promise<void> {
     const n = this.frontierCount;
     const countOnly = this.level >= this.stops.maxDepth;
-    const taken = new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
-    const errors = new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4)).fill(-1);
-    this.next = new Records(this.layout.words, 1024);
+    // Buffers are reused from level to level: shared memory is freed only when every thread has collected it.
+    if (this.taken.length < n) {
+      this.taken = new Int32Array(new SharedArrayBuffer(Math.ceil(n * 1.5) * 4));
+      this.errors = new Int32Array(new SharedArrayBuffer(Math.ceil(n * 1.5) * 4));
+    }
+    const taken = this.taken;
+    const errors = this.errors;
+    errors.fill(-1, 0, n);
+    taken.fill(0, 0, n);
+    // The next level goes into the spare key buffer; the current frontier's becomes the spare afterwards.
+    this.next = this.spare.width === this.layout.words ? this.spare : new Records(this.layout.words, 1024);
+    this.next.clear();
     for (let from = 0; from < n; ) {
       if (from > 0) {
         // Between batches of a wide level too: progress, the clock, the memory budget.
@@ -298,6 +307,8 @@ export class ParallelBfs<S, A> {
     }
     const m = this.next.count;
     this.base = this.count - m;
+    this.spare = this.current;
+    this.current = this.next;
     this.frontier = this.next.data;
     this.frontierCount = m;
     this.queue = m;
@@ -312,8 +323,15 @@ export class ParallelBfs<S, A> {
   /** The first frontier index of the batch in progress. */
   private batchFrom = 0;
 
-  /** The next level's keys, in id order, as batches number them. */
+  /** The next level's keys, in id order, as batches number them; the records holding the frontier; a spare. */
   private next = new Records(1, 1);
+  private current = new Records(1, 1);
+  private spare = new Records(1, 1);
+  /** Per frontier state of the level: transitions taken, and the failing action or −1. */
+  private taken: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  private errors: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  /** This thread's outboxes (for deferred states), reused from batch to batch. */
+  private mainBoxes: Records[] = [];
 
   private async runBatch(control: Int32Array, from: number, to: number, taken: Int32Array, errors: Int32Array, countOnly: boolean): Promise<number> {
     // What the batch will hold at once: candidates (a state has ~8 successors, ~a third of them not yet visited,
@@ -333,7 +351,11 @@ export class ParallelBfs<S, A> {
       return ENDED;
     }
     // The deferred states, on this thread (filling the shared tables).
-    const main = this.tables.map(() => new Records(candidateWidth(this.layout.words), 64));
+    if (this.mainBoxes.length !== this.tables.length || this.mainBoxes[0]!.width !== candidateWidth(this.layout.words)) {
+      this.mainBoxes = this.tables.map(() => new Records(candidateWidth(this.layout.words), 64));
+    }
+    const main = this.mainBoxes;
+    for (const b of main) b.clear();
     const deferred = expanded.flatMap((m) => m.deferred).sort((a, b) => a - b);
     if (!this.expandDeferred(deferred, main, taken, errors, countOnly)) return REDO;
     if (countOnly) return DONE;

@@ -21,6 +21,8 @@ const out = new Successors();
 const hashes = new Int32Array(2);
 const error = new Int32Array(1);
 let outboxes: Records[] = [];
+/** Per partition, the winners of the last batch this worker inserted there. */
+const winnersOf: Records[] = [];
 /** The recent-candidates cache (phases.ts), kept across batches: a new epoch per batch empties it. */
 let recent = new Int32Array(0);
 let epoch = 0;
@@ -95,7 +97,11 @@ function insert(m: InsertMessage): void {
     // The previous level's ids first: its winners' slots are slots of this table before it grows.
     if (work.ids !== undefined) writeIds(table, kw, new Int32Array(work.ids.buffer), work.ids.count, work.ids.width);
     if (work.growTo > 0) table = regrown(table, kw, m.fingerprint, work.growTo);
-    const winners = new Records(winnerWidth(m.words), 256);
+    // Reused from batch to batch (its ids were written above): shared buffers are freed only when every thread has
+    // collected them, and a worker allocates too little to collect often.
+    let winners = winnersOf[p];
+    if (winners === undefined || winners.width !== winnerWidth(m.words)) winners = winnersOf[p] = new Records(winnerWidth(m.words), 1024);
+    winners.clear();
     const sources = work.sources.map((s) => ({ data: new Int32Array(s.buffer), count: s.count }));
     insertPartition(sources, m.words, m.fingerprint, table, winners, cc);
     done.push({ partition: p, table: { buffer: table.slots.buffer as SharedArrayBuffer, mask: table.mask }, winners: winners.share() });
