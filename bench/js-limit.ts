@@ -27,6 +27,8 @@ export interface JsLimitResult {
   /** Bytes of the search's typed arrays at the end (visited table, states by id, parents, actions). */
   readonly bytes: number;
   readonly wordsPerState: number;
+  /** States discovered at each depth (the BFS level profile). */
+  readonly levels: readonly number[];
 }
 
 const RING = 2;
@@ -272,9 +274,11 @@ export function jsLimit(nvm = 3, cap = 3): JsLimitResult {
   let transitions = 0;
   let depth = 0;
   let levelEnd = count;
+  const levels: number[] = [count];
   for (let id = 0; id < count; id++) {
     if (id === levelEnd) {
       depth++;
+      levels.push(count - levelEnd);
       levelEnd = count;
     }
     for (let a = 0; a < ACTIONS; a++) {
@@ -286,7 +290,7 @@ export function jsLimit(nvm = 3, cap = 3): JsLimitResult {
   }
   const seconds = (performance.now() - started) / 1000;
   const bytes = table.byteLength + count * K * 4 + count * 5;
-  return { vms: nvm, capacity: cap, states: count, transitions, depth, seconds, bytes, wordsPerState: K };
+  return { vms: nvm, capacity: cap, states: count, transitions, depth, seconds, bytes, wordsPerState: K, levels };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
@@ -295,6 +299,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const r = jsLimit(vms, capacity);
   process.stdout.write(
     `js-limit ${vms} VMs × ${capacity} slots: ${r.states.toLocaleString('en')} states, ${r.transitions.toLocaleString('en')} transitions, depth ${r.depth}, ` +
-      `${r.seconds.toFixed(2)} s, ${(r.states / r.seconds).toFixed(0)} states/s, ${r.wordsPerState} words/state, ${(r.bytes / r.states).toFixed(1)} B/state\n`,
+      `${r.seconds.toFixed(2)} s, ${(r.states / r.seconds).toFixed(0)} states/s, ${r.wordsPerState} words/state, ${(r.bytes / r.states).toFixed(1)} B/state\n` +
+      (process.argv.includes('--levels') ? `levels: ${r.levels.join(' ')}\n` : ''),
   );
 }
