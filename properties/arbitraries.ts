@@ -586,15 +586,27 @@ export const arbScenario: fc.Arbitrary<{ scenario: Scenario; arch: Arch; cores: 
   })
   .map(({ arch, cores, seed, ...raw }) => ({ scenario: scenarioSchema.parse({ name: 'adversarial', ...raw }), arch, cores, seed }));
 
-/** Checked-system configurations, including ones too large to explore exhaustively (for random walks). */
-export const arbCheckConfig: fc.Arbitrary<CheckConfig> = rec({
-  arch: fc.constantFrom('vnic' as const, 'xen-idd' as const, 'mixed' as const),
-  vms: fc.integer({ min: 1, max: 4 }),
-  capacity: fc.integer({ min: 1, max: 4 }),
-  dma: arbArbiter,
-  burst: fc.integer({ min: 1, max: 3 }),
-  rxRing: fc.integer({ min: 1, max: 3 }),
-  churn: fc.boolean(),
+/**
+ * Checked systems, including ones too large to explore exhaustively (for random walks): any architecture, arbiter,
+ * packet sizes, traffic roles, hostile drivers, VMs detached at boot, spare or missing vectors, churn.
+ */
+export const arbCheckConfig: fc.Arbitrary<CheckConfig> = fc.integer({ min: 1, max: 4 }).chain((vms) => {
+  const perVm = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T[]> => fc.array(a, { minLength: vms, maxLength: vms });
+  return rec({
+    arch: fc.constantFrom('vnic' as const, 'xen-idd' as const, 'mixed' as const),
+    vms: fc.constant(vms),
+    capacity: fc.integer({ min: 1, max: 4 }),
+    dma: arbArbiter,
+    burst: fc.integer({ min: 1, max: 3 }),
+    rxRing: fc.integer({ min: 1, max: 3 }),
+    churn: fc.boolean(),
+    sizes: fc.constantFrom([1], [1], [1, 2], [1, 3], [2, 3]),
+    rates: perVm(fc.integer({ min: 1, max: 2 })),
+    roles: perVm(fc.constantFrom('conforming' as const, 'flooding' as const, 'idle' as const, 'adversary' as const)),
+    drivers: perVm(fc.constantFrom('honest' as const, 'honest' as const, 'hostile' as const)),
+    attached: perVm(fc.constantFrom(true, true, true, false)),
+    vectors: fc.integer({ min: Math.max(1, vms - 1), max: vms + 1 }),
+  });
 }).map((o) => defaultCheckConfig(o));
 
 // ---------------------------------------------------------------- driving a stepper

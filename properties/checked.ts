@@ -178,13 +178,22 @@ const qosStep: StepCheck = (sys, pre, probes, flags) => {
 
 // ---- no-cross-vm-starvation ------------------------------------------------------------------------------------
 
+/**
+ * Whether `packet`, for VM `v`, was offered within the VM's bandwidth specification: every packet of a conforming
+ * VM; an adversary's requests (the environment offers its conforming packets as requests, its floods as floods).
+ */
+const offeredConforming = (sys: CheckedSystem, v: number, packet: Packet): boolean => {
+  const role = sys.config.roles[v];
+  return role === 'conforming' || (role === 'adversary' && packet.kind === 'request');
+};
+
 /** A conforming VM's packet is never rejected or dropped because of resources other VMs' packets occupy. */
 const starvationStep: StepCheck = (sys, _pre, probes, flags) => {
   for (const p of probes) {
     if (p.name !== 'rx.rejected' && p.name !== 'rx.dropped') continue;
     const packet = packetOf(p);
     const v = sys.vmOfMac(packet.dst);
-    if (v < 0 || sys.config.roles[v] !== 'conforming') continue;
+    if (v < 0 || !offeredConforming(sys, v, packet)) continue;
     const blockers = ((p.data as { blockers?: readonly number[] }).blockers ?? []).filter((mac) => sys.vmOfMac(mac) !== v);
     if (blockers.length > 0) {
       const whose = blockers.map((mac) => (sys.vmOfMac(mac) >= 0 ? sys.vmNames[sys.vmOfMac(mac)] : `unknown MAC ${mac}`)).join(', ');
@@ -256,45 +265,36 @@ function conservationState(sys: CheckedSystem): (s: CheckedState) => string | un
 // ---- sometimes: the interesting outcomes are reachable -----------------------------------------------------------
 
 function conformingDelivered(sys: CheckedSystem): (s: CheckedState) => string | undefined {
-  return (s) =>
-    sys.vmComponent.some((i, v) => sys.config.roles[v] === 'conforming' && ctx<VmContext>(s, i).ring.length > 0) ? undefined : 'no conforming packet in a VM ring';
+  return (s) => (sys.vmComponent.some((i) => conformingHolds(sys, i, s.machines[i]!)) ? undefined : 'no conforming packet in a VM ring');
 }
 
 function bufferFull(sys: CheckedSystem): (s: CheckedState) => string | undefined {
   return (s) => {
-    if (hasVnics(sys)) {
-      return sys.vnics.some((i) => {
-        const m = s.machines[i]!;
-        const v = m.context as VnicContext;
-        return m.value === 'active' && v.used >= v.capacity;
-      })
-        ? undefined
-        : 'no full partition';
-    }
-    const nic = ctx<SharedNicContext>(s, sys.nic);
-    return nic.used >= nic.capacity ? undefined : 'shared buffer not full';
+    if (hasVnics(sys)) return sys.vnics.some((i) => fullIn(sys, i, s.machines[i]!)) ? undefined : 'no full partition';
+    return fullIn(sys, sys.nic, s.machines[sys.nic]!) ? undefined : 'shared buffer not full';
   };
 }
 
 /** Whether the DMA engine's state `m` has a head wait over the bound (the part `waitingBound` memoizes). */
 const overWaitBound = (sys: CheckedSystem, m: MachineState<unknown>): boolean => (m.context as DmaContext).channels.some((ch) => ch.headWait > sys.waitBound);
 
-/** A conforming VM's Rx ring holds a packet (`conformingDelivered`'s part in one machine). */
+/** A VM's Rx ring holds a packet offered within its specification (`conformingDelivered`'s part in one machine). */
 const conformingHolds = (sys: CheckedSystem, i: number, m: MachineState<unknown>): boolean => {
   const v = sys.vmComponent.indexOf(i);
-  return v >= 0 && sys.config.roles[v] === 'conforming' && (m.context as VmContext).ring.length > 0;
+  return v >= 0 && (m.context as VmContext).ring.some((p) => offeredConforming(sys, v, p));
 };
 
-/** A buffer is full (`bufferFull`'s part in one machine). */
+/** A buffer is full: no room for a packet of the smallest size; with size 1, every byte used (`bufferFull`'s part in one machine). */
 const fullIn = (sys: CheckedSystem, i: number, m: MachineState<unknown>): boolean => {
+  const smallest = sys.config.sizes[0]!;
   if (hasVnics(sys)) {
     if (!sys.vnics.includes(i)) return false;
     const v = m.context as VnicContext;
-    return m.value === 'active' && v.used >= v.capacity;
+    return m.value === 'active' && v.used + smallest > v.capacity;
   }
   if (i !== sys.nic) return false;
   const nic = m.context as SharedNicContext;
-  return nic.used >= nic.capacity;
+  return nic.used + smallest > nic.capacity;
 };
 
 /** The built-in properties, in the order the checker reports them. */
@@ -343,7 +343,7 @@ export const PROPERTIES: readonly CheckedProperty[] = [
     description: 'Sanity: a conforming VM’s packet can reach its Rx ring.',
     kind: 'sometimes',
     state: conformingDelivered,
-    applies: (sys) => sys.config.roles.includes('conforming'),
+    applies: (sys) => sys.config.roles.some((r) => r === 'conforming' || r === 'adversary'),
     parts: (sys) => ({ local: (i, m) => conformingHolds(sys, i, m) }),
   },
   {

@@ -121,15 +121,18 @@ export interface BootVm {
   readonly qos: VnicQos;
   /** Declared best effort (see `bestEffortOf`). */
   readonly bestEffort: boolean;
+  /** Attached at boot (default); a VM that is not waits for a later `vm.attach` (the checker's churn). */
+  readonly attached?: boolean;
 }
 
 /**
  * The attachments the VMM makes at boot, in order: under mixed the driver domain first (it must get a vNIC, so it is
- * never best effort), then every VM in order — with too few vectors, the last ones are the ones bridged.
+ * never best effort), then every VM attached at boot in order — with too few vectors, the last ones are the ones
+ * bridged.
  */
 export function bootAttachments(arch: VirtualArch, vms: readonly BootVm[], iddQos: VnicQos): AttachEvent[] {
   const idd: AttachEvent[] = arch === 'mixed' ? [{ type: 'vm.attach', vm: 'idd', qos: iddQos, bestEffort: false }] : [];
-  return [...idd, ...vms.map((v, i) => attachEvent(arch, i, v))];
+  return [...idd, ...vms.flatMap((v, i) => (v.attached === false ? [] : [attachEvent(arch, i, v)]))];
 }
 
 /** The VMM's request to attach VM `i`. */

@@ -8,7 +8,7 @@
  * representatives.)
  */
 import { describe, expect, it } from 'vitest';
-import { defaultCheckConfig, type CheckConfig } from '../spec/checked/config.js';
+import { defaultCheckConfig, type CheckShortcuts } from '../spec/checked/config.js';
 import { canonicalJson } from '../src/util/canonical-json.js';
 import { buildCheckedSystem, CheckedModel, type CheckedState } from '../spec/checked/model.js';
 import { PROPERTY_NAMES, propertiesFor } from '../properties/checked.js';
@@ -17,7 +17,7 @@ import { WordBuffer } from '../src/util/packed-set.js';
 const full = (s: CheckedState): string =>
   canonicalJson({ machines: s.machines, pending: s.pending.map((p) => [p.to, p.event]), env: s.env, flags: s.flags.map((f) => f.property) });
 
-function sweep(config: Partial<CheckConfig>, limit: number): { states: number; successors: number; selfLoops: number } {
+function sweep(config: CheckShortcuts, limit: number): { states: number; successors: number; selfLoops: number } {
   const sys = buildCheckedSystem(defaultCheckConfig(config));
   const model = new CheckedModel(sys, { stepChecks: propertiesFor(sys, PROPERTY_NAMES).stepChecks });
   const seen = new Map<string, string>();
@@ -61,7 +61,7 @@ function sweep(config: Partial<CheckConfig>, limit: number): { states: number; s
 }
 
 describe('state keys never merge different states', () => {
-  const configs: [string, Partial<CheckConfig>][] = [
+  const configs: [string, CheckShortcuts][] = [
     ['vnic, drr (default)', {}],
     ['vnic, strict, capacity 3', { dma: 'strict', capacity: 3 }],
     ['vnic with churn', { churn: true, vms: 1, roles: ['conforming'] }],

@@ -8,12 +8,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { search, searchAsync, type SearchOptions, type SearchResult } from '../src/explore/index.js';
 import { Layout } from '../src/explore/packed/layout.js';
 import { Successors } from '../src/explore/packed/model.js';
-import { defaultCheckConfig, type CheckConfig } from '../spec/checked/config.js';
+import { defaultCheckConfig, type CheckShortcuts } from '../spec/checked/config.js';
 import { buildCheckedSystem, CheckedModel, type CheckAction, type CheckedState } from '../spec/checked/model.js';
 import { PROPERTY_NAMES, propertiesFor, propertyParts } from '../properties/checked.js';
 import { ensureBuilt } from './built.js';
 
-function models(config: Partial<CheckConfig>, names: readonly string[] = PROPERTY_NAMES) {
+function models(config: CheckShortcuts, names: readonly string[] = PROPERTY_NAMES) {
   const sys = buildCheckedSystem(defaultCheckConfig(config));
   const { properties, stepChecks } = propertiesFor(sys, names);
   return {
@@ -39,7 +39,7 @@ function view(model: CheckedModel, r: SearchResult<CheckedState, CheckAction>) {
   };
 }
 
-type Row = [name: string, config: Partial<CheckConfig>, names?: readonly string[]];
+type Row = [name: string, config: CheckShortcuts, names?: readonly string[]];
 const CONFIGS: Row[] = [
   ['vnic 2 × 2 (default)', {}],
   ['vnic 2 × 3, burst 2', { capacity: 3, burst: 2 }],
@@ -53,6 +53,10 @@ const CONFIGS: Row[] = [
   ['mixed churn', { arch: 'mixed', churn: true, capacity: 1 }],
   ['xen-idd 1 slot, conservation only', { arch: 'xen-idd', capacity: 1, rxRing: 1 }, ['conservation']],
   ['vnic, isolation and reach-buffer-full', {}, ['isolation', 'reach-buffer-full']],
+  ['vnic, 1 conforming VM, sizes 1 and 3, capacity 3, burst 3, rx ring 1', { vms: 1, roles: ['conforming'], sizes: [1, 3], capacity: 3, burst: 3, rxRing: 1 }],
+  ['vnic, an idle VM and an adversary, sizes 1 and 2, hostile driver', { roles: ['idle', 'adversary'], drivers: ['honest', 'hostile'], sizes: [1, 2], burst: 2, rxRing: 1 }],
+  ['xen-idd, an adversary with a hostile driver (violates no-cross-vm-starvation)', { arch: 'xen-idd', roles: ['conforming', 'adversary'], drivers: ['hostile', 'hostile'] }],
+  ['churn to another VM: one vector, a VM detached at boot, hostile drivers', { roles: ['conforming', 'conforming'], attached: [true, false], vectors: 1, drivers: ['hostile', 'hostile'], churn: true, rxRing: 1, resizeTo: [[1], [1]] }],
 ];
 
 describe('packed and object searches of the checked system agree', () => {
@@ -76,7 +80,7 @@ describe('packed and object searches of the checked system agree', () => {
 });
 
 describe('packed successors are the packed object successors', () => {
-  it.each(CONFIGS.slice(0, 10))('%s: from every state of a bounded search', (_, config) => {
+  it.each([...CONFIGS.slice(0, 10), ...CONFIGS.slice(12)])('%s: from every state of a bounded search', (_, config) => {
     const { packed, properties } = models(config);
     const binding = packed.packed(properties)!;
     const fields = new Int32Array(binding.model.fields);

@@ -7,7 +7,7 @@ import { getAdjacencyMap } from '@xstate/graph';
 import { describe, expect, it } from 'vitest';
 import { search, type Model, type SearchResult, type Strategy } from '../src/explore/index.js';
 import { compileMachine, type EventObject, type MachineState } from '../src/machine/index.js';
-import { defaultCheckConfig, type CheckConfig } from '../spec/checked/config.js';
+import { defaultCheckConfig, type CheckShortcuts } from '../spec/checked/config.js';
 import { canonicalJson } from '../src/util/canonical-json.js';
 import { buildCheckedSystem, CheckedModel, type CheckAction, type CheckedState } from '../spec/checked/model.js';
 import { sharedNicMachine, type SharedNicContext, type SharedNicEvent, type SharedNicInput } from '../spec/nic-shared.js';
@@ -15,7 +15,7 @@ import type { Packet } from '../spec/packet.js';
 import { vnicMachine, type VnicContext, type VnicEvent } from '../spec/vnic.js';
 import { PROPERTY_NAMES, propertiesFor } from '../properties/checked.js';
 
-function check(config: Partial<CheckConfig>, o: { strategy?: Strategy; symmetry?: boolean; properties?: string[] } = {}) {
+function check(config: CheckShortcuts, o: { strategy?: Strategy; symmetry?: boolean; properties?: string[] } = {}) {
   const sys = buildCheckedSystem(defaultCheckConfig(config));
   const { properties, stepChecks } = propertiesFor(sys, o.properties ?? PROPERTY_NAMES);
   const model = new CheckedModel(sys, { stepChecks });
@@ -93,7 +93,7 @@ describe('vnic: partitions, buckets and a fair DMA arbiter isolate the VMs', () 
 
 describe('symmetry reduction: same verdicts, fewer states', () => {
   // [name, configuration, states without symmetry, states with it] — counts pinned, as in TLA+ Examples' manifests.
-  const cases: [string, Partial<CheckConfig>, number, number][] = [
+  const cases: [string, CheckShortcuts, number, number][] = [
     ['two identical flooding VMs (vnic, drr)', { vms: 2, roles: ['flooding', 'flooding'] }, 1571, 786],
     ['three identical VMs (vnic, wrr: rotations)', { vms: 3, capacity: 1, rxRing: 1, dma: 'wrr', roles: ['flooding', 'flooding', 'flooding'] }, 3675, 1225],
     ['two identical flooders beside a conforming VM (xen-idd)', { arch: 'xen-idd', vms: 3, roles: ['conforming', 'flooding', 'flooding'] }, 8421, 4698],

@@ -19,7 +19,7 @@ import { Network, type DeliverResult } from '../src/network/network.js';
 import { probe, send, work } from '../src/network/outputs.js';
 import { canonicalJson } from '../src/util/canonical-json.js';
 import { WordBuffer } from '../src/util/packed-set.js';
-import { defaultCheckConfig, type CheckConfig } from '../spec/checked/config.js';
+import { defaultCheckConfig, type CheckShortcuts } from '../spec/checked/config.js';
 import { encodeState } from '../spec/checked/encode.js';
 import { buildCheckedSystem, CheckedModel, type CheckedState, type CheckedSystem } from '../spec/checked/model.js';
 import type { DmaContext } from '../spec/nic-dma.js';
@@ -58,7 +58,7 @@ class Harness {
   readonly memo: MemoNetwork;
   readonly coverage = newCoverage();
 
-  constructor(config: Partial<CheckConfig>) {
+  constructor(config: CheckShortcuts) {
     this.sys = buildCheckedSystem(defaultCheckConfig(config));
     this.model = new CheckedModel(this.sys, { stepChecks: [] });
     const sys = this.sys;
@@ -97,7 +97,7 @@ class Harness {
     for (let v = 0; v < c.vms; v++) {
       out.push({ to: sys.vmm, event: { type: 'vm.detach', vm: `vm${v}` } as EventObject });
       out.push({ to: sys.vmm, event: { type: 'vm.attach', vm: `vm${v}`, qos: sys.qos[v]!, bestEffort: c.arch !== 'vnic' } as EventObject });
-      for (const capacity of [c.capacity - 1, c.capacity]) {
+      for (const capacity of [c.capacities[0]! - 1, c.capacities[0]!]) {
         out.push({ to: sys.vmm, event: { type: 'partition.resize', vm: `vm${v}`, capacity } as EventObject });
       }
     }
@@ -200,7 +200,7 @@ function same<T>(actual: T, expected: T, what: () => string): void {
   if (actual !== expected) expect(actual, what()).toBe(expected);
 }
 
-const configs: [string, Partial<CheckConfig>, number][] = [
+const configs: [string, CheckShortcuts, number][] = [
   ['vnic, drr, 2 VMs', { arch: 'vnic', dma: 'drr', vms: 2 }, 20],
   ['vnic, strict, 3 VMs, capacity 1, rx ring 1', { arch: 'vnic', dma: 'strict', vms: 3, capacity: 1, rxRing: 1 }, 16],
   ['xen-idd, 2 VMs', { arch: 'xen-idd', vms: 2 }, 20],

@@ -2,9 +2,11 @@
  * The checked system: the same spec/ machines the simulator runs, composed into one finite model for the explorer.
  *
  * A step is one `Network.deliver` — exactly the simulator's step — of either
- * - an environment choice: a packet arrival (for a conforming VM while its shadow bucket has a token, for a flooding
- *   VM at any time, or for an unknown MAC), a clock tick (abstract time: every bucket earns one packet), or a
- *   management request to the VMM (detach, attach again, resize) when churn is on; or
+ * - an environment choice: a packet arrival of any size of the system's set (for a conforming VM while its shadow
+ *   bucket has the tokens, for a flooding VM at any time, for an adversary either, for an unknown MAC), a clock tick
+ *   (abstract time: every bucket earns its rate), a management request to the VMM (detach, attach — to the first
+ *   free slot and vector, possibly one another VM left —, resize) when churn is on, or a hostile driver's write to a
+ *   register set it does not own; or
  * - a pending item: anything a machine deferred — a DMA or wire completion, a CPU job (VMM forwarding, VM polling,
  *   driver-domain processing) — delivered in any order. That nondeterminism stands for all timings.
  * Synchronous sends run to completion inside the step, as in the simulator.
@@ -12,7 +14,7 @@
  * The state is the machines' states, the pending items as a sorted multiset, the environment's bookkeeping (packets
  * outstanding per VM, shadow buckets) and the step-property violations seen on the transition into the state.
  *
- * The system is wired and booted as the simulator's (wiring.ts), in abstract units: packet slots, one packet per tick.
+ * The system is wired and booted as the simulator's (wiring.ts), in abstract units: bytes and ticks (config.ts).
  */
 import type { EventObject, MachineState } from '../../src/machine/index.js';
 import { Network, type ComponentSpec, type Probe } from '../../src/network/network.js';
@@ -39,7 +41,7 @@ import {
   type AttachEvent,
   type VnicResources,
 } from '../wiring.js';
-import { dmaWaitBound, type CheckConfig, type Role } from './config.js';
+import { dmaWaitBound, offersConforming, offersFloods, type CheckConfig } from './config.js';
 import { encodeState } from './encode.js';
 import { permute, symmetryPermutations } from './symmetry.js';
 
@@ -56,7 +58,7 @@ export interface Pending {
 export interface EnvState {
   /** Received packets offered and not yet rejected, dropped or delivered: per VM, then unknown destinations. */
   readonly outstanding: readonly number[];
-  /** Shadow token bucket of each conforming VM's traffic (flooding VMs: 0, unused). */
+  /** Shadow token bucket, in bytes, of each VM's conforming traffic (VMs offered no conforming traffic: 0, unused). */
   readonly shadow: readonly number[];
 }
 
@@ -75,14 +77,24 @@ export interface CheckedState {
   readonly flags: readonly Flag[];
 }
 
-/** A step of the checked system: the environment offers a packet, ticks the clock or manages vNICs, or a pending event is delivered. */
+/** A register write a hostile driver makes to a register set it does not own. */
+export type StrayWrite = 'tx.post' | 'rx.refill' | 'irq.unmask';
+export const STRAY_WRITES: readonly StrayWrite[] = ['tx.post', 'rx.refill', 'irq.unmask'];
+
+/**
+ * A step of the checked system: the environment offers a packet, ticks the clock, manages vNICs or lets a hostile
+ * driver write where it should not, or a pending event is delivered.
+ */
 export type CheckAction =
-  | { readonly kind: 'arrive'; readonly vm: number }
+  /** A packet of `size` bytes for VM `vm` (-1: an unknown MAC), offered as a flood or within the VM's specification. */
+  | { readonly kind: 'arrive'; readonly vm: number; readonly size: number; readonly flood: boolean }
   | { readonly kind: 'tick' }
   | { readonly kind: 'deliver'; readonly index: number; readonly label: string }
   | { readonly kind: 'detach'; readonly vm: number }
   | { readonly kind: 'attach'; readonly vm: number }
-  | { readonly kind: 'resize'; readonly vm: number; readonly capacity: number };
+  | { readonly kind: 'resize'; readonly vm: number; readonly capacity: number }
+  /** VM `vm`'s hostile driver writes `write` to register set `slot` (a vNIC, or the shared NIC's), which it does not own. */
+  | { readonly kind: 'write'; readonly vm: number; readonly slot: number; readonly write: StrayWrite };
 
 /** Checks made on a transition (its pre-state and the probes it raised): they push flags that properties report. */
 export type StepCheck = (sys: CheckedSystem, pre: CheckedState, probes: readonly Probe[], flags: Flag[]) => void;
@@ -105,6 +117,8 @@ export interface CheckedSystem {
   readonly nic: number;
   /** Component of each vNIC, by slot (none on the shared-buffer NIC). */
   readonly vnics: readonly number[];
+  /** Component of each register set a driver may write, by slot: the vNICs, or the shared NIC's one (slot 0). */
+  readonly registerSets: readonly number[];
   /** The vNIC NIC's DMA engine and transmit path, or -1. */
   readonly dma: number;
   readonly tx: number;
@@ -123,10 +137,12 @@ export interface CheckedSystem {
 
 const UNKNOWN_MAC = 100;
 
-function qosOf(c: CheckConfig, vm: number, capacity = c.capacity): VnicQos {
-  // rate: one packet (one byte) per tick, a tick being one second of abstract time.
-  return { rate: 1, burst: c.burst, capacity, priority: c.priorities[vm] ?? 0, weight: c.weights[vm] ?? 1 };
+function qosOf(c: CheckConfig, vm: number): VnicQos {
+  // rate: bytes per tick, a tick being one second of abstract time.
+  return { rate: c.rates[vm]!, burst: c.bursts[vm]!, capacity: c.capacities[vm]!, priority: c.priorities[vm]!, weight: c.weights[vm]! };
 }
+
+const sum = (xs: readonly number[]): number => xs.reduce((a, x) => a + x, 0);
 
 /** Compose the machines of a checked configuration with its nondeterministic environment. */
 export function buildCheckedSystem(config: CheckConfig): CheckedSystem {
@@ -142,25 +158,27 @@ export function buildCheckedSystem(config: CheckConfig): CheckedSystem {
   const rings = { rxRing: config.rxRing, txRing: config.txRing };
   // One vector per VM. Mixed: the driver domain takes one of them, so the last VM is declared best effort (below)
   // and bridged para-virtualized.
-  const device: VnicResources = { vectors: n, memory: n * (config.capacity + 1) };
+  const device: VnicResources = { vectors: config.vectors, memory: config.memory };
   add('wire', 'wire', 'wire', { streams: 0 });
   if (hasVnicNic(arch)) {
-    const o = { arbiter: config.dma, quantum: 1, timing, waitCap: dmaWaitBound(config) + 1 };
+    const o = { arbiter: config.dma, quantum: config.quantum, timing, waitCap: dmaWaitBound(config) + 1 };
     for (const part of vnicNicComponents(device, o)) add(part.id, part.kind, part.kind, part.input);
   } else {
-    add('nic', 'nic-shared', 'nic-shared', sharedNicInput(arch, config.capacity * n, rings, timing));
+    // The one shared buffer holds every VM's share.
+    add('nic', 'nic-shared', 'nic-shared', sharedNicInput(arch, sum(config.capacities), rings, timing));
   }
   add('vmm', 'vmm', 'vmm', vmmInput(arch, n, device, rings));
   if (hasDriverDomain(arch)) add('idd', 'idd', 'idd', iddInput(arch, config.rxRing));
-  // The checker's VMs reply with one packet per request and send nothing of their own.
-  for (let i = 0; i < n; i++) add(vmId(i), 'vm', 'vm', vmInput(i, { replySize: 1, txRate: 0, txBurst: 0 }));
+  // The checker's VMs reply with one packet (of the smallest size) per request and send nothing of their own.
+  for (let i = 0; i < n; i++) add(vmId(i), 'vm', 'vm', vmInput(i, { replySize: config.sizes[0]!, txRate: 0, txBurst: 0 }));
   const network = new Network(components);
   const ids = components.map((c) => c.id);
   // Looked up for every new state by the isolation property: a map, not string parsing.
   const vmIndex = new Map(Array.from({ length: n }, (_, i) => [vmId(i), i] as const));
   const qos = Array.from({ length: n }, (_, i) => qosOf(config, i));
-  const vms = qos.map((q, i) => ({ qos: q, bestEffort: arch === 'mixed' && i === n - 1 }));
-  const boot = bootAttachments(arch, vms, driverDomainQos(1, config.burst, config.capacity));
+  const vms = qos.map((q, i) => ({ qos: q, bestEffort: config.bestEffort[i]!, attached: config.attached[i]! }));
+  const boot = bootAttachments(arch, vms, driverDomainQos(1, Math.max(...config.bursts), Math.max(...config.capacities)));
+  const vnics = kinds.flatMap((k, i) => (k === 'vnic' ? [i] : []));
   return {
     config,
     network,
@@ -168,7 +186,8 @@ export function buildCheckedSystem(config: CheckConfig): CheckedSystem {
     vmComponent: Array.from({ length: n }, (_, i) => ids.indexOf(vmId(i))),
     vmNames: Array.from({ length: n }, (_, i) => vmId(i)),
     nic: ids.indexOf('nic'),
-    vnics: kinds.flatMap((k, i) => (k === 'vnic' ? [i] : [])),
+    vnics,
+    registerSets: vnics.length > 0 ? vnics : [ids.indexOf('nic')],
     dma: kinds.indexOf('nic-dma'),
     tx: kinds.indexOf('nic-tx'),
     vmm: ids.indexOf('vmm'),
@@ -194,6 +213,73 @@ export function eventLabel(e: EventObject): string {
 }
 
 export const packetLabel = (p: Packet): string => `${p.kind}→${p.dst}`;
+
+/** An arrival the environment may offer, and its event. */
+export interface Offer {
+  readonly action: Extract<CheckAction, { kind: 'arrive' }>;
+  readonly event: number;
+}
+
+/**
+ * Per VM (last: unknown MACs), the arrivals the environment may offer, by size: a conforming one (a request its
+ * server answers) when the VM is offered conforming traffic, a flood when it is offered floods. Unknown MACs get floods.
+ */
+function arrivalOffers(sys: CheckedSystem, eventOf: (p: Packet) => number): Offer[][] {
+  const c = sys.config;
+  const offers: Offer[][] = [];
+  const offer = (vm: number, size: number, flood: boolean): Offer => {
+    const packet: Packet = { id: 0, dst: vm < 0 ? sys.unknownMac : macOfVm(vm), src: 0, size, bornNs: 0, kind: flood ? 'flood' : 'request', stream: 0 };
+    return { action: { kind: 'arrive', vm, size, flood }, event: eventOf(packet) };
+  };
+  for (let v = 0; v < c.vms; v++) {
+    const role = c.roles[v]!;
+    const list: Offer[] = [];
+    for (const size of c.sizes) {
+      if (offersConforming(role)) list.push(offer(v, size, false));
+      if (offersFloods(role)) list.push(offer(v, size, true));
+    }
+    offers.push(list);
+  }
+  offers.push(c.unknownTraffic ? c.sizes.map((size) => offer(-1, size, true)) : []);
+  return offers;
+}
+
+/** A stray write and its event. */
+interface Stray {
+  readonly action: Extract<CheckAction, { kind: 'write' }>;
+  readonly event: number;
+}
+
+/** A hostile VM's stray writes, per register set (slot). */
+interface StrayVm {
+  readonly vm: number;
+  readonly writes: readonly (readonly Stray[])[];
+}
+
+/**
+ * The writes a hostile driver makes to register sets it does not own: a transmit (of its own packet, to no VM's MAC),
+ * an Rx descriptor returned, the interrupt unmasked — the register writes its own driver makes (vm-driver.ts).
+ */
+function strayWrites(sys: CheckedSystem, eventOf: (e: EventObject) => number): StrayVm[] {
+  const c = sys.config;
+  const out: StrayVm[] = [];
+  for (let vm = 0; vm < c.vms; vm++) {
+    if (c.drivers[vm] !== 'hostile') continue;
+    const from = vmId(vm);
+    const packet: Packet = { id: 0, dst: sys.unknownMac, src: macOfVm(vm), size: c.sizes[0]!, bornNs: 0, kind: 'flood', stream: 0 };
+    const writes = sys.registerSets.map((_, slot) =>
+      STRAY_WRITES.map((write): Stray => {
+        const e = write === 'tx.post' ? { type: write, slot, from, packet } : write === 'rx.refill' ? { type: write, slot, from, count: 1 } : { type: write, slot, from };
+        return { action: { kind: 'write', vm, slot, write }, event: eventOf(e as EventObject) };
+      }),
+    );
+    out.push({ vm, writes });
+  }
+  return out;
+}
+
+/** What the environment reads of the VMM: each VM's attachment. */
+type VmmView = { readonly vms: readonly { readonly id: string; readonly attachment: { readonly kind: string; readonly slot?: number; readonly capacity?: number } }[] };
 
 /** Inserts `id` into the draft's sorted pending ids. */
 function insertSorted(d: Draft, id: number): void {
@@ -279,8 +365,9 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
   readonly keys: KeyEncoder;
   /** The machines' steps, memoized: every delivery of the search goes through it. */
   readonly memo: MemoNetwork;
-  /** Event ids of the environment's fixed events: packet arrival per VM (last: unknown MAC), clock tick. */
-  readonly arriveEvents: readonly number[];
+  /** The arrivals the environment may offer, per VM (last: unknown MACs), in the order `actions` lists them. */
+  readonly offers: readonly (readonly Offer[])[];
+  /** The event id of the environment's clock tick. */
   readonly tickEvent: number;
   private readonly draft: Draft;
   /** Symmetry reduction (see symmetry.ts); absent when the configuration has no interchangeable VMs. */
@@ -290,17 +377,12 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
 
   constructor(sys: CheckedSystem, options: CheckedModelOptions) {
     this.sys = sys;
-    this.arriveActions = Array.from({ length: sys.config.vms + 1 }, (_, v): CheckAction => ({ kind: 'arrive', vm: v === sys.config.vms ? -1 : v }));
     this.memo = new MemoNetwork(sys.network, (i, m, out) => encodeState(sys.kinds[i]!, m, out));
     this.keys = new KeyEncoder(sys, this.memo);
     const c0 = sys.config;
-    this.arriveEvents = Array.from({ length: c0.vms + 1 }, (_, v) => {
-      const vm = v === c0.vms ? -1 : v;
-      const dst = vm < 0 ? sys.unknownMac : macOfVm(vm);
-      const kind = vm >= 0 && c0.roles[vm] === 'conforming' ? 'request' : 'flood';
-      const packet: Packet = { id: 0, dst, src: 0, size: 1, bornNs: 0, kind, stream: 0 };
-      return this.memo.event({ type: 'rx.arrive', packet, nowNs: 0 } as EventObject);
-    });
+    this.offers = arrivalOffers(sys, (packet) => this.memo.event({ type: 'rx.arrive', packet, nowNs: 0 } as EventObject));
+    this.strays = strayWrites(sys, (e) => this.memo.event(e));
+    this.vmmOffers = sys.config.churn || this.strays.length > 0;
     this.tickEvent = this.memo.event({ type: 'clock.tick', dtNs: 1e9 } as EventObject);
     this.draft = new Draft(c0.vms);
     const perms = symmetryPermutations(sys);
@@ -331,7 +413,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
       machines: r.states,
       ids: r.states.map((m, i) => this.keys.idOf(i, m)),
       pending: [],
-      env: { outstanding: new Array<number>(c.vms + 1).fill(0), shadow: c.roles.map((role) => (role === 'conforming' ? c.burst : 0)) },
+      env: { outstanding: new Array<number>(c.vms + 1).fill(0), shadow: c.roles.map((role, v) => (offersConforming(role) ? c.bursts[v]! : 0)) },
       flags: NO_FLAGS,
     };
     // Boot: the VMM attaches the driver domain (mixed) and every VM, as in the simulator.
@@ -355,14 +437,12 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
   }
 
   actions(s: CheckedState): readonly CheckAction[] {
-    const c = this.sys.config;
     const out: CheckAction[] = [];
     // Action objects are immutable and few: each is made once and shared (a search or a walk asks on every state).
-    const arrive = this.arriveActions;
-    for (let v = 0; v < c.vms; v++) {
-      if (c.roles[v] === 'flooding' || s.env.shadow[v]! >= 1) out.push(arrive[v]!);
+    const offers = this.offers;
+    for (let v = 0; v < offers.length; v++) {
+      for (const o of offers[v]!) if (o.action.flood || s.env.shadow[v]! >= o.action.size) out.push(o.action);
     }
-    if (c.unknownTraffic) out.push(arrive[c.vms]!);
     out.push(TICK);
     for (let i = 0; i < s.pending.length; i++) {
       const p = s.pending[i]!;
@@ -370,31 +450,60 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
       if (i > 0 && s.pending[i - 1]!.id === p.id) continue;
       out.push(this.deliverAction(i, p));
     }
-    if (c.churn) out.push(...this.churnActions(s.machines[this.sys.vmm]!));
+    if (this.vmmOffers) out.push(...this.vmmActions(s.machines[this.sys.vmm]!));
     return out;
   }
 
-  /** The management requests the environment may make with churn on, given the VMM's state (what is attached). */
-  churnActions(vmmState: MachineState<unknown>): CheckAction[] {
+  /** Whether the VMM's state offers actions (`vmmActions`): with churn, or with a hostile driver. */
+  readonly vmmOffers: boolean;
+
+  /**
+   * The environment's actions that depend on the VMM's state alone (what is attached where): with churn, a request
+   * to attach each detached VM, detach each attached one and resize its partition; then each hostile driver's stray
+   * writes to every register set but the one the VMM attached it to.
+   */
+  vmmActions(vmmState: MachineState<unknown>): CheckAction[] {
     const c = this.sys.config;
     const out: CheckAction[] = [];
-    const vmm = vmmState.context as { vms: readonly { id: string; attachment: { kind: string; capacity?: number } }[] };
-    for (let v = 0; v < c.vms; v++) {
-      const rec = vmm.vms.find((r) => r.id === vmId(v))!;
-      if (rec.attachment.kind === 'none') out.push({ kind: 'attach', vm: v });
-      else {
-        out.push({ kind: 'detach', vm: v });
-        if (rec.attachment.kind === 'vnic') {
-          const cap = rec.attachment.capacity!;
-          out.push({ kind: 'resize', vm: v, capacity: cap === c.capacity ? c.capacity - 1 : c.capacity });
+    const vmm = vmmState.context as VmmView;
+    if (c.churn) {
+      for (let v = 0; v < c.vms; v++) {
+        const rec = vmm.vms.find((r) => r.id === vmId(v))!;
+        if (rec.attachment.kind === 'none') out.push({ kind: 'attach', vm: v });
+        else {
+          out.push({ kind: 'detach', vm: v });
+          if (rec.attachment.kind === 'vnic') {
+            const cap = rec.attachment.capacity!;
+            for (const to of [c.capacities[v]!, ...c.resizeTo[v]!]) if (to !== cap) out.push({ kind: 'resize', vm: v, capacity: to });
+          }
         }
       }
+    }
+    for (const { vm, writes } of this.strays) {
+      const a = vmm.vms.find((r) => r.id === vmId(vm))?.attachment;
+      const own = a?.kind === 'vnic' ? a.slot! : -1;
+      for (let slot = 0; slot < writes.length; slot++) if (slot !== own) for (const w of writes[slot]!) out.push(w.action);
     }
     return out;
   }
 
-  /** Per VM, then unknown destinations: the arrival action. */
-  private readonly arriveActions: readonly CheckAction[];
+  /** The delivery an action of `vmmActions` makes: the component and the event id. */
+  vmmDelivery(a: CheckAction): { readonly to: number; readonly event: number } {
+    switch (a.kind) {
+      case 'detach':
+      case 'attach':
+      case 'resize':
+        return { to: this.sys.vmm, event: this.managementEvent(a) };
+      case 'write':
+        return { to: this.sys.registerSets[a.slot]!, event: this.strayEvent(a) };
+      default:
+        throw new ModelError(`'${this.label(a)}' is not an action of the VMM's state`);
+    }
+  }
+
+  /** Per hostile VM, per register set, its stray writes (action and event). */
+  private readonly strays: readonly StrayVm[];
+
   /** Per position in the pending list, per pending item id: its delivery action. */
   private readonly deliverActions: Map<number, CheckAction>[] = [];
 
@@ -432,12 +541,12 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
       case 'arrive': {
         const i = a.vm < 0 ? c.vms : a.vm;
         d.outstanding[i]!++;
-        if (a.vm >= 0 && c.roles[a.vm] === 'conforming') d.shadow[a.vm]!--;
-        this.apply(s, d, sys.nic, this.arriveEvents[i]!, false);
+        if (!a.flood) d.shadow[a.vm]! -= a.size;
+        this.apply(s, d, sys.nic, this.arrivalEvent(a), false);
         break;
       }
       case 'tick': {
-        for (let v = 0; v < c.vms; v++) if (c.roles[v] === 'conforming') d.shadow[v] = Math.min(c.burst, d.shadow[v]! + 1);
+        for (let v = 0; v < c.vms; v++) if (offersConforming(c.roles[v]!)) d.shadow[v] = Math.min(c.bursts[v]!, d.shadow[v]! + c.rates[v]!);
         this.apply(s, d, sys.nic, this.tickEvent, false);
         // The driver domain's tick sees the state the NIC's tick left: that is its pre-state for step checks.
         if (sys.idd >= 0) this.apply(s, d, sys.idd, this.tickEvent, false, true);
@@ -455,8 +564,25 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
       case 'resize':
         this.apply(s, d, sys.vmm, this.managementEvent(a), false);
         break;
+      case 'write':
+        this.apply(s, d, sys.registerSets[a.slot]!, this.strayEvent(a), false);
+        break;
     }
     return d;
+  }
+
+  /** The event id of an arrival (made once per VM, size and kind). */
+  private arrivalEvent(a: Extract<CheckAction, { kind: 'arrive' }>): number {
+    const offers = this.offers[a.vm < 0 ? this.sys.config.vms : a.vm]!;
+    for (const o of offers) if (o.action.size === a.size && o.action.flood === a.flood) return o.event;
+    throw new ModelError(`no arrival of ${a.size} bytes${a.flood ? ' (flood)' : ''} is offered to ${a.vm < 0 ? 'unknown MACs' : vmId(a.vm)}`);
+  }
+
+  /** The event id of a hostile driver's write. */
+  private strayEvent(a: Extract<CheckAction, { kind: 'write' }>): number {
+    const w = this.strays.find((x) => x.vm === a.vm)?.writes[a.slot]?.find((x) => x.action.write === a.write);
+    if (w === undefined) throw new ModelError(`${vmId(a.vm)}'s driver makes no stray write '${a.write}' to register set ${a.slot}`);
+    return w.event;
   }
 
   /**
@@ -468,7 +594,9 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
     const memo = this.memo;
     switch (a.kind) {
       case 'arrive':
-        return [{ to: sys.nic, event: memo.eventOf(this.arriveEvents[a.vm < 0 ? sys.config.vms : a.vm]!) }];
+        return [{ to: sys.nic, event: memo.eventOf(this.arrivalEvent(a)) }];
+      case 'write':
+        return [{ to: sys.registerSets[a.slot]!, event: memo.eventOf(this.strayEvent(a)) }];
       case 'tick': {
         const tick = memo.eventOf(this.tickEvent);
         return sys.idd >= 0 ? [{ to: sys.nic, event: tick }, { to: sys.idd, event: tick }] : [{ to: sys.nic, event: tick }];
@@ -585,8 +713,13 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
 
   label(a: CheckAction): string {
     switch (a.kind) {
-      case 'arrive':
-        return a.vm < 0 ? 'arrive(unknown MAC)' : `arrive(vm${a.vm}, ${this.sys.config.roles[a.vm] as Role})`;
+      case 'arrive': {
+        // The size only when there is a choice of sizes: traces of single-size systems read as before.
+        const size = this.sys.config.sizes.length > 1 ? `, ${a.size} bytes` : '';
+        return a.vm < 0 ? `arrive(unknown MAC${size})` : `arrive(vm${a.vm}, ${a.flood ? 'flooding' : 'conforming'}${size})`;
+      }
+      case 'write':
+        return `stray-write(vm${a.vm} → ${this.sys.network.components[this.sys.registerSets[a.slot]!]!.id}: ${a.write})`;
       case 'tick':
         return 'tick';
       case 'deliver':
@@ -622,6 +755,8 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
       case 'attach':
       case 'resize':
         return `${a.kind}(vm${a.vm})`;
+      case 'write':
+        return `stray-write(vm${a.vm})`;
     }
   }
 

@@ -1,7 +1,8 @@
 /**
  * The checked system in packed form (src/network/packed/): what the generic packed network needs to know about this
- * model and nothing more — its environment (counters of packets outstanding per VM and the conforming VMs' shadow
- * buckets; arrivals, ticks and, with churn, management requests), what a probe does to the counters, and the
+ * model and nothing more — its environment (counters of packets outstanding per VM and the shadow buckets, in bytes, of
+ * the VMs offered conforming traffic; arrivals of every size, ticks and, decided by the VMM's state, churn's
+ * management requests and hostile drivers' stray register writes), what a probe does to the counters, and the
  * properties as parts (properties/checked.ts). The machines, their steps and the pending items are the
  * MemoNetwork's and the KeyEncoder's, so packed and object states use the same ids.
  *
@@ -18,6 +19,7 @@ import { envField, flagField, pendingField, type EnvAction, type Program, type P
 import type { MachineState } from '../../src/machine/index.js';
 import type { Packet } from '../packet.js';
 import type { CheckedModel, CheckedState } from './model.js';
+import { offersConforming } from './config.js';
 
 /**
  * A property as parts: `check` fails exactly when a part fails ('always'), or holds exactly when a part witnesses
@@ -58,21 +60,22 @@ export function checkedPackedBinding(
   const C = sys.network.components.length;
   const outstanding = (v: number): number => v;
   const shadow = (v: number): number => vms + 1 + v;
-  const conforming = (v: number): boolean => c.roles[v] === 'conforming';
+  const conforming = (v: number): boolean => offersConforming(c.roles[v]!);
 
-  // The environment's actions, in CheckedModel.actions order: arrivals per VM, unknown MAC, tick.
+  // The environment's actions, in CheckedModel.actions order: arrivals per VM (then unknown MACs) by size, tick.
   const envActions: EnvAction[] = [];
-  for (let v = 0; v < vms; v++) {
-    envActions.push({
-      guards: conforming(v) ? [{ field: shadow(v), min: 1 }] : [],
-      updates: [{ field: outstanding(v), delta: 1 }, ...(conforming(v) ? [{ field: shadow(v), delta: -1 }] : [])],
-      deliveries: [{ to: sys.nic, event: model.arriveEvents[v]!, stale: false }],
-    });
-  }
-  if (c.unknownTraffic) envActions.push({ guards: [], updates: [{ field: outstanding(vms), delta: 1 }], deliveries: [{ to: sys.nic, event: model.arriveEvents[vms]!, stale: false }] });
+  model.offers.forEach((offers, v) => {
+    for (const { action: a, event } of offers) {
+      envActions.push({
+        guards: a.flood ? [] : [{ field: shadow(v), min: a.size }],
+        updates: [{ field: outstanding(v), delta: 1 }, ...(a.flood ? [] : [{ field: shadow(v), delta: -a.size }])],
+        deliveries: [{ to: sys.nic, event, stale: false }],
+      });
+    }
+  });
   envActions.push({
     guards: [],
-    updates: Array.from({ length: vms }, (_, v) => v).flatMap((v) => (conforming(v) ? [{ field: shadow(v), delta: 1, max: c.burst }] : [])),
+    updates: Array.from({ length: vms }, (_, v) => v).flatMap((v) => (conforming(v) ? [{ field: shadow(v), delta: c.rates[v]!, max: c.bursts[v]! }] : [])),
     deliveries: [{ to: sys.nic, event: model.tickEvent, stale: false }, ...(sys.idd >= 0 ? [{ to: sys.idd, event: model.tickEvent, stale: false }] : [])],
   });
 
@@ -92,9 +95,9 @@ export function checkedPackedBinding(
   const program: Program = {
     components: C,
     envFields: 2 * vms + 1,
-    envHints: [...new Array<number>(vms + 1).fill(c.capacity + c.rxRing), ...new Array<number>(vms).fill(c.burst)],
+    envHints: [...new Array<number>(vms + 1).fill(Math.max(...c.capacities) + c.rxRing), ...c.bursts],
     envActions,
-    stateActionComponents: c.churn ? [sys.vmm] : [],
+    stateActionComponents: model.vmmOffers ? [sys.vmm] : [],
     properties: shapes,
     groupParts: groups.length,
     stepChecks: model.stepChecks.length,
@@ -110,7 +113,11 @@ export function checkedPackedBinding(
       const v = sys.vmOfMac((p.data as { packet: Packet }).packet.dst);
       out.push(outstanding(v < 0 ? vms : v), -1);
     },
-    stateActions: (_k, m) => model.churnActions(m).map((a) => model.managementEvent(a as Parameters<CheckedModel['managementEvent']>[0])),
+    stateActions: (_k, m) =>
+      model.vmmActions(m).flatMap((a) => {
+        const d = model.vmmDelivery(a);
+        return [d.to, d.event];
+      }),
     local: (p, i, m) => parts[p]!.local!(i, m),
     count: (p, i, m, out) => parts[p]!.outstanding!(i, m, out),
     group: (g, machines) => groups[g]!(machines),

@@ -1,15 +1,18 @@
 /**
- * Symmetry reduction for interchangeable VMs: VMs with the same role, priority and weight can be renamed into each
- * other without changing what the system can do. Renaming VM i to π(i) renames, consistently, its component, MAC,
+ * Symmetry reduction for interchangeable VMs: VMs the system describes alike — the same traffic role, QoS (rate,
+ * burst, capacity, priority, weight), driver and boot attachment — can be renamed into each other without changing
+ * what the system can do. The groups come from the system (its file or flags), not from a fixed layout. Renaming VM i to π(i) renames, consistently, its component, MAC,
  * vNIC slot (and that vNIC's component) and MSI vector (vnic: slot = vector = VM index at boot), its packets
  * everywhere, the classifier's table, the DMA engine's channels, the transmit queue, the driver domain's bridge ports,
  * the VMM's tables, pending events and the environment's per-VM bookkeeping.
  *
  * Why this is sound: every machine treats slots, vectors and MACs only by equality and lookup — except the DMA
  * arbiter's round-robin order, which is therefore explicit state (`ArbiterState.order`) and is renamed too — so π
- * maps transitions to transitions, and every property is stated for all VMs of a role alike.
- * Not offered with churn (a re-attached VM may get another slot) or in the mixed architecture (slots are shifted by
- * the driver domain's vNIC); the model then has no `canonical` and the CLI says so.
+ * maps transitions to transitions (a hostile driver's stray writes to every register set but its own are renamed
+ * with it), and every property is stated for all VMs of a role alike.
+ * Not offered with churn (a re-attached VM may get another slot), in the mixed architecture (slots are shifted by
+ * the driver domain's vNIC), or when slot i is not VM i's at boot (spare vectors, VMs detached at boot or refused for
+ * want of memory); the model then has no `canonical` and the CLI says so.
  */
 import type { EventObject, MachineState } from '../../src/machine/index.js';
 import type { IddContext, Port } from '../driver-domain.js';
@@ -23,6 +26,7 @@ import type { Packet } from '../packet.js';
 import type { VmContext } from '../vm-driver.js';
 import type { Attachment, VmRecord, VmmContext } from '../vmm.js';
 import type { CheckedState, CheckedSystem, Pending } from './model.js';
+import type { CheckConfig } from './config.js';
 
 /** The renamings of VMs (identity excluded) that are automorphisms of the checked system: the model's symmetries. */
 export function symmetryPermutations(sys: CheckedSystem): number[][] {
@@ -39,8 +43,10 @@ export const MAX_RENAMINGS = 5040;
 export function symmetryUnavailableReason(sys: CheckedSystem): string | undefined {
   if (sys.config.churn) return 'not with --churn (a re-attached VM may get another vNIC slot)';
   if (sys.config.arch === 'mixed') return 'not with --arch mixed (the driver domain shifts the vNIC slots)';
+  const why = slotsNotVms(sys.config);
+  if (why !== undefined) return why;
   const groups = symmetryGroups(sys);
-  if (groups.length === 0) return 'no two VMs have the same role, priority and weight';
+  if (groups.length === 0) return 'no two VMs have the same traffic, QoS and driver';
   const count = renamingCount(sys, groups);
   if (count > MAX_RENAMINGS) return `too many renamings of interchangeable VMs to try on every state (${count} > ${MAX_RENAMINGS})`;
   if (usablePermutations(sys).length === 0) return "the DMA arbiter's order tells the interchangeable VMs apart";
@@ -71,12 +77,21 @@ function usablePermutations(sys: CheckedSystem): number[][] {
   return arbiterPreserving(sys, rotations);
 }
 
-/** Groups of interchangeable VM indices (same role, priority and weight); singletons are left out. */
+/** Why vNIC slot i is not VM i's at boot under vnic (renaming VMs renames slots alike only when it is), or undefined. */
+function slotsNotVms(c: CheckConfig): string | undefined {
+  if (c.arch !== 'vnic') return undefined;
+  if (c.vectors !== c.vms) return `not with ${c.vectors} MSI vectors for ${c.vms} VMs (slot i must be VM i's)`;
+  if (c.capacities.reduce((a, x) => a + x, 0) > c.memory) return "not when device memory cannot hold every partition at boot (slot i must be VM i's)";
+  if (c.capacities.reduce((a, x) => a + x, 0) > c.memory) return 'not when device memory cannot hold every partition at boot (slot i must be VM i\'s)';
+  return undefined;
+}
+
+/** Groups of interchangeable VM indices (same traffic, QoS, driver, attachment); singletons are left out. */
 export function symmetryGroups(sys: CheckedSystem): number[][] {
   const c = sys.config;
   const byClass = new Map<string, number[]>();
   for (let v = 0; v < c.vms; v++) {
-    const k = `${c.roles[v]}/${c.priorities[v]}/${c.weights[v]}`;
+    const k = JSON.stringify([c.roles[v], c.rates[v], c.bursts[v], c.capacities[v], c.priorities[v], c.weights[v], c.drivers[v], c.attached[v], c.bestEffort[v], c.resizeTo[v]]);
     byClass.set(k, [...(byClass.get(k) ?? []), v]);
   }
   return [...byClass.values()].filter((g) => g.length > 1);

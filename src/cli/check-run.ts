@@ -192,16 +192,30 @@ export function checkConfig(o: {
 
 const onOff = (b: boolean): string => (b ? 'on' : 'off');
 
-/** Two lines: the system, then what is checked. Option names as on the command line. */
+/** One value when every VM has the same, else the per-VM values: `2`, `2/3`. */
+const perVm = (xs: readonly (number | string)[]): string => (xs.every((x) => x === xs[0]) ? String(xs[0]) : xs.join('/'));
+
+/** The system on one line. Option names as on the command line; per-VM values joined by '/'. */
 export function describeConfig(c: CheckConfig): string {
-  const vms = c.roles.map((r, i) => `vm${i} ${r}`).join(', ');
-  const buffer = c.arch === 'xen-idd' ? `capacity ${c.capacity} (shared buffer of ${c.capacity * c.vms} packets)` : `capacity ${c.capacity} packets per partition`;
+  const vms = c.roles
+    .map((r, i) => `vm${i}${c.names[i] !== `vm${i}` ? ` "${c.names[i]}"` : ''} ${r}${c.drivers[i] === 'hostile' ? ' with a hostile driver' : ''}${c.attached[i] ? '' : ' (detached at boot)'}`)
+    .join(', ');
+  // With packets of size 1 bytes count packets, and the line reads as it did before sizes.
+  const unit = c.sizes.length === 1 && c.sizes[0] === 1 ? 'packets' : 'bytes';
+  const total = c.capacities.reduce((a, x) => a + x, 0);
+  const buffer = c.arch === 'xen-idd' ? `capacity ${perVm(c.capacities)} (shared buffer of ${total} ${unit})` : `capacity ${perVm(c.capacities)} ${unit} per partition`;
+  const sizes = unit === 'packets' ? '' : `packet sizes ${c.sizes.join('/')}, `;
+  const rate = c.rates.every((r) => r === 1) ? '' : `rate ${perVm(c.rates)}, `;
+  const nic = hasVnicNicArch(c) && (c.vectors !== c.vms || c.memory !== total + c.vms) ? `, ${c.vectors} MSI vectors, memory ${c.memory}` : '';
+  const quantum = c.dma === 'drr' && c.quantum !== c.sizes[c.sizes.length - 1] ? `, quantum ${c.quantum}` : '';
   return (
-    `arch ${c.arch}, ${c.vms} VM${c.vms === 1 ? '' : 's'} (${vms}), ${buffer}, dma ${c.dma} ` +
-    `(priorities ${c.priorities.join('/')}, weights ${c.weights.join('/')}), burst ${c.burst}, rx-ring ${c.rxRing}, ` +
-    `tx-ring ${c.txRing}, churn ${onOff(c.churn)}, unknown-MAC traffic ${onOff(c.unknownTraffic)}`
+    `arch ${c.arch}, ${c.vms} VM${c.vms === 1 ? '' : 's'} (${vms}), ${sizes}${buffer}, dma ${c.dma} ` +
+    `(priorities ${c.priorities.join('/')}, weights ${c.weights.join('/')}${quantum}), ${rate}burst ${perVm(c.bursts)}, rx-ring ${c.rxRing}, ` +
+    `tx-ring ${c.txRing}${nic}, churn ${onOff(c.churn)}, unknown-MAC traffic ${onOff(c.unknownTraffic)}`
   );
 }
+
+const hasVnicNicArch = (c: CheckConfig): boolean => c.arch !== 'xen-idd';
 
 export function propertyKind(name: string): 'always' | 'sometimes' | 'liveness' | undefined {
   return LIVENESS_NAMES.includes(name) ? 'liveness' : PROPERTIES.find((p) => p.name === name)?.kind;

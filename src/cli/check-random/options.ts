@@ -23,6 +23,10 @@ export const RANDOM_DEFAULTS = { traces: 10_000, depth: 100, seed: 1, workers: 1
  * 100 steps never find its starvation.
  */
 export const defaultDepth = (vms: number, capacity: number): number => Math.max(RANDOM_DEFAULTS.depth, 2 * vms * capacity);
+
+/** `defaultDepth` of a system: its buffers take Σ ⌈capacity / smallest packet⌉ packets. */
+export const defaultDepthOf = (c: { readonly capacities: readonly number[]; readonly sizes: readonly number[] }): number =>
+  defaultDepth(1, c.capacities.reduce((a, cap) => a + Math.ceil(cap / c.sizes[0]!), 0));
 export const MAX_DEPTH = 10_000_000;
 export const MAX_WORKERS = 256;
 

@@ -67,7 +67,8 @@ export interface RandomReport {
 
 /** The `check` flags that rebuild `c` (only those differing from what the flags default to are needed, all are given). */
 export function configFlags(c: CheckConfig): string[] {
-  const flags = [`--arch ${c.arch}`, `--vms ${c.vms}`, `--capacity ${c.capacity}`, `--dma ${c.dma}`, `--burst ${c.burst}`, `--rx-ring ${c.rxRing}`];
+  const flags = [`--arch ${c.arch}`, `--vms ${c.vms}`, `--capacity ${c.capacities[0]}`, `--dma ${c.dma}`, `--burst ${c.bursts[0]}`, `--rx-ring ${c.rxRing}`];
+  if (c.sizes.length !== 1 || c.sizes[0] !== 1) flags.push(`--sizes ${c.sizes.join(',')}`);
   if (c.churn) flags.push('--churn');
   return flags;
 }

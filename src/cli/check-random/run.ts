@@ -14,7 +14,7 @@ import { describeProperties, setUp, toJson, type CheckedSetup } from '../check-r
 import { itfText, mermaidText, printableTrace, saveTraceFile, textTraceFile, type TraceFormat, type TraceVerdict } from '../check-trace.js';
 import { watchStop } from '../interrupt.js';
 import { EXIT, UsageError, type CliContext } from '../commands/command.js';
-import { RANDOM_DEFAULTS, defaultDepth, shardRange, type RandomFlags } from './options.js';
+import { RANDOM_DEFAULTS, defaultDepthOf, shardRange, type RandomFlags } from './options.js';
 import { RANDOM_REPORT_KIND, RANDOM_REPORT_VERSION, header, humanReport, reproduceCommand, type RandomReport, type RunSpec } from './report.js';
 import type { WorkerSetup } from './worker.js';
 
@@ -55,7 +55,7 @@ export function renewHeapBytes(memoryBytes: number, threads: number): number {
 export async function checkRandom(ctx: CliContext, req: RandomCheckRequest): Promise<number> {
   const { io } = ctx;
   const f = req.flags;
-  const run: RunSpec = { seed: f.seed ?? RANDOM_DEFAULTS.seed, traces: f.traces ?? RANDOM_DEFAULTS.traces, depth: f.depth ?? defaultDepth(req.config.vms, req.config.capacity), swarm: f.swarm === true };
+  const run: RunSpec = { seed: f.seed ?? RANDOM_DEFAULTS.seed, traces: f.traces ?? RANDOM_DEFAULTS.traces, depth: f.depth ?? defaultDepthOf(req.config), swarm: f.swarm === true };
   const workers = f.workers ?? RANDOM_DEFAULTS.workers;
   const range = f.walk !== undefined ? { first: f.walk, end: f.walk + 1 } : f.shard !== undefined ? shardRange(run.traces, f.shard) : { first: 0, end: run.traces };
 

@@ -103,11 +103,11 @@ const baseCheckCommand = (): Command =>
     )
     .addOption(
       new Option('--capacity <slots>', `packet slots per vNIC partition (xen-idd: per VM in the shared buffer), ${range(LIMITS.capacity)} (with --random ${range(RANDOM_LIMITS.capacity)})`)
-        .default(D.capacity)
+        .default(D.capacities[0])
         .argParser(parseIntIn('--capacity', LIMITS.capacity[0], RANDOM_LIMITS.capacity[1])),
     )
     .addOption(new Option('--dma <arbiter>', 'DMA arbitration between vNICs: strict (priority), wrr, drr').default(D.dma).argParser(parseChoice('--dma', DMA_ARBITERS)))
-    .addOption(new Option('--burst <n>', `token-bucket depth in packets (rate: one packet per tick), ${range(LIMITS.burst)}`).default(D.burst).argParser(parseIntIn('--burst', ...LIMITS.burst)))
+    .addOption(new Option('--burst <n>', `token-bucket depth in packets (rate: one packet per tick), ${range(LIMITS.burst)}`).default(D.bursts[0]).argParser(parseIntIn('--burst', ...LIMITS.burst)))
     .addOption(new Option('--rx-ring <n>', `receive descriptors per VM ring, ${range(LIMITS.rxRing)}`).default(D.rxRing).argParser(parseIntIn('--rx-ring', ...LIMITS.rxRing)))
     .option('--churn', 'let the environment detach, re-attach and resize vNICs at any time')
     .addOption(new Option('--property <name>', 'check only this property (repeatable); default: all').argParser(collectProperty))

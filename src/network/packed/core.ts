@@ -190,9 +190,10 @@ export class PackedNetwork implements PackedModel {
       }
       const m = t.actData[s]!;
       for (let j = 0; j < m; j++) {
-        const ev = t.actData[t.actStart[k]![id]! + j]!;
+        const to = t.actData[t.actStart[k]![id]! + 2 * j]!;
+        const ev = t.actData[t.actStart[k]![id]! + 2 * j + 1]!;
         this.begin();
-        const r = this.deliver(c, ev, false);
+        const r = this.deliver(to, ev, false);
         if (r === MISSED) return MISS;
         if (r === FAILED) {
           out.error = a;

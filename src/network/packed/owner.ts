@@ -29,7 +29,10 @@ export interface OwnerHooks {
   pendingId(to: number, event: number): number;
   /** Counter changes a probe makes: (field, delta) pairs pushed to `out`. */
   probeEnv(probe: Probe, out: number[]): void;
-  /** Event ids of the actions state-action component number `k` offers in machine state `m`. */
+  /**
+   * The actions state-action component number `k` offers in machine state `m`, as deliveries: (component, event id)
+   * pairs, flat. An action may deliver to another component than the one whose state offers it.
+   */
   stateActions(k: number, m: MachineState<unknown>): readonly number[];
   /** Property `p`'s local part for component `c` in `m`: true when it fails (always) or witnesses (sometimes). */
   local(p: number, c: number, m: MachineState<unknown>): boolean;
@@ -214,8 +217,8 @@ export class NetworkOwner implements Filler {
 
   stateActions(k: number, state: number): void {
     const c = this.program.stateActionComponents[k]!;
-    const events = this.hooks.stateActions(k, this.hooks.memo.state(c, state));
-    const at = this.append('actData', 'actUsed', [events.length, ...events]);
+    const deliveries = this.hooks.stateActions(k, this.hooks.memo.state(c, state));
+    const at = this.append('actData', 'actUsed', [deliveries.length / 2, ...deliveries]);
     const t = this.tables;
     const a = ensureLength(t.actStart[k]!, state + 1);
     if (a !== t.actStart[k]) {

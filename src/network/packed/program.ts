@@ -7,7 +7,8 @@
  * environment's counters, and the id of the list of step flags raised on the way in (0: none).
  * Its actions, in this order: the environment's actions (`envActions`, each enabled by guards on counters), one
  * delivery per distinct pending item (in pending-id order), and the actions the states of some components offer
- * (`stateActionComponents`, e.g. management requests that depend on what is attached).
+ * (`stateActionComponents`, e.g. management requests that depend on what is attached, or register writes to the
+ * register sets a VM does not own): each a delivery to any component, decided by that one component's state.
  */
 
 export interface Guard {
