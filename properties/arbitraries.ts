@@ -24,7 +24,7 @@ import type { DriverMode, VmEvent, VmInput } from '../spec/vm-driver.js';
 import type { VmmEvent, VmmInput } from '../spec/vmm.js';
 import { MAX_STREAMS, type ClosedLoopInput, type OpenLoopInput, type SourceEvent, type WireContext, type WireEvent } from '../spec/workload.js';
 import { defaultCheckConfig, type CheckConfig } from '../spec/checked/config.js';
-import { ARCHS, CORE_LAYOUTS, scenarioSchema, type Arch, type CoreLayout, type Scenario } from '../spec/scenario.js';
+import { ARCHS, CORE_LAYOUTS, parseScenario, type Arch, type CoreLayout, type Scenario } from '../spec/scenario.js';
 import type { EventObject, MachineState, StepResult, Stepper } from '../src/machine/types.js';
 import { isOutput, type Delay, type Output } from '../src/network/outputs.js';
 
@@ -584,7 +584,12 @@ export const arbScenario: fc.Arbitrary<{ scenario: Scenario; arch: Arch; cores: 
       seed: fc.nat(),
     });
   })
-  .map(({ arch, cores, seed, ...raw }) => ({ scenario: scenarioSchema.parse({ name: 'adversarial', ...raw }), arch, cores, seed }));
+  .map(({ arch, cores, seed, ...raw }) => ({ scenario: parsed(parseScenario({ name: 'adversarial', ...raw }, 'arbitrary scenario')), arch, cores, seed }));
+
+function parsed<T>(r: { ok: true; value: T } | { ok: false; error: string }): T {
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
+}
 
 /**
  * Checked systems, including ones too large to explore exhaustively (for random walks): any architecture, arbiter,

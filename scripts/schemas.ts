@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { calibrationSchema, scenarioSchema } from '../spec/scenario.js';
+import { systemSchema } from '../spec/system-file.js';
 import { withFieldTables } from './format-docs.js';
 
 /** A file format users write: its zod schema and where its schema, documentation and built-in examples live. */
@@ -43,6 +44,14 @@ export const FILE_FORMATS: readonly FileFormat[] = [
     schema: calibrationSchema,
     docs: 'docs/formats/calibration.md',
     builtIn: 'spec/calibration',
+  },
+  {
+    name: 'system',
+    title: 'vnicspec system',
+    description: 'A system for `vnicspec check --system FILE`: the VMs with their QoS, the packet sizes, the traffic and drivers the environment may use, the NIC, churn. See docs/formats/system.md.',
+    schema: systemSchema,
+    docs: 'docs/formats/system.md',
+    builtIn: 'spec/systems',
   },
 ];
 

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { SERVICE_DISTRIBUTIONS, type ServiceTime } from '../src/sim/service.js';
 import { parseJsonText } from '../src/util/json-text.js';
 import { showValue, zNumber, zOneOf, type Bound } from '../src/util/number-grammar.js';
+import { resolveScenarioSystem } from './system-scenario.js';
 
 /** The architectures a scenario can run under. */
 export const ARCHS = ['vnic', 'xen-idd', 'native', 'mixed'] as const;
@@ -169,7 +170,15 @@ export const scenarioSchema = z
       .array(vm, 'must be a list of VMs')
       .min(1, 'must list at least one VM')
       .max(64, 'must list at most 64 VMs')
-      .describe('The VMs; VM i (from 0) owns MAC address i + 1.'),
+      .optional()
+      .describe('The VMs; VM i (from 0) owns MAC address i + 1. Required unless `system` gives them.'),
+    system: z
+      // An embedded system is validated against docs/formats/system.md's schema when the scenario is loaded.
+      .union([z.string('must be a system file path or a system').min(1, 'must be a system file path'), z.record(z.string(), z.unknown())], 'must be a system file path or a system')
+      .optional()
+      .describe(
+        'A system (docs/formats/system.md) whose VMs, QoS and NIC this scenario runs, so that one file describes the system for check and simulate: a built-in name, a path (absolute or relative to this file\'s folder), or the system itself. Then `vms` is not given, `nic` may only set linkGbps, `arch` defaults to the system\'s, and without `streams` the traffic follows the system\'s roles.',
+      ),
     streams: z
       .array(stream, 'must be a list of streams')
       .max(1000, 'must list at most 1000 streams')
@@ -183,6 +192,12 @@ export const scenarioSchema = z
   })
   .superRefine((s, ctx) => {
     if (s.warmupS >= s.durationS) ctx.addIssue({ code: 'custom', path: ['warmupS'], message: `must be below durationS (${s.durationS})` });
+    if (s.vms === undefined) {
+      if (s.system === undefined) ctx.addIssue({ code: 'custom', path: ['vms'], message: 'is required: the VMs (or a system that gives them)' });
+      // With a system, the VMs' names are known once it is loaded: streams are checked then.
+      return;
+    }
+    if (s.system !== undefined) ctx.addIssue({ code: 'custom', path: ['vms'], message: 'must not be given with system: the system gives the VMs' });
     const names = new Set<string>();
     s.vms.forEach((v, i) => {
       if (names.has(v.name)) ctx.addIssue({ code: 'custom', path: ['vms', i, 'name'], message: `duplicate VM name '${v.name}'` });
@@ -196,8 +211,10 @@ export const scenarioSchema = z
     });
   });
 
-/** A parsed scenario, defaults filled in. */
-export type Scenario = z.infer<typeof scenarioSchema>;
+/** A scenario as the file is parsed: the VMs may still be in a system. */
+export type ScenarioParsed = z.infer<typeof scenarioSchema>;
+/** A parsed scenario, defaults filled in and its system (if any) resolved into VMs, NIC and streams. */
+export type Scenario = Omit<ScenarioParsed, 'vms' | 'system'> & { vms: NonNullable<ScenarioParsed['vms']> };
 /** One traffic stream of a scenario: open-loop, closed-loop or flood. */
 export type StreamSpec = Scenario['streams'][number];
 
@@ -308,10 +325,16 @@ export function withRequestRate(s: Scenario, perSecond: number): Scenario {
   return { ...s, streams: s.streams.map((st) => (st.kind === 'open-loop' ? { ...st, rate: perSecond } : st)) };
 }
 
-/** Validate a scenario already read as JSON; `where` (a file name, say) prefixes each error line. */
-export function parseScenario(raw: unknown, where: string): Loaded<Scenario> {
+/**
+ * Validate a scenario already read as JSON; `where` (a file name, say) prefixes each error line. A `system` it names
+ * is loaded relative to `baseDir` (the scenario's folder; default: the working directory).
+ */
+export function parseScenario(raw: unknown, where: string, baseDir = '.'): Loaded<Scenario> {
   const r = scenarioSchema.safeParse(raw);
-  return r.success ? { ok: true, value: r.data } : { ok: false, error: formatIssues(r.error, where) };
+  if (!r.success) return { ok: false, error: formatIssues(r.error, where) };
+  const { system, vms, ...rest } = r.data;
+  if (system === undefined) return { ok: true, value: { ...rest, vms: vms! } };
+  return resolveScenarioSystem(r.data, raw as Record<string, unknown>, where, baseDir);
 }
 
 /** Read and validate a scenario: a built-in name or a path to a JSON file. */
@@ -323,7 +346,7 @@ export function loadScenario(nameOrFile: string): Loaded<{ scenario: Scenario; b
   }
   const raw = readJson(path);
   if (!raw.ok) return raw;
-  const s = parseScenario(raw.value, path);
+  const s = parseScenario(raw.value, path, dirname(path));
   return s.ok ? { ok: true, value: { scenario: s.value, baseDir: dirname(path) } } : s;
 }
 

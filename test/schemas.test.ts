@@ -62,8 +62,25 @@ const BROKEN: Record<string, readonly ((valid: Record<string, unknown>) => unkno
     (s) => ({ ...s, vms: [{ name: 'vm1', qos: { rateMbps: -1 } }] }),
     (s) => ({ ...s, streams: [{ kind: 'open-loop', vm: 'vm1' }] }),
     (s) => ({ ...s, streams: [{ kind: 'trickle', vm: 'vm1', rate: 1 }] }),
+    (s) => ({ ...s, system: 5 }),
     (s) => {
       const { name: _, ...rest } = s;
+      return rest;
+    },
+  ],
+  system: [
+    (s) => ({ ...s, surprise: 1 }),
+    (s) => ({ ...s, vms: [] }),
+    (s) => ({ ...s, arch: 'native' }),
+    (s) => ({ ...s, sizes: [0] }),
+    (s) => ({ ...s, sizes: [1.5] }),
+    (s) => ({ ...s, vms: [{ qos: { rate: 0 } }] }),
+    (s) => ({ ...s, vms: [{ traffic: 'bursty' }] }),
+    (s) => ({ ...s, vms: [{ driver: 'evil' }] }),
+    (s) => ({ ...s, nic: { msiVectors: 0 } }),
+    (s) => ({ ...s, churn: { enabled: 'yes' } }),
+    (s) => {
+      const { vms: _, ...rest } = s;
       return rest;
     },
   ],

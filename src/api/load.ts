@@ -14,6 +14,7 @@ import {
   type Scenario,
 } from '../../spec/scenario.js';
 import { demandKeys, missingDemands } from '../../spec/system.js';
+import { scenarioOfSystem } from '../../spec/system-scenario.js';
 import { InputError } from './errors.js';
 import { printable } from './safe-text.js';
 
@@ -49,6 +50,23 @@ export function loadScenarioAndCalibration(scenario: unknown, calibration?: unkn
   }
   if (scenario === null || typeof scenario !== 'object' || Array.isArray(scenario)) throw new InputError('scenario: must be a name, a file path or a scenario object');
   const s = parseScenario(scenario, 'scenario');
+  if (!s.ok) throw new InputError(s.error);
+  if (typeof calibration === 'object') return { scenario: s.value, ...profileObject(calibration) };
+  return withCalibration(s.value, process.cwd(), calibration);
+}
+
+/**
+ * A system run alone (`simulate --system`): its VMs, QoS and NIC, the traffic its roles stand for; the built-in
+ * calibration or the one given (a file relative to the working directory, or a profile object).
+ */
+export function loadSystemScenario(system: unknown, calibration?: unknown): LoadedScenario {
+  if (typeof system !== 'string' && (system === null || typeof system !== 'object' || Array.isArray(system))) {
+    throw new InputError("system: must be a built-in system's name, a system file's path or a system object");
+  }
+  if (calibration !== undefined && typeof calibration !== 'string' && (calibration === null || typeof calibration !== 'object' || Array.isArray(calibration))) {
+    throw new InputError('calibration: must be a file path or a calibration profile object');
+  }
+  const s = scenarioOfSystem(system as string | Record<string, unknown>, typeof system === 'string' ? system : 'system');
   if (!s.ok) throw new InputError(s.error);
   if (typeof calibration === 'object') return { scenario: s.value, ...profileObject(calibration) };
   return withCalibration(s.value, process.cwd(), calibration);

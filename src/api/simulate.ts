@@ -21,7 +21,8 @@ import {
 import type { StepperKind } from '../../spec/system.js';
 import { checkNumber } from '../util/number-grammar.js';
 import { InputError } from './errors.js';
-import { loadScenarioAndCalibration, requireDemands, type LoadedScenario } from './load.js';
+import { loadScenarioAndCalibration, loadSystemScenario, requireDemands, type LoadedScenario } from './load.js';
+import type { SystemInput } from '../../spec/system-file.js';
 import { runSimulation, type SimulationOptions, type SimulationReport } from './run-simulation.js';
 import { watchStop, type StopReason } from './stop.js';
 import { bool, intIn, knownKeys, oneOf, optional } from './validate.js';
@@ -37,7 +38,13 @@ export interface SimulateOptions {
    * A built-in scenario's name (see `scenarios()`), the path of a scenario file, or the scenario itself. A path in
    * its `calibration` field is relative to the file, or to the working directory for a scenario given as an object.
    */
-  readonly scenario: string | ScenarioFile;
+  readonly scenario?: string | ScenarioFile;
+  /**
+   * Instead of a scenario: a system (docs/formats/system.md) — a built-in system's name, a system file's path, or the
+   * system itself — run with its VMs, QoS and NIC in real units (its `units`) and the traffic its roles stand for, as
+   * `vnicspec simulate --system` does. A scenario with `"system"` adds streams and timing to one.
+   */
+  readonly system?: string | SystemInput;
   /** A calibration profile instead of the scenario's: a file path, or the profile itself. */
   readonly calibration?: string | CalibrationFile;
   /** The architecture (default: the scenario's). Not with `compare`. */
@@ -78,7 +85,7 @@ export interface Comparison {
 /** --compare: the paper's baseline first, its design second. */
 export const COMPARED = ['xen-idd', 'vnic'] as const satisfies readonly Arch[];
 
-const OPTION_NAMES = ['scenario', 'calibration', 'arch', 'cores', 'seed', 'durationS', 'warmupS', 'rate', 'stepper', 'compare', 'timeoutSeconds', 'signal', 'onProgress'] as const;
+const OPTION_NAMES = ['scenario', 'system', 'calibration', 'arch', 'cores', 'seed', 'durationS', 'warmupS', 'rate', 'stepper', 'compare', 'timeoutSeconds', 'signal', 'onProgress'] as const;
 
 /**
  * Runs estimated above this many simulator events (about an hour at the 200,000–400,000 events/s the simulator
@@ -169,8 +176,9 @@ function checkWork(p: Omit<PreparedSimulation, 'common'>, durationS: number, dur
 export function prepareSimulation(o: SimulateOptions, naming: Naming = OPTION_NAMING): PreparedSimulation {
   if (o === null || typeof o !== 'object') throw new InputError('simulate: options must be an object');
   knownKeys('simulate', o, OPTION_NAMES);
-  if (o.scenario === undefined) throw new InputError('scenario: required (a built-in name, a file path or a scenario object)');
-  const loaded = loadScenarioAndCalibration(o.scenario, o.calibration);
+  if (o.scenario !== undefined && o.system !== undefined) throw new InputError('scenario: cannot be combined with system (a scenario may name its system in its "system" field)');
+  if (o.scenario === undefined && o.system === undefined) throw new InputError('scenario: required (a built-in name, a file path or a scenario object), or a system');
+  const loaded = o.system !== undefined ? loadSystemScenario(o.system, o.calibration) : loadScenarioAndCalibration(o.scenario, o.calibration);
   const rate = optional(o.rate, (v) => inBound(naming.rate, v, { min: 1e-6, max: 1e9, unit: 'per second', why: 'gaps between arrivals from 1 ns, the clock tick, to 10^6 s' }));
   const scenario = rate === undefined ? loaded.scenario : withRequestRate(loaded.scenario, rate);
   const arch = optional(o.arch, (v) => oneOf(naming.arch, v, ARCHS));

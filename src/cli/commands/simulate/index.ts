@@ -24,7 +24,8 @@ import {
 } from '../options.js';
 
 interface SimulateOptions {
-  scenario: string;
+  scenario?: string;
+  system?: string;
   arch?: Arch;
   cores?: CoreLayout;
   seed?: number;
@@ -50,7 +51,13 @@ export const simulateCommand: CliCommand = (ctx, done) =>
         'the report of what was simulated so far, marked partial (exit 3). A run estimated at over a billion events ' +
         '(hours) is refused unless --timeout is given.',
     )
-    .requiredOption('--scenario <name|file>', "a built-in scenario (see 'vnicspec scenarios') or a scenario JSON file (required)")
+    .option('--scenario <name|file>', "a built-in scenario (see 'vnicspec scenarios') or a scenario JSON file (this or --system is required)")
+    .addOption(
+      new Option(
+        '--system <name|file>',
+        'a system file (the one check --system checks, docs/formats/system.md): its VMs, QoS and NIC in real units (its units field), the traffic its roles stand for; a scenario naming a system adds streams and timing',
+      ).conflicts('scenario'),
+    )
     .addOption(archOption())
     .addOption(coresOption())
     .addOption(seedOption())
@@ -76,11 +83,12 @@ export const simulateCommand: CliCommand = (ctx, done) =>
         ['vnicspec simulate --scenario flood --arch vnic --duration 2', 'a 2-second run of one VM flooded while the other serves requests'],
         ['vnicspec simulate --scenario httperf-2vm --arch xen-idd --rate 1000 --duration 120 --warmup 30', 'near the knee: a long run, start-up cut off'],
         ['vnicspec simulate --scenario ./my-scenario.json --seed 7 --json > report.json', 'your own scenario file, machine-readable'],
+        ['vnicspec simulate --system paper-2vm --compare', 'the system check --system paper-2vm proves isolated, timed: the traffic its roles stand for'],
       ],
       {
         0: 'the run completed and every runtime invariant held',
         1: 'a runtime invariant was violated (the report says which), or the specification failed',
-        2: 'bad input: an unknown option or value, an unknown scenario, an invalid scenario or calibration file, a run estimated at hours without --timeout',
+        2: 'bad input: an unknown option or value, an unknown scenario, an invalid scenario, system or calibration file, a run estimated at hours without --timeout',
         3: 'partial: --timeout or Ctrl-C stopped the run; the report covers what was simulated',
       }),
     )
@@ -101,7 +109,8 @@ function simulate(ctx: CliContext, o: SimulateOptions): number {
   const { io } = ctx;
   const p = prepareSimulation(
     {
-      scenario: o.scenario,
+      ...(o.scenario !== undefined ? { scenario: o.scenario } : {}),
+      ...(o.system !== undefined ? { system: o.system } : {}),
       ...(o.calibration !== undefined ? { calibration: o.calibration } : {}),
       ...(o.arch !== undefined ? { arch: o.arch } : {}),
       ...(o.cores !== undefined ? { cores: o.cores } : {}),
