@@ -34,7 +34,7 @@ export const SYSTEM_ARBITERS = ['strict', 'wrr', 'drr'] as const;
 export const SYSTEM_MAX_VMS = 32;
 
 const ABSTRACT = 'abstract bytes, each units.bytes real bytes: the checker counts every one, so small numbers keep the state space finite';
-const SIZE: Bound = { integer: true, min: 1, max: 64, unit: 'bytes', why: ABSTRACT };
+export const PACKET_SIZE: Bound = { integer: true, min: 1, max: 64, unit: 'bytes', why: ABSTRACT };
 const RATE: Bound = { integer: true, min: 1, max: 64, unit: 'bytes per tick', why: 'whole abstract bytes per tick, so token counts stay whole' };
 const BYTES: Bound = { integer: true, min: 1, max: 1024, unit: 'bytes', why: ABSTRACT };
 const MEMORY: Bound = { integer: true, min: 1, max: 65536, unit: 'bytes', why: ABSTRACT };
@@ -124,7 +124,7 @@ export const systemSchema = z
         "vnic: a virtual NIC per VM (the paper's design); xen-idd: the shared NIC behind a Xen driver domain (the baseline); mixed: vNICs while vectors and memory last, best-effort VMs bridged through a driver domain that has a vNIC itself.",
       ),
     sizes: z
-      .array(zNumber(SIZE), 'must be a list of packet sizes')
+      .array(zNumber(PACKET_SIZE), 'must be a list of packet sizes')
       .min(1, 'must list at least one packet size')
       .max(4, 'must list at most 4 packet sizes (each multiplies the arrivals the environment offers)')
       .default([1])

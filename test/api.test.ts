@@ -109,7 +109,7 @@ describe('check', () => {
     expect((await inputError(check({ properties: ['isolation', 'liveness'] }))).message).toMatch(/^properties\[1\]: unknown property 'liveness' \(known: isolation, /);
     expect((await inputError(check({ vms: 3, weights: [1, 2] }))).message).toBe('weights: has 2 entries for 3 VMs');
     expect((await inputError(check({ maxStates: 0 }))).message).toBe('maxStates: must be a positive integer (got 0)');
-    expect((await inputError(check({ maxstates: 10 } as never))).message).toMatch(/^check: unknown option 'maxstates' \(known: arch, /);
+    expect((await inputError(check({ maxstates: 10 } as never))).message).toMatch(/^check: unknown option 'maxstates' \(known: system, arch, /);
   });
 });
 

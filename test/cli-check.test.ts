@@ -135,7 +135,7 @@ describe('verdicts and exit codes', () => {
   test('--symmetry without interchangeable VMs: a one-line note saying why, and the same search', async () => {
     const { code, body, err } = await json('--symmetry');
     expect(code).toBe(0);
-    expect(err).toBe('vnicspec: note: --symmetry: symmetry reduction is not available for this configuration (no two VMs have the same role, priority and weight); searching without it\n');
+    expect(err).toBe('vnicspec: note: --symmetry: symmetry reduction is not available for this configuration (no two VMs have the same traffic, QoS and driver); searching without it\n');
     expect(body.search.symmetry).toBe(false);
     expect(body.states).toBe(VNIC_DEFAULT_STATES);
     // Collapse compression and memoized steps: far fewer machine contexts and steps than states and transitions.

@@ -3,7 +3,8 @@
  * the same report as a typed value. Properties are the built-in ones by name, or properties of your own.
  */
 import type { ArbiterKind } from '../../spec/dma-arbiter.js';
-import { defaultCheckConfig, type CheckArch, type CheckConfig, type Role } from '../../spec/checked/config.js';
+import { checkConfigOf, systemOfShortcuts, type CheckArch, type CheckConfig, type DriverKind, type Role } from '../../spec/checked/config.js';
+import { loadSystem, parseSystem, type SystemFile, type SystemInput } from '../../spec/system-file.js';
 import { CheckedModel, buildCheckedSystem, type CheckAction, type CheckedState } from '../../spec/checked/model.js';
 import { PROPERTIES, bindProperty, propertyParts, type CheckedProperty } from '../../properties/checked.js';
 import { livenessFor } from '../../properties/liveness.js';
@@ -15,8 +16,17 @@ import { InputError } from './errors.js';
 import { wallSeconds } from './round.js';
 import { bool, intIn, knownKeys, listOf, oneOf, optional, positive } from './validate.js';
 
-/** What to check and how: the configuration (as in a report's `config`), the properties, and the search. */
+/**
+ * What to check and how: the system, the properties, and the search. The system is a system file's object or path
+ * (`system`, docs/formats/system.md: the same object `vnicspec check --system` reads and a report's `system` gives
+ * back), or the command line's shortcuts (`arch`, `vms`, `capacity`, …), which build that object.
+ */
 export interface CheckOptions {
+  /**
+   * The system to check: a system file's path, a built-in system's name (`paper-2vm`, `adversarial`, `churn`), or
+   * the system itself. Not combined with the shortcuts below.
+   */
+  readonly system?: string | SystemInput;
   /** `vnic` (default), `xen-idd` or `mixed`. */
   readonly arch?: CheckArch;
   /** Number of VMs, 1–4 (default 2). By default the last VM floods and the others conform. */
@@ -41,6 +51,10 @@ export interface CheckOptions {
   readonly churn?: boolean;
   /** Whether packets to a MAC no VM owns are offered (default true). */
   readonly unknownTraffic?: boolean;
+  /** Packet sizes in play, in bytes (default [1]: bytes count packets). */
+  readonly sizes?: readonly number[];
+  /** Each VM's driver, one entry per VM (default: all honest). */
+  readonly drivers?: readonly DriverKind[];
   /**
    * The properties to check: names of built-in ones (see `PROPERTY_NAMES` in `vnicspec/properties`) and properties
    * of your own (`CheckedProperty`); default: every built-in one. With `symmetry`, your properties must give the
@@ -126,8 +140,10 @@ export interface CheckReport {
   readonly memoizedSteps: number;
   /** The process's resident memory after the search (a measurement: varies between runs). */
   readonly rssBytes: number;
-  /** The complete configuration checked. */
+  /** The complete configuration checked, in the flat form the checked model reads. */
   readonly config: CheckConfig;
+  /** The system checked, as a system file would state it: save it and check it again (`--system`, `check({ system })`). */
+  readonly system: SystemFile;
   /** The properties checked, built-in ones in their usual order, then your own. */
   readonly properties: readonly string[];
   /** Chosen properties that say nothing about this configuration, hence not checked. */
@@ -164,19 +180,33 @@ export interface CheckRun {
   readonly result: SearchResult<CheckedState, CheckAction> | undefined;
 }
 
+/** The shortcuts that describe the system (not combined with `system`). */
+const SHORTCUTS = ['arch', 'vms', 'capacity', 'dma', 'burst', 'rxRing', 'txRing', 'roles', 'priorities', 'weights', 'churn', 'unknownTraffic', 'sizes', 'drivers'] as const;
+
 const OPTION_NAMES = [
-  'arch', 'vms', 'capacity', 'dma', 'burst', 'rxRing', 'txRing', 'roles', 'priorities', 'weights', 'churn', 'unknownTraffic',
+  'system', ...SHORTCUTS,
   'properties', 'liveness', 'strategy', 'maxStates', 'maxDepth', 'timeoutSeconds', 'memoryLimitBytes', 'signal', 'workers', 'symmetry', 'fingerprint', 'onProgress', 'progressEveryMs',
 ] as const;
 
 const positiveInt = (field: string) => (v: unknown) => intIn(field, v, 1, Number.MAX_SAFE_INTEGER, 'must be a positive integer');
 
-/** The configuration the options describe, every field checked; unset fields take `defaultCheckConfig`'s values. */
-export function checkConfigOf(o: CheckOptions): CheckConfig {
+/** The system the options describe: `system` (loaded and validated), or the shortcuts built into one. */
+export function systemOf(o: CheckOptions): SystemFile {
+  if (o.system === undefined) return systemOfShortcuts(shortcutsOf(o));
+  const given = SHORTCUTS.filter((k) => o[k] !== undefined);
+  if (given.length > 0) throw new InputError(`system: cannot be combined with ${given.join(', ')} (the system states them; change the system instead)`);
+  const r = typeof o.system === 'string' ? loadSystem(o.system) : o.system !== null && typeof o.system === 'object' ? parseSystem(o.system, 'system') : undefined;
+  if (r === undefined) throw new InputError(`system: must be a system file's path, a built-in system's name or a system (got ${JSON.stringify(o.system)})`);
+  if (!r.ok) throw new InputError(r.error);
+  return r.value;
+}
+
+/** The shortcut options, every field checked; unset fields take the command line's defaults. */
+function shortcutsOf(o: CheckOptions): Parameters<typeof systemOfShortcuts>[0] {
   const vms = optional(o.vms, (v) => intIn('vms', v, ...LIMITS.vms)) ?? 2;
-  const perVm = <T>(field: 'roles' | 'priorities' | 'weights', each: (f: string, x: unknown) => T): T[] | undefined =>
+  const perVm = <T>(field: 'roles' | 'priorities' | 'weights' | 'drivers', each: (f: string, x: unknown) => T): T[] | undefined =>
     optional(o[field], (v) => listOf(field, v, vms, each));
-  const partial: Partial<CheckConfig> & { vms: number } = {
+  const partial = {
     vms,
     ...defined('arch', optional(o.arch, (v) => oneOf('arch', v, CHECK_ARCHS))),
     ...defined('capacity', optional(o.capacity, (v) => intIn('capacity', v, ...LIMITS.capacity))),
@@ -184,13 +214,28 @@ export function checkConfigOf(o: CheckOptions): CheckConfig {
     ...defined('burst', optional(o.burst, (v) => intIn('burst', v, ...LIMITS.burst))),
     ...defined('rxRing', optional(o.rxRing, (v) => intIn('rxRing', v, ...LIMITS.rxRing))),
     ...defined('txRing', optional(o.txRing, (v) => intIn('txRing', v, 1, 8))),
-    ...defined('roles', perVm('roles', (f, x) => oneOf<Role>(f, x, ['conforming', 'flooding']))),
+    ...defined('roles', perVm('roles', (f, x) => oneOf<Role>(f, x, ['conforming', 'flooding', 'idle', 'adversary']))),
     ...defined('priorities', perVm('priorities', (f, x) => intIn(f, x, 0, 1000))),
     ...defined('weights', perVm('weights', (f, x) => intIn(f, x, 1, 1000))),
     ...defined('churn', optional(o.churn, (v) => bool('churn', v))),
     ...defined('unknownTraffic', optional(o.unknownTraffic, (v) => bool('unknownTraffic', v))),
+    ...defined('sizes', optional(o.sizes, (v) => sizesOf(v))),
+    ...defined('drivers', perVm('drivers', (f, x) => oneOf<DriverKind>(f, x, ['honest', 'hostile']))),
   };
-  return defaultCheckConfig(partial);
+  return partial;
+}
+
+/** 1 to 4 distinct packet sizes, each 1–64 bytes. */
+function sizesOf(v: unknown): number[] {
+  if (!Array.isArray(v) || v.length < 1 || v.length > 4) throw new InputError(`sizes: must be a list of 1 to 4 packet sizes (got ${JSON.stringify(v)})`);
+  const sizes = v.map((x, i) => intIn(`sizes[${i}]`, x, 1, 64));
+  if (new Set(sizes).size !== sizes.length) throw new InputError(`sizes: must not list a size twice (got ${JSON.stringify(v)})`);
+  return sizes;
+}
+
+/** The configuration the options describe: `checkConfigOf(systemOf(o))`. */
+export function checkConfigOfOptions(o: CheckOptions): CheckConfig {
+  return checkConfigOf(systemOf(o));
 }
 
 function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
@@ -288,7 +333,8 @@ const searchJson = (s: SearchSettings, symmetry: boolean): CheckReport['search']
 export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   if (options === null || typeof options !== 'object') throw new InputError('check: options must be an object');
   knownKeys('check', options, OPTION_NAMES);
-  const config = checkConfigOf(options);
+  const system = systemOf(options);
+  const config = checkConfigOf(system);
   const chosen = chosenProperties(options.properties);
   const liveness = chosenLiveness(options.properties, options.liveness);
   const settings = searchSettings(options);
@@ -302,7 +348,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
     const names = [...chosen.map((p) => p.name), ...liveness];
-    return { report: bootFailure(config, names, settings, `specification error while booting the configuration: ${e.message}`), setup: undefined, result: undefined };
+    return { report: bootFailure(config, system, names, settings, `specification error while booting the configuration: ${e.message}`), setup: undefined, result: undefined };
   }
   if (setup.names.length === 0) {
     throw new InputError(`properties: ${setup.notApplicable.join(', ')} says nothing about this configuration; nothing to check`);
@@ -336,7 +382,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     phases = { ...phases, liveness: await runLiveness(setup, { ...bounds, ...defined('timeoutMs', left) }) };
   }
   const result = phases.safety;
-  return { report: reportOf(setup, phases, settings, symmetry), setup, result };
+  return { report: reportOf(setup, system, phases, settings, symmetry), setup, result };
 }
 
 /**
@@ -356,7 +402,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   return (await runCheck(options)).report;
 }
 
-function reportOf(setup: CheckedSetup, phases: CheckPhases, settings: SearchSettings, symmetry: boolean): CheckReport {
+function reportOf(setup: CheckedSetup, system: SystemFile, phases: CheckPhases, settings: SearchSettings, symmetry: boolean): CheckReport {
   const { head, tail } = phaseFields(setup, phases);
   return {
     ...head,
@@ -365,6 +411,7 @@ function reportOf(setup: CheckedSetup, phases: CheckPhases, settings: SearchSett
     memoizedSteps: setup.model.memo.memoizedSteps,
     rssBytes: process.memoryUsage().rss,
     config: setup.config,
+    system,
     properties: setup.names,
     notApplicable: setup.notApplicable,
     search: searchJson(settings, symmetry),
@@ -372,7 +419,7 @@ function reportOf(setup: CheckedSetup, phases: CheckPhases, settings: SearchSett
   };
 }
 
-function bootFailure(config: CheckConfig, names: readonly string[], settings: SearchSettings, message: string): CheckReport {
+function bootFailure(config: CheckConfig, system: SystemFile, names: readonly string[], settings: SearchSettings, message: string): CheckReport {
   return {
     verdict: 'error',
     property: null,
@@ -390,6 +437,7 @@ function bootFailure(config: CheckConfig, names: readonly string[], settings: Se
     memoizedSteps: 0,
     rssBytes: process.memoryUsage().rss,
     config,
+    system,
     properties: names,
     notApplicable: [],
     search: searchJson(settings, false),

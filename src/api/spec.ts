@@ -74,9 +74,30 @@ export {
   type Scenario,
   type StreamSpec,
 } from '../../spec/scenario.js';
+// System files (what check checks; a scenario may take its VMs from one).
+export {
+  BUILT_IN_SYSTEMS,
+  loadSystem,
+  parseSystem,
+  systemSchema,
+  type SystemFile,
+  type SystemInput,
+  type SystemVm,
+} from '../../spec/system-file.js';
+export { scenarioOfSystem } from '../../spec/system-scenario.js';
 // Composition: the simulator's timed system and the explorer's checked one.
 export { buildSystem, type BuiltSystem, type ComponentKind, type StepperKind } from '../../spec/system.js';
-export { defaultCheckConfig, type CheckArch, type CheckConfig, type Role } from '../../spec/checked/config.js';
+export {
+  checkConfigOf,
+  defaultCheckConfig,
+  systemOfCheckConfig,
+  systemOfShortcuts,
+  type CheckArch,
+  type CheckConfig,
+  type CheckShortcuts,
+  type DriverKind,
+  type Role,
+} from '../../spec/checked/config.js';
 export {
   CheckedModel,
   buildCheckedSystem,

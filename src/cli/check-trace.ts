@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { eventLabel, type CheckAction, type CheckedModel, type CheckedState, type CheckedSystem } from '../../spec/checked/model.js';
 import type { CheckConfig } from '../../spec/checked/config.js';
+import { DRIVER_KINDS, TRAFFIC_ROLES } from '../../spec/system-file.js';
 import type { EventObject, MachineState } from '../machine/index.js';
 import type { Deferred } from '../network/network.js';
 import type { Trace } from '../explore/index.js';
@@ -189,19 +190,36 @@ export function saveTraceFile(io: Pick<CliIo, 'out' | 'err'>, file: string, text
 
 const int = (lo: number, hi: number) => z.number('must be a number').int('must be an integer').min(lo, `must be at least ${lo}`).max(hi, `must be at most ${hi}`);
 
+/**
+ * A configuration as `check` writes it (spec/checked/config.ts: `CheckConfig`, the system in flat per-VM form). Files
+ * written before systems had sizes, per-VM QoS and drivers carry the scalar `capacity` and `burst` and fewer fields:
+ * they are read as the flags with those values would build them.
+ */
 const configSchema = z.strictObject({
   arch: z.enum(CHECK_ARCHS),
   // Traces of random search (check --random) come from systems beyond exhaustive reach.
   vms: int(LIMITS.vms[0], RANDOM_LIMITS.vms[1]),
   capacity: int(LIMITS.capacity[0], RANDOM_LIMITS.capacity[1]).optional(),
-  dma: z.enum(DMA_ARBITERS).optional(),
   burst: int(LIMITS.burst[0], LIMITS.burst[1]).optional(),
-  rxRing: int(LIMITS.rxRing[0], LIMITS.rxRing[1]).optional(),
-  txRing: int(1, 8).optional(),
-  roles: z.array(z.enum(['conforming', 'flooding'])).optional(),
+  dma: z.enum(DMA_ARBITERS).optional(),
+  rxRing: int(1, 64).optional(),
+  txRing: int(1, 64).optional(),
+  sizes: z.array(int(1, 64)).min(1).max(4).optional(),
+  names: z.array(z.string()).optional(),
+  roles: z.array(z.enum(TRAFFIC_ROLES)).optional(),
+  drivers: z.array(z.enum(DRIVER_KINDS)).optional(),
+  attached: z.array(z.boolean()).optional(),
+  bestEffort: z.array(z.boolean()).optional(),
+  rates: z.array(int(1, 64)).optional(),
+  bursts: z.array(int(1, 1024)).optional(),
+  capacities: z.array(int(1, 1024)).optional(),
   priorities: z.array(int(0, 1000)).optional(),
   weights: z.array(int(1, 1000)).optional(),
+  quantum: int(1, 1024).optional(),
+  vectors: int(1, 64).optional(),
+  memory: int(1, 65536).optional(),
   churn: z.boolean().optional(),
+  resizeTo: z.array(z.array(int(0, 1024)).max(4)).optional(),
   unknownTraffic: z.boolean().optional(),
 });
 
@@ -236,7 +254,7 @@ export function readVnicspecMeta(meta: Readonly<Record<string, unknown>>): { ok:
     if (meta[field] !== undefined && typeof meta[field] !== 'string') return { ok: false, error: `#meta.${field}: must be a string` };
   }
   const c = r.data.config;
-  for (const field of ['roles', 'priorities', 'weights'] as const) {
+  for (const field of ['names', 'roles', 'drivers', 'attached', 'bestEffort', 'rates', 'bursts', 'capacities', 'priorities', 'weights', 'resizeTo'] as const) {
     const list = c[field];
     if (list !== undefined && list.length !== c.vms) {
       return { ok: false, error: `#meta.vnicspec.config.${field}: has ${list.length} entries for ${c.vms} VMs` };

@@ -74,8 +74,8 @@ export function configFlags(c: CheckConfig): string[] {
 }
 
 /** `vnicspec check --random …` for the whole run, or with `walk` for that walk alone. */
-export function reproduceCommand(c: CheckConfig, properties: readonly string[], allProperties: boolean, run: RunSpec, walk: number | null): string {
-  const parts = ['vnicspec check --random', ...configFlags(c)];
+export function reproduceCommand(c: CheckConfig, properties: readonly string[], allProperties: boolean, run: RunSpec, walk: number | null, systemArgs?: readonly string[]): string {
+  const parts = ['vnicspec check --random', ...(systemArgs ?? configFlags(c))];
   if (!allProperties) for (const p of properties) parts.push(`--property ${p}`);
   parts.push(`--seed ${run.seed}`, `--depth ${run.depth}`);
   if (run.swarm) parts.push('--swarm');

@@ -28,6 +28,8 @@ export interface RandomCheckRequest {
   /** check's --memory: the process's budget, shared by the threads' models (see renewHeapBytes). */
   readonly memoryBytes: number;
   readonly traceOut?: { readonly file: string; readonly format: TraceFormat };
+  /** How the command line named the system when flags alone cannot (`--system FILE` and flags given with it). */
+  readonly systemArgs?: readonly string[];
 }
 
 export type RandomCheckResult = RandomResult<CheckedState, CheckAction>;
@@ -116,7 +118,7 @@ export async function checkRandom(ctx: CliContext, req: RandomCheckRequest): Pro
     progress.clear();
   }
 
-  const report = toReport(setup, r, run, range, shard, workers, req.properties.length === 0);
+  const report = toReport(setup, r, run, range, shard, workers, req.properties.length === 0, req.systemArgs);
   if (req.json) {
     io.out(JSON.stringify(report, null, 2) + '\n');
     if (r.verdict === 'violated') io.err(`vnicspec: property '${r.property}' violated: ${r.message}\n`);
@@ -138,6 +140,7 @@ export function toReport(
   shard: RandomReport['shard'],
   workers: number,
   allProperties: boolean,
+  systemArgs?: readonly string[],
 ): RandomReport {
   const trace = r.trace !== undefined ? printableTrace(setup, r.trace, false).steps.map((s, i) => ({ step: i, action: s.label, vars: toJson(s.vars) })) : null;
   return {
@@ -163,7 +166,7 @@ export function toReport(
     errorAction: r.errorAction !== undefined ? setup.model.label(r.errorAction) : null,
     actions: r.trace !== undefined ? r.trace.actions.map((a) => setup.model.label(a)) : null,
     trace,
-    reproduce: reproduceCommand(setup.config, setup.names, allProperties, run, r.walk ?? null),
+    reproduce: reproduceCommand(setup.config, setup.names, allProperties, run, r.walk ?? null, systemArgs),
     timing: { seconds: r.seconds, stepsPerSecond: Math.round(r.stepsPerSecond), shrinkSeconds: r.shrinkSeconds, workers, renewals: r.renewals },
   };
 }

@@ -13,7 +13,6 @@ import {
   LIVENESS_NAMES,
   PROPERTY_NAMES,
   STRATEGIES,
-  checkConfig,
   describeConfig,
   propertyKind,
   runCheck,
@@ -30,8 +29,11 @@ import { RANDOM_LIMITS, addRandomOptions, checkModeFlags, type RandomFlags } fro
 import { checkRandom } from '../check-random/run.js';
 import { printable } from '../../api/safe-text.js';
 import { parseChoice, parseIntIn, parseTimeout, sizeFlag } from './options.js';
+import { addSystemOptions, systemArgs, systemOfCommandLine, type CommandLineSystem } from '../check-system.js';
 
 interface CheckOptions extends RandomFlags {
+  system?: string;
+  sizes?: number[];
   arch: CheckArch;
   vms: number;
   capacity: number;
@@ -147,19 +149,24 @@ const baseCheckCommand = (): Command =>
     );
 
 export const checkCommand: CliCommand = (ctx, done) =>
-  addRandomOptions(baseCheckCommand()).action(
+  addRandomOptions(addSystemOptions(baseCheckCommand())).action(
     action(done, (cmd) => {
       const o = cmd.opts<CheckOptions>();
-      checkModeFlags(o.random === true, (name) => cmd.getOptionValueSource(name) === 'cli', o.vms, o.capacity, { vms: LIMITS.vms[1], capacity: LIMITS.capacity[1] });
+      const given = (name: string): boolean => cmd.getOptionValueSource(name) === 'cli';
+      const system = systemOfCommandLine(o, given);
+      exhaustiveReach(o.random === true, system);
+      checkModeFlags(o.random === true, given, o.vms, o.capacity, { vms: LIMITS.vms[1], capacity: LIMITS.capacity[1] });
       const liveness = (o.property ?? []).filter((n) => LIVENESS_NAMES.includes(n));
       if (liveness.length > 0 && o.liveness === false) throw new UsageError(`--no-liveness: contradicts --property ${liveness[0]}, a liveness property`);
-      if (o.random !== true) return check(ctx, o);
+      if (o.random !== true) return check(ctx, o, system);
       if (liveness.length > 0) {
         throw new UsageError(`--property ${liveness[0]}: a liveness property needs the whole state graph, which --random walks do not build; check it without --random`);
       }
       const format = o.traceOut !== undefined ? checkTraceOut(o.traceOut) : undefined;
+      const args = systemArgs(o, given);
       return checkRandom(ctx, {
-        config: checkConfig(o),
+        config: system.config,
+        ...(args !== undefined ? { systemArgs: args } : {}),
         properties: o.property ?? [],
         flags: o,
         json: o.json === true,
@@ -170,6 +177,22 @@ export const checkCommand: CliCommand = (ctx, done) =>
       });
     }),
   );
+
+/**
+ * A system file beyond exhaustive reach (more VMs, or more packets in a partition, than the flags allow) is refused
+ * without --random, as the flags are.
+ */
+function exhaustiveReach(random: boolean, s: CommandLineSystem): void {
+  if (random || s.file === undefined) return;
+  const c = s.config;
+  const packets = Math.max(...c.capacities.map((cap) => Math.ceil(cap / c.sizes[0]!)));
+  const big = c.vms > LIMITS.vms[1] ? `${c.vms} VMs` : packets > LIMITS.capacity[1] ? `partitions of up to ${packets} packets of the smallest size` : undefined;
+  if (big !== undefined) {
+    throw new UsageError(
+      `${printable(s.file)}: ${big} is beyond exhaustive search (at most ${LIMITS.vms[1]} VMs and ${LIMITS.capacity[1]} packets per partition); add --random to search it at random`,
+    );
+  }
+}
 
 /**
  * Fail before a long search rather than after it: the file must be creatable (opened without truncating, which
@@ -309,10 +332,10 @@ async function runPhases(setup: CheckedSetup, o: CheckOptions, io: CliContext['i
   return { phases, symmetry };
 }
 
-async function check(ctx: CliContext, o: CheckOptions): Promise<number> {
+async function check(ctx: CliContext, o: CheckOptions, system: CommandLineSystem): Promise<number> {
   const { io } = ctx;
   const format = o.traceOut !== undefined ? checkTraceOut(o.traceOut) : undefined;
-  const config: CheckConfig = checkConfig(o);
+  const config: CheckConfig = system.config;
 
   let setup: CheckedSetup;
   try {
@@ -320,7 +343,7 @@ async function check(ctx: CliContext, o: CheckOptions): Promise<number> {
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
     const message = `specification error while booting the configuration: ${e.message}`;
-    if (o.json) io.out(JSON.stringify({ verdict: 'error', message, config }, null, 2) + '\n');
+    if (o.json) io.out(JSON.stringify({ verdict: 'error', message, config, system: system.system }, null, 2) + '\n');
     else io.out(`SPECIFICATION ERROR: ${message}\n`);
     if (o.json) io.err(`vnicspec: SPECIFICATION ERROR: ${message}\n`);
     return EXIT.violated;
@@ -336,7 +359,7 @@ async function check(ctx: CliContext, o: CheckOptions): Promise<number> {
   if (o.fingerprint === true && o.symmetry === true && symmetric) {
     throw new UsageError('--fingerprint and --symmetry exclude each other (fingerprints are kept of packed states, symmetry reduction works on objects)');
   }
-  if (!o.json) io.out(header(setup, o, o.symmetry === true && symmetric));
+  if (!o.json) io.out(header(setup, o, o.symmetry === true && symmetric, system));
 
   const { phases, symmetry } = await runPhases(setup, o, io);
   const r = deciding(phases);
@@ -354,6 +377,7 @@ async function check(ctx: CliContext, o: CheckOptions): Promise<number> {
       memoizedSteps: memoized,
       rssBytes,
       config,
+      system: system.system,
       properties: setup.names,
       notApplicable: setup.notApplicable,
       search: {
@@ -380,7 +404,7 @@ async function check(ctx: CliContext, o: CheckOptions): Promise<number> {
 }
 
 /** Printed before the search starts, so a long run shows what it is checking. */
-function header(setup: CheckedSetup, o: CheckOptions, symmetry: boolean): string {
+function header(setup: CheckedSetup, o: CheckOptions, symmetry: boolean, system: CommandLineSystem): string {
   const group = symmetry ? setup.model.symmetryGroupSize : undefined;
   const liveness =
     setup.liveness.length > 0
@@ -389,8 +413,11 @@ function header(setup: CheckedSetup, o: CheckOptions, symmetry: boolean): string
       : o.liveness === false
         ? '  liveness:      not checked (--no-liveness)\n'
         : '';
+  const s = system.system;
+  const from = system.file !== undefined ? `  system:        ${printable(s.name)} (${printable(system.file)})${s.description !== '' ? `: ${printable(s.description)}` : ''}\n` : '';
   return (
     'vnicspec check\n' +
+    from +
     `  configuration: ${describeConfig(setup.config)}\n` +
     `  properties:    ${describeProperties(setup)}\n` +
     (setup.properties.length > 0 ? `  search:        ${searchLine(o, group)}\n` : '') +
