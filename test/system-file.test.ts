@@ -1,0 +1,178 @@
+/**
+ * System files (docs/formats/system.md): validated field by field; the command line's flags build the same object as
+ * the file that states them (same states, transitions, verdict and trace); `check --system` takes the built-in
+ * systems and flags next to a file; the library takes the same object; and the simulator runs the same VMs and QoS
+ * (`simulate --system`, a scenario's `"system"`).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { check, simulate } from 'vnicspec';
+import { checkConfigOf, defaultCheckConfig, systemOfCheckConfig, systemOfShortcuts } from '../spec/checked/config.js';
+import { parseScenario } from '../spec/scenario.js';
+import { loadSystem, parseSystem } from '../spec/system-file.js';
+import { expectOneLineError, run } from './cli-run.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'vnicspec-system-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const file = (name: string, body: unknown): string => {
+  const path = join(dir, name);
+  writeFileSync(path, typeof body === 'string' ? body : JSON.stringify(body, null, 2));
+  return path;
+};
+
+describe('validation, field by field', () => {
+  const errorOf = (raw: unknown): string => {
+    const r = parseSystem(raw, 'sys.json');
+    expect(r.ok).toBe(false);
+    return r.ok ? '' : r.error;
+  };
+
+  test('each problem on its own line, naming the file and the field, with the range and why', () => {
+    expect(errorOf({ vms: [{}, { qos: { rate: 0 } }] })).toBe(
+      'sys.json: vms[1].qos.rate: must be an integer from 1 to 64 bytes per tick (whole abstract bytes per tick, so token counts stay whole) (got 0)',
+    );
+    const many = errorOf({ sizes: [1, 1.5], vms: [{ traffic: 'bursty', driver: 'evil', qos: { capacity: 2000 } }], nic: { msiVectors: 0 }, surprise: true }).split('\n');
+    expect(many).toEqual([
+      expect.stringMatching(/^sys\.json: sizes\[1\]: must be an integer from 1 to 64 bytes \(.*\) \(got 1\.5\)$/),
+      expect.stringMatching(/^sys\.json: nic\.msiVectors: must be an integer from 1 to 64 .*\(got 0\)$/),
+      expect.stringMatching(/^sys\.json: vms\[0\]\.qos\.capacity: must be an integer from 1 to 1024 bytes .*\(got 2000\)$/),
+      'sys.json: vms[0].traffic: Invalid option: expected one of "conforming"|"flooding"|"idle"|"adversary"',
+      'sys.json: vms[0].driver: Invalid option: expected one of "honest"|"hostile"',
+      'sys.json: (top level): Unrecognized key: "surprise"',
+    ]);
+  });
+
+  test('rules across fields: a size listed twice, a VM name given twice, no VMs', () => {
+    expect(errorOf({ sizes: [1, 3, 1], vms: [{}] })).toBe('sys.json: sizes[2]: size 1 is listed twice');
+    expect(errorOf({ vms: [{ name: 'web' }, { name: 'web' }] })).toBe("sys.json: vms[0].name: duplicate VM name 'web'\nsys.json: vms[1].name: duplicate VM name 'web'");
+    expect(errorOf({ vms: [] })).toBe('sys.json: vms: must list at least one VM');
+    expect(errorOf({})).toMatch(/^sys\.json: vms: /);
+  });
+
+  test('check --system: a bad file is one line per problem and exit 2; an unknown name or path says so', async () => {
+    const bad = file('bad.json', { vms: [{}, { qos: { rate: 0 } }] });
+    expectOneLineError(await run('check', '--system', bad), { pattern: /bad\.json: vms\[1\]\.qos\.rate: must be an integer from 1 to 64 bytes per tick/ });
+    expectOneLineError(await run('check', '--system', join(dir, 'none.json')), { pattern: /no system '.*none\.json': not a built-in \(paper-2vm, adversarial, churn\) and no such file/ });
+    expectOneLineError(await run('check', '--system', file('syntax.json', '{ "vms": [')), { pattern: /syntax\.json: not valid JSON/ });
+    expectOneLineError(await run('check', '--system', 'paper-2vm', '--vms', '3'), { pattern: /--vms cannot change the VMs of a system file/ });
+    expectOneLineError(await run('check', '--sizes', '1,3,1'), { pattern: /--sizes: size 1 is listed twice/ });
+    expectOneLineError(await run('check', '--sizes', '0'), { pattern: /--sizes: must be a comma-separated list, each value an integer from 1 to 64 bytes/ });
+    const big = file('big.json', { vms: [{}, {}, {}, {}, {}] });
+    expectOneLineError(await run('check', '--system', big), { pattern: /5 VMs is beyond exhaustive search .* add --random/ });
+  });
+
+  test('a byte-order mark is tolerated', () => {
+    const path = file('bom.json', `\ufeff${JSON.stringify({ vms: [{}] })}`);
+    expect(loadSystem(path).ok).toBe(true);
+  });
+});
+
+describe('check --system runs the built-in systems', () => {
+  test.each([
+    ['paper-2vm', '20,077 distinct states'],
+    ['churn', '15,784 distinct states'],
+  ])('%s: every property holds (exit 0), and the header names the system', async (name, states) => {
+    const r = await run('check', '--system', name, '--workers', '1', '--no-progress');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(new RegExp(`^vnicspec check\n {2}system: {8}${name} \\(${name}\\)`));
+    expect(r.out).toContain('All 6 properties hold.');
+    expect(r.out).toContain(states);
+  });
+
+  test('--random takes a system file, and its reproduction command names it', async () => {
+    const r = await run('check', '--random', '--system', 'adversarial', '--arch', 'xen-idd', '--traces', '200', '--json');
+    const body = JSON.parse(r.out) as { verdict: string; property: string; reproduce: string };
+    expect([r.code, body.verdict, body.property]).toEqual([1, 'violated', 'no-cross-vm-starvation']);
+    expect(body.reproduce).toMatch(/^vnicspec check --random --system adversarial --arch xen-idd --seed 1 /);
+  });
+});
+
+describe('the flags are shortcuts that build the same object', () => {
+  test('flags → system → configuration is the configuration the flags always gave', () => {
+    for (const flags of [{}, { arch: 'xen-idd' as const, vms: 3, capacity: 3 }, { arch: 'mixed' as const, churn: true, burst: 2 }, { sizes: [1, 3], dma: 'wrr' as const }]) {
+      const c = defaultCheckConfig(flags);
+      expect(checkConfigOf(systemOfShortcuts(flags))).toEqual(c);
+      // The report's system, read back as a file, is the same configuration.
+      const again = parseSystem(JSON.parse(JSON.stringify(systemOfCheckConfig(c))), 'again');
+      expect(again.ok && checkConfigOf(again.value)).toEqual(c);
+    }
+  });
+
+  test('check --json with flags, then --system with the system it reports: same states, transitions, verdict and trace', async () => {
+    const viaFlags = await run('check', '--json', '--arch', 'xen-idd', '--sizes', '1,3', '--capacity', '3', '--workers', '1');
+    const a = JSON.parse(viaFlags.out) as { verdict: string; states: number; transitions: number; trace: unknown; config: unknown; system: unknown };
+    expect(a.verdict).toBe('violated');
+    const path = file('from-flags.json', a.system);
+    const viaFile = await run('check', '--json', '--system', path, '--workers', '1');
+    const b = JSON.parse(viaFile.out) as typeof a;
+    expect([viaFile.code, b.verdict, b.states, b.transitions]).toEqual([viaFlags.code, a.verdict, a.states, a.transitions]);
+    expect(b.config).toEqual(a.config);
+    expect(b.trace).toEqual(a.trace);
+  });
+
+  test('flags next to --system change the file, every VM alike', async () => {
+    const r = await run('check', '--json', '--system', 'paper-2vm', '--arch', 'xen-idd', '--capacity', '1', '--sizes', '1,2', '--property', 'no-cross-vm-starvation');
+    const body = JSON.parse(r.out) as { verdict: string; config: { arch: string; capacities: number[]; sizes: number[]; names: string[] } };
+    expect(r.code).toBe(1);
+    expect(body.config).toMatchObject({ arch: 'xen-idd', capacities: [1, 1], sizes: [1, 2], names: ['web1', 'web2'] });
+  });
+
+  test('the library takes the same object: check({ system }) and the flags it stands for agree', async () => {
+    const viaShortcuts = await check({ arch: 'vnic', sizes: [1, 2], capacity: 2, roles: ['conforming', 'flooding'], drivers: ['honest', 'hostile'] });
+    const viaSystem = await check({ system: viaShortcuts.system });
+    expect([viaSystem.verdict, viaSystem.states, viaSystem.transitions]).toEqual([viaShortcuts.verdict, viaShortcuts.states, viaShortcuts.transitions]);
+    expect(viaSystem.config).toEqual(viaShortcuts.config);
+    await expect(check({ system: 'paper-2vm', vms: 3 })).rejects.toThrow('system: cannot be combined with vms');
+    await expect(check({ system: { vms: [{ qos: { rate: 0 } }] } })).rejects.toThrow(/^system: vms\[0\]\.qos\.rate: must be an integer from 1 to 64/);
+  });
+});
+
+describe('one file for check and simulate', () => {
+  test("a scenario naming a system runs the system's VMs, QoS and NIC in real units", () => {
+    const s = parseScenario({ name: 'timed', system: 'paper-2vm', streams: [{ kind: 'open-loop', vm: 'web1', rate: 100 }] }, 'timed.json');
+    expect(s.ok).toBe(true);
+    if (!s.ok) return;
+    // units: 128 bytes per abstract byte, 1/1500 s per tick: rate 1 is 1,500 requests of 128 bytes per second.
+    expect(s.value.vms.map((v) => v.name)).toEqual(['web1', 'web2']);
+    expect(s.value.vms[0]!.qos).toMatchObject({ burstBytes: 128, partitionBytes: 256, priority: 0, weight: 1 });
+    expect(s.value.vms[0]!.qos.rateMbps).toBeCloseTo((128 * 8) / 0.0006667 / 1e6, 9);
+    expect(s.value.nic).toMatchObject({ dmaArbiter: 'drr', rxRing: 2, txRing: 1, msiVectors: 2, memoryBytes: 6 * 128 });
+    expect(s.value.arch).toBe('vnic');
+  });
+
+  test('without streams, the traffic follows the roles; conflicting fields are refused', () => {
+    const s = parseScenario({ name: 'roles', system: 'adversarial' }, 'roles.json');
+    expect(s.ok && s.value.streams.map((st) => st.kind)).toEqual(['open-loop', 'flood', 'flood']);
+    expect(parseScenario({ name: 'x', system: 'paper-2vm', vms: [{ name: 'a' }] }, 'x.json')).toEqual({ ok: false, error: 'x.json: vms: must not be given with system: the system gives the VMs' });
+    expect(parseScenario({ name: 'x', system: 'paper-2vm', nic: { rxRing: 4 } }, 'x.json')).toEqual({
+      ok: false,
+      error: 'x.json: nic.rxRing: the system gives the NIC; with system only nic.linkGbps may be set here',
+    });
+    const tiny = parseScenario({ name: 'x', system: { units: { bytes: 16 }, vms: [{}] } }, 'x.json');
+    expect(tiny.ok || tiny.error).toMatch(/x\.json: system: vms\[0\]\.qos\.burst × units\.bytes = 16 bytes: the simulator needs at least one 64-byte frame/);
+    expect(parseScenario({ name: 'x', system: 'paper-2vm', streams: [{ kind: 'open-loop', vm: 'nobody', rate: 1 }] }, 'x.json')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("streams[0].vm: no VM named 'nobody'"),
+    });
+  });
+
+  test('simulate({ system }) and a scenario file with "system" run, as simulate --system does', async () => {
+    const alone = await simulate({ system: 'paper-2vm', durationS: 0.05 });
+    const timed = await simulate({ scenario: 'examples/paper-2vm-timed.json', durationS: 0.05 });
+    for (const r of [alone, timed]) {
+      if ('comparison' in r) throw new Error('one report expected');
+      expect(r.outcome).toBe('ok');
+      expect(r.vms.map((v) => v.id)).toEqual(['web1', 'web2']);
+      expect(r.vms.every((v) => v.offered > 0)).toBe(true);
+    }
+    const cli = await run('simulate', '--system', 'churn', '--duration', '0.02', '--json');
+    expect(cli.code, cli.err).toBe(0);
+    expectOneLineError(await run('simulate', '--system', 'paper-2vm', '--scenario', 'flood'), { pattern: /cannot be used with option '--scenario/ });
+  });
+});
