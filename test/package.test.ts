@@ -74,7 +74,9 @@ describe('npm pack', () => {
       'dist/src/cli/main.js',
       'spec/scenarios/httperf-2vm.json',
       'spec/calibration/default.json',
+      'spec/systems/paper-2vm.json',
       'schemas/scenario.schema.json',
+      'schemas/system.schema.json',
       'schemas/calibration.schema.json',
     ]) {
       expect(files).toContain(must);
@@ -83,7 +85,7 @@ describe('npm pack', () => {
       (f) =>
         !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin/vnicspec.js'].includes(f) &&
         !/^dist\/(src|spec|properties)\/.*\.(js|d\.ts)$/.test(f) &&
-        !/^spec\/(scenarios|calibration)\/.+\.json$/.test(f) &&
+        !/^spec\/(scenarios|calibration|systems)\/.+\.json$/.test(f) &&
         !/^schemas\/[^/]+\.schema\.json$/.test(f),
     );
     expect(unexpected).toEqual([]);
