@@ -302,7 +302,7 @@ const NAMES_THE_PROBLEM: readonly RegExp[] = [
   /--(?!help')[a-z][a-z-]*|'-[a-zA-Z]'/, // a flag: --duration: must be …, unknown option '--x', required option '--scenario <…>'
   /^vnicspec: (.*?: )?(\(top level\)|[#$A-Za-z][\w$#-]*(\[\d+\])?(\.[#$\w-]+(\[\d+\])?)*): /, // a field path: streams[0].rate: must be …
   /: (not valid JSON|not an ITF trace|cannot read)|step \d+|states\[\d+\]|"[#$\w.-]+"/, // the file or the part of it
-  /unknown command|too many arguments|missing required|no scenario|this run would take|^vnicspec: error: /,
+  /unknown command|too many arguments|missing required|no scenario|no system|this run would take|^vnicspec: error: /,
 ];
 const namesTheProblem = (err: string): boolean => err.startsWith('Usage: vnicspec') || err.split('\n').some((l) => l.startsWith('vnicspec: ') && NAMES_THE_PROBLEM.some((r) => r.test(l)));
 
