@@ -159,7 +159,7 @@ describe('churn hands freed slots and vectors to other VMs', () => {
     const r = await check({ system: 'churn', properties: [...PROPERTY_NAMES, reattached] });
     expect(r.verdict).toBe('holds');
     expect(r.witnessed['slot-0-to-vm1']).toBeGreaterThan(0);
-    expect(r.states).toBe(15_784);
+    expect(r.states).toBe(4_328);
   });
 });
 
