@@ -113,12 +113,17 @@ describe('vnicspec sweep', () => {
     expect(json).toMatchObject({ status: 'partial', runs: { planned: 8, done: 0 } });
   });
 
-  it('reproduce stops at --timeout: exit 3 and no report', async () => {
+  it('reproduce stops at --timeout: a partial report of what was measured, marked partial, exit 3', async () => {
     const out = join(dir, 'reproduce-stopped');
     const r = await run('reproduce', '--quick', '--timeout', '0.001', '--out', out);
     expect(r.code).toBe(3);
-    expect(r.err).toMatch(/--timeout of 0.001 s expired after \d+ simulations: no report written/);
-    expect(readdirSync(out)).toEqual([]);
+    expect(r.err).toMatch(/the --timeout of 0.001 s expired: the report is partial \(status "partial"\); not finished: configuration native-single-core, .*mixed architecture/);
+    expect(r.out).toMatch(/wrote .*results\.md.* \(PARTIAL\)/);
+    const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(json).toMatchObject({ status: 'partial', stopped: { reason: 'timeout' } });
+    expect(json.configs.every((c: { finished: boolean }) => !c.finished)).toBe(true);
+    expect(readFileSync(join(out, 'results.md'), 'utf8')).toMatch(/^# .* — PARTIAL\n\n\*\*Partial report\*\*: the --timeout expired after \d+ simulations/);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('Partial report');
   });
 
   it('refuses a warm-up as long as the run', async () => {

@@ -1,6 +1,15 @@
-/** The refined sweep that finds a maximum without loss, and the t-based confidence intervals, on known answers. */
+/**
+ * The refined sweep that finds a maximum without loss, the t-based confidence intervals, and a configuration's search
+ * stopped midway (Ctrl-C, --timeout), on known answers.
+ */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Calibration } from '../spec/scenario.js';
+import type { SimulationReport } from '../src/api/run-simulation.js';
+import type { SimPool } from '../src/cli/sim-pool.js';
+import { effortOf, paperConfigs } from '../src/cli/commands/reproduce/configs.js';
+import { Lab } from '../src/cli/commands/reproduce/lab.js';
+import { runPaperConfig } from '../src/cli/commands/reproduce/paper.js';
 import { maxLossless, type Probed } from '../src/cli/commands/reproduce/search.js';
 import { summarise, t975 } from '../src/report/stats.js';
 
@@ -82,5 +91,49 @@ describe('confidence intervals', () => {
     expect(summarise([0.1 + 0.2, 0.1 + 0.2, 0.1 + 0.2])).toMatchObject({ mean: 0.1 + 0.2, ci95: 0 });
     expect(summarise([5])).toMatchObject({ n: 1, mean: 5, ci95: null });
     expect(summarise([null])).toMatchObject({ n: 0, mean: null, ci95: null });
+  });
+});
+
+/** A pool of fake simulations: a server of capacity `capacity` req/s per stream, answered at once. */
+function fakePool(capacity: number, stopAfter?: { runs: number; controller: AbortController }): SimPool & { runs: () => number } {
+  let runs = 0;
+  return {
+    threads: 1,
+    inProcess: true,
+    runs: () => runs,
+    destroy: async () => undefined,
+    run: async (task) => {
+      if (stopAfter?.controller.signal.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+      runs++;
+      if (runs === stopAfter?.runs) stopAfter.controller.abort('interrupted');
+      const rate = task.scenario.streams.find((s) => s.kind === 'open-loop')?.rate ?? 0;
+      const window = task.durationS - (task.warmupS ?? 0);
+      const vms = task.scenario.vms.map((v) => ({ id: v.name, attachment: 'vnic', offered: rate * window, completed: Math.min(rate, capacity) * window, throughputPerS: Math.min(rate, capacity), latencyMs: { p99: 1, mean: 1 } }));
+      return { outcome: 'ok', stoppedAtS: 0, durationS: task.durationS, warmupS: task.warmupS ?? 0, vms, cpus: [{ id: 'cpu0', runs: ['vmm'], utilisation: Math.min(1, rate / capacity) }] } as unknown as SimulationReport;
+    },
+  };
+}
+
+describe('a stopped reproduce keeps what it measured', () => {
+  const effort = effortOf(true, 1, 1);
+  const config = paperConfigs(effort).find((c) => c.name === 'vnic-multi-core')!;
+
+  it('a configuration: the grid points measured before the stop, no maximum, not finished; no error', async () => {
+    const controller = new AbortController();
+    const pool = fakePool(1000, { runs: 3, controller });
+    const lab = new Lab(pool, {} as Calibration, effort.seeds, controller.signal, () => undefined);
+    const r = await runPaperConfig(lab, config, effort);
+    expect(r).toMatchObject({ finished: false, maxOfferedRatePerStream: null, maxThroughputPerStream: null, cpuAtMax: [] });
+    expect(r.curve.map((p) => p.rate)).toEqual(config.rates.slice(0, 3));
+    expect(lab.partial).toBe(true);
+  });
+
+  it('the same configuration, not stopped: finished, with its maximum below the capacity', async () => {
+    const lab = new Lab(fakePool(1000), {} as Calibration, effort.seeds, new AbortController().signal, () => undefined);
+    const r = await runPaperConfig(lab, config, effort);
+    expect(r.finished).toBe(true);
+    expect(r.maxOfferedRatePerStream).toBeGreaterThan(1000);
+    expect(r.maxOfferedRatePerStream).toBeLessThanOrEqual(1000 / 0.99);
+    expect(lab.partial).toBe(false);
   });
 });

@@ -52,11 +52,15 @@ async function scalingFor(lab: Lab, arch: Arch, e: Effort): Promise<ScalingRow[]
   const maxima: { vms: number; rate: number }[] = [];
   for (const n of scalingVms(e)) {
     const setting: Setting = { scenario: scalingScenario(n), arch, cores: 'multi', length: e.beyond, vary: 'open-loop' };
-    const found = await maxLossless({ guess: nextGuess(maxima, n), probe: async (r) => probed(await lab.point(setting, r, true)) });
+    // A stop ends the rows here: those of fewer VMs are finished.
+    const found = await lab.unlessStopped(maxLossless({ guess: nextGuess(maxima, n), probe: async (r) => probed(await lab.point(setting, r, true)) }));
+    if (found === undefined) break;
     const best = found.best?.value;
     const cpus = best ? cpuAt(best) : [];
     const vmCores = cpus.filter((c) => c.id !== 'cpu0');
-    const below = found.best ? cpuAt(await lab.point(setting, Math.round(found.best.rate * 9) / 10, true)) : [];
+    const atBelow = found.best ? await lab.unlessStopped(lab.point(setting, Math.round(found.best.rate * 9) / 10, true)) : undefined;
+    if (found.best && atBelow === undefined) break;
+    const below = atBelow ? cpuAt(atBelow) : [];
     rows.push({
       arch,
       vms: n,
@@ -96,7 +100,7 @@ export async function runInterference(lab: Lab, e: Effort): Promise<Interference
   const curves = await Promise.all(
     SCALING_ARCHS.map(async (arch) => {
       const setting: Setting = { scenario, arch, cores: 'multi', length: e.flood, vary: 'flood' };
-      return { arch, points: await Promise.all(rates.map((r) => lab.point(setting, r))) };
+      return { arch, points: await lab.grid(setting, rates) };
     }),
   );
   return { victim: victimStream.vm, attacker: floodStream.target.vm, victimRate: victimStream.rate, lineRate, curves };
@@ -134,20 +138,23 @@ export async function runMixed(lab: Lab, e: Effort): Promise<MixedResult> {
     MIXED_ARCHS.map(async (arch) => {
       const scenario = arch === 'vnic' ? { ...base, nic: { ...base.nic, msiVectors: Math.max(base.nic.msiVectors, base.vms.length + 1) } } : base;
       const setting: Setting = { scenario, arch, cores: 'multi', length: e.beyond, vary: 'open-loop' };
-      const points = await Promise.all(rates.map((r) => lab.point(setting, r)));
+      const points = await lab.grid(setting, rates);
+      // Stopped before the grid was complete: its points, and no maxima.
+      if (points.length < rates.length) return { arch, points, rows: [] };
       const attachment = (vm: string): string => points[0]!.vms.find((v) => v.id === vm)?.attachment ?? 'unknown';
       const groups = [...new Set(base.vms.map((v) => attachment(v.name)))].map((a) => base.vms.filter((v) => attachment(v.name) === a).map((v) => v.name));
       const found = await Promise.all(
         groups.map(async (only) => ({
           only,
-          found: await maxLossless({ grid: points.map((p) => probed(p, only)), probe: async (r) => probed(await lab.point(setting, r, true), only) }),
+          found: await lab.unlessStopped(maxLossless({ grid: points.map((p) => probed(p, only)), probe: async (r) => probed(await lab.point(setting, r, true), only) })),
         })),
       );
-      const rows = base.vms.map((vm): MixedRow => {
+      const rows = base.vms.flatMap((vm): MixedRow[] => {
         const g = found.find((x) => x.only.includes(vm.name))!.found;
+        if (g === undefined) return []; // its group's search was stopped
         const best = g.best?.value;
         const cpus = best ? cpuAt(best) : [];
-        return {
+        return [{
           arch,
           vm: vm.name,
           attachment: attachment(vm.name),
@@ -157,7 +164,7 @@ export async function runMixed(lab: Lab, e: Effort): Promise<MixedResult> {
           lossyRate: g.lossyRate ?? null,
           vmm: best ? share(cpus, 'vmm') : null,
           driverDomain: best ? share(cpus, 'driver-domain') : null,
-        };
+        }];
       });
       return { arch, points, rows };
     }),

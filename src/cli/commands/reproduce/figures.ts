@@ -48,8 +48,8 @@ export function loadFigures(file: string | undefined): FiguresFile {
 /** What the measurements need from the run: the configurations, and any point of one of them. */
 export interface Measured {
   readonly configs: readonly ConfigResult[];
-  /** The configuration (as run by reproduce) at an offered rate per stream (run now if it was not). */
-  pointAt(config: ConfigResult, rate: number): Promise<Point>;
+  /** The configuration (as run by reproduce) at an offered rate per stream (run now if it was not; undefined once stopped). */
+  pointAt(config: ConfigResult, rate: number): Promise<Point | undefined>;
   /** Which built-in scenario each configuration runs. */
   scenarioOf(config: ConfigResult): string;
 }
@@ -71,6 +71,9 @@ export interface ComparisonRow {
   readonly note?: string;
 }
 
+/** Why a figure has no value in a partial report. */
+export const STOPPED = 'not measured: the run was stopped first';
+
 const perStream = (p: Point): number => p.vms.reduce((a, v) => a + (v.throughput.mean ?? 0), 0) / Math.max(1, p.vms.length);
 
 async function measure(f: PaperFigure, m: Measured, done: ReadonlyMap<string, number | null>): Promise<{ ours: number | null; note?: string }> {
@@ -81,13 +84,18 @@ async function measure(f: PaperFigure, m: Measured, done: ReadonlyMap<string, nu
   }
   const c = m.configs.find((x) => sameConfig(m, x, f.config));
   if (c === undefined) return { ours: null, note: `reproduce does not run ${f.config.scenario} / ${f.config.arch ?? 'any arch'} / ${f.config.cores}` };
+  if (!c.finished && f.metric !== 'throughputPerStreamAt') return { ours: null, note: STOPPED };
   switch (f.metric) {
     case 'maxThroughputPerStream':
       return { ours: c.maxThroughputPerStream };
     case 'maxThroughputTotal':
       return { ours: c.maxThroughputPerStream === null ? null : c.maxThroughputPerStream * c.streams };
     case 'throughputPerStreamAt':
-      return f.config.rate === undefined ? { ours: null, note: 'no config.rate' } : { ours: perStream(await m.pointAt(c, f.config.rate)) };
+    {
+      if (f.config.rate === undefined) return { ours: null, note: 'no config.rate' };
+      const p = await m.pointAt(c, f.config.rate);
+      return p === undefined ? { ours: null, note: STOPPED } : { ours: perStream(p) };
+    }
     case 'utilisationAtMax': {
       const u = c.cpuAtMax.find((x) => x.id === f.config.core)?.utilisation;
       return u === undefined ? { ours: null, note: `no core '${f.config.core}'` } : { ours: f.unit?.includes('%') ? u * 100 : u };
@@ -131,7 +139,8 @@ export interface QualitativeRow {
 }
 
 /** A core's utilisation: the one named, else the first (a single-core configuration has only cpu0). */
-const utilisation = (p: Point, core: string | undefined): number | null => (core === undefined ? p.cpus[0] : p.cpus.find((c) => c.id === core))?.utilisation.mean ?? null;
+const utilisation = (p: Point | undefined, core: string | undefined): number | null =>
+  p === undefined ? null : ((core === undefined ? p.cpus[0] : p.cpus.find((c) => c.id === core))?.utilisation.mean ?? null);
 
 /** Checks the expectations written as 'increasing' (across the configs, at every rate) or 'below N%'. */
 export async function checkQualitative(file: FiguresFile, m: Measured): Promise<QualitativeRow[]> {

@@ -5,17 +5,18 @@ import { ARCHS, calibrationPath, loadCalibration, type Calibration } from '../..
 import { renderHtml } from '../../../report/html.js';
 import { chartFiles, renderMarkdown } from '../../../report/markdown.js';
 import { packageVersion } from '../../version.js';
-import { createSimPool, defaultJobs, isAbort } from '../../sim-pool.js';
+import { createSimPool, defaultJobs } from '../../sim-pool.js';
 import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from '../command.js';
 import { calibrationOption, parseIntIn, parseTimeout, requireDemands } from '../options.js';
 import { PARTIAL_NOTE, prepareOut, writeFiles } from '../sweep/files.js';
 import { runProgress } from '../sweep/progress.js';
-import { watchStop } from '../../interrupt.js';
+import { describeStop, watchStop } from '../../interrupt.js';
 import { runInterference, runMixed, runScaling } from './beyond.js';
 import { effortOf, paperConfigs } from './configs.js';
-import { checkQualitative, compare, defaultFiguresPath, loadFigures, paperMaxPerStream, type Measured } from './figures.js';
+import { STOPPED, checkQualitative, compare, defaultFiguresPath, loadFigures, paperMaxPerStream, type Measured } from './figures.js';
 import { Lab } from './lab.js';
 import { runPaperConfig, settingFor } from './paper.js';
+import { unfinishedParts } from './partial.js';
 import { buildDocument } from './report.js';
 import { fullJson, summaryJson, type ReproduceResult } from './results.js';
 import { LOSS_LIMIT } from './search.js';
@@ -55,7 +56,7 @@ export const reproduceCommand: CliCommand = (ctx, done) =>
     .addOption(new Option('--jobs <n>', `worker threads (default: the available cores, ${defaultJobs()} here)`).argParser(parseIntIn('--jobs', 1, 256)))
     .option('--figures <file>', "the paper's figures to compare with, in the shape of spec/calibration/paper-figures.json")
     .addOption(calibrationOption())
-    .addOption(new Option('--timeout <seconds>', 'stop after this much wall time (exit 3, no report)').argParser(parseTimeout('--timeout')))
+    .addOption(new Option('--timeout <seconds>', 'stop after this much wall time: a partial report of what was measured, exit 3').argParser(parseTimeout('--timeout')))
     .option('--no-progress', 'no progress on stderr')
     .addHelpText(
       'after',
@@ -95,36 +96,37 @@ async function reproduce(ctx: CliContext, o: ReproduceOptions): Promise<number> 
   const paper = paperConfigs(effort);
   let parts;
   try {
-    // The adaptive searches (sequential probes) are the critical path: Lab runs their probes first.
+    // The adaptive searches (sequential probes) are the critical path: Lab runs their probes first. A stop does not
+    // reject: each part resolves with what was measured before it (lab.partial tells).
     const [scaling, mixed, interference, configs] = await Promise.all([
       runScaling(lab, effort),
       runMixed(lab, effort),
       runInterference(lab, effort),
       Promise.all(paper.map((c) => runPaperConfig(lab, c, effort))),
     ]);
+    let comparisonShort = false;
     const measured: Measured = {
       configs,
       scenarioOf: (c) => c.scenario,
-      pointAt: (c, rate) => lab.point(settingFor(paper.find((p) => p.name === c.name)!, effort), rate),
+      pointAt: async (c, rate) => {
+        const p = await lab.unlessStopped(lab.point(settingFor(paper.find((x) => x.name === c.name)!, effort), rate));
+        if (p === undefined) comparisonShort = true;
+        return p;
+      },
     };
     const [comparison, qualitative] = await Promise.all([compare(figures, measured), checkQualitative(figures, measured)]);
-    parts = { scaling, mixed, interference, configs, comparison, qualitative, measured };
-  } catch (e) {
-    if (!isAbort(e) || stop.reason() === undefined) throw e;
-    parts = undefined;
+    parts = { scaling, mixed, interference, configs, comparison, qualitative, measured, comparisonShort: comparisonShort || comparison.some((r) => r.note === STOPPED) };
   } finally {
     progress.stop();
     stop.dispose();
     await pool.destroy();
   }
   const wallS = (performance.now() - started) / 1000;
-  if (parts === undefined) {
-    const why = stop.reason() === 'timeout' ? `the --timeout of ${o.timeout} s expired` : 'interrupted';
-    io.err(`vnicspec: ${why} after ${lab.runs} simulations: no report written\n`);
-    return EXIT.incomplete;
-  }
   const { scaling, mixed, interference, configs, comparison, qualitative, measured } = parts;
+  const reason = stop.reason();
+  const stopped = lab.partial && reason !== undefined ? { reason, simulations: lab.runs, unfinished: unfinishedParts({ configs, scaling, interference, mixed, comparisonShort: parts.comparisonShort }, effort) } : undefined;
   const result: ReproduceResult = {
+    ...(stopped !== undefined ? { stopped } : {}),
     settings: {
       quick: effort.quick,
       seeds: effort.seeds,
@@ -156,12 +158,13 @@ async function reproduce(ctx: CliContext, o: ReproduceOptions): Promise<number> 
     o.json ? undefined : 'results.md',
   );
   if (o.json) io.out(JSON.stringify(summaryJson(result), null, 2) + '\n');
-  else io.out(renderSummary(result) + `wrote ${written.filter((f) => !f.endsWith('.svg')).join(', ')} and ${written.filter((f) => f.endsWith('.svg')).length} charts\n`);
+  else io.out(renderSummary(result) + `wrote ${written.filter((f) => !f.endsWith('.svg')).join(', ')} and ${written.filter((f) => f.endsWith('.svg')).length} charts${stopped !== undefined ? ' (PARTIAL)' : ''}\n`);
   const notOk = lab.notOk;
   io.err(`(${lab.runs} simulations in ${wallS.toFixed(1)} s wall time on ${pool.inProcess ? 'the in-process runner' : `${pool.threads} worker thread${pool.threads === 1 ? '' : 's'}`})\n`);
+  if (stopped !== undefined) io.err(`vnicspec: ${describeStop(stopped.reason, o.timeout)}: the report is partial (status "partial"); not finished: ${stopped.unfinished.join(', ')}\n`);
   if (notOk > 0) {
     io.err(`vnicspec: ${notOk} simulations stopped on an invariant violation or specification error\n`);
     return EXIT.violated;
   }
-  return EXIT.ok;
+  return stopped !== undefined ? EXIT.incomplete : EXIT.ok;
 }

@@ -5,7 +5,7 @@
 import type { Arch, Calibration, CoreLayout, Scenario } from '../../../../spec/scenario.js';
 import { summarise, type Summary } from '../../../report/stats.js';
 import type { SimulationReport } from '../../../api/run-simulation.js';
-import type { SimPool } from '../../sim-pool.js';
+import { isAbort, type SimPool } from '../../sim-pool.js';
 import { withRate, type Varied } from '../sweep/plan.js';
 import type { RunLength } from './configs.js';
 import { LOSS_LIMIT, type Probed } from './search.js';
@@ -66,6 +66,7 @@ export class Lab {
   ) {}
 
   private readonly memo = new WeakMap<Setting, Map<number, Promise<Point>>>();
+  private missing = 0;
 
   /**
    * `setting` at `rate`, once per seed, summarised; asked twice (searches for several VMs of one setting meet at the
@@ -89,6 +90,31 @@ export class Lab {
       ),
     );
     return pointOf(rate, reports);
+  }
+
+  /**
+   * `p`'s value, or undefined when the run was stopped (Ctrl-C, --timeout) before it came: each part of the report
+   * keeps what it measured before the stop, and a stop is never an error.
+   */
+  async unlessStopped<T>(p: Promise<T>): Promise<T | undefined> {
+    try {
+      return await p;
+    } catch (e) {
+      if (!isAbort(e) || this.signal?.aborted !== true) throw e;
+      this.missing++;
+      return undefined;
+    }
+  }
+
+  /** The points of `setting` at `rates`, in that order, less those a stop left unmeasured. */
+  async grid(setting: Setting, rates: readonly number[]): Promise<Point[]> {
+    const points = await Promise.all(rates.map((r) => this.unlessStopped(this.point(setting, r))));
+    return points.filter((p): p is Point => p !== undefined);
+  }
+
+  /** Whether a stop left something unmeasured that the report asked for (it is then partial). */
+  get partial(): boolean {
+    return this.missing > 0;
   }
 
   get runs(): number {

@@ -26,6 +26,8 @@ export interface ConfigResult {
   readonly arch: Arch;
   readonly cores: CoreLayout;
   readonly streams: number;
+  /** False when a stop (Ctrl-C, --timeout) came before the maximum was found: the maxima are null, the curve partial. */
+  readonly finished: boolean;
   /** The highest offered rate per stream at which every stream lost ≤ 1%, req/s. */
   readonly maxOfferedRatePerStream: number | null;
   /** Mean throughput per stream measured at that rate, req/s. */
@@ -61,19 +63,24 @@ export function settingFor(c: PaperConfig, e: Effort): Setting {
 
 export async function runPaperConfig(lab: Lab, c: PaperConfig, e: Effort): Promise<ConfigResult> {
   const setting = settingFor(c, e);
-  const grid = await Promise.all(c.rates.map((r) => lab.point(setting, r)));
+  const grid = await lab.grid(setting, c.rates);
   const refined: Point[] = [];
-  const found = await maxLossless({
-    grid: grid.map((p) => probed(p)),
-    probe: async (r) => {
-      const p = await lab.point(setting, r, true);
-      refined.push(p);
-      return probed(p);
-    },
-  });
+  const found =
+    grid.length < c.rates.length
+      ? undefined
+      : await lab.unlessStopped(
+          maxLossless({
+            grid: grid.map((p) => probed(p)),
+            probe: async (r) => {
+              const p = await lab.point(setting, r, true);
+              refined.push(p);
+              return probed(p);
+            },
+          }),
+        );
   // The refinement's points join the chart: they draw the knee.
   const curve = [...grid, ...refined].sort((a, b) => a.rate - b.rate);
-  const best = found.best?.value;
+  const best = found?.best?.value;
   return {
     name: c.name,
     title: c.title,
@@ -82,10 +89,11 @@ export async function runPaperConfig(lab: Lab, c: PaperConfig, e: Effort): Promi
     arch: c.arch,
     cores: c.cores,
     streams: c.scenario.streams.filter((s) => s.kind === 'open-loop').length,
-    maxOfferedRatePerStream: found.best?.rate ?? null,
+    finished: found !== undefined,
+    maxOfferedRatePerStream: found?.best?.rate ?? null,
     maxThroughputPerStream: best ? perStream(best) : null,
-    lossyRatePerStream: found.lossyRate ?? null,
-    searchProbes: found.probes,
+    lossyRatePerStream: found?.lossyRate ?? null,
+    searchProbes: found?.probes ?? refined.length,
     cpuAtMax: best ? cpuAt(best) : [],
     curve,
   };

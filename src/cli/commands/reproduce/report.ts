@@ -169,9 +169,10 @@ function mixedFindings(r: ReproduceResult): string[] {
   return out;
 }
 
+/** The charts as blocks; one with no point at all (a partial report's part stopped before its first run) is left out. */
 async function charts(list: readonly LineChart[]): Promise<Block[]> {
   const out: Block[] = [];
-  for (const c of list) out.push({ kind: 'chart', id: c.id, title: c.title, svg: await renderSvg(c) });
+  for (const c of list) if (c.series.some((x) => x.points.length > 0)) out.push({ kind: 'chart', id: c.id, title: c.title, svg: await renderSvg(c) });
   return out;
 }
 
@@ -179,6 +180,14 @@ export async function buildDocument(r: ReproduceResult): Promise<ReportDocument>
   const s = r.settings;
   const cfg = (name: string) => r.configs.find((c) => c.name === name);
   const b: Block[] = [];
+  if (r.stopped !== undefined) {
+    b.push({
+      kind: 'paragraph',
+      text:
+        `**Partial report**: ${r.stopped.reason === 'timeout' ? 'the --timeout expired' : 'interrupted (Ctrl-C)'} after ${r.stopped.simulations} simulations, before these parts were finished: ${r.stopped.unfinished.join(', ')}. ` +
+        'Their tables and charts show what was measured before the stop; a maximum shown as – was not found.',
+    });
+  }
   b.push({
     kind: 'paragraph',
     text:
@@ -245,5 +254,5 @@ export async function buildDocument(r: ReproduceResult): Promise<ReportDocument>
   b.push({ kind: 'heading', level: 2, text: 'What the model leaves out', id: 'limits' });
   b.push({ kind: 'list', items: [...notModelled('xen-idd'), "httperf's averaging over a subset of samples, which the paper calls optimistic: every figure here is the whole window's"] });
   b.push({ kind: 'paragraph', text: 'docs/calibration.md derives each per-component cost from the paper and shows what each omission would change.' });
-  return { title: 'vnicspec: reproducing Lakshmi & Nandy (QoS-aware NIC virtualization)', blocks: b };
+  return { title: `vnicspec: reproducing Lakshmi & Nandy (QoS-aware NIC virtualization)${r.stopped !== undefined ? ' — PARTIAL' : ''}`, blocks: b };
 }

@@ -1,4 +1,5 @@
 /** Everything `reproduce` found, and the JSON it prints (--json) and writes (results.json). */
+import type { StopReason } from '../../../api/stop.js';
 import { tidy } from '../sweep/output.js';
 import type { RunLength } from './configs.js';
 import type { InterferenceResult, MixedResult, ScalingRow } from './beyond.js';
@@ -19,8 +20,17 @@ export interface Settings {
   readonly version: string;
 }
 
+/** Why a report is partial: the stop, after how many simulations, and the parts it left unfinished. */
+export interface Stopped {
+  readonly reason: StopReason;
+  readonly simulations: number;
+  readonly unfinished: readonly string[];
+}
+
 export interface ReproduceResult {
   readonly settings: Settings;
+  /** Set when a stop (Ctrl-C, --timeout) left the report partial: each part shows what was measured before it. */
+  readonly stopped?: Stopped;
   readonly configs: readonly (ConfigResult & { readonly paper: number | null })[];
   readonly comparison: readonly ComparisonRow[];
   readonly qualitative: readonly QualitativeRow[];
@@ -45,6 +55,8 @@ const victimRow = (i: InterferenceResult, p: Point): Record<string, unknown> => 
 /** `--json`: the configurations with their maxima, the comparison, and each experiment's summary (no curves). */
 export function summaryJson(r: ReproduceResult): unknown {
   return tidyDeep({
+    status: r.stopped === undefined ? 'complete' : 'partial',
+    ...(r.stopped !== undefined ? { stopped: r.stopped } : {}),
     configs: r.configs.map((c) => ({
       name: c.name,
       title: c.title,
@@ -53,6 +65,7 @@ export function summaryJson(r: ReproduceResult): unknown {
       arch: c.arch,
       cores: c.cores,
       streams: c.streams,
+      finished: c.finished,
       maxThroughputPerStream: c.maxThroughputPerStream,
       maxOfferedRatePerStream: c.maxOfferedRatePerStream,
       lossyRatePerStream: c.lossyRatePerStream,
