@@ -48,6 +48,34 @@ export const RETURNS_FULL_CONTEXT: unique symbol = Symbol.for('vnicspec.returnsF
  */
 export const PERFORMS_PARAMS: unique symbol = Symbol.for('vnicspec.performsParams');
 
+/**
+ * A *named effect*: one step's new context and its outputs, computed together by one function, carried out by a
+ * pair of actions — a custom action `name` whose params are the outputs, and an assign of the context
+ * (spec/effect.ts `does`). Both halves carry `{ name, effect }` under this symbol (on the params function and on
+ * the assigner), so that an engine can tell they belong together.
+ */
+export const PAIRED_EFFECT: unique symbol = Symbol.for('vnicspec.pairedEffect');
+
+/**
+ * Marks an action implementation that replaces a named effect (spec/effect.ts `variant`): a function
+ * `(context, event, specified) => { context, out }`, given the effect the transition specifies. When
+ * `machine.provide({ actions: { name: impl } })` supplies one, both halves of effect `name` perform it instead —
+ * in xstate (the assigner finds it through `self.logic`, the label through its implementation) and here.
+ */
+export const EFFECT_VARIANT: unique symbol = Symbol.for('vnicspec.effectVariant');
+
+/** What `PAIRED_EFFECT` carries. */
+export interface PairedEffect {
+  readonly name: string;
+  readonly effect: (context: unknown, event: EventObject) => { readonly context: unknown; readonly out: unknown };
+}
+
+/** What `EFFECT_VARIANT` carries. */
+export type EffectVariantFn = (context: unknown, event: EventObject, specified: PairedEffect['effect']) => { readonly context: unknown; readonly out: unknown };
+
+const pairedOf = (x: unknown): PairedEffect | undefined => (typeof x === 'function' ? (x as { [PAIRED_EFFECT]?: PairedEffect })[PAIRED_EFFECT] : undefined);
+const variantOf = (x: unknown): EffectVariantFn | undefined => (typeof x === 'function' ? (x as { [EFFECT_VARIANT]?: EffectVariantFn })[EFFECT_VARIANT] : undefined);
+
 export class UnsupportedMachineError extends Error {
   constructor(machineId: string, what: string) {
     super(`machine '${machineId}': ${what} is not supported by the compiled stepper`);
@@ -102,7 +130,13 @@ export function compileMachine<C, E extends EventObject, I = unknown>(machine: A
   const root = machine.root;
 
   const compileAction = (action: unknown): CompiledAction => {
-    if (isAssign(action)) return { kind: 'assign', apply: compileAssign(action.assignment, () => undefined) };
+    if (isAssign(action)) {
+      // The context half of a named effect that a variant replaces (see EFFECT_VARIANT).
+      const paired = pairedOf(action.assignment);
+      const variant = paired === undefined ? undefined : variantOf(impl.actions[paired.name]);
+      if (paired !== undefined && variant !== undefined) return { kind: 'assign', apply: (context, event) => variant(context, event, paired.effect).context };
+      return { kind: 'assign', apply: compileAssign(action.assignment, () => undefined) };
+    }
     let type: string;
     let paramsSpec: ParamsSpec;
     if (typeof action === 'string') {
@@ -120,6 +154,10 @@ export function compileMachine<C, E extends EventObject, I = unknown>(machine: A
     if (typeof implementation === 'function' && typeof (implementation as { type?: unknown }).type === 'string') {
       throw new UnsupportedMachineError(id, `built-in action '${(implementation as unknown as { type: string }).type}' behind '${type}'`);
     }
+    // The outputs half of a named effect that a variant replaces (see EFFECT_VARIANT).
+    const paired = pairedOf(paramsSpec);
+    const variant = variantOf(implementation);
+    if (paired !== undefined && variant !== undefined) return { kind: 'emit', type, params: (context, event) => variant(context, event, paired.effect).out };
     if (typeof implementation !== 'function' || (implementation as { [PERFORMS_PARAMS]?: boolean })[PERFORMS_PARAMS] === true) {
       return { kind: 'emit', type, params };
     }
