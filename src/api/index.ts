@@ -1,5 +1,5 @@
 /**
- * `vnicspec`: the command line's four commands as functions. Each resolves with the very report the command prints
+ * `vnicspec`: the command line's commands as functions. Each resolves with the very report the command prints
  * with `--json`, as a typed value; none prints or exits. Bad input throws an {@link InputError} whose message is
  * what the command line prints (`scenario: streams[0].rate: must be > 0`); a property that does not hold is a
  * verdict in the report, not an exception.
@@ -7,7 +7,8 @@
  * - {@link check}: model-check a small configuration exhaustively (built-in properties or your own);
  * - {@link simulate}: run a scenario through the simulator (`compare: true`: xen-idd against vnic);
  * - {@link replay}: re-execute a counterexample saved as ITF;
- * - {@link scenarios}: the built-in scenarios.
+ * - {@link scenarios}: the built-in scenarios;
+ * - {@link mutants}: check every planted wrong variant of the design (spec/mutants/) and the specified system.
  *
  * The explorer on its own is `vnicspec/explore`; the machines `vnicspec/spec`; the properties `vnicspec/properties`.
  *
@@ -25,4 +26,5 @@ export { simulate, type CalibrationFile, type Comparison, type ScenarioFile, typ
 export type { CpuReportOut as CpuReport, SimulationReport, SteadyStateWarning, VmReport } from './run-simulation.js';
 export { replay, type ReplayOptions, type ReplayReport, type ReplayViolation } from './replay.js';
 export { scenarios, type ScenarioSummary } from './scenarios.js';
+export { mutants, type MutantOutcome, type MutantsOptions, type MutantsReport, type ReferenceOutcome } from './mutants.js';
 export { InputError, VnicspecError } from './errors.js';

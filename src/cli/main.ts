@@ -11,6 +11,7 @@ import { terminalSafe } from '../api/safe-text.js';
 import { parseNumber } from '../util/number-grammar.js';
 import { checkCommand } from './commands/check.js';
 import { mergeCommand } from './commands/merge/index.js';
+import { mutantsCommand } from './commands/mutants/index.js';
 import { replayCommand } from './commands/replay/index.js';
 import { scenariosCommand } from './commands/scenarios/index.js';
 import { simulateCommand } from './commands/simulate/index.js';
@@ -19,7 +20,7 @@ import { reproduceCommand } from './commands/reproduce/index.js';
 import { packageVersion } from './version.js';
 
 /** The subcommands, in help order. */
-const COMMANDS: readonly CliCommand[] = [simulateCommand, sweepCommand, reproduceCommand, mergeCommand, checkCommand, replayCommand, scenariosCommand];
+const COMMANDS: readonly CliCommand[] = [simulateCommand, sweepCommand, reproduceCommand, mergeCommand, checkCommand, replayCommand, mutantsCommand, scenariosCommand];
 
 export type { CliIo } from './commands/command.js';
 export { packageVersion } from './version.js';

@@ -1,0 +1,114 @@
+/**
+ * Mutants of the hosts around the NIC: the VMM (spec/vmm.ts, §3.1 "Accessing virtual-NIC"), the VM's driver
+ * (spec/vm-driver.ts), the Xen driver domain (spec/driver-domain.ts, §1–3) and the baseline's shared-buffer NIC
+ * (spec/nic-shared.ts).
+ */
+import { probe } from '../../src/network/outputs.js';
+import type { IddContext, IddEvent } from '../driver-domain.js';
+import type { SharedNicContext, SharedNicEvent } from '../nic-shared.js';
+import type { VmContext, VmEvent } from '../vm-driver.js';
+import type { VmmContext, VmmEvent } from '../vmm.js';
+import { EXHAUSTIVE, effect, guard, mutant, type KillRun, type Mutant } from './mutant.js';
+
+/** The properties the Xen baseline satisfies: it starves by design (no-cross-vm-starvation is what it breaks). */
+const BASELINE_PROPERTIES = ['isolation', 'qos-admission', 'conservation', 'reach-conforming-delivery', 'reach-buffer-full'];
+const onBaseline = (killer: string): KillRun => ({ config: { arch: 'xen-idd', capacity: 1, rxRing: 1 }, properties: BASELINE_PROPERTIES, search: EXHAUSTIVE, killer });
+
+/** The VM driver overwrites the newest packet in its ring when a second one arrives (a ring-index bug). */
+export const vmRingOverwrite: Mutant = mutant({
+  name: 'vm-ring-overwrite',
+  description:
+    'The VM’s driver writes a deposited packet over the newest one in its Rx ring instead of after it (a ring ' +
+    'index that does not advance): packets the NIC delivered are lost in the VM.',
+  replace: {
+    vm: {
+      actions: {
+        deposit: effect<VmContext, Extract<VmEvent, { type: 'ring.deposit' }>>((c, e, specified) => {
+          const r = specified(c, e);
+          return c.ring.length === 0 ? r : { context: { ...r.context, ring: [...c.ring.slice(0, -1), e.packet] }, out: r.out };
+        }),
+      },
+    },
+  },
+  kills: [{ config: {}, search: EXHAUSTIVE, killer: 'conservation' }],
+});
+
+/** The driver domain's software QoS (§1–3): a rate-limited packet disappears without a reason. */
+export const iddRateDropUnreported: Mutant = mutant({
+  name: 'idd-rate-drop-unreported',
+  description:
+    'The driver domain’s software rate limiter discards an over-rate packet after the device received it without ' +
+    'reporting the drop: the packet is lost silently instead of dropped with a reason.',
+  replace: {
+    idd: {
+      actions: {
+        bridgeRx: effect<IddContext, Extract<IddEvent, { type: 'work.done' }>>((c, e, specified) => {
+          const r = specified(c, e);
+          return { context: r.context, out: r.out.filter((o) => !(o.kind === 'probe' && o.name === 'rx.dropped' && o.data['reason'] === 'rate-exceeded')) };
+        }),
+      },
+    },
+  },
+  kills: [onBaseline('conservation')],
+});
+
+/** The driver domain's bridge forwards by port position instead of by destination MAC. */
+export const iddBridgeWrongPort: Mutant = mutant({
+  name: 'idd-bridge-wrong-port',
+  description:
+    'The driver domain’s bridge hands a received packet to the netfront of the port after the one owning its ' +
+    'destination MAC: one VM’s packets are copied into another VM’s ring.',
+  replace: {
+    idd: {
+      actions: {
+        bridgeRx: effect<IddContext, Extract<IddEvent, { type: 'work.done' }>>((c, e, specified) => {
+          const r = specified(c, e);
+          const i = c.ports.findIndex((p) => p.macs.includes(c.ring[0]!.dst));
+          if (i < 0 || c.ports.length < 2) return r;
+          const wrong = c.ports[(i + 1) % c.ports.length]!.vm;
+          const right = c.ports[i]!.vm;
+          return {
+            context: r.context,
+            out: r.out.map((o) => (o.kind === 'send' && o.to === right ? { ...o, to: wrong } : o.kind === 'probe' && o.name === 'dma.write' ? probe('dma.write', { ...o.data, vm: wrong }) : o)),
+          };
+        }),
+      },
+    },
+  },
+  kills: [onBaseline('isolation')],
+});
+
+/** The baseline's shared buffer admits one packet too many. */
+export const sharedBufferOffByOne: Mutant = mutant({
+  name: 'shared-buffer-off-by-one',
+  description:
+    'The shared-buffer NIC of the Xen baseline calls its buffer full only once it holds more than its capacity: it ' +
+    'admits a packet it has no memory for.',
+  replace: {
+    'nic-shared': {
+      guards: { sharedBufferFull: guard<SharedNicContext, Extract<SharedNicEvent, { type: 'rx.arrive' }>>((c) => c.used > c.capacity) },
+    },
+  },
+  kills: [onBaseline('qos-admission')],
+});
+
+/** The VMM's resource check for a new vNIC (§3.1 set-up): compared with the wrong amount of memory. */
+export const vmmMemoryCheckInverted: Mutant = mutant({
+  name: 'vmm-memory-check-inverted',
+  description:
+    'The VMM compares a new vNIC’s partition with the device memory already partitioned instead of the memory left: ' +
+    'on an empty device every vNIC is refused, no VM is ever attached, and every packet is rejected at the device — ' +
+    'all safe, and useless: no partition ever fills.',
+  replace: {
+    vmm: {
+      guards: {
+        canSetUpVnic: guard<VmmContext, Extract<VmmEvent, { type: 'vm.attach' }>>((c, e) => {
+          const r = c.vms.find((v) => v.id === e.vm);
+          const partitioned = c.vms.reduce((sum, v) => sum + (v.attachment.kind === 'vnic' ? v.attachment.capacity : 0), 0);
+          return r !== undefined && r.attachment.kind === 'none' && c.slots.some((used, i) => !used && c.vectors[i] === '') && e.qos.capacity <= partitioned;
+        }),
+      },
+    },
+  },
+  kills: [{ config: { roles: ['flooding', 'flooding'] }, search: EXHAUSTIVE, killer: 'reach-buffer-full' }],
+});

@@ -1,0 +1,193 @@
+/**
+ * Mutants of the vNIC NIC (Lakshmi & Nandy §3.1, §3.2, Fig. 3, 4a/4b): its classifier, the vNICs, the DMA engine with
+ * its arbiter, and the transmit path (spec/nic-classifier.ts, vnic.ts, nic-dma.ts, nic-tx.ts).
+ */
+import { probe, send } from '../../src/network/outputs.js';
+import { initialArbiter } from '../dma-arbiter.js';
+import type { DmaContext, DmaEvent } from '../nic-dma.js';
+import type { TxContext, TxEvent } from '../nic-tx.js';
+import type { ClassifierContext, ClassifierEvent } from '../nic-classifier.js';
+import { vnicId } from '../nic-vnic.js';
+import type { VnicContext, VnicEvent } from '../vnic.js';
+import { EXHAUSTIVE, effect, guard, mutant, type Mutant } from './mutant.js';
+
+type VnicEv<T extends VnicEvent['type']> = Extract<VnicEvent, { type: T }>;
+
+/** Classification (§3.1 "identify the incoming packet to the corresponding VM"). */
+export const classifyFirstActive: Mutant = mutant({
+  name: 'classify-first-active',
+  description:
+    'The classifier hands every packet whose destination it knows to the first active vNIC instead of the vNIC whose ' +
+    'MAC it carries: one VM’s packets land in another VM’s partition (and ring).',
+  replace: {
+    'nic-classifier': {
+      actions: {
+        classify: effect<ClassifierContext, Extract<ClassifierEvent, { type: 'rx.arrive' }>>((c, e) => ({
+          context: c,
+          out: [send(vnicId(c.routes.findIndex((macs) => macs.length > 0)), e)],
+        })),
+      },
+    },
+  },
+  kills: [{ config: {}, search: EXHAUSTIVE, killer: 'isolation' }],
+});
+
+/** Admission arithmetic at the device: a partition admits one packet too many (§3.2 "partition's free memory"). */
+export const partitionOffByOne: Mutant = mutant({
+  name: 'partition-off-by-one',
+  description:
+    'The vNIC calls its partition full only once it holds more than its capacity (used > capacity): it admits a ' +
+    'packet into a full partition, overcommitting device memory the VMM gave another vNIC.',
+  replace: { vnic: { guards: { partitionFull: guard<VnicContext, VnicEv<'rx.arrive'>>((c) => c.used > c.capacity) } } },
+  kills: [{ config: {}, search: EXHAUSTIVE, killer: 'qos-admission' }],
+});
+
+/** Token bucket: idle time earns tokens without bound (the burst is the bucket's depth, §3.1). */
+export const bucketOverfill: Mutant = mutant({
+  name: 'bucket-overfill',
+  description:
+    'The token bucket keeps earning tokens while its vNIC is idle, beyond its depth (the burst): after a quiet ' +
+    'period a VM is admitted any burst at all, more than its bandwidth specification allows.',
+  replace: {
+    vnic: {
+      actions: {
+        tick: effect<VnicContext, VnicEv<'clock.tick'>>((c, e, specified) => {
+          // The specified refill caps tokens at the burst; this one earns the whole tick's worth (free and closing
+          // vNICs have a rate-0 bucket: nothing to earn).
+          const b = c.bucket;
+          return b.rate === 0 ? specified(c, e) : { context: { ...c, bucket: { ...b, tokens: b.tokens + (e.dtNs * b.rate) / 1e9 } }, out: [] };
+        }),
+      },
+    },
+  },
+  kills: [{ config: {}, search: EXHAUSTIVE, killer: 'qos-admission' }],
+});
+
+/** Resize (§3.1 "memory partitions may be resized"): shrinking below what is buffered. */
+export const resizeBelowOccupancy: Mutant = mutant({
+  name: 'resize-below-occupancy',
+  description:
+    'The vNIC accepts any resize of its partition, even below the bytes it buffers: the partition then holds more ' +
+    'than its size, memory the VMM has meanwhile handed to another vNIC.',
+  replace: { vnic: { guards: { shrinksBelowOccupancy: guard<VnicContext>(() => false) } } },
+  kills: [{ config: { vms: 1, churn: true }, search: EXHAUSTIVE, killer: 'qos-admission' }],
+});
+
+/** Teardown (§3.1 set-up and tear-down by the VMM): buffered packets vanish without a trace. */
+export const teardownLosesPackets: Mutant = mutant({
+  name: 'teardown-loses-packets',
+  description:
+    'Tearing a vNIC down frees its partition without accounting for the packets buffered in it: they are neither ' +
+    'delivered nor reported dropped — lost without a reason.',
+  replace: {
+    vnic: {
+      actions: {
+        teardownVnic: effect<VnicContext, VnicEv<'vnic.teardown'>>((c, e, specified) => {
+          const r = specified(c, e);
+          return { context: r.context, out: r.out.filter((o) => !(o.kind === 'probe' && o.name === 'rx.dropped')) };
+        }),
+      },
+    },
+  },
+  kills: [{ config: { vms: 1, churn: true }, search: EXHAUSTIVE, killer: 'conservation' }],
+});
+
+/** Teardown: the I/O page-table mapping outlives the vNIC while its last transfer is in flight. */
+export const teardownKeepsMapping: Mutant = mutant({
+  name: 'teardown-keeps-mapping',
+  description:
+    'A vNIC torn down while a transfer is in flight keeps the VM’s I/O page-table mapping until the transfer lands, ' +
+    'and the transfer completes into the VM: a packet is DMA’d into a VM through a vNIC no longer mapped to it.',
+  replace: {
+    vnic: {
+      actions: {
+        teardownVnic: effect<VnicContext, VnicEv<'vnic.teardown'>>((c, e, specified) => {
+          const r = specified(c, e);
+          // Closing keeps the owner instead of the free register set's '' (so the completion knows where to write).
+          return c.dmaInFlight ? { context: { ...r.context, vm: c.vm }, out: r.out } : r;
+        }),
+        completeClosing: effect<VnicContext, VnicEv<'dma.complete'>>((c, e, specified) => {
+          const r = specified(c, e);
+          const packet = c.queue[0]!;
+          const out = r.out.filter((o) => !(o.kind === 'probe' && o.name === 'rx.dropped'));
+          return { context: r.context, out: [probe('dma.write', { packet, slot: c.slot, vm: c.vm }), send(c.vm, { type: 'ring.deposit', packet, slot: c.slot }), ...out] };
+        }),
+      },
+    },
+  },
+  kills: [{ config: { vms: 1, churn: true }, search: EXHAUSTIVE, killer: 'isolation' }],
+});
+
+/** The vNIC never counts the descriptors the driver posted at set-up: nothing is ever DMA'd. */
+export const noInitialDescriptors: Mutant = mutant({
+  name: 'no-initial-descriptors',
+  description:
+    'Setting up a vNIC forgets the receive descriptors of the VM’s ring (the NIC starts with none): its DMA channel ' +
+    'never requests a transfer, and no packet ever reaches a VM, although every admitted packet stays accounted for.',
+  replace: {
+    vnic: {
+      actions: {
+        setupVnic: effect<VnicContext, VnicEv<'vnic.setup'>>((c, e, specified) => {
+          const r = specified(c, e);
+          return { context: { ...r.context, rxCredits: 0 }, out: r.out };
+        }),
+      },
+    },
+  },
+  kills: [{ config: {}, search: EXHAUSTIVE, killer: 'reach-conforming-delivery' }],
+});
+
+/** DMA arbitration (§3.2 "issues DMA … based on the virtual NIC's priority"): the round-robin turn is forgotten. */
+export const arbiterForgetsTurn: Mutant = mutant({
+  name: 'arbiter-forgets-turn',
+  description:
+    'The DMA arbiter forgets whose turn it is after every grant and scans from the first channel again: the lowest ' +
+    'vNIC wins whenever it requests, and another vNIC’s head packet waits without bound.',
+  replace: {
+    'nic-dma': {
+      actions: {
+        grant: effect<DmaContext, DmaEvent>((c, e, specified) => specified({ ...c, arbiter: initialArbiter(c.arbiter.kind, c.channels.length, c.arbiter.quantum) }, e)),
+      },
+    },
+  },
+  kills: [{ config: {}, search: EXHAUSTIVE, killer: 'no-cross-vm-starvation' }],
+});
+
+/** Transmit (Fig. 4b): teardown flushes nothing, so a torn-down vNIC's queued packets still go out. */
+export const txFlushKeepsQueued: Mutant = mutant({
+  name: 'tx-flush-keeps-queued',
+  description:
+    'Tearing a vNIC down does not flush the packets it had queued for the wire: they are still transmitted later, ' +
+    'and their completions reach a register set that is free (or another VM’s), which cannot take them.',
+  replace: {
+    'nic-tx': {
+      actions: {
+        flush: effect<TxContext, Extract<TxEvent, { type: 'tx.flush' }>>((c, e) => ({
+          context: { ...c, queue: c.queue.map((t, i) => (i === 0 && t.slot === e.slot ? { slot: -1, packet: t.packet } : t)) },
+          out: [],
+        })),
+      },
+    },
+  },
+  kills: [{ config: { churn: true, capacity: 1, rxRing: 1 }, search: EXHAUSTIVE, killer: 'specification-error' }],
+});
+
+/** Classification at scale: the MAC filter has room for two vNICs only. */
+export const macTableTwoEntries: Mutant = mutant({
+  name: 'mac-table-two-entries',
+  description:
+    'The classifier’s MAC filter has entries for two vNICs only: setting up a third vNIC does not program its MACs, ' +
+    'so its VM’s packets are rejected at the device as unknown-destination although the VMM set its vNIC up. ' +
+    'Small systems cannot show it; random walks on four VMs do.',
+  replace: {
+    'nic-classifier': {
+      actions: {
+        route: effect<ClassifierContext, Extract<ClassifierEvent, { type: 'nic.route' }>>((c, e, specified) => (e.slot >= 2 ? { context: c, out: [] } : specified(c, e))),
+      },
+    },
+  },
+  kills: [
+    { config: {}, search: EXHAUSTIVE, killer: 'qos-admission' },
+    { config: { vms: 4, capacity: 2 }, search: { kind: 'random', seed: 1, traces: 200, depth: 40 }, killer: 'qos-admission' },
+  ],
+});

@@ -1,0 +1,226 @@
+/**
+ * `mutants(options)`: runs `check` on every mutant of the catalogue (spec/mutants/) and on the specified system, and
+ * reports the kill matrix — mutant → the property that killed it → configuration → trace length → time — as
+ * `vnicspec mutants --json` prints it.
+ *
+ * A mutant is killed when a check of one of its kill runs ends 'violated' (a property fails) or 'error' (the
+ * mutated machines do something the model refuses: a specification error). The runs are tried in the catalogue's
+ * order (exhaustive on small systems first, random walks on larger ones) until one kills it. Each distinct run is
+ * also made on the specified system, which must pass it ('holds' exhaustively, no violation found by the same
+ * random walks): otherwise a "kill" would only say the check is too strict. The verdicts depend on nothing but the
+ * catalogue and the seeds; only the timings vary between runs.
+ */
+import type { AnyStateMachine } from 'xstate';
+import { defaultCheckConfig, type CheckConfig } from '../../spec/checked/config.js';
+import { CheckedModel, buildCheckedSystem, type CheckAction, type CheckedState, type CheckedSystem } from '../../spec/checked/model.js';
+import { MUTANTS } from '../../spec/mutants/index.js';
+import type { KillRun, KillSearch, Mutant } from '../../spec/mutants/mutant.js';
+import { PROPERTY_NAMES, propertiesFor } from '../../properties/checked.js';
+import type { ComponentKind } from '../../spec/system.js';
+import { ModelError, searchAsync, type Property, type Trace } from '../explore/index.js';
+import { randomSearchAsync } from '../explore/random/index.js';
+import { compileMachine } from '../machine/index.js';
+import { Network } from '../network/network.js';
+import { InputError } from './errors.js';
+import { wallSeconds } from './round.js';
+
+/** What to run: some mutants by name (default: every one). */
+export interface MutantsOptions {
+  /** Names of the mutants to run; default: the whole catalogue. Unknown names are an input error. */
+  readonly only?: readonly string[];
+  /** Aborting it stops after the current check; the report then says which were not run. */
+  readonly signal?: AbortSignal;
+  /** Called when a check starts: the mutant's name (or null for the specified system) and the run. */
+  readonly onCheck?: (mutant: string | null, run: string) => void;
+}
+
+/** How one mutant fared: the first of its kill runs that killed it, or the last one tried. */
+export interface MutantOutcome {
+  readonly name: string;
+  readonly description: string;
+  /** The machines it replaces parts of, with the guard and effect names replaced (`vnic: partitionFull`). */
+  readonly replaces: readonly string[];
+  readonly killed: boolean;
+  /** The property that killed it (`specification-error` when the model refused a step), else null. */
+  readonly property: string | null;
+  /** The property the catalogue expects to kill it. */
+  readonly expected: string;
+  /** The run that killed it (or the last tried), as check's options: `--arch vnic --vms 2 … [--random …]`. */
+  readonly config: string;
+  /** Steps of the counterexample (the shrunk walk, for random runs); null when not killed. */
+  readonly traceLength: number | null;
+  /** Why the property failed, else null. */
+  readonly message: string | null;
+  /** Seconds spent on this mutant's checks (a timing). */
+  readonly seconds: number;
+}
+
+/** The specified system on one of the runs the catalogue uses: it must pass. */
+export interface ReferenceOutcome {
+  readonly config: string;
+  readonly passed: boolean;
+  /** `holds` / `no-violation-found`, or what went wrong. */
+  readonly verdict: string;
+  readonly property: string | null;
+  readonly message: string | null;
+  /** Distinct states (exhaustive) or steps walked (random). */
+  readonly explored: number;
+  readonly seconds: number;
+}
+
+/** What `vnicspec mutants --json` prints: the kill matrix, the specified system on every check used, the verdict. */
+export interface MutantsReport {
+  readonly mutants: readonly MutantOutcome[];
+  readonly reference: readonly ReferenceOutcome[];
+  /** Every mutant killed and the specified system passed every run used. */
+  readonly ok: boolean;
+  /** Stopped by the signal before every check ran. */
+  readonly interrupted: boolean;
+}
+
+/** The catalogue's mutants by name. */
+export const MUTANT_NAMES: readonly string[] = MUTANTS.map((m) => m.name);
+
+/** Property name reported when a mutant makes the model refuse a step (exhaustive check's verdict 'error'). */
+export const SPECIFICATION_ERROR = 'specification-error';
+
+/** `--arch vnic --vms 2 --capacity 2 …` for a kill run: what `vnicspec check` would be given. */
+export function describeRun(run: KillRun): string {
+  const c = defaultCheckConfig(run.config);
+  const parts = [`--arch ${c.arch}`, `--vms ${c.vms}`, `--capacity ${c.capacity}`, `--dma ${c.dma}`, `--burst ${c.burst}`, `--rx-ring ${c.rxRing}`];
+  if (c.churn) parts.push('--churn');
+  for (const [k, v] of Object.entries(run.config)) {
+    if (['arch', 'vms', 'capacity', 'dma', 'burst', 'rxRing', 'churn'].includes(k)) continue;
+    parts.push(`${k}=${JSON.stringify(v)}`);
+  }
+  if (run.properties !== undefined) parts.push(...run.properties.map((p) => `--property ${p}`));
+  parts.push(searchFlags(run.search));
+  return parts.join(' ');
+}
+
+function searchFlags(s: KillSearch): string {
+  return s.kind === 'exhaustive' ? '(exhaustive)' : `--random --seed ${s.seed} --traces ${s.traces} --depth ${s.depth}${s.swarm === true ? ' --swarm' : ''}`;
+}
+
+/** The checked system with some components running mutated machines. */
+function withMachines(sys: CheckedSystem, machines: Readonly<Partial<Record<ComponentKind, AnyStateMachine>>>): CheckedSystem {
+  const components = sys.network.components.map((c, i) => {
+    const m = machines[sys.kinds[i]!];
+    return m === undefined ? c : { ...c, stepper: compileMachine(m) };
+  });
+  return { ...sys, network: new Network(components) };
+}
+
+interface Verdict {
+  /** 'violated' | 'error' kill; 'holds' | 'no-violation-found' pass; 'incomplete' neither. */
+  readonly verdict: string;
+  readonly property: string | null;
+  readonly message: string | null;
+  readonly traceLength: number | null;
+  readonly explored: number;
+  readonly seconds: number;
+}
+
+const steps = (t: Trace<CheckedState, CheckAction> | undefined): number | null => (t === undefined ? null : t.actions.length);
+
+/** One check of `run` on the system whose components run `machines` (none: the specified system). */
+async function checkRun(run: KillRun, machines: Readonly<Partial<Record<ComponentKind, AnyStateMachine>>>, signal: AbortSignal | undefined): Promise<Verdict> {
+  const started = performance.now();
+  const config: CheckConfig = defaultCheckConfig(run.config);
+  const names = run.properties ?? PROPERTY_NAMES;
+  const seconds = () => wallSeconds((performance.now() - started) / 1000);
+  let model: CheckedModel;
+  let properties: Property<CheckedState>[];
+  try {
+    const sys = withMachines(buildCheckedSystem(config), machines);
+    const chosen = propertiesFor(sys, names);
+    properties = chosen.properties;
+    model = new CheckedModel(sys, { stepChecks: chosen.stepChecks });
+  } catch (e) {
+    if (!(e instanceof ModelError)) throw e;
+    return { verdict: 'error', property: SPECIFICATION_ERROR, message: `while booting: ${e.message}`, traceLength: 0, explored: 0, seconds: seconds() };
+  }
+  if (run.search.kind === 'exhaustive') {
+    const r = await searchAsync(model, { strategy: 'bfs', properties, ...(signal !== undefined ? { signal } : {}) });
+    const property = r.verdict === 'error' ? SPECIFICATION_ERROR : (r.property ?? null);
+    return { verdict: r.verdict, property, message: r.message ?? null, traceLength: steps(r.trace), explored: r.states, seconds: seconds() };
+  }
+  const s = run.search;
+  const r = await randomSearchAsync(model, { properties, seed: s.seed, depth: s.depth, swarm: s.swarm === true, first: 0, end: s.traces, ...(signal !== undefined ? { signal } : {}) });
+  const property = r.verdict === 'error' ? SPECIFICATION_ERROR : (r.property ?? null);
+  return { verdict: r.verdict, property, message: r.message ?? null, traceLength: steps(r.trace), explored: r.steps, seconds: seconds() };
+}
+
+const kills = (v: Verdict): boolean => v.verdict === 'violated' || v.verdict === 'error';
+const passes = (v: Verdict): boolean => v.verdict === 'holds' || v.verdict === 'no-violation-found';
+
+/** The catalogue's mutants named in `only` (all of them when none is named); unknown names are an input error. */
+export function chosenMutants(only: readonly string[] | undefined): readonly Mutant[] {
+  if (only === undefined || only.length === 0) return MUTANTS;
+  const unknown = only.filter((n) => !MUTANT_NAMES.includes(n));
+  if (unknown.length > 0) throw new InputError(`unknown mutant${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${n}'`).join(', ')} (known: ${MUTANT_NAMES.join(', ')})`);
+  return MUTANTS.filter((m) => only.includes(m.name));
+}
+
+const replacesOf = (m: Mutant): string[] => m.replaces.map((r) => `${r.machine}: ${[...r.guards.map((g) => `${g} (guard)`), ...r.actions].join(', ')}`);
+
+/** Runs the chosen mutants' checks and the specified system on every run they used. */
+export async function mutants(options: MutantsOptions = {}): Promise<MutantsReport> {
+  const chosen = chosenMutants(options.only);
+  const stopped = (): boolean => options.signal?.aborted === true;
+  const outcomes: MutantOutcome[] = [];
+  const used = new Map<string, KillRun>();
+  let interrupted = false;
+  for (const m of chosen) {
+    if (stopped()) {
+      interrupted = true;
+      break;
+    }
+    let seconds = 0;
+    let last: { run: KillRun; v: Verdict } | undefined;
+    for (const run of m.kills) {
+      const described = describeRun(run);
+      used.set(described, run);
+      options.onCheck?.(m.name, described);
+      const v = await checkRun(run, m.machines, options.signal);
+      if (v.verdict === 'incomplete' && stopped()) {
+        interrupted = true;
+        break;
+      }
+      seconds += v.seconds;
+      last = { run, v };
+      if (kills(v)) break;
+    }
+    if (interrupted) break;
+    const v = last!.v;
+    const killed = kills(v);
+    outcomes.push({
+      name: m.name,
+      description: m.description,
+      replaces: replacesOf(m),
+      killed,
+      property: killed ? v.property : null,
+      expected: last!.run.killer,
+      config: describeRun(last!.run),
+      traceLength: killed ? v.traceLength : null,
+      message: v.message,
+      seconds: wallSeconds(seconds),
+    });
+  }
+  const reference: ReferenceOutcome[] = [];
+  for (const [described, run] of used) {
+    if (stopped()) {
+      interrupted = true;
+      break;
+    }
+    options.onCheck?.(null, described);
+    const v = await checkRun(run, {}, options.signal);
+    if (v.verdict === 'incomplete' && stopped()) {
+      interrupted = true;
+      break;
+    }
+    reference.push({ config: described, passed: passes(v), verdict: v.verdict, property: v.property, message: v.message, explored: v.explored, seconds: v.seconds });
+  }
+  const ok = !interrupted && outcomes.every((o) => o.killed) && reference.every((r) => r.passed);
+  return { mutants: outcomes, reference, ok, interrupted };
+}
