@@ -1,6 +1,6 @@
 /**
  * eventual-delivery on the checked system: the specified machines keep it; a VM driver that loses its interrupt
- * re-arm (spec/mutants/vm-lost-rearm.ts, selected with machine.provide, no code path in the spec) breaks it with a
+ * re-arm (spec/mutants/hosts.ts `vm-lost-rearm`, selected with machine.provide, no code path in the spec) breaks it with a
  * short lasso that survives ITF and replay; and the assumptions the property's per-VM count rests on hold.
  */
 import fc from 'fast-check';
@@ -16,11 +16,12 @@ import { compileMachine, referenceStepper, type EventObject, type MachineState, 
 import { parseItf } from '../src/trace/index.js';
 import { defaultCheckConfig, type CheckConfig } from '../spec/checked/config.js';
 import type { CheckAction, CheckedState } from '../spec/checked/model.js';
-import { lostRearmVmMachine } from '../spec/mutants/vm-lost-rearm.js';
+import { vmLostRearm } from '../spec/mutants/hosts.js';
 import { packetLabel } from '../spec/checked/model.js';
 import { vmMachine } from '../spec/vm-driver.js';
 import { vmInput } from '../spec/wiring.js';
 
+const lostRearmVmMachine = vmLostRearm.machines.vm!;
 const LOST_REARM: SystemVariant = { machines: { vm: lostRearmVmMachine } };
 
 function liveness(config: Partial<CheckConfig>, variant?: SystemVariant) {

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { DESIGN_MACHINES, mutant, guard } from '../spec/mutants/mutant.js';
 import { MUTANTS } from '../spec/mutants/index.js';
-import { PROPERTY_NAMES } from '../properties/checked.js';
+import { PROPERTY_NAMES } from '../src/cli/check-run.js';
 import { mutants, SPECIFICATION_ERROR } from '../src/api/mutants.js';
 import { expectOneLineError, run } from './cli-run.js';
 

@@ -4,8 +4,8 @@
  * `vnicspec mutants` runs them all and prints the kill matrix; test/mutants.test.ts asserts every one is killed
  * and the specified system by none of the same checks.
  */
-import { macTableTwoEntries, arbiterForgetsTurn, txFlushKeepsQueued, bucketOverfill, classifyFirstActive, noInitialDescriptors, partitionOffByOne, resizeBelowOccupancy, teardownKeepsMapping, teardownLosesPackets } from './nic.js';
-import { vmmMemoryCheckInverted, iddBridgeWrongPort, iddRateDropUnreported, sharedBufferOffByOne, vmRingOverwrite } from './hosts.js';
+import { dmaIdleAfterWithdraw, macTableTwoEntries, arbiterForgetsTurn, txFlushKeepsQueued, bucketOverfill, classifyFirstActive, noInitialDescriptors, partitionOffByOne, resizeBelowOccupancy, teardownKeepsMapping, teardownLosesPackets } from './nic.js';
+import { vmForgetsOccupiedDescriptors, vmLostRearm, vmmMsiByRecordIndex, vmmReusesVectorInService, vmUnbindStrandsRing, vmmMemoryCheckInverted, iddBridgeWrongPort, iddRateDropUnreported, sharedBufferOffByOne, vmRingOverwrite } from './hosts.js';
 import type { Mutant } from './mutant.js';
 
 export type { Mutant, KillRun, KillSearch, DesignMachine } from './mutant.js';
@@ -21,8 +21,14 @@ export const MUTANTS: readonly Mutant[] = [
   teardownKeepsMapping,
   noInitialDescriptors,
   arbiterForgetsTurn,
+  dmaIdleAfterWithdraw,
   txFlushKeepsQueued,
   vmmMemoryCheckInverted,
+  vmmReusesVectorInService,
+  vmmMsiByRecordIndex,
+  vmLostRearm,
+  vmUnbindStrandsRing,
+  vmForgetsOccupiedDescriptors,
   vmRingOverwrite,
   iddRateDropUnreported,
   iddBridgeWrongPort,

@@ -153,12 +153,23 @@ export const arbiterForgetsTurn: Mutant = mutant({
   kills: [{ config: {}, search: EXHAUSTIVE, killer: 'no-cross-vm-starvation' }],
 });
 
+/** The DMA engine arbitrates when a request line rises, not when one falls: a waiting channel is forgotten. */
+export const dmaIdleAfterWithdraw: Mutant = mutant({
+  name: 'dma-idle-after-withdraw',
+  description:
+    'The idle DMA engine arbitrates only when a channel raises its request line: when the channel it just served ' +
+    'withdraws, another channel that has been requesting all along is not granted, and its packets wait forever.',
+  replace: { 'nic-dma': { guards: { channelRequesting: guard<DmaContext>(() => false) } } },
+  kills: [{ config: {}, search: EXHAUSTIVE, killer: 'eventual-delivery' }],
+});
+
 /** Transmit (Fig. 4b): teardown flushes nothing, so a torn-down vNIC's queued packets still go out. */
 export const txFlushKeepsQueued: Mutant = mutant({
   name: 'tx-flush-keeps-queued',
   description:
     'Tearing a vNIC down does not flush the packets it had queued for the wire: they are still transmitted later, ' +
-    'and their completions reach a register set that is free (or another VM’s), which cannot take them.',
+    'from a partition the slot’s next owner now holds — another VM’s vNIC sends them — and their completions reach ' +
+    'that VM’s vNIC.',
   replace: {
     'nic-tx': {
       actions: {
@@ -169,7 +180,7 @@ export const txFlushKeepsQueued: Mutant = mutant({
       },
     },
   },
-  kills: [{ config: { churn: true, capacity: 1, rxRing: 1 }, search: EXHAUSTIVE, killer: 'specification-error' }],
+  kills: [{ config: { churn: true, capacity: 1, rxRing: 1 }, search: EXHAUSTIVE, killer: 'isolation' }],
 });
 
 /** Classification at scale: the MAC filter has room for two vNICs only. */

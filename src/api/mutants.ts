@@ -10,17 +10,14 @@
  * random walks): otherwise a "kill" would only say the check is too strict. The verdicts depend on nothing but the
  * catalogue and the seeds; only the timings vary between runs.
  */
-import type { AnyStateMachine } from 'xstate';
 import { defaultCheckConfig, type CheckConfig } from '../../spec/checked/config.js';
-import { CheckedModel, buildCheckedSystem, type CheckAction, type CheckedState, type CheckedSystem } from '../../spec/checked/model.js';
+import type { CheckAction, CheckedState } from '../../spec/checked/model.js';
 import { MUTANTS } from '../../spec/mutants/index.js';
 import type { KillRun, KillSearch, Mutant } from '../../spec/mutants/mutant.js';
-import { PROPERTY_NAMES, propertiesFor } from '../../properties/checked.js';
-import type { ComponentKind } from '../../spec/system.js';
-import { ModelError, searchAsync, type Property, type Trace } from '../explore/index.js';
+import { runLiveness } from '../cli/check-liveness.js';
+import { runCheck, setUp, type CheckedSetup, type SystemVariant } from '../cli/check-run.js';
+import { ModelError, type Trace } from '../explore/index.js';
 import { randomSearchAsync } from '../explore/random/index.js';
-import { compileMachine } from '../machine/index.js';
-import { Network } from '../network/network.js';
 import { InputError } from './errors.js';
 import { wallSeconds } from './round.js';
 
@@ -102,15 +99,6 @@ function searchFlags(s: KillSearch): string {
   return s.kind === 'exhaustive' ? '(exhaustive)' : `--random --seed ${s.seed} --traces ${s.traces} --depth ${s.depth}${s.swarm === true ? ' --swarm' : ''}`;
 }
 
-/** The checked system with some components running mutated machines. */
-function withMachines(sys: CheckedSystem, machines: Readonly<Partial<Record<ComponentKind, AnyStateMachine>>>): CheckedSystem {
-  const components = sys.network.components.map((c, i) => {
-    const m = machines[sys.kinds[i]!];
-    return m === undefined ? c : { ...c, stepper: compileMachine(m) };
-  });
-  return { ...sys, network: new Network(components) };
-}
-
 interface Verdict {
   /** 'violated' | 'error' kill; 'holds' | 'no-violation-found' pass; 'incomplete' neither. */
   readonly verdict: string;
@@ -123,32 +111,38 @@ interface Verdict {
 
 const steps = (t: Trace<CheckedState, CheckAction> | undefined): number | null => (t === undefined ? null : t.actions.length);
 
-/** One check of `run` on the system whose components run `machines` (none: the specified system). */
-async function checkRun(run: KillRun, machines: Readonly<Partial<Record<ComponentKind, AnyStateMachine>>>, signal: AbortSignal | undefined): Promise<Verdict> {
+/**
+ * One check of `run` on the system whose components run `machines` (none: the specified system), as `vnicspec check`
+ * makes it: exhaustive runs check the safety properties breadth-first, then — when they hold — liveness on the whole
+ * graph; random runs walk with the safety properties (walks build no graph).
+ */
+async function checkRun(run: KillRun, machines: SystemVariant['machines'], signal: AbortSignal | undefined): Promise<Verdict> {
   const started = performance.now();
   const config: CheckConfig = defaultCheckConfig(run.config);
-  const names = run.properties ?? PROPERTY_NAMES;
   const seconds = () => wallSeconds((performance.now() - started) / 1000);
-  let model: CheckedModel;
-  let properties: Property<CheckedState>[];
+  const stop = signal !== undefined ? { signal } : {};
+  const random = run.search.kind === 'random';
+  let setup: CheckedSetup;
   try {
-    const sys = withMachines(buildCheckedSystem(config), machines);
-    const chosen = propertiesFor(sys, names);
-    properties = chosen.properties;
-    model = new CheckedModel(sys, { stepChecks: chosen.stepChecks });
+    setup = setUp(config, run.properties ?? [], { variant: { machines }, liveness: !random });
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
     return { verdict: 'error', property: SPECIFICATION_ERROR, message: `while booting: ${e.message}`, traceLength: 0, explored: 0, seconds: seconds() };
   }
-  if (run.search.kind === 'exhaustive') {
-    const r = await searchAsync(model, { strategy: 'bfs', properties, ...(signal !== undefined ? { signal } : {}) });
-    const property = r.verdict === 'error' ? SPECIFICATION_ERROR : (r.property ?? null);
-    return { verdict: r.verdict, property, message: r.message ?? null, traceLength: steps(r.trace), explored: r.states, seconds: seconds() };
+  const of = (r: { verdict: string; property?: string; message?: string }) => ({
+    verdict: r.verdict,
+    property: r.verdict === 'error' ? SPECIFICATION_ERROR : (r.property ?? null),
+    message: r.message ?? null,
+  });
+  if (run.search.kind === 'random') {
+    const s = run.search;
+    const r = await randomSearchAsync(setup.model, { properties: setup.properties, seed: s.seed, depth: s.depth, swarm: s.swarm === true, first: 0, end: s.traces, ...stop });
+    return { ...of(r), traceLength: steps(r.trace), explored: r.steps, seconds: seconds() };
   }
-  const s = run.search;
-  const r = await randomSearchAsync(model, { properties, seed: s.seed, depth: s.depth, swarm: s.swarm === true, first: 0, end: s.traces, ...(signal !== undefined ? { signal } : {}) });
-  const property = r.verdict === 'error' ? SPECIFICATION_ERROR : (r.property ?? null);
-  return { verdict: r.verdict, property, message: r.message ?? null, traceLength: steps(r.trace), explored: r.steps, seconds: seconds() };
+  const { result: r } = await runCheck(setup, { strategy: 'bfs', symmetry: false, ...stop });
+  if (r.verdict !== 'holds' || setup.liveness.length === 0) return { ...of(r), traceLength: steps(r.trace), explored: r.states, seconds: seconds() };
+  const l = await runLiveness(setup, stop);
+  return { ...of(l), traceLength: steps(l.lasso ?? l.trace), explored: l.states, seconds: seconds() };
 }
 
 const kills = (v: Verdict): boolean => v.verdict === 'violated' || v.verdict === 'error';
