@@ -6,7 +6,8 @@
 import { Command } from 'commander';
 import { chosenMutants, describeRun, mutants, type MutantsReport } from '../../../api/mutants.js';
 import { watchStop } from '../../interrupt.js';
-import { EXIT, action, epilogue, type CliCommand, type CliContext } from '../command.js';
+import { InputError } from '../../../api/errors.js';
+import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from '../command.js';
 
 interface MutantsFlags {
   json?: boolean;
@@ -47,6 +48,7 @@ export const mutantsCommand: CliCommand = (ctx, done) =>
 
 async function run(ctx: CliContext, o: MutantsFlags): Promise<number> {
   const { io } = ctx;
+  checkOnly(o.only);
   if (o.list === true) {
     io.out(listing(o.only));
     return EXIT.ok;
@@ -76,6 +78,16 @@ async function run(ctx: CliContext, o: MutantsFlags): Promise<number> {
     for (const r of failing) io.err(`vnicspec: the specified system fails ${r.config}: ${r.property ?? r.verdict}: ${r.message ?? ''}\n`);
   }
   return report.ok ? EXIT.ok : EXIT.violated;
+}
+
+/** Unknown names in --only are bad input, named after the flag (the API says which names it knows). */
+function checkOnly(only: readonly string[] | undefined): void {
+  try {
+    chosenMutants(only);
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(`--only: ${e.message}`);
+    throw e;
+  }
 }
 
 function pad(s: string, n: number): string {
