@@ -42,7 +42,13 @@ export const mutantsCommand: CliCommand = (ctx, done) =>
         ['vnicspec mutants --only partition-off-by-one,bucket-overfill', 'two mutants, and the specified system on their checks'],
         ['vnicspec mutants --list', 'what each mutant changes, in the paper’s terms'],
         ['vnicspec mutants --json > kills.json', 'the matrix for a machine'],
-      ]),
+      ],
+      {
+        0: 'every mutant run was killed by check and the specified system passed every check used',
+        1: 'a mutant survived every check the catalogue names for it, or the specified system failed one of them (named on stderr)',
+        2: 'bad input: an unknown option or mutant name',
+        3: 'Ctrl-C stopped it: the matrix printed is partial',
+      }),
     )
     .action(action(done, (cmd) => run(ctx, cmd.opts<MutantsFlags>())));
 
