@@ -4,7 +4,7 @@
  * `vnicspec mutants` runs them all and prints the kill matrix; test/mutants.test.ts asserts every one is killed
  * and the specified system by none of the same checks.
  */
-import { dmaIdleAfterWithdraw, macTableTwoEntries, arbiterForgetsTurn, txFlushKeepsQueued, bucketOverfill, classifyFirstActive, noInitialDescriptors, partitionOffByOne, resizeBelowOccupancy, teardownKeepsMapping, teardownLosesPackets } from './nic.js';
+import { dmaIdleAfterWithdraw, macTableTwoEntries, arbiterForgetsTurn, txFlushKeepsQueued, bucketOverfill, classifyFirstActive, noInitialDescriptors, partitionOffByOne, resizeBelowOccupancy, teardownKeepsMapping, teardownLosesPackets, vnicAcceptsAnyWriter } from './nic.js';
 import { vmForgetsOccupiedDescriptors, vmLostRearm, vmmMsiByRecordIndex, vmmReusesVectorInService, vmUnbindStrandsRing, vmmMemoryCheckInverted, iddBridgeWrongPort, iddRateDropUnreported, sharedBufferOffByOne, vmRingOverwrite } from './hosts.js';
 import type { Mutant } from './mutant.js';
 
@@ -20,6 +20,7 @@ export const MUTANTS: readonly Mutant[] = [
   teardownLosesPackets,
   teardownKeepsMapping,
   noInitialDescriptors,
+  vnicAcceptsAnyWriter,
   arbiterForgetsTurn,
   dmaIdleAfterWithdraw,
   txFlushKeepsQueued,

@@ -16,7 +16,7 @@ import { classifierMachine } from '../nic-classifier.js';
 import { dmaMachine } from '../nic-dma.js';
 import { sharedNicMachine } from '../nic-shared.js';
 import { txMachine } from '../nic-tx.js';
-import type { CheckConfig } from '../checked/config.js';
+import type { CheckShortcuts } from '../checked/config.js';
 import { vmMachine } from '../vm-driver.js';
 import { vmmMachine } from '../vmm.js';
 import { vnicMachine } from '../vnic.js';
@@ -58,7 +58,7 @@ export type KillSearch =
  * pass the very same check: a kill means the mutant differs from the design, not that the check is too strict.
  */
 export interface KillRun {
-  readonly config: Partial<CheckConfig>;
+  readonly config: CheckShortcuts;
   readonly properties?: readonly string[];
   readonly search: KillSearch;
   /** The property expected to report it (the catalogue's claim; `vnicspec mutants` reports what really did). */

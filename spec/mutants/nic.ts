@@ -202,3 +202,13 @@ export const macTableTwoEntries: Mutant = mutant({
     { config: { vms: 4, capacity: 2 }, search: { kind: 'random', seed: 1, traces: 200, depth: 40 }, killer: 'qos-admission' },
   ],
 });
+
+/** Register ownership (§3.1: each vNIC's device registers are mapped into its own VM only). */
+export const vnicAcceptsAnyWriter: Mutant = mutant({
+  name: 'vnic-accepts-any-writer',
+  description:
+    'The vNIC acts on a register write without checking that the writer owns it: a hostile driver posts a transmit ' +
+    'on another VM’s vNIC, which sends it from that VM’s partition under that VM’s MAC. Honest drivers never show it.',
+  replace: { vnic: { guards: { writerOwnsVnic: guard<VnicContext>(() => true) } } },
+  kills: [{ config: { drivers: ['honest', 'hostile'] }, search: EXHAUSTIVE, killer: 'isolation' }],
+});

@@ -81,14 +81,18 @@ export const MUTANT_NAMES: readonly string[] = MUTANTS.map((m) => m.name);
 /** Property name reported when a mutant makes the model refuse a step (exhaustive check's verdict 'error'). */
 export const SPECIFICATION_ERROR = 'specification-error';
 
+/** The configuration fields check's flags state (`--arch`, `--vms`, …); any other field of a kill run is written `field=value`. */
+const FLAG_FIELDS = ['arch', 'vms', 'capacity', 'burst', 'dma', 'rxRing', 'sizes', 'churn'];
+
 /** `--arch vnic --vms 2 --capacity 2 …` for a kill run: what `vnicspec check` would be given. */
 export function describeRun(run: KillRun): string {
   const c = defaultCheckConfig(run.config);
-  const parts = [`--arch ${c.arch}`, `--vms ${c.vms}`, `--capacity ${c.capacity}`, `--dma ${c.dma}`, `--burst ${c.burst}`, `--rx-ring ${c.rxRing}`];
+  const parts = [`--arch ${c.arch}`, `--vms ${c.vms}`, `--capacity ${c.capacities[0]!}`, `--burst ${c.bursts[0]!}`, `--dma ${c.dma}`, `--rx-ring ${c.rxRing}`];
+  if (c.sizes.length > 1 || c.sizes[0] !== 1) parts.push(`--sizes ${c.sizes.join(',')}`);
   if (c.churn) parts.push('--churn');
   for (const [k, v] of Object.entries(run.config)) {
-    if (['arch', 'vms', 'capacity', 'dma', 'burst', 'rxRing', 'churn'].includes(k)) continue;
-    parts.push(`${k}=${JSON.stringify(v)}`);
+    if (FLAG_FIELDS.includes(k)) continue;
+    parts.push(`${k}=${Array.isArray(v) ? v.join(',') : JSON.stringify(v)}`);
   }
   if (run.properties !== undefined) parts.push(...run.properties.map((p) => `--property ${p}`));
   parts.push(searchFlags(run.search));

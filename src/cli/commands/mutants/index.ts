@@ -32,7 +32,7 @@ export const mutantsCommand: CliCommand = (ctx, done) =>
         'plausible bug. Exit 0 when every mutant is killed and the specified system passes; 1 otherwise (the ' +
         'survivors are named).',
     )
-    .option('--json', 'print one JSON object on stdout and nothing else: { mutants: [{ name, description, killed, property, config, traceLength, seconds, … }], reference, ok }')
+    .option('--json', 'print the kill matrix as one JSON object on stdout and nothing else: { mutants: [{ name, description, killed, property, config, traceLength, seconds }] } (the specified system\'s failures, if any, go to stderr; the exit code says both)')
     .option('--only <names>', 'run only these mutants (comma-separated or repeated); default: every one', collect)
     .option('--list', 'list the catalogue (what each mutant replaces and where it should be killed) without running it')
     .addHelpText(
@@ -71,7 +71,7 @@ async function run(ctx: CliContext, o: MutantsFlags): Promise<number> {
   } finally {
     stop.dispose();
   }
-  if (o.json) io.out(JSON.stringify(report, null, 2) + '\n');
+  if (o.json) io.out(JSON.stringify(killMatrix(report), null, 2) + '\n');
   else io.out(humanReport(report));
   const survivors = report.mutants.filter((m) => !m.killed).map((m) => m.name);
   const failing = report.reference.filter((r) => !r.passed);
@@ -84,6 +84,11 @@ async function run(ctx: CliContext, o: MutantsFlags): Promise<number> {
     for (const r of failing) io.err(`vnicspec: the specified system fails ${r.config}: ${r.property ?? r.verdict}: ${r.message ?? ''}\n`);
   }
   return report.ok ? EXIT.ok : EXIT.violated;
+}
+
+/** What --json prints: per mutant exactly the kill matrix's columns. */
+function killMatrix(r: MutantsReport): { mutants: { name: string; description: string; killed: boolean; property: string | null; config: string; traceLength: number | null; seconds: number }[] } {
+  return { mutants: r.mutants.map((m) => ({ name: m.name, description: m.description, killed: m.killed, property: m.property, config: m.config, traceLength: m.traceLength, seconds: m.seconds })) };
 }
 
 /** Unknown names in --only are bad input, named after the flag (the API says which names it knows). */
