@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseJsonText } from '../src/util/json-text.js';
-import { zNumber, type Bound } from '../src/util/number-grammar.js';
+import { showValue, zNumber, zOneOf, type Bound } from '../src/util/number-grammar.js';
 
 /** The architectures a system can be checked under (the native reference has no VMs to isolate). */
 export const SYSTEM_ARCHS = ['vnic', 'xen-idd', 'mixed'] as const;
@@ -64,27 +64,28 @@ const qos = z.strictObject({
   weight: zNumber(WEIGHT).default(1).describe("wrr and drr: the vNIC's share of DMA grants (wrr: packets, drr: bytes)."),
 });
 
+/** true or false, worded like the other fields: `must be true or false (got "yes")`. */
+const zBoolean = () => z.boolean({ error: (iss) => `must be true or false (got ${showValue(iss.input)})` });
+
 const vm = z.strictObject({
   name: name("the VM's name").optional().describe("The VM's name in reports and in simulate; absent: vm0, vm1, … (traces always call VM i vmi)."),
   qos: qos.default(qos.parse({})).describe("The VM's bandwidth specification and DMA share, as the VMM gives them to its vNIC (§3.1)."),
-  traffic: z
-    .enum(TRAFFIC_ROLES)
+  traffic: zOneOf(TRAFFIC_ROLES)
     .default('conforming')
     .describe(
       'What the environment may offer this VM: conforming — packets within its bandwidth specification (a shadow token bucket decides); flooding — packets at any rate; idle — nothing; adversary — at every step any of these: a conforming packet, a flood packet or nothing.',
     ),
-  driver: z
-    .enum(DRIVER_KINDS)
+  driver: zOneOf(DRIVER_KINDS)
     .default('honest')
     .describe(
       "honest: the native driver of spec/vm-driver.ts; hostile: besides that, at any step it writes to register sets it does not own — another VM's vNIC, or its own after the VMM tore it down (posts a transmit, returns an Rx descriptor, unmasks the interrupt).",
     ),
-  attached: z.boolean().default(true).describe('Given a vNIC by the VMM at boot; a VM that is not can only be attached by churn (to a slot and vector another VM freed).'),
-  bestEffort: z.boolean().default(false).describe('mixed: the VM may be bridged through the driver domain when vectors or memory run out (otherwise the VMM refuses it).'),
+  attached: zBoolean().default(true).describe('Given a vNIC by the VMM at boot; a VM that is not can only be attached by churn (to a slot and vector another VM freed).'),
+  bestEffort: zBoolean().default(false).describe('mixed: the VM may be bridged through the driver domain when vectors or memory run out (otherwise the VMM refuses it).'),
 });
 
 const nic = z.strictObject({
-  dmaArbiter: z.enum(SYSTEM_ARBITERS).default('drr').describe('How vNICs share the DMA engine: strict priority, weighted round-robin by packets, or deficit round-robin by bytes.'),
+  dmaArbiter: zOneOf(SYSTEM_ARBITERS).default('drr').describe('How vNICs share the DMA engine: strict priority, weighted round-robin by packets, or deficit round-robin by bytes.'),
   drrQuantum: zNumber(BYTES).optional().describe('drr: bytes a vNIC earns per unit of weight per round; absent: the largest packet size, so every turn can send a packet.'),
   rxRing: zNumber(RING).default(2).describe('Receive descriptors per VM ring.'),
   txRing: zNumber(RING).default(1).describe('Transmit descriptors per VM ring.'),
@@ -95,8 +96,7 @@ const nic = z.strictObject({
 });
 
 const churn = z.strictObject({
-  enabled: z
-    .boolean()
+  enabled: zBoolean()
     .default(false)
     .describe('The environment may ask the VMM at any step to detach a VM, attach one (it gets the first free slot and vector, possibly one another VM left) or resize a partition.'),
   resizeTo: z
@@ -117,8 +117,7 @@ export const systemSchema = z
     $schema: schemaRef,
     name: name("the system's name").default('system').describe("The system's name, printed in reports."),
     description: z.string('must be a string').max(2000, 'must be at most 2000 characters long').default('').describe('One sentence saying what the system is.'),
-    arch: z
-      .enum(SYSTEM_ARCHS)
+    arch: zOneOf(SYSTEM_ARCHS)
       .default('vnic')
       .describe(
         "vnic: a virtual NIC per VM (the paper's design); xen-idd: the shared NIC behind a Xen driver domain (the baseline); mixed: vNICs while vectors and memory last, best-effort VMs bridged through a driver domain that has a vNIC itself.",
@@ -129,7 +128,7 @@ export const systemSchema = z
       .max(4, 'must list at most 4 packet sizes (each multiplies the arrivals the environment offers)')
       .default([1])
       .describe('The packet sizes in play, in abstract bytes: the environment offers packets of every one; partitions, buckets and DRR count their bytes.'),
-    unknownTraffic: z.boolean().default(true).describe("The environment also offers packets for a MAC no VM owns (the NIC's unknown-destination path)."),
+    unknownTraffic: zBoolean().default(true).describe("The environment also offers packets for a MAC no VM owns (the NIC's unknown-destination path)."),
     nic: nic.default(nic.parse({})).describe('The NIC: DMA arbitration, rings, vectors and memory.'),
     churn: churn.default(churn.parse({})).describe('vNICs set up, torn down and resized while traffic flows (§3.1).'),
     units: units.default(units.parse({})).describe('What abstract bytes and ticks are in the real world, when vnicspec simulate runs this system.'),

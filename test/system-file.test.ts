@@ -37,13 +37,14 @@ describe('validation, field by field', () => {
     expect(errorOf({ vms: [{}, { qos: { rate: 0 } }] })).toBe(
       'sys.json: vms[1].qos.rate: must be an integer from 1 to 64 bytes per tick (whole abstract bytes per tick, so token counts stay whole) (got 0)',
     );
-    const many = errorOf({ sizes: [1, 1.5], vms: [{ traffic: 'bursty', driver: 'evil', qos: { capacity: 2000 } }], nic: { msiVectors: 0 }, surprise: true }).split('\n');
+    const many = errorOf({ sizes: [1, 1.5], vms: [{ traffic: 'bursty', driver: 'evil', attached: 'yes', qos: { capacity: 2000 } }], nic: { msiVectors: 0 }, surprise: true }).split('\n');
     expect(many).toEqual([
       expect.stringMatching(/^sys\.json: sizes\[1\]: must be an integer from 1 to 64 bytes \(.*\) \(got 1\.5\)$/),
       expect.stringMatching(/^sys\.json: nic\.msiVectors: must be an integer from 1 to 64 .*\(got 0\)$/),
       expect.stringMatching(/^sys\.json: vms\[0\]\.qos\.capacity: must be an integer from 1 to 1024 bytes .*\(got 2000\)$/),
-      'sys.json: vms[0].traffic: Invalid option: expected one of "conforming"|"flooding"|"idle"|"adversary"',
-      'sys.json: vms[0].driver: Invalid option: expected one of "honest"|"hostile"',
+      'sys.json: vms[0].traffic: must be one of conforming, flooding, idle, adversary (got "bursty")',
+      'sys.json: vms[0].driver: must be one of honest, hostile (got "evil")',
+      'sys.json: vms[0].attached: must be true or false (got "yes")',
       'sys.json: (top level): Unrecognized key: "surprise"',
     ]);
   });
