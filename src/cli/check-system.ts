@@ -8,7 +8,6 @@ import { Option, type Command } from 'commander';
 import { checkConfigOf, systemOfShortcuts, type CheckArch, type CheckConfig } from '../../spec/checked/config.js';
 import type { ArbiterKind } from '../../spec/dma-arbiter.js';
 import { BUILT_IN_SYSTEMS, PACKET_SIZE, loadSystem, systemSchema, type SystemFile } from '../../spec/system-file.js';
-import { describeBound } from '../util/number-grammar.js';
 import { UsageError } from './commands/command.js';
 import { listFlag } from './commands/options.js';
 
@@ -46,7 +45,7 @@ export function addSystemOptions(cmd: Command): Command {
       ),
     )
     .addOption(
-      new Option('--sizes <list>', `packet sizes in play, in bytes, e.g. 1,3: the environment offers every one; partitions, buckets and DRR count bytes (each ${describeBound(PACKET_SIZE)}, at most ${MAX_SIZES}; default 1)`).argParser(
+      new Option('--sizes <list>', `packet sizes in play, in abstract bytes, e.g. 1,3: the environment offers every one; partitions, buckets and DRR count bytes; at most ${MAX_SIZES} sizes, each an integer from ${PACKET_SIZE.min} to ${PACKET_SIZE.max} (default 1)`).argParser(
         parseSizes,
       ),
     );
