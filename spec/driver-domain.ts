@@ -101,8 +101,11 @@ function next(c: IddContext, last: '' | 'rx' | 'tx', out: Output[]): IddContext 
 
 const deposit = (c: IddContext, e: Ev<'ring.deposit'>): Effected<IddContext> => ({ context: patch(c, { ring: [...c.ring, e.packet] }), out: [] });
 
-function wake(c: IddContext): Effected<IddContext> {
-  const out: Output[] = [];
+/** Which component took a virtual interrupt on which vector (msi-routing judges it against the vector's owner). */
+const interrupted = (c: IddContext, e: Ev<'virq'>): Output => probe('virq.received', { vm: c.self, vector: e.vector });
+
+function wake(c: IddContext, e: Ev<'virq'>): Effected<IddContext> {
+  const out: Output[] = [interrupted(c, e)];
   return { context: next(c, '', out), out };
 }
 
@@ -193,7 +196,8 @@ const tick = (c: IddContext, e: Ev<'clock.tick'>): Effected<IddContext> => ({
 const bind = (c: IddContext, e: Ev<'driver.bind'>): Effected<IddContext> => ({ context: patch(c, { device: e.device, slot: e.slot }), out: [] });
 const unbind = (c: IddContext): Effected<IddContext> => ({ context: patch(c, { device: '', slot: -1 }), out: [] });
 
-const nothing = (c: IddContext): Effected<IddContext> => ({ context: c, out: [] });
+/** Busy: the interrupt changes nothing, but it was taken. */
+const alreadyBusy = (c: IddContext, e: Ev<'virq'>): Effected<IddContext> => ({ context: c, out: [interrupted(c, e)] });
 
 /**
  * The Xen driver domain (§1–3 baseline): native driver, software bridge and netback on its own core, with QoS
@@ -226,8 +230,8 @@ export const driverDomainMachine = setup({
       on: {
         'ring.deposit': { actions: does('deposit', deposit) },
         virq: [
-          { guard: 'busyWithRx', actions: does('alreadyBusy', nothing) },
-          { guard: 'busyWithTx', actions: does('alreadyBusy', nothing) },
+          { guard: 'busyWithRx', actions: does('alreadyBusy', alreadyBusy) },
+          { guard: 'busyWithTx', actions: does('alreadyBusy', alreadyBusy) },
           { actions: does('wake', wake) },
         ],
         'work.done': [

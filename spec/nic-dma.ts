@@ -13,7 +13,7 @@
  * requesting: the waiting bound of no-cross-vm-starvation (saturating at `waitCap`, reset when its vNIC is torn down).
  */
 import { setup } from 'xstate';
-import { send, type Output } from '../src/network/outputs.js';
+import { probe, send, type Output } from '../src/network/outputs.js';
 import { initialArbiter, pick, type ArbiterState } from './dma-arbiter.js';
 import { does, labels, type Effected } from './effect.js';
 import { DMA_ID, dmaTime, vnicId, type DmaInput, type NicTiming } from './nic-vnic.js';
@@ -89,12 +89,18 @@ function afterRecording(c: DmaContext, e: ChannelEvent): DmaContext {
 
 const record = (c: DmaContext, e: ChannelEvent): Effected<DmaContext> => ({ context: afterRecording(c, e), out: [] });
 
-/** The arbiter grants the next transfer to one requesting channel; every other requesting channel waits one more. */
+/**
+ * The arbiter grants the next transfer to one requesting channel; every other requesting channel waits one more.
+ * The grant is reported (probe `dma.granted`) with the channels that requested at that moment: the properties judge
+ * the arbiter's choices from that and the configured weights, not from its own bookkeeping.
+ */
 function grant(c: DmaContext, e: ChannelEvent): Effected<DmaContext> {
   const r = afterRecording(c, e);
   const g = pick(r.arbiter, r.channels)!;
+  const eligible: number[] = [];
   let channels = r.channels;
   for (let i = 0; i < channels.length; i++) {
+    if (r.channels[i]!.eligible) eligible.push(i);
     const ch = r.channels[i]!;
     const wait = i === g.slot ? 0 : ch.eligible ? Math.min(r.waitCap, ch.headWait + 1) : ch.headWait;
     if (wait !== ch.headWait) {
@@ -102,7 +108,12 @@ function grant(c: DmaContext, e: ChannelEvent): Effected<DmaContext> {
       (channels as Channel[])[i] = patchChannel(ch, { headWait: wait });
     }
   }
-  const out: Output[] = [send(vnicId(g.slot), { type: 'dma.grant' }), send(DMA_ID, { type: 'dma.done' }, dmaTime(r.timing, { size: r.channels[g.slot]!.headSize }))];
+  const size = r.channels[g.slot]!.headSize;
+  const out: Output[] = [
+    probe('dma.granted', { slot: g.slot, size, eligible }),
+    send(vnicId(g.slot), { type: 'dma.grant' }),
+    send(DMA_ID, { type: 'dma.done' }, dmaTime(r.timing, { size })),
+  ];
   return { context: patch(r, { arbiter: g.state, slot: g.slot, channels }), out };
 }
 

@@ -85,9 +85,12 @@ function deposit(c: VmContext, e: Ev<'ring.deposit'>): Effected<VmContext> {
   return { context: patch(c, { ring: [...c.ring, e.packet], lent: c.lent + 1 }), out: [] };
 }
 
+/** Which VM took a virtual interrupt on which vector (msi-routing judges it against the vector's owner). */
+const interrupted = (c: VmContext, e: Ev<'virq'>): Output => probe('virq.received', { vm: c.self, vector: e.vector });
+
 /** Virtual interrupt while idle: start polling the ring, or re-enable the interrupt when it is empty. */
-function wake(c: VmContext): Effected<VmContext> {
-  const out: Output[] = [];
+function wake(c: VmContext, e: Ev<'virq'>): Effected<VmContext> {
+  const out: Output[] = [interrupted(c, e)];
   if (c.ring.length > 0) processHead(c, out);
   else if (c.device !== '') out.push(send(c.device, { type: 'irq.unmask', slot: c.slot, from: c.self }));
   return { context: c, out };
@@ -155,7 +158,8 @@ function unbindAndPoll(c: VmContext): Effected<VmContext> {
 const tick = (c: VmContext, e: Ev<'clock.tick'>): Effected<VmContext> =>
   c.tx.rate > 0 ? { context: patch(c, { tx: refillBy(c.tx, e.dtNs) }), out: [] } : { context: c, out: [] };
 
-const nothing = (c: VmContext): Effected<VmContext> => ({ context: c, out: [] });
+/** Already polling: the interrupt changes nothing (NAPI), but it was taken. */
+const alreadyPolling = (c: VmContext, e: Ev<'virq'>): Effected<VmContext> => ({ context: c, out: [interrupted(c, e)] });
 
 /**
  * A VM's network driver and its server (§3.1, §3.2 last step): reads its own descriptor rings on a virtual
@@ -198,7 +202,7 @@ export const vmMachine = setup({
     },
     polling: {
       on: {
-        virq: { actions: does('alreadyPolling', nothing) },
+        virq: { actions: does('alreadyPolling', alreadyPolling) },
         'rx.processed': [
           { guard: 'moreInRing', actions: does('processed', processed) },
           { guard: 'isCurrentPacket', target: 'idle', actions: does('processed', processed) },

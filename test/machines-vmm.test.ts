@@ -410,7 +410,7 @@ describe('VMM with the NIC and the VMs (src/network cascade)', () => {
     const s = new Composed();
     expect(names(s.deliver('vmm', attach('vm1')))).toEqual(['driver.bound', 'vmm.attached', 'vnic.up']);
     expect(s.context<{ device: string; slot: number }>('vm1')).toMatchObject({ device: 'vnic0', slot: 0 });
-    expect(names(s.deliver('nic', { type: 'rx.arrive', packet: packetTo(1, 1), nowNs: 0 }))).toEqual(['rx.admitted']);
+    expect(names(s.deliver('nic', { type: 'rx.arrive', packet: packetTo(1, 1), nowNs: 0 }))).toEqual(['dma.granted', 'rx.admitted']);
     expect(names(s.fire('dma.done'))).toEqual(['dma.write']);
     expect(s.context<{ ring: Packet[] }>('vm1').ring.map((p) => p.id)).toEqual([1]);
     expect(s.deferred.filter((d) => d.kind === 'work').map((d) => (d.kind === 'work' ? d.then : undefined))).toStrictEqual([
@@ -423,7 +423,7 @@ describe('VMM with the NIC and the VMs (src/network cascade)', () => {
     s.deliver('vmm', attach('vm0'));
     s.deliver('vmm', { type: 'vm.detach', vm: 'vm0' });
     expect(names(s.deliver('vmm', attach('vm0')))).toEqual(['driver.bound', 'vmm.attached', 'vnic.up']);
-    expect(names(s.deliver('nic', { type: 'rx.arrive', packet: packetTo(0, 2), nowNs: 0 }))).toEqual(['rx.admitted']);
+    expect(names(s.deliver('nic', { type: 'rx.arrive', packet: packetTo(0, 2), nowNs: 0 }))).toEqual(['dma.granted', 'rx.admitted']);
   });
 
   // Regression (a spec bug, since fixed; see machines-nic.test.ts 'vnic.setup'): the VMM freed the slot at detach while the NIC kept it
@@ -439,7 +439,7 @@ describe('VMM with the NIC and the VMs (src/network cascade)', () => {
     const reattach = s.deliver('vmm', attach('vm0'));
     s.fire('dma.done');
     expect(names(reattach)).not.toContain('nic.refused');
-    expect(names(s.deliver('nic', { type: 'rx.arrive', packet: packetTo(0, 2), nowNs: 0 }))).toEqual(['rx.admitted']);
+    expect(names(s.deliver('nic', { type: 'rx.arrive', packet: packetTo(0, 2), nowNs: 0 }))).toEqual(['dma.granted', 'rx.admitted']);
   });
 
   // Regression (a spec bug, since fixed; VM driver + NIC across a re-attach): packets already in the VM's ring stay there on driver.unbind
