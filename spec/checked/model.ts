@@ -12,7 +12,8 @@
  * Synchronous sends run to completion inside the step, as in the simulator.
  *
  * The state is the machines' states, the pending items as a sorted multiset, the environment's bookkeeping (packets
- * outstanding per VM, shadow buckets) and the step-property violations seen on the transition into the state.
+ * outstanding per VM, shadow buckets), the properties' history counters (`History`) and the step-property
+ * violations seen on the transition into the state.
  *
  * The system is wired and booted as the simulator's (wiring.ts), in abstract units: bytes and ticks (config.ts).
  */
@@ -42,6 +43,8 @@ import {
   type VnicResources,
 } from '../wiring.js';
 import { dmaWaitBound, offersConforming, offersFloods, type CheckConfig } from './config.js';
+import { applyOp, type CounterOp, type History } from './history.js';
+export { applyOp, NO_HI, NO_LO, type CounterOp, type History, type HistoryBound } from './history.js';
 import { encodeState } from './encode.js';
 import { permute, symmetryPermutations } from './symmetry.js';
 
@@ -60,6 +63,8 @@ export interface EnvState {
   readonly outstanding: readonly number[];
   /** Shadow token bucket, in bytes, of each VM's conforming traffic (VMs offered no conforming traffic: 0, unused). */
   readonly shadow: readonly number[];
+  /** The chosen properties' history counters, one slice per `History`, in the order the model was given them. */
+  readonly history: readonly number[];
 }
 
 export interface Flag {
@@ -99,6 +104,9 @@ export type CheckAction =
 /** Checks made on a transition (its pre-state and the probes it raised): they push flags that properties report. */
 export type StepCheck = (sys: CheckedSystem, pre: CheckedState, probes: readonly Probe[], flags: Flag[]) => void;
 
+/** What the model runs on each transition for the chosen properties: step checks, and histories. */
+export type TransitionCheck = StepCheck | History;
+
 const TICK: CheckAction = { kind: 'tick' };
 
 /** Almost every state has no flags: they share one empty list instead of allocating one per successor. */
@@ -133,6 +141,12 @@ export interface CheckedSystem {
   readonly qos: readonly VnicQos[];
   /** The VMM's attachments at boot, in order. */
   readonly boot: readonly AttachEvent[];
+  /** Each VM's component id, by VM index. */
+  readonly vmIds: readonly string[];
+  /** Each VM's MACs as configured (its driver's input), by VM index. */
+  readonly vmMacs: readonly (readonly number[])[];
+  /** Who holds a device bandwidth specification (every VM, and the driver domain under mixed), with its configured QoS. */
+  readonly holders: readonly { readonly id: string; readonly qos: VnicQos }[];
 }
 
 const UNKNOWN_MAC = 100;
@@ -170,7 +184,8 @@ export function buildCheckedSystem(config: CheckConfig): CheckedSystem {
   add('vmm', 'vmm', 'vmm', vmmInput(arch, n, device, rings));
   if (hasDriverDomain(arch)) add('idd', 'idd', 'idd', iddInput(arch, config.rxRing));
   // The checker's VMs reply with one packet (of the smallest size) per request and send nothing of their own.
-  for (let i = 0; i < n; i++) add(vmId(i), 'vm', 'vm', vmInput(i, { replySize: config.sizes[0]!, txRate: 0, txBurst: 0 }));
+  const vmInputs = Array.from({ length: n }, (_, i) => vmInput(i, { replySize: config.sizes[0]!, txRate: 0, txBurst: 0 }));
+  for (let i = 0; i < n; i++) add(vmId(i), 'vm', 'vm', vmInputs[i]);
   const network = new Network(components);
   const ids = components.map((c) => c.id);
   // Looked up for every new state by the isolation property: a map, not string parsing.
@@ -198,6 +213,10 @@ export function buildCheckedSystem(config: CheckConfig): CheckedSystem {
     waitBound: dmaWaitBound(config),
     qos,
     boot,
+    vmIds: Array.from({ length: n }, (_, i) => vmId(i)),
+    vmMacs: vmInputs.map((x) => x.macs),
+    // Every VM, attached at boot or not (churn may attach it later), after the driver domain's vNIC under mixed.
+    holders: [...boot.filter((e) => vmIndex.get(e.vm) === undefined).map((e) => ({ id: e.vm, qos: e.qos })), ...qos.map((q, i) => ({ id: vmId(i), qos: q }))],
   };
 }
 
@@ -312,7 +331,7 @@ function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
 function sameAsDraft(s: CheckedState, d: Draft): boolean {
   if (d.flags.length > 0 || s.flags.length > 0 || !sameIds(s.pending, d.pending, d.pendingCount)) return false;
   for (let i = 0; i < d.ids.length; i++) if (d.ids[i] !== s.ids[i]) return false;
-  return sameNumbers(s.env.outstanding, d.outstanding) && sameNumbers(s.env.shadow, d.shadow);
+  return sameNumbers(s.env.outstanding, d.outstanding) && sameNumbers(s.env.shadow, d.shadow) && sameNumbers(s.env.history, d.history);
 }
 
 /**
@@ -326,11 +345,13 @@ class Draft {
   pendingCount = 0;
   readonly outstanding: number[];
   readonly shadow: number[];
+  readonly history: number[];
   readonly flags: Flag[] = [];
 
-  constructor(vms: number) {
+  constructor(vms: number, history: number) {
     this.outstanding = new Array<number>(vms + 1).fill(0);
     this.shadow = new Array<number>(vms).fill(0);
+    this.history = new Array<number>(history).fill(0);
   }
 
   reset(s: CheckedState): this {
@@ -341,6 +362,7 @@ class Draft {
     this.pendingCount = n;
     for (let i = 0; i < this.outstanding.length; i++) this.outstanding[i] = s.env.outstanding[i]!;
     for (let i = 0; i < this.shadow.length; i++) this.shadow[i] = s.env.shadow[i]!;
+    for (let i = 0; i < this.history.length; i++) this.history[i] = s.env.history[i]!;
     if (this.flags.length > 0) this.flags.length = 0;
     return this;
   }
@@ -348,7 +370,8 @@ class Draft {
 
 /** The transition checks whose flags the properties report (from `propertiesFor`). */
 export interface CheckedModelOptions {
-  readonly stepChecks: readonly StepCheck[];
+  /** Step checks, and the histories of properties that keep some (`propertiesFor` gives both, in one list). */
+  readonly stepChecks: readonly TransitionCheck[];
   /**
    * The parts of the properties (`propertyParts` of properties/checked.ts): with them the search runs on packed
    * states (spec/checked/packed.ts); without, on objects.
@@ -361,6 +384,10 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
   readonly sys: CheckedSystem;
   /** The step checks of the chosen properties, in order (their flags are part of the state). */
   readonly stepChecks: readonly StepCheck[];
+  /** The chosen properties' histories, each with its offset in `env.history`. */
+  readonly histories: readonly { readonly history: History; readonly at: number }[];
+  /** Scratch for a probe's counter operations. */
+  private readonly opScratch: CounterOp[] = [];
   private readonly init: CheckedState;
   readonly keys: KeyEncoder;
   /** The machines' steps, memoized: every delivery of the search goes through it. */
@@ -384,11 +411,28 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
     this.strays = strayWrites(sys, (e) => this.memo.event(e));
     this.vmmOffers = sys.config.churn || this.strays.length > 0;
     this.tickEvent = this.memo.event({ type: 'clock.tick', dtNs: 1e9 } as EventObject);
-    this.draft = new Draft(c0.vms);
+    const histories: { history: History; at: number }[] = [];
+    let width = 0;
+    for (const t of options.stepChecks) {
+      if (typeof t === 'function') continue;
+      histories.push({ history: t, at: width });
+      width += t.initial.length;
+    }
+    this.histories = histories;
+    this.draft = new Draft(c0.vms, width);
+    this.keys.historyWidth = width;
     const perms = symmetryPermutations(sys);
     this.symmetryGroupSize = perms.length + 1;
     if (perms.length > 0) {
-      const hooks = { idOf: (i: number, m: MachineState<unknown>) => this.keys.idOf(i, m), pending: (to: number, e: EventObject) => this.keys.pending(to, e) };
+      const hooks = {
+        idOf: (i: number, m: MachineState<unknown>) => this.keys.idOf(i, m),
+        pending: (to: number, e: EventObject) => this.keys.pending(to, e),
+        history: (h: readonly number[], pi: readonly number[]) => {
+          const out: number[] = [];
+          for (const { history, at } of this.histories) out.push(...history.permute(h.slice(at, at + history.initial.length), pi));
+          return out;
+        },
+      };
       // The representative of an orbit: the renaming with the smallest key (identity included).
       this.canonical = (s) => {
         let best = s;
@@ -404,7 +448,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
         return best;
       };
     }
-    this.stepChecks = options.stepChecks;
+    this.stepChecks = options.stepChecks.filter((t): t is StepCheck => typeof t === 'function');
     this.partsOf = options.parts;
     const r = sys.network.initial();
     if (r.kind !== 'ok') throw new Error(`initial state: ${r.kind}`);
@@ -413,7 +457,11 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
       machines: r.states,
       ids: r.states.map((m, i) => this.keys.idOf(i, m)),
       pending: [],
-      env: { outstanding: new Array<number>(c.vms + 1).fill(0), shadow: c.roles.map((role, v) => (offersConforming(role) ? c.bursts[v]! : 0)) },
+      env: {
+        outstanding: new Array<number>(c.vms + 1).fill(0),
+        shadow: c.roles.map((role, v) => (offersConforming(role) ? c.bursts[v]! : 0)),
+        history: histories.flatMap((h) => h.history.initial),
+      },
       flags: NO_FLAGS,
     };
     // Boot: the VMM attaches the driver domain (mixed) and every VM, as in the simulator.
@@ -528,7 +576,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
   nextPacked(s: CheckedState, a: CheckAction, out: WordBuffer): boolean {
     const d = this.successor(s, a);
     if (sameAsDraft(s, d)) return false;
-    this.keys.packParts(d.ids, d.pending, d.pendingCount, d.outstanding, d.shadow, d.flags, out);
+    this.keys.packParts(d.ids, d.pending, d.pendingCount, d.outstanding, d.shadow, d.history, d.flags, out);
     return true;
   }
 
@@ -547,6 +595,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
       }
       case 'tick': {
         for (let v = 0; v < c.vms; v++) if (offersConforming(c.roles[v]!)) d.shadow[v] = Math.min(c.bursts[v]!, d.shadow[v]! + c.rates[v]!);
+        for (const { history, at } of this.histories) for (const op of history.tick) this.counterOp(d, at, op);
         this.apply(s, d, sys.nic, this.tickEvent, false);
         // The driver domain's tick sees the state the NIC's tick left: that is its pre-state for step checks.
         if (sys.idd >= 0) this.apply(s, d, sys.idd, this.tickEvent, false, true);
@@ -650,7 +699,7 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
     if (r.kind === 'bad-output') {
       throw new ModelError(`${this.sys.network.components[r.component]!.id}: action '${r.action}': ${r.reason}`);
     }
-    const pre = preIsDraft && r.probes.length > 0 && this.stepChecks.length > 0 ? this.materialize(s, d) : s;
+    const pre = preIsDraft && r.probes.length > 0 && (this.stepChecks.length > 0 || this.histories.length > 0) ? this.materialize(s, d) : s;
     d.ids = r.ids;
     const targets = r.deferredTargets;
     for (let j = 0; j < targets.length; j += 2) insertSorted(d, this.keys.pendingAt(targets[j]!, targets[j + 1]!).id);
@@ -664,6 +713,25 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
       d.outstanding[v < 0 ? vms : v]!--;
     }
     for (const check of this.stepChecks) check(this.sys, pre, probes, d.flags);
+    for (const { history, at } of this.histories) {
+      const ops = this.opScratch;
+      ops.length = 0;
+      history.ops(pre.machines, probes, ops);
+      for (let o = 0; o < ops.length; o++) this.counterOp(d, at, ops[o]!);
+    }
+  }
+
+  /** A history's counter operation on the draft (`at`: the history's offset). */
+  private counterOp(d: Draft, at: number, op: CounterOp): void {
+    const i = at + op.counter;
+    const v = applyOp(d.history[i]!, op);
+    if (!(v >= -1 && v <= 65534)) throw new ModelError(`history counter ${d.history.length > 0 ? this.historyName(i) : i} set to ${v}: outside [-1, 65534]`);
+    d.history[i] = v;
+  }
+
+  private historyName(i: number): string {
+    for (const { history, at } of this.histories) if (i >= at && i < at + history.names.length) return history.names[i - at]!;
+    return String(i);
   }
 
   /** The draft as a state; unchanged parts are shared with `s`. */
@@ -681,7 +749,10 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
       for (let i = 0; i < list.length; i++) list[i] = this.keys.pendingById(d.pending[i]!);
       pending = list;
     }
-    const env = sameNumbers(s.env.outstanding, d.outstanding) && sameNumbers(s.env.shadow, d.shadow) ? s.env : { outstanding: d.outstanding.slice(), shadow: d.shadow.slice() };
+    const env =
+      sameNumbers(s.env.outstanding, d.outstanding) && sameNumbers(s.env.shadow, d.shadow) && sameNumbers(s.env.history, d.history)
+        ? s.env
+        : { outstanding: d.outstanding.slice(), shadow: d.shadow.slice(), history: d.history.slice() };
     return { machines, ids: d.ids, pending, env, flags: d.flags.length === 0 ? NO_FLAGS : d.flags.slice() };
   }
 
@@ -770,7 +841,13 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
       vars[c.id] = { state: m.value, ...(m.context as object) };
     });
     vars['pending'] = s.pending.map((p) => p.label);
-    vars['env'] = { outstanding: s.env.outstanding, shadow: s.env.shadow };
+    const env: Record<string, unknown> = { outstanding: s.env.outstanding, shadow: s.env.shadow };
+    if (this.histories.length > 0) {
+      const history: Record<string, number> = {};
+      for (const { history: h, at } of this.histories) h.names.forEach((name, i) => (history[name] = s.env.history[at + i]!));
+      env['history'] = history;
+    }
+    vars['env'] = env;
     if (s.flags.length > 0) vars['flags'] = s.flags;
     return vars;
   }
@@ -822,27 +899,41 @@ export class KeyEncoder {
     return this.pendings[id]!;
   }
 
-  /** The state as words: machine ids, pending count and ids, outstanding + 1, shadow + 1, flag-list id (0: none). */
+  /** Width of `env.history` (the model sets it once it knows its histories). */
+  historyWidth = 0;
+
+  /** The state as words: machine ids, pending count and ids, outstanding + 1, shadow + 1, history + 1 two to a word, flag-list id (0: none). */
   pack(s: CheckedState, out: WordBuffer): void {
     const ids = s.ids;
     for (let i = 0; i < ids.length; i++) out.push(ids[i]!);
     const pending = s.pending;
     out.push(pending.length);
     for (let i = 0; i < pending.length; i++) out.push(pending[i]!.id);
-    this.packEnv(s.env.outstanding, s.env.shadow, s.flags, out);
+    this.packEnv(s.env.outstanding, s.env.shadow, s.env.history, s.flags, out);
   }
 
   /** `pack` from a state's parts: machine ids, the first `n` sorted pending ids, counters and flags. */
-  packParts(ids: readonly number[], pending: ArrayLike<number>, n: number, outstanding: readonly number[], shadow: readonly number[], flags: readonly Flag[], out: WordBuffer): void {
+  packParts(
+    ids: readonly number[],
+    pending: ArrayLike<number>,
+    n: number,
+    outstanding: readonly number[],
+    shadow: readonly number[],
+    history: readonly number[],
+    flags: readonly Flag[],
+    out: WordBuffer,
+  ): void {
     for (let i = 0; i < ids.length; i++) out.push(ids[i]!);
     out.push(n);
     for (let i = 0; i < n; i++) out.push(pending[i]!);
-    this.packEnv(outstanding, shadow, flags, out);
+    this.packEnv(outstanding, shadow, history, flags, out);
   }
 
-  private packEnv(outstanding: readonly number[], shadow: readonly number[], flags: readonly Flag[], out: WordBuffer): void {
+  private packEnv(outstanding: readonly number[], shadow: readonly number[], history: readonly number[], flags: readonly Flag[], out: WordBuffer): void {
     for (let i = 0; i < outstanding.length; i++) out.push(outstanding[i]! + 1);
     for (let i = 0; i < shadow.length; i++) out.push(shadow[i]! + 1);
+    // History counters lie in [-1, 65534] (counterOp): two to a word.
+    for (let i = 0; i < history.length; i += 2) out.push((history[i]! + 1) | (i + 1 < history.length ? (history[i + 1]! + 1) << 16 : 0));
     out.push(flags.length === 0 ? 0 : this.flagListId(flags) + 1);
   }
 
@@ -862,9 +953,15 @@ export class KeyEncoder {
     for (let i = 0; i <= vms; i++) outstanding[i] = words[p++]! - 1;
     const shadow = new Array<number>(vms);
     for (let i = 0; i < vms; i++) shadow[i] = words[p++]! - 1;
+    const history = new Array<number>(this.historyWidth);
+    for (let i = 0; i < history.length; i += 2) {
+      const w = words[p++]!;
+      history[i] = (w & 0xffff) - 1;
+      if (i + 1 < history.length) history[i + 1] = (w >>> 16) - 1;
+    }
     const f = words[p++]!;
     if (p !== length) throw new Error(`unpack: ${length} words, read ${p}`);
-    return { machines, ids, pending, env: { outstanding, shadow }, flags: f === 0 ? NO_FLAGS : this.flagLists[f - 1]! };
+    return { machines, ids, pending, env: { outstanding, shadow, history }, flags: f === 0 ? NO_FLAGS : this.flagLists[f - 1]! };
   }
 
   private readonly flagListIds = new Map<string, number>();
@@ -893,6 +990,7 @@ export class KeyEncoder {
     for (const p of s.pending) put(p.id);
     for (const x of s.env.outstanding) put(x + 1);
     for (const x of s.env.shadow) put(x + 1);
+    for (const x of s.env.history) put(x + 1);
     let k = String.fromCharCode(...codes);
     if (s.flags.length > 0) k += '!' + s.flags.map((f) => f.property).join(',');
     return k;

@@ -7,7 +7,8 @@
  * MemoNetwork's and the KeyEncoder's, so packed and object states use the same ids.
  *
  * A state's packed fields: one machine-state id per component, the pending multiset's id, outstanding[0..vms]
- * (index vms: unknown MACs), shadow[0..vms), and the id of the step-flag list.
+ * (index vms: unknown MACs), shadow[0..vms), the properties' history counters + 1 (model.ts `History`: they may be
+ * -1), and the id of the step-flag list.
  */
 import type { Property } from '../../src/explore/model.js';
 import type { PackedBinding } from '../../src/explore/packed/model.js';
@@ -20,6 +21,7 @@ import type { MachineState } from '../../src/machine/index.js';
 import type { Packet } from '../packet.js';
 import type { CheckedModel, CheckedState } from './model.js';
 import { offersConforming } from './config.js';
+import { NO_HI, NO_LO, type CounterOp } from './history.js';
 
 /**
  * A property as parts: `check` fails exactly when a part fails ('always'), or holds exactly when a part witnesses
@@ -34,6 +36,8 @@ export interface PropertyParts {
   readonly across?: readonly ((machines: readonly MachineState<unknown>[]) => boolean)[];
   /** Per component, packets held per VM (index vms: unknown MACs); their sum must equal the outstanding counters. */
   readonly outstanding?: (i: number, m: MachineState<unknown>, out: number[]) => void;
+  /** History counters (index in the state's `env.history`) that must stay within [min, max]. */
+  readonly bounds?: readonly { readonly counter: number; readonly min: number; readonly max: number }[];
 }
 
 /** The worker form of every packed network (its module and export). */
@@ -61,6 +65,16 @@ export function checkedPackedBinding(
   const outstanding = (v: number): number => v;
   const shadow = (v: number): number => vms + 1 + v;
   const conforming = (v: number): boolean => offersConforming(c.roles[v]!);
+  // History counters are stored + 1 (fields are non-negative); an operation's clamps move with them.
+  const H = model.histories.reduce((a, h) => a + h.history.initial.length, 0);
+  const history = (i: number): number => 2 * vms + 1 + i;
+  const shift = (x: number): number => (x === NO_LO || x === NO_HI ? x : x + 1);
+  const tickUpdates = model.histories.flatMap(({ history: h, at }) =>
+    h.tick.map((op) => {
+      if (op.lo !== NO_LO) throw new Error('packed: a history tick operation with a lower clamp is not supported');
+      return { field: history(at + op.counter), delta: op.add, ...(op.hi !== NO_HI ? { max: op.hi + 1 } : {}) };
+    }),
+  );
 
   // The environment's actions, in CheckedModel.actions order: arrivals per VM (then unknown MACs) by size, tick.
   const envActions: EnvAction[] = [];
@@ -75,7 +89,7 @@ export function checkedPackedBinding(
   });
   envActions.push({
     guards: [],
-    updates: Array.from({ length: vms }, (_, v) => v).flatMap((v) => (conforming(v) ? [{ field: shadow(v), delta: c.rates[v]!, max: c.bursts[v]! }] : [])),
+    updates: [...Array.from({ length: vms }, (_, v) => v).flatMap((v) => (conforming(v) ? [{ field: shadow(v), delta: c.rates[v]!, max: c.bursts[v]! }] : [])), ...tickUpdates],
     deliveries: [{ to: sys.nic, event: model.tickEvent, stale: false }, ...(sys.idd >= 0 ? [{ to: sys.idd, event: model.tickEvent, stale: false }] : [])],
   });
 
@@ -90,17 +104,23 @@ export function checkedPackedBinding(
       sums = { fields: Array.from({ length: vms + 1 }, (_, v) => outstanding(v)), offset: sumWidth };
       sumWidth += vms + 1;
     }
-    return { kind: p.kind, flagged: x.flagged === true, local: x.local !== undefined, groups: own, ...(sums !== undefined ? { sums } : {}) };
+    const bounds = x.bounds?.map((b) => ({ field: history(b.counter), min: b.min + 1, max: b.max + 1 }));
+    return { kind: p.kind, flagged: x.flagged === true, local: x.local !== undefined, groups: own, ...(sums !== undefined ? { sums } : {}), ...(bounds !== undefined ? { bounds } : {}) };
   });
   const program: Program = {
     components: C,
-    envFields: 2 * vms + 1,
-    envHints: [...new Array<number>(vms + 1).fill(Math.max(...c.capacities) + c.rxRing), ...c.bursts],
+    envFields: 2 * vms + 1 + H,
+    envHints: [
+      ...new Array<number>(vms + 1).fill(Math.max(...c.capacities) + c.rxRing),
+      ...c.bursts,
+      ...model.histories.flatMap(({ history: h }) => h.initial.map((x) => Math.max(2, x + 2))),
+    ],
     envActions,
     stateActionComponents: model.vmmOffers ? [sys.vmm] : [],
     properties: shapes,
     groupParts: groups.length,
     stepChecks: model.stepChecks.length,
+    counterOps: H > 0,
     sumWidth,
   };
 
@@ -142,6 +162,13 @@ export function checkedPackedBinding(
       model.stepChecks[k]!(sys, state, probes, flags);
       return flags;
     },
+    counterOps(pre, probes, out) {
+      for (const { history: h, at } of model.histories) {
+        const ops: CounterOp[] = [];
+        h.ops(pre, probes, ops);
+        for (const op of ops) out.push(history(at + op.counter) , op.add, shift(op.lo), shift(op.hi));
+      }
+    },
     flagProperty: (f) => names.indexOf(f.property),
   };
   const owner = new NetworkOwner(program, hooks);
@@ -155,6 +182,7 @@ export function checkedPackedBinding(
       out[P] = owner.internSet(s.pending.map((p) => p.id));
       for (let v = 0; v <= vms; v++) out[envField(program, outstanding(v))] = s.env.outstanding[v]!;
       for (let v = 0; v < vms; v++) out[envField(program, shadow(v))] = s.env.shadow[v]!;
+      for (let i = 0; i < H; i++) out[envField(program, history(i))] = s.env.history[i]! + 1;
       out[F] = owner.internFlags(s.flags);
     },
     worker: {

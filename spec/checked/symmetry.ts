@@ -233,6 +233,8 @@ export interface PermuteHooks {
   idOf(i: number, m: MachineState<unknown>): number;
   /** A pending item for an event delivered to component `to`. */
   pending(to: number, event: EventObject): Pending;
+  /** The properties' history counters renamed (each property renames its own: `History.permute`). */
+  history(h: readonly number[], pi: readonly number[]): number[];
 }
 
 /** The state with VM i renamed to VM π(i) everywhere. */
@@ -284,5 +286,5 @@ export function permute(sys: CheckedSystem, s: CheckedState, pi: readonly number
     outstanding[pi[v]!] = s.env.outstanding[v]!;
     shadow[pi[v]!] = s.env.shadow[v]!;
   }
-  return { machines, ids: machines.map((m, i) => hooks.idOf(i, m)), pending, env: { outstanding, shadow }, flags: s.flags };
+  return { machines, ids: machines.map((m, i) => hooks.idOf(i, m)), pending, env: { outstanding, shadow, history: hooks.history(s.env.history, pi) }, flags: s.flags };
 }

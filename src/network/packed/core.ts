@@ -228,7 +228,7 @@ export class PackedNetwork implements PackedModel {
   /** Deliver `event` to component `to` of the draft, with its cascade and bookkeeping. */
   private deliver(to: number, event: number, stale: boolean): number {
     const t = this.tables;
-    const hasChecks = this.program.stepChecks > 0;
+    const hasChecks = this.program.stepChecks > 0 || this.program.counterOps === true;
     const dF = this.dF;
     if (hasChecks) for (let c = 0; c < this.C; c++) this.pre[c] = dF[c]!;
     let v = this.cell(to, dF[to]!, event);
@@ -303,7 +303,7 @@ export class PackedNetwork implements PackedModel {
 
   /**
    * The step checks on the delivery's probes (list `plist`) and pre-state, all at once (one memo for all of them):
-   * append the flags they raise.
+   * append the flags they raise, and perform the counter operations they give.
    */
   private stepChecks(plist: number): number {
     const t = this.tables;
@@ -320,12 +320,21 @@ export class PackedNetwork implements PackedModel {
       r = walk(t.checkNodes, t.checkEdges, root - 1, this.pre, this.C, t.proj);
     }
     if (r === 0) return OK;
+    const ops = t.resStart[r]! - 1;
+    const n = t.resData[ops]!;
+    const env0 = this.P + 1;
+    for (let j = 0, p = ops + 1; j < n; j++, p += 4) {
+      const f = env0 + t.resData[p]!;
+      this.put(f, Math.min(t.resData[p + 3]!, Math.max(t.resData[p + 2]!, this.dF[f]! + t.resData[p + 1]!)));
+    }
+    const fragment = t.resFlags[r]!;
+    if (fragment === 0) return OK;
     const flag = this.dF[this.F]!;
-    let f = t.flagConcat.get(flag, r);
+    let f = t.flagConcat.get(flag, fragment);
     if (f < 0) {
       if (this.filler === null) return MISSED;
-      this.filler.flagConcat(flag, r);
-      f = t.flagConcat.get(flag, r);
+      this.filler.flagConcat(flag, fragment);
+      f = t.flagConcat.get(flag, fragment);
     }
     this.put(this.F, f - 1);
     return OK;
@@ -377,6 +386,13 @@ export class PackedNetwork implements PackedModel {
       const p = always[i]!;
       if ((fails & (1 << p)) !== 0) return p;
       const shape = props[p]!;
+      const bounds = shape.bounds;
+      if (bounds !== undefined) {
+        for (let b = 0; b < bounds.length; b++) {
+          const v = this.pF[this.P + 1 + bounds[b]!.field]!;
+          if (v < bounds[b]!.min || v > bounds[b]!.max) return p;
+        }
+      }
       for (let g = 0; g < shape.groups.length; g++) {
         const part = shape.groups[g]!;
         if (incremental) {

@@ -42,6 +42,11 @@ export interface OwnerHooks {
   group(part: number, machines: readonly MachineState<unknown>[]): boolean;
   /** Step check `k` on a delivery's pre-state machines and probes: the flags it raises, in order. */
   stepCheck(k: number, pre: readonly MachineState<unknown>[], probes: readonly Probe[]): readonly StepFlag[];
+  /**
+   * With `Program.counterOps`: the counter operations the delivery performs (history variables), a function of its
+   * pre-state machines and probes, as (field, add, lo, hi) quadruples pushed to `out`: `v := min(hi, max(lo, v + add))`.
+   */
+  counterOps?(pre: readonly MachineState<unknown>[], probes: readonly Probe[], out: number[]): void;
   /** Index of a flag's property in the program's property list (−1: none checked). */
   flagProperty(flag: StepFlag): number;
 }
@@ -160,7 +165,7 @@ export class NetworkOwner implements Filler {
   }
 
   /** Append `rec` to a shared data array; its offset. */
-  private append(name: 'effData' | 'setData' | 'actData', used: 'effUsed' | 'setUsed' | 'actUsed', rec: readonly number[]): number {
+  private append(name: 'effData' | 'setData' | 'actData' | 'resData', used: 'effUsed' | 'setUsed' | 'actUsed' | 'resUsed', rec: readonly number[]): number {
     const t = this.tables;
     const at = t[used];
     this.grow(name, at + rec.length);
@@ -170,7 +175,10 @@ export class NetworkOwner implements Filler {
   }
 
   /** Make `tables[name]` at least `length` long. */
-  private grow(name: 'effData' | 'setData' | 'actData' | 'effStart' | 'pendTo' | 'pendEv' | 'setStart' | 'flagMask' | 'groupNodes' | 'checkNodes' | 'checkRoot', length: number): void {
+  private grow(
+    name: 'effData' | 'setData' | 'actData' | 'effStart' | 'pendTo' | 'pendEv' | 'setStart' | 'flagMask' | 'groupNodes' | 'checkNodes' | 'checkRoot' | 'resFlags' | 'resStart' | 'resData',
+    length: number,
+  ): void {
     const t = this.tables;
     const a = ensureLength(t[name], length);
     if (a !== t[name]) {
@@ -394,8 +402,29 @@ export class NetworkOwner implements Filler {
     const reads: Read[] = [];
     const machines = this.recording(pre, reads);
     const flags: StepFlag[] = [];
-    for (let k = 0; k < this.program.stepChecks; k++) flags.push(...this.hooks.stepCheck(k, machines, this.plistProbes[plist]!));
-    this.insertPath('checkNodes', 'checkNodeCount', t.checkEdges, root - 1, reads, this.internFlags(flags));
+    const probes = this.plistProbes[plist]!;
+    for (let k = 0; k < this.program.stepChecks; k++) flags.push(...this.hooks.stepCheck(k, machines, probes));
+    const ops: number[] = [];
+    if (this.program.counterOps === true) this.hooks.counterOps!(machines, probes, ops);
+    this.insertPath('checkNodes', 'checkNodeCount', t.checkEdges, root - 1, reads, this.internResult(this.internFlags(flags), ops));
+  }
+
+  private readonly resultIds = new Map<string, number>();
+
+  /** The id of a step-check result: a flag list and counter operations (0: neither). */
+  private internResult(flags: number, ops: readonly number[]): number {
+    if (flags === 0 && ops.length === 0) return 0;
+    const key = `${flags}|${ops.join(',')}`;
+    let id = this.resultIds.get(key);
+    if (id !== undefined) return id;
+    id = this.resultIds.size + 1;
+    this.resultIds.set(key, id);
+    const at = this.append('resData', 'resUsed', [ops.length / 4, ...ops]);
+    this.grow('resFlags', id + 1);
+    this.grow('resStart', id + 1);
+    this.tables.resFlags[id] = flags;
+    this.tables.resStart[id] = at + 1;
+    return id;
   }
 
   /** The id of a flag list (0: empty). */

@@ -47,6 +47,8 @@ export interface PropertyShape {
   readonly groups: readonly number[];
   /** Σ over components of per-state counts equals environment counters: the counters, one per count. */
   readonly sums?: { readonly fields: readonly number[]; readonly offset: number };
+  /** Environment counters that must stay within [min, max] (always): a state where one does not violates it. */
+  readonly bounds?: readonly { readonly field: number; readonly min: number; readonly max: number }[];
 }
 
 export interface Program {
@@ -60,6 +62,11 @@ export interface Program {
   /** Parts across components, over all properties. */
   readonly groupParts: number;
   readonly stepChecks: number;
+  /**
+   * Whether the step checks also update environment counters (history variables: `OwnerHooks.counterOps`), as a
+   * function of the delivery's pre-state machines and probes, memoized with their flags.
+   */
+  readonly counterOps?: boolean;
   /** Width of the per-state counts of all `sums` properties together. */
   readonly sumWidth: number;
 }

@@ -68,6 +68,9 @@ export interface TablesData {
   readonly counts: Int32Array;
   readonly checkNodes: Int32Array;
   readonly checkEdges: DenseShape;
+  readonly resFlags: Int32Array;
+  readonly resStart: Int32Array;
+  readonly resData: Int32Array;
   readonly flagConcat: Int32Array;
   readonly flagMask: Int32Array;
   readonly proj: readonly Int32Array[];
@@ -114,6 +117,15 @@ export class Tables {
   checkNodes: Int32Array;
   checkNodeCount = 0;
   checkEdges: DenseTable;
+  /**
+   * Step-check results (the leaves of the check tries): per result id, the flag fragment it adds, and offset + 1 of
+   * its counter operations [n, (field, add, lo, hi)…] in `resData` (each `v := min(hi, max(lo, v + add))`).
+   * Result 0 adds nothing.
+   */
+  resFlags: Int32Array;
+  resStart: Int32Array;
+  resData: Int32Array;
+  resUsed = 0;
   /** Flag lists: (list, fragment list) → concatenation + 1; per list, the bits of the properties it flags. */
   flagConcat: PairTable;
   flagMask: Int32Array;
@@ -148,6 +160,9 @@ export class Tables {
       this.counts = data.counts;
       this.checkNodes = data.checkNodes;
       this.checkEdges = dense(data.checkEdges);
+      this.resFlags = data.resFlags;
+      this.resStart = data.resStart;
+      this.resData = data.resData;
       this.flagConcat = new PairTable(0, data.flagConcat);
       this.flagMask = data.flagMask;
       this.proj = [...data.proj];
@@ -177,6 +192,9 @@ export class Tables {
     this.counts = sharedInts(C);
     this.checkNodes = sharedInts(64);
     this.checkEdges = new DenseTable(64, 16);
+    this.resFlags = sharedInts(16);
+    this.resStart = sharedInts(16);
+    this.resData = sharedInts(64);
     this.flagConcat = new PairTable();
     this.flagMask = sharedInts(16);
     this.proj = [];
@@ -209,6 +227,9 @@ export class Tables {
       counts: this.counts,
       checkNodes: this.checkNodes,
       checkEdges: shapeOf(this.checkEdges),
+      resFlags: this.resFlags,
+      resStart: this.resStart,
+      resData: this.resData,
       flagConcat: this.flagConcat.slots,
       flagMask: this.flagMask,
       proj: this.proj,
