@@ -17,6 +17,7 @@ import type { VmContext } from '../spec/vm-driver.js';
 import type { VmmContext } from '../spec/vmm.js';
 import type { VnicContext } from '../spec/vnic.js';
 import { addHeld } from './packets.js';
+import { macOwners, ownerOfMac, type Holder } from './references.js';
 
 /** Where things are in the composed system (both `CheckedSystem` and the simulator's system provide it). */
 export interface SystemShape {
@@ -27,14 +28,20 @@ export interface SystemShape {
   readonly vnics: readonly number[];
   /** Component index of the vNIC NIC's transmit path, or -1. */
   readonly tx: number;
+  /** Component index of the vNIC NIC's DMA engine, or -1. */
+  readonly dma: number;
   /** Component index of the VMM, or -1 (native: none). */
   readonly vmm: number;
   /** Component index of each VM's driver, by VM index (native: the one OS, for every VM). */
   readonly vmComponent: readonly number[];
   /** Each VM's name, by VM index (for messages). */
   readonly vmNames: readonly string[];
-  /** VM index owning a MAC, or -1. */
-  vmOfMac(mac: number): number;
+  /** Each VM's component id, by VM index: how the VMM's records and the vNICs name it. */
+  readonly vmIds: readonly string[];
+  /** Each VM's MACs as configured (given to its driver), by VM index: the MAC→VM map properties judge by. */
+  readonly vmMacs: readonly (readonly number[])[];
+  /** Who holds a device bandwidth specification, with the QoS the VMM was asked to attach it with (references.ts). */
+  readonly holders: readonly Holder[];
   /** VM index of a component id, or -1 for one that is no VM (the driver domain and the native OS see everyone's). */
   vmOfId(id: string): number;
 }
@@ -54,20 +61,24 @@ const vnicAt = (shape: SystemShape, states: States, slot: number): MachineState<
  * isolation's part that one component's own state decides: each VM's vNIC buffers only packets for that VM's MACs
  * and transmits only its owner's packets (the NIC), and each VM's Rx ring holds only its own packets (a VM). The
  * driver domain and a native OS are trusted with everyone's packets (as in the step part). Reads `m` alone, so the
- * explorer decides it once per distinct machine state.
+ * explorer decides it once per distinct machine state. Reference: the MACs each VM was configured with
+ * (`shape.vmMacs`), not the MACs the vNIC was programmed with.
  */
 export function isolationInComponent(shape: SystemShape, i: number, m: MachineState<unknown>): string | undefined {
   const kind = shape.kinds[i];
   if (kind === 'vnic') {
     const v = m.context as VnicContext;
     // The driver domain's vNIC (mixed) bridges for others and may still hold packets of a VM detached since.
-    if (m.value !== 'active' || shape.vmOfId(v.vm) < 0) return undefined;
-    for (const p of v.queue) if (!v.macs.includes(p.dst)) return `vNIC ${v.slot} (${v.vm}) buffers a packet for MAC ${p.dst}`;
+    const owner = shape.vmOfId(v.vm);
+    if (m.value !== 'active' || owner < 0) return undefined;
+    const macs = shape.vmMacs[owner]!;
+    for (const p of v.queue) if (!macs.includes(p.dst)) return `vNIC ${v.slot} (${v.vm}) buffers a packet for MAC ${p.dst}`;
   } else if (kind === 'vm' || kind === 'os') {
     const vm = m.context as VmContext;
     // A native OS is no VM: nothing to isolate it from, and it sees whatever the wire brings.
-    if (shape.vmOfId(vm.self) < 0) return undefined;
-    for (const p of vm.ring) if (!vm.macs.includes(p.dst)) return `${vm.self}'s Rx ring holds a packet for MAC ${p.dst}`;
+    const self = shape.vmOfId(vm.self);
+    if (self < 0) return undefined;
+    for (const p of vm.ring) if (ownerOfMac(shape, p.dst) !== self) return `${vm.self}'s Rx ring holds a packet for MAC ${p.dst}`;
   }
   return undefined;
 }
@@ -99,7 +110,8 @@ function isolationAcross(shape: SystemShape, states: States, only: number): stri
     const m = vnicAt(shape, states, t.slot);
     if (m === undefined || m.value !== 'active') continue;
     const v = m.context;
-    if (shape.vmOfId(v.vm) >= 0 && !v.macs.includes(t.packet.src)) return `vNIC ${t.slot} (${v.vm}) transmits a packet from MAC ${t.packet.src}`;
+    const owner = shape.vmOfId(v.vm);
+    if (owner >= 0 && ownerOfMac(shape, t.packet.src) !== owner) return `vNIC ${t.slot} (${v.vm}) transmits a packet from MAC ${t.packet.src}`;
   }
   if (shape.vmm < 0) return undefined;
   for (let slot = 0; slot < shape.vnics.length; slot++) {
@@ -132,7 +144,7 @@ export function isolationInProbe(shape: SystemShape, pre: States, p: Probe): str
   const d = p.data as { packet: Packet; vm: string; slot: number };
   const receiver = shape.vmOfId(d.vm);
   if (receiver < 0) return undefined; // the driver domain legitimately receives everyone's packets
-  if (shape.vmOfMac(d.packet.dst) !== receiver) return `${p.name === 'dma.write' ? 'DMA' : 'delivery'} of a packet for MAC ${d.packet.dst} reached ${d.vm}`;
+  if (ownerOfMac(shape, d.packet.dst) !== receiver) return `${p.name === 'dma.write' ? 'DMA' : 'delivery'} of a packet for MAC ${d.packet.dst} reached ${d.vm}`;
   if (p.name === 'dma.write' && hasVnics(shape) && d.slot >= 0) {
     const m = vnicAt(shape, pre, d.slot)!;
     if (m.value !== 'active' || m.context.vm !== d.vm) return `DMA into ${d.vm} through vNIC ${d.slot}, which is not mapped to it (${m.value})`;
@@ -191,7 +203,8 @@ export function qosInState(shape: SystemShape, states: States): string | undefin
  */
 export function conservationInState(shape: SystemShape, states: States, outstanding: readonly number[], held: number[]): string | undefined {
   held.fill(0);
-  for (let i = 0; i < states.length; i++) addHeld(shape.kinds[i]!, states[i]!.context, shape.vmOfMac, held, shape.vmComponent.length);
+  const owner = macOwners(shape);
+  for (let i = 0; i < states.length; i++) addHeld(shape.kinds[i]!, states[i]!.context, owner, held, shape.vmComponent.length);
   return conservationOf(shape, held, outstanding);
 }
 

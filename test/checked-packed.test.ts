@@ -12,9 +12,14 @@ import { defaultCheckConfig, type CheckShortcuts } from '../spec/checked/config.
 import { buildCheckedSystem, CheckedModel, type CheckAction, type CheckedState } from '../spec/checked/model.js';
 import { PROPERTY_NAMES, propertiesFor, propertyParts } from '../properties/checked.js';
 import { ensureBuilt } from './built.js';
+import { withMachines, type Variant } from './variants.js';
+import { unspentTokensVnicMachine } from '../spec/mutants/vnic-unspent-tokens.js';
+import { wrrPointerDmaMachine } from '../spec/mutants/dma-wrr-pointer.js';
+import { earlySlotReleaseVmmMachine } from '../spec/mutants/vmm-early-slot-release.js';
+import { msiByRecordVmmMachine } from '../spec/mutants/vmm-msi-by-record.js';
 
-function models(config: CheckShortcuts, names: readonly string[] = PROPERTY_NAMES) {
-  const sys = buildCheckedSystem(defaultCheckConfig(config));
+function models(config: CheckShortcuts, names: readonly string[] = PROPERTY_NAMES, variant: Variant = {}) {
+  const sys = withMachines(buildCheckedSystem(defaultCheckConfig(config)), variant);
   const { properties, stepChecks } = propertiesFor(sys, names);
   return {
     packed: new CheckedModel(sys, { stepChecks, parts: propertyParts }),
@@ -68,6 +73,22 @@ describe('packed and object searches of the checked system agree', () => {
       const options: SearchOptions<CheckedState> = { strategy, properties };
       expect(view(packed, search(packed, options))).toEqual(view(object, search(object, options)));
     }
+  });
+
+  // History counters (bounds), parts across machines and step checks reading them, on the bugs they catch.
+  const PLANTED: [string, CheckShortcuts, Variant][] = [
+    ['bandwidth-conformance: a vNIC that never spends tokens', {}, { vnic: unspentTokensVnicMachine }],
+    ['dma-fairness: a WRR pointer resuming from the wrong place', { vms: 3, capacity: 2, rxRing: 2, dma: 'wrr', roles: ['flooding', 'idle', 'flooding'], unknownTraffic: false }, { 'nic-dma': wrrPointerDmaMachine }],
+    ['vmm-nic-agreement: a VMM freeing a slot at detach', { vms: 1, churn: true, roles: ['flooding'] }, { vmm: earlySlotReleaseVmmMachine }],
+    ['msi-routing: a VMM routing by record index', { churn: true, capacity: 1, rxRing: 1 }, { vmm: msiByRecordVmmMachine }],
+  ];
+  it.each(PLANTED)('%s', (_, config, variant) => {
+    const { packed, object, properties } = models(config, PROPERTY_NAMES, variant);
+    expect(packed.packed(properties)).toBeDefined();
+    const options: SearchOptions<CheckedState> = { strategy: 'bfs', properties };
+    const r = view(packed, search(packed, options));
+    expect(r.verdict).toBe('violated');
+    expect(r).toEqual(view(object, search(object, options)));
   });
 
   it('under bounds too', () => {

@@ -83,7 +83,7 @@ describe('verdicts and exit codes', () => {
   test('vnic: every property holds; BFS and DFS agree on the state count', async () => {
     const r = await run('check', '--arch', 'vnic');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^All 7 properties hold\.$/m);
+    expect(r.out).toMatch(/^All 11 properties hold\.$/m);
     // each witness is reported once, by the summary
     expect(r.out.match(/^sometimes 'reach-conforming-delivery': witnessed after \d+ steps$/gm)).toHaveLength(1);
     expect(r.out.match(/^sometimes 'reach-buffer-full': witnessed after \d+ steps$/gm)).toHaveLength(1);
@@ -102,7 +102,7 @@ describe('verdicts and exit codes', () => {
   test('strict DMA priority breaks the waiting bound', async () => {
     const r = await run('check', '--dma', 'strict');
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/Property 'no-cross-vm-starvation' violated: the head packet of vNIC 0 \(vm0\) waited \d+ DMA slots for other vNICs \(bound 1\)/);
+    expect(r.out).toMatch(/Property 'no-cross-vm-starvation' violated: the head packet of vNIC 0 \(vm0\) waited \d+ DMA slots granted to other vNICs \(bound 1, from the configured weights\)/);
   });
 
   test('--max-states: incomplete, exit 3, says which bound and that nothing was proven', async () => {
@@ -169,7 +169,7 @@ describe('verdicts and exit codes', () => {
 
 describe('bad input: exit 2, one line', () => {
   test.each([
-    [['--property', 'nope'], /--property: unknown property 'nope' \(known: isolation, qos-admission, no-cross-vm-starvation, conservation, reach-conforming-delivery, reach-buffer-full, eventual-delivery\)/],
+    [['--property', 'nope'], /--property: unknown property 'nope' \(known: isolation, qos-admission, bandwidth-conformance, no-cross-vm-starvation, conservation, vmm-nic-agreement, msi-routing, dma-fairness, reach-conforming-delivery, reach-buffer-full, eventual-delivery\)/],
     [['--vms', '0'], /--vms: must be an integer from 1 to 32 \(got '0'\)/],
     [['--vms', '5'], /--vms 5 is beyond exhaustive search \(at most 4 VMs .*add --random/],
     [['--vms', 'two'], /--vms: must be an integer/],

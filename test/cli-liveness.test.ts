@@ -22,7 +22,7 @@ describe('check with eventual-delivery', () => {
     const r = await run('check');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^ {2}liveness: {6}eventual-delivery after the safety search: the full graph, bfs, no symmetry; weak fairness of every pending delivery/m);
-    expect(r.out).toMatch(/^All 7 properties hold\.$/m);
+    expect(r.out).toMatch(/^All 11 properties hold\.$/m);
     expect(r.out).toMatch(/^Liveness: 'eventual-delivery' holds on every fair behaviour/m);
     expect(r.out).toMatch(/^Liveness graph: 5,127 states, [\d,]+ transitions, depth \d+, /m);
   });
@@ -42,7 +42,7 @@ describe('check with eventual-delivery', () => {
     const r = await run('check', '--no-liveness');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^ {2}liveness: {6}not checked \(--no-liveness\)$/m);
-    expect(r.out).toMatch(/^All 6 properties hold\.$/m);
+    expect(r.out).toMatch(/^All 10 properties hold\.$/m);
     expect(r.out).not.toContain('Liveness graph');
   });
 

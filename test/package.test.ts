@@ -132,7 +132,7 @@ console.log(JSON.stringify({
       summary: '4 distinct states found, 3 transitions, depth 3.',
       machine: 'vnic',
       vms: 2,
-      properties: 6,
+      properties: 10,
       schema: 'vnicspec scenario',
     });
   });

@@ -82,7 +82,7 @@ describe('check --system runs the built-in systems', () => {
     const r = await run('check', '--system', name, '--workers', '1', '--no-progress');
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(new RegExp(`^vnicspec check\n {2}system: {8}${name} \\(${name}\\)`));
-    expect(r.out).toContain('All 7 properties hold.');
+    expect(r.out).toContain('All 11 properties hold.');
     expect(r.out).toContain("Liveness: 'eventual-delivery' holds on every fair behaviour");
     expect(r.out).toContain(states);
   });

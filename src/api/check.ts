@@ -6,7 +6,7 @@ import type { ArbiterKind } from '../../spec/dma-arbiter.js';
 import { checkConfigOf, systemOfShortcuts, type CheckArch, type CheckConfig, type DriverKind, type Role } from '../../spec/checked/config.js';
 import { loadSystem, parseSystem, type SystemFile, type SystemInput } from '../../spec/system-file.js';
 import { CheckedModel, buildCheckedSystem, type CheckAction, type CheckedState } from '../../spec/checked/model.js';
-import { PROPERTIES, bindProperty, propertyParts, type CheckedProperty } from '../../properties/checked.js';
+import { PROPERTIES, bindProperties, propertyParts, type CheckedProperty } from '../../properties/checked.js';
 import { livenessFor } from '../../properties/liveness.js';
 import { ModelError, searchAsync, type IncompleteReason, type Progress, type SearchResult, type Strategy, type Verdict } from '../explore/index.js';
 import { CHECK_ARCHS, DMA_ARBITERS, LIMITS, LIVENESS_NAMES, PROPERTY_NAMES, STRATEGIES, canSymmetry, traceView, type CheckedSetup } from '../cli/check-run.js';
@@ -286,8 +286,7 @@ export function setUpCheck(config: CheckConfig, chosen: readonly CheckedProperty
   const applied = chosen.filter((p) => p.applies?.(sys) ?? true);
   // Properties with parts are decided on packed states (the fast path); one without (yours, say) puts the whole
   // search on objects.
-  const properties = applied.map((p) => bindProperty(p, sys));
-  const stepChecks = applied.flatMap((p) => (p.step ? [p.step] : []));
+  const { properties, stepChecks } = bindProperties(sys, applied);
   const model = new CheckedModel(sys, { stepChecks, parts: propertyParts });
   const live = livenessFor(sys, liveness);
   const names = [...properties.map((p) => p.name), ...live.map((p) => p.name)];
