@@ -69,6 +69,28 @@ describe('outcomes', () => {
     expect(r.out).not.toContain('held throughout');
   });
 
+  test('progress watchdog: NO PROGRESS, exit 1; --watchdog reaches the run (0: off), bad values exit 2', async () => {
+    let seen: number | undefined;
+    stub.next = (o) => {
+      seen = o.watchdogS;
+      return report(o, 'violation', 'progress: vm1 holds 3 received packet(s) and none has been delivered or dropped for 1.2 s of simulated time');
+    };
+    const r = await run('simulate', '--scenario', 'single-vm', '--watchdog', '0.5');
+    expect(r.code).toBe(1);
+    expect(seen).toBe(0.5);
+    expect(r.out).toMatch(/^NO PROGRESS: progress: vm1 holds 3 received packet/m);
+    expect(r.out).toMatch(/the progress watchdog fired/);
+    expect(r.out).not.toContain('INVARIANT VIOLATED');
+    const json = await run('simulate', '--scenario', 'single-vm', '--json');
+    expect(json.err).toMatch(/NO PROGRESS: progress: vm1/);
+    expect(seen).toBe(1);
+    await run('simulate', '--scenario', 'single-vm', '--watchdog', '0');
+    expect(seen).toBe(0);
+    const bad = await run('simulate', '--scenario', 'single-vm', '--watchdog', '-1');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--watchdog/);
+  });
+
   test('spec error: SPECIFICATION ERROR, exit 1', async () => {
     stub.next = (o) => report(o, 'spec-error', "vmm: no transition for 'x'");
     const r = await run('simulate', '--scenario', 'single-vm');

@@ -169,8 +169,8 @@ function monitoredRun(built: BuiltSystem): ReturnType<typeof simulate> {
     kicks: built.kicks,
     seed: 1,
     durationNs: 0.01e9,
-    onProbe: (_t, p, pre) => monitor.onProbe(p, pre),
-    monitor: (_t, states) => monitor.check(states),
+    onProbe: (t, p, pre) => monitor.onProbe(p, pre, t),
+    monitor: (t, states) => monitor.check(states, t),
   });
 }
 

@@ -3,15 +3,17 @@
  * With the rest of src/api, the one place where the engines meet the specification (the command line is a layer
  * over src/api).
  */
+import type { AnyStateMachine } from 'xstate';
+import { compileMachine, referenceStepper } from '../machine/index.js';
 import type { MachineState } from '../machine/types.js';
-import type { Probe } from '../network/network.js';
+import { Network, type Probe } from '../network/network.js';
 import { BatchSeries, halves, shifted } from '../sim/batches.js';
 import { Counters, LatencyRecorder, simulate, type SimStop } from '../sim/index.js';
 import { heldPerVm } from '../../properties/packets.js';
-import { RuntimeMonitor, simulationShape } from '../../properties/runtime.js';
+import { DEFAULT_WATCHDOG_NS, RuntimeMonitor, simulationShape } from '../../properties/runtime.js';
 import { vmOfMac, type Packet } from '../../spec/packet.js';
 import type { Arch, Calibration, CoreLayout, Scenario } from '../../spec/scenario.js';
-import { buildSystem, type StepperKind } from '../../spec/system.js';
+import { buildSystem, type BuiltSystem, type ComponentKind, type StepperKind } from '../../spec/system.js';
 
 /** One VM's traffic over the measurement window: what arrived, what the device and the driver domain did with it, and what was answered how fast. */
 export interface VmReport {
@@ -113,6 +115,16 @@ export interface SimulationOptions {
   onProgress?: (fraction: number, eventsSoFar: number) => void;
   /** Stops the run early (a partial report); its reason, 'timeout' or else 'interrupted', is the report's `partial`. */
   signal?: AbortSignal;
+  /**
+   * The progress watchdog (properties/runtime.ts): a VM holding received packets with none delivered or dropped for
+   * this many simulated seconds stops the run as a violation ('progress: …'). Default 1; 0 turns it off.
+   */
+  watchdogS?: number;
+  /**
+   * Run other machines for some kinds of component (compiled): a variant of the specified system, e.g. a planted bug
+   * from spec/mutants/. Not on the command line; the report is that of the variant.
+   */
+  machines?: Partial<Record<ComponentKind, AnyStateMachine>>;
 }
 
 const round = (x: number, digits: number): number => {
@@ -127,10 +139,12 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
   const stepper = o.stepper ?? 'compiled';
   const warmupS = o.warmupS ?? 0;
   if (!(warmupS >= 0 && warmupS < o.durationS)) throw new RangeError(`warm-up must be >= 0 and below the duration (${o.durationS} s), got ${warmupS}`);
-  const sys = buildSystem(o.scenario, o.arch, o.cores, o.calibration, stepper);
+  const sys = withMachines(buildSystem(o.scenario, o.arch, o.cores, o.calibration, stepper), o.machines, stepper);
   const n = sys.vmNames.length;
   const vmOf = (mac: number): number => vmOfMac(mac, n);
-  const monitor = new RuntimeMonitor(simulationShape(sys));
+  const watchdogS = o.watchdogS ?? DEFAULT_WATCHDOG_NS / 1e9;
+  if (!(watchdogS >= 0 && Number.isFinite(watchdogS))) throw new RangeError(`watchdog must be a finite number of seconds >= 0, got ${watchdogS}`);
+  const monitor = new RuntimeMonitor(simulationShape(sys), { watchdogNs: Math.round(watchdogS * 1e9) });
   const durationNs = Math.round(o.durationS * 1e9);
   const fromNs = Math.round(warmupS * 1e9);
 
@@ -149,7 +163,7 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
   const unknown = { offered: 0, rejected: 0, dropped: 0 };
 
   const onProbe = (t: number, p: Probe, pre: readonly MachineState<unknown>[]): void => {
-    monitor.onProbe(p, pre);
+    monitor.onProbe(p, pre, t);
     const d = p.data as { packet?: Packet; reason?: string; vm?: string; kind?: string };
     // Attachments are state, whenever they happen; traffic counts only inside the measurement window.
     if (p.name === 'vmm.attached' || p.name === 'vmm.refused') {
@@ -223,7 +237,7 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
     measureFromNs: fromNs,
     kicks: sys.kicks,
     onProbe,
-    monitor: (_t, states) => monitor.check(states),
+    monitor: (t, states) => monitor.check(states, t),
     monitorEvery: o.monitorEvery ?? 4096,
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
@@ -285,6 +299,16 @@ export function runSimulation(o: SimulationOptions): SimulationReport {
     notes: o.arch === 'native' && o.cores === 'multi' ? [NATIVE_ONE_CORE] : [],
     notModelled: notModelled(o.arch),
   };
+}
+
+/** `sys` with the components of some kinds running other machines (`SimulationOptions.machines`). */
+function withMachines(sys: BuiltSystem, machines: SimulationOptions['machines'], stepper: StepperKind): BuiltSystem {
+  if (machines === undefined) return sys;
+  const components = sys.network.components.map((c, i) => {
+    const m = machines[sys.kinds[i]!];
+    return m === undefined ? c : { ...c, stepper: stepper === 'xstate' ? referenceStepper(m) : compileMachine(m) };
+  });
+  return { ...sys, network: new Network(components) };
 }
 
 const firstSentence = (text: string): string => {

@@ -61,6 +61,11 @@ export interface SimulateOptions {
   readonly rate?: number;
   /** `compiled` (default, fast) or `xstate` (the reference interpreter: slower, same report). */
   readonly stepper?: StepperKind;
+  /**
+   * The progress watchdog, in simulated seconds (default 1; 0: off): a VM holding received packets with none
+   * delivered or dropped for this long stops the run, outcome `violation`, message `progress: …`.
+   */
+  readonly watchdogS?: number;
   /** Run under xen-idd and under vnic (same seed, cores and duration) and resolve with both reports. */
   readonly compare?: boolean;
   /**
@@ -85,7 +90,7 @@ export interface Comparison {
 /** --compare: the paper's baseline first, its design second. */
 export const COMPARED = ['xen-idd', 'vnic'] as const satisfies readonly Arch[];
 
-const OPTION_NAMES = ['scenario', 'system', 'calibration', 'arch', 'cores', 'seed', 'durationS', 'warmupS', 'rate', 'stepper', 'compare', 'timeoutSeconds', 'signal', 'onProgress'] as const;
+const OPTION_NAMES = ['scenario', 'system', 'calibration', 'arch', 'cores', 'seed', 'durationS', 'warmupS', 'rate', 'stepper', 'watchdogS', 'compare', 'timeoutSeconds', 'signal', 'onProgress'] as const;
 
 /**
  * Runs estimated above this many simulator events (about an hour at the 200,000–400,000 events/s the simulator
@@ -102,6 +107,7 @@ export interface Naming {
   readonly compare: string;
   readonly durationS: string;
   readonly warmupS: string;
+  readonly watchdogS: string;
   readonly rate: string;
   readonly timeoutSeconds: string;
   /** A value as given: `3` (an option), `'3'` (a flag's text). */
@@ -113,6 +119,7 @@ const OPTION_NAMING: Naming = {
   compare: 'compare',
   durationS: 'durationS',
   warmupS: 'warmupS',
+  watchdogS: 'watchdogS',
   rate: 'rate',
   timeoutSeconds: 'timeoutSeconds',
   got: (v) => String(v),
@@ -209,6 +216,7 @@ export function prepareSimulation(o: SimulateOptions, naming: Naming = OPTION_NA
       durationS,
       warmupS,
       stepper: optional(o.stepper, (v) => oneOf<StepperKind>('stepper', v, ['compiled', 'xstate'])) ?? 'compiled',
+      ...(o.watchdogS !== undefined ? { watchdogS: inBound(naming.watchdogS, o.watchdogS, { ...SIMULATED_SECONDS, zero: true }) } : {}),
     },
   };
 }

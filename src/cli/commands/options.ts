@@ -116,6 +116,17 @@ export const warmupOption = (): Option =>
     "warm-up cut: simulate it but count nothing before it (throughput, loss, latency and utilisation cover [warmup, duration]); default: the scenario's warmupS (0 if unset)",
   ).argParser(parseWarmup('--warmup'));
 
+/** The progress watchdog: 0 (off), or simulated seconds like `--duration`. */
+export const WATCHDOG_SECONDS: Bound = { ...SIMULATED_SECONDS, zero: true };
+
+export const watchdogOption = (): Option =>
+  new Option(
+    '--watchdog <seconds>',
+    'progress watchdog: stop the run (exit 1, NO PROGRESS) when a VM holds received packets and none has been delivered or dropped for this much simulated time, e.g. a VM that is never woken again; 0 turns it off',
+  )
+    .default(1)
+    .argParser(numberFlag('--watchdog', WATCHDOG_SECONDS));
+
 export const rateOption = (): Option =>
   new Option('--rate <per-second>', 'offer every open-loop request stream (httperf) at this rate instead of the scenario\'s; floods and closed loops keep theirs').argParser(
     parseRate('--rate'),

@@ -83,14 +83,23 @@ export function notModelledLine(r: Pick<SimulationReport, 'notModelled'>): strin
   return [`Not modelled (docs/calibration.md says what each would change): ${r.notModelled.map((x) => x.replace(/:.*$/, '')).join('; ')}.`];
 }
 
+/** What a run that did not complete is called: the progress watchdog's stop is no invariant. */
+export function outcomeTitle(r: Pick<SimulationReport, 'outcome' | 'message'>): string {
+  if (r.outcome === 'violation') return (r.message ?? '').startsWith('progress:') ? 'NO PROGRESS' : 'INVARIANT VIOLATED';
+  return 'SPECIFICATION ERROR';
+}
+
 /** The banner for a run that did not complete; empty for a clean run. */
 export function outcomeBanner(r: SimulationReport, label?: string): string[] {
   if (r.outcome === 'ok') return [];
-  const title = r.outcome === 'violation' ? 'INVARIANT VIOLATED' : 'SPECIFICATION ERROR';
+  const stalled = r.outcome === 'violation' && (r.message ?? '').startsWith('progress:');
+  const title = outcomeTitle(r);
   const where = `${label === undefined ? '' : `${label}: `}simulation stopped at t = ${r.stoppedAtS} s of ${seconds(r.durationS)}, after ${r.events} events`;
   const explain =
-    r.outcome === 'violation'
-      ? 'a runtime invariant (isolation or packet conservation) does not hold: the specification or the scenario is wrong'
+    stalled
+      ? 'the progress watchdog fired: a VM kept received packets without delivering any for longer than --watchdog allows: a VM never woken again (a lost interrupt re-arm) or starved of DMA'
+      : r.outcome === 'violation'
+      ? 'a runtime property (isolation, qos-admission, bandwidth-conformance, conservation, vmm-nic-agreement or msi-routing) does not hold: the specification or the scenario is wrong'
       : 'a machine of the specification failed (for example an event it cannot handle): this is a bug in the specification';
   const body = [`${title}: ${r.message ?? '(no message)'}`, where, explain];
   const rule = '='.repeat(Math.min(100, Math.max(...body.map((l) => l.length))));

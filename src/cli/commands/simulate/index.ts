@@ -5,7 +5,7 @@ import type { SimulationReport } from '../../../api/run-simulation.js';
 import { printable } from '../../../api/safe-text.js';
 import { renderComparison } from '../../format/compare.js';
 import { createProgress, simulationProgressLog, type Progress } from '../../format/progress.js';
-import { renderReport } from '../../format/report.js';
+import { outcomeTitle, renderReport } from '../../format/report.js';
 import { describeStop, watchStop } from '../../interrupt.js';
 import { EXIT, action, epilogue, type CliCommand, type CliContext } from '../command.js';
 import {
@@ -18,6 +18,7 @@ import {
   stepperOption,
   timeoutOption,
   warmupOption,
+  watchdogOption,
   type Arch,
   type CoreLayout,
   type StepperKind,
@@ -31,6 +32,7 @@ interface SimulateOptions {
   seed?: number;
   duration?: number;
   warmup?: number;
+  watchdog: number;
   rate?: number;
   calibration?: string;
   json?: boolean;
@@ -46,8 +48,9 @@ export const simulateCommand: CliCommand = (ctx, done) =>
     .description(
       'Run a scenario through the discrete-event simulator: every component is the executable specification (spec/), ' +
         'timed by the calibration profile. Prints per-VM offered/admitted/rejected/dropped/delivered packets, ' +
-        'throughput and latency percentiles, and per-core utilisation. Runtime invariants (isolation, packet ' +
-        'conservation) are monitored throughout; a violation stops the run. Ctrl-C or --timeout stops it early with ' +
+        'throughput and latency percentiles, and per-core utilisation. Runtime properties (isolation, qos-admission, ' +
+        'bandwidth-conformance, conservation, vmm-nic-agreement, msi-routing) and a progress watchdog (--watchdog) are ' +
+        'monitored throughout; a violation stops the run (exit 1). Ctrl-C or --timeout stops it early with ' +
         'the report of what was simulated so far, marked partial (exit 3). A run estimated at over a billion events ' +
         '(hours) is refused unless --timeout is given.',
     )
@@ -63,6 +66,7 @@ export const simulateCommand: CliCommand = (ctx, done) =>
     .addOption(seedOption())
     .addOption(durationOption())
     .addOption(warmupOption())
+    .addOption(watchdogOption())
     .addOption(rateOption())
     .addOption(calibrationOption())
     .option('--json', 'print the report as one JSON object on stdout and nothing else (byte-identical for identical inputs)')
@@ -100,6 +104,7 @@ const FLAGS: Naming = {
   compare: '--compare',
   durationS: '--duration',
   warmupS: '--warmup',
+  watchdogS: '--watchdog',
   rate: '--rate',
   timeoutSeconds: '--timeout',
   got: (v) => `'${v}'`,
@@ -117,6 +122,7 @@ function simulate(ctx: CliContext, o: SimulateOptions): number {
       ...(o.seed !== undefined ? { seed: o.seed } : {}),
       ...(o.duration !== undefined ? { durationS: o.duration } : {}),
       ...(o.warmup !== undefined ? { warmupS: o.warmup } : {}),
+      watchdogS: o.watchdog,
       ...(o.rate !== undefined ? { rate: o.rate } : {}),
       ...(o.timeout !== undefined ? { timeoutSeconds: o.timeout } : {}),
       ...(o.compare === true ? { compare: true } : {}),
@@ -155,7 +161,7 @@ function simulate(ctx: CliContext, o: SimulateOptions): number {
     io.out(JSON.stringify(body, null, 2) + '\n');
     // stdout carries only the JSON; say why the exit code is 1 on stderr.
     for (const r of reports) {
-      if (r.outcome !== 'ok') io.err(`vnicspec: ${r.arch}: ${r.outcome === 'violation' ? 'INVARIANT VIOLATED' : 'SPECIFICATION ERROR'}: ${r.message ?? ''}\n`);
+      if (r.outcome !== 'ok') io.err(`vnicspec: ${r.arch}: ${outcomeTitle(r)}: ${r.message ?? ''}\n`);
     }
   } else if (o.compare && reports.length === 2) {
     io.out(renderComparison(reports[0]!, reports[1]!, scenario.description));
