@@ -13,10 +13,8 @@ import { buildCheckedSystem, CheckedModel, type CheckAction, type CheckedState }
 import { PROPERTY_NAMES, propertiesFor, propertyParts } from '../properties/checked.js';
 import { ensureBuilt } from './built.js';
 import { withMachines, type Variant } from './variants.js';
-import { unspentTokensVnicMachine } from '../spec/mutants/vnic-unspent-tokens.js';
-import { wrrPointerDmaMachine } from '../spec/mutants/dma-wrr-pointer.js';
-import { earlySlotReleaseVmmMachine } from '../spec/mutants/vmm-early-slot-release.js';
-import { msiByRecordVmmMachine } from '../spec/mutants/vmm-msi-by-record.js';
+import { bucketUnspentTokens, wrrPointerResumesWrong } from '../spec/mutants/nic.js';
+import { vmmEarlySlotRelease, vmmMsiByRecordIndex } from '../spec/mutants/hosts.js';
 
 function models(config: CheckShortcuts, names: readonly string[] = PROPERTY_NAMES, variant: Variant = {}) {
   const sys = withMachines(buildCheckedSystem(defaultCheckConfig(config)), variant);
@@ -77,10 +75,10 @@ describe('packed and object searches of the checked system agree', () => {
 
   // History counters (bounds), parts across machines and step checks reading them, on the bugs they catch.
   const PLANTED: [string, CheckShortcuts, Variant][] = [
-    ['bandwidth-conformance: a vNIC that never spends tokens', {}, { vnic: unspentTokensVnicMachine }],
-    ['dma-fairness: a WRR pointer resuming from the wrong place', { vms: 3, capacity: 2, rxRing: 2, dma: 'wrr', roles: ['flooding', 'idle', 'flooding'], unknownTraffic: false }, { 'nic-dma': wrrPointerDmaMachine }],
-    ['vmm-nic-agreement: a VMM freeing a slot at detach', { vms: 1, churn: true, roles: ['flooding'] }, { vmm: earlySlotReleaseVmmMachine }],
-    ['msi-routing: a VMM routing by record index', { churn: true, capacity: 1, rxRing: 1 }, { vmm: msiByRecordVmmMachine }],
+    ['bandwidth-conformance: a vNIC that never spends tokens', {}, bucketUnspentTokens.machines],
+    ['dma-fairness: a WRR pointer resuming from the wrong place', { vms: 3, capacity: 2, rxRing: 2, dma: 'wrr', roles: ['flooding', 'idle', 'flooding'], unknownTraffic: false }, wrrPointerResumesWrong.machines],
+    ['vmm-nic-agreement: a VMM freeing a slot at detach', { vms: 1, churn: true, roles: ['flooding'] }, vmmEarlySlotRelease.machines],
+    ['msi-routing: a VMM routing by record index', { churn: true, capacity: 1, rxRing: 1 }, vmmMsiByRecordIndex.machines],
   ];
   it.each(PLANTED)('%s', (_, config, variant) => {
     const { packed, object, properties } = models(config, PROPERTY_NAMES, variant);

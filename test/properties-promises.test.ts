@@ -7,26 +7,21 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PROPERTY_NAMES } from '../properties/checked.js';
-import { bucketDebtVnicMachine } from '../spec/mutants/vnic-bucket-debt.js';
-import { unspentTokensVnicMachine } from '../spec/mutants/vnic-unspent-tokens.js';
-import { earlySlotReleaseVmmMachine } from '../spec/mutants/vmm-early-slot-release.js';
-import { msiByRecordVmmMachine } from '../spec/mutants/vmm-msi-by-record.js';
-import { wrrPointerDmaMachine } from '../spec/mutants/dma-wrr-pointer.js';
+import { bucketInDebt, bucketUnspentTokens, partitionCountsPackets, wrrPointerResumesWrong } from '../spec/mutants/nic.js';
+import { vmLostRearm, vmmEarlySlotRelease, vmmMsiByRecordIndex } from '../spec/mutants/hosts.js';
 import { checkVariant } from './variants.js';
 import { search, type Property } from '../src/explore/index.js';
 import { defaultCheckConfig } from '../spec/checked/config.js';
 import { buildCheckedSystem, CheckedModel, type CheckedState } from '../spec/checked/model.js';
 import { renderReport } from '../src/cli/format/report.js';
 import { runSimulation, type SimulationOptions } from '../src/api/run-simulation.js';
-import { lostRearmVmMachine } from '../spec/mutants/vm-lost-rearm.js';
 import { loadCalibration, loadScenario } from '../spec/scenario.js';
-import { vnicMachine, type VnicContext } from '../spec/vnic.js';
 
 const others = (name: string) => PROPERTY_NAMES.filter((p) => p !== name);
 
 describe('bandwidth-conformance: what a VM is admitted, against a shadow bucket of its own', () => {
   it('a vNIC that never spends tokens on admission: every other property holds, bandwidth-conformance finds it in 2 steps', () => {
-    const variant = { vnic: unspentTokensVnicMachine };
+    const variant = bucketUnspentTokens.machines;
     // The vNIC's own bucket stays within [0, burst] and agrees with every decision: only the shadow tells.
     const rest = checkVariant({}, others('bandwidth-conformance'), variant);
     expect(rest.result.verdict, `${rest.result.property}: ${rest.result.message}`).toBe('holds');
@@ -39,7 +34,7 @@ describe('bandwidth-conformance: what a VM is admitted, against a shadow bucket 
   });
 
   it('a bucket that may go into debt: found by bandwidth-conformance, and by qos-admission in the vNIC’s own bucket', () => {
-    const variant = { vnic: bucketDebtVnicMachine };
+    const variant = bucketInDebt.machines;
     const bw = checkVariant({}, ['bandwidth-conformance'], variant);
     expect(bw.result.verdict).toBe('violated');
     expect(bw.labels).toEqual(['arrive(vm1, flooding)', 'arrive(vm1, flooding)']);
@@ -59,13 +54,11 @@ describe('bandwidth-conformance: what a VM is admitted, against a shadow bucket 
 
 describe('the three admission bugs of the rate bound, on two packet sizes (1 VM flooding packets of 1 and 2 bytes; a partition of 2, a bucket of 3)', () => {
   const twoSizes = { vms: 1, roles: ['flooding' as const], sizes: [1, 2], capacity: 2, burst: 3 };
-  // The partition guard written for packets of size 1: full only once `used` reaches the capacity (spec: used + size > capacity).
-  const countsPackets = vnicMachine.provide({ guards: { partitionFull: ({ context }: { context: VnicContext }) => context.used >= context.capacity } });
 
   const overdrawn = /^vm0 was admitted more than burst \+ rate × elapsed time over an interval ending here: its shadow token bucket \(burst 3 bytes, 1 bytes per tick, as configured\) is overdrawn$/;
 
   it('no token spent on admission: bandwidth-conformance, 3 steps (the vNIC’s own bucket looks fine)', () => {
-    const { result, labels } = checkVariant(twoSizes, PROPERTY_NAMES, { vnic: unspentTokensVnicMachine });
+    const { result, labels } = checkVariant(twoSizes, PROPERTY_NAMES, bucketUnspentTokens.machines);
     expect([result.verdict, result.property]).toEqual(['violated', 'bandwidth-conformance']);
     // 2 + 2 bytes within one tick against a burst of 3 (the first transfer makes room in the 2-byte partition).
     expect(labels).toEqual(['arrive(vm0, flooding, 2 bytes)', 'dma: dma.done', 'arrive(vm0, flooding, 2 bytes)']);
@@ -73,19 +66,19 @@ describe('the three admission bugs of the rate bound, on two packet sizes (1 VM 
   });
 
   it('a bucket in debt: qos-admission in 2 steps (a rejection reason that was not true), bandwidth-conformance alone in 3', () => {
-    const all = checkVariant(twoSizes, PROPERTY_NAMES, { vnic: bucketDebtVnicMachine });
+    const all = checkVariant(twoSizes, PROPERTY_NAMES, bucketInDebt.machines);
     expect([all.result.verdict, all.result.property]).toEqual(['violated', 'qos-admission']);
     // 1 token left and a 2-byte packet: the bucket in debt does not call it over the rate, so the partition is blamed.
     expect(all.labels).toEqual(['arrive(vm0, flooding, 2 bytes)', 'arrive(vm0, flooding, 2 bytes)']);
     expect(all.result.message).toBe("a 2-byte packet for vm0 was rejected as 'partition-full', which was not true: partition 2 of 2 bytes, 1 tokens");
-    const bw = checkVariant(twoSizes, ['bandwidth-conformance'], { vnic: bucketDebtVnicMachine });
+    const bw = checkVariant(twoSizes, ['bandwidth-conformance'], bucketInDebt.machines);
     expect(bw.result.verdict).toBe('violated');
     expect(bw.labels).toEqual(['arrive(vm0, flooding, 2 bytes)', 'dma: dma.done', 'arrive(vm0, flooding, 2 bytes)']);
     expect(bw.result.message).toMatch(overdrawn);
   });
 
   it('the partition guard `used >= capacity`: qos-admission, 2 steps (a 2-byte packet into a partition holding 1 of 2 bytes)', () => {
-    const { result, labels } = checkVariant(twoSizes, PROPERTY_NAMES, { vnic: countsPackets });
+    const { result, labels } = checkVariant(twoSizes, PROPERTY_NAMES, partitionCountsPackets.machines);
     expect([result.verdict, result.property]).toEqual(['violated', 'qos-admission']);
     expect(labels).toEqual(['arrive(vm0, flooding, 1 bytes)', 'arrive(vm0, flooding, 2 bytes)']);
     expect(result.message).toBe('a 2-byte packet for vm0 was admitted into a partition holding 1 of 2 bytes');
@@ -100,7 +93,7 @@ describe('the three admission bugs of the rate bound, on two packet sizes (1 VM 
 
 describe('vmm-nic-agreement: the VMM’s view of each attachment agrees with the NIC’s vNICs', () => {
   it('a VMM that frees a slot at detach instead of when the NIC reports it freed: found within 3 steps, with churn', () => {
-    const { result, labels } = checkVariant({ vms: 1, churn: true, roles: ['flooding'] }, ['vmm-nic-agreement'], { vmm: earlySlotReleaseVmmMachine });
+    const { result, labels } = checkVariant({ vms: 1, churn: true, roles: ['flooding'] }, ['vmm-nic-agreement'], vmmEarlySlotRelease.machines);
     expect(result.verdict).toBe('violated');
     // A packet in DMA when the VM is detached: the NIC's vNIC drains it (closing), the VMM already calls the slot free.
     expect(labels).toEqual(['arrive(vm0, flooding)', 'detach(vm0)']);
@@ -126,15 +119,15 @@ describe('vmm-nic-agreement: the VMM’s view of each attachment agrees with the
 });
 
 describe('msi-routing: every forwarded interrupt reaches the VM that owns the vector at that moment', () => {
-  it('a VMM that routes an MSI by record index instead of by the vector’s owner: found once churn gives vm0’s slot to vm1', () => {
-    const { result, labels } = checkVariant({ churn: true, capacity: 1, rxRing: 1 }, ['msi-routing'], { vmm: msiByRecordVmmMachine });
+  it('a VMM that routes an MSI by record index instead of by the vector’s owner: found once churn detaches vm0', () => {
+    const { result, labels } = checkVariant({ churn: true, capacity: 1, rxRing: 1 }, ['msi-routing'], vmmMsiByRecordIndex.machines);
     expect(result.verdict).toBe('violated');
-    expect(result.message).toBe('the interrupt on MSI vector 0 reached vm0, but the vector belongs to vm1 now');
-    // vm0's interrupt is being forwarded when vm0 is detached and its slot and vector go to vm1.
-    expect(labels).toContain('attach(vm1)');
-    expect(labels.length).toBeLessThanOrEqual(10);
+    // Record 0 is vm0's whoever owns vector 0 now: once vm0 is detached, its vector's interrupts still go to vm0.
+    expect(result.message).toBe('the interrupt on MSI vector 0 reached vm0, but no active vNIC raises that vector now');
+    expect(labels).toContain('detach(vm0)');
+    expect(labels.length).toBeLessThanOrEqual(6);
     // Without churn VM i keeps vector i: the bug is invisible, which is why churn to other VMs matters.
-    expect(checkVariant({}, ['msi-routing'], { vmm: msiByRecordVmmMachine }).result.verdict).toBe('holds');
+    expect(checkVariant({}, ['msi-routing'], vmmMsiByRecordIndex.machines).result.verdict).toBe('holds');
   });
 });
 
@@ -143,7 +136,7 @@ describe('dma-fairness: under wrr/drr each eligible vNIC gets grants in proporti
   const config = { vms: 3, capacity: 2, rxRing: 2, dma: 'wrr' as const, roles: ['flooding' as const, 'idle' as const, 'flooding' as const], unknownTraffic: false };
 
   it('a WRR pointer that resumes from the wrong place breaks dma-fairness in 7 steps, and not the waiting bound', () => {
-    const variant = { 'nic-dma': wrrPointerDmaMachine };
+    const variant = wrrPointerResumesWrong.machines;
     const { result, labels } = checkVariant(config, ['dma-fairness'], variant);
     expect(result.verdict).toBe('violated');
     // vm1 idle: the pointer skips vNIC 1 to grant vNIC 2, resumes at vNIC 2 instead of vNIC 0, and grants it again.
@@ -179,7 +172,7 @@ describe('the simulator’s runtime monitor: the rate bound and a progress watch
     runSimulation({ scenario: scenario(name), calibration, arch: 'vnic', cores: 'multi', seed: 1, durationS: 2, ...o });
 
   it('a vNIC that never spends tokens: the flooded VM’s shadow bucket runs dry within milliseconds, exit 1', () => {
-    const r = run('flood', { machines: { vnic: unspentTokensVnicMachine } });
+    const r = run('flood', { machines: bucketUnspentTokens.machines });
     expect(r.outcome).toBe('violation');
     expect(r.message).toMatch(/^bandwidth-conformance: vm2 was admitted more than burst \+ rate × elapsed time over an interval ending at /);
     expect(r.stoppedAtS).toBeLessThan(0.1);
@@ -187,7 +180,7 @@ describe('the simulator’s runtime monitor: the rate bound and a progress watch
   });
 
   it('a VM driver that loses its interrupt re-arm: the watchdog stops the run (it used to deliver 1 packet and exit 0)', () => {
-    const lost = { machines: { vm: lostRearmVmMachine } };
+    const lost = { machines: vmLostRearm.machines };
     const silent = run('httperf-2vm', { ...lost, watchdogS: 0 });
     expect(silent.outcome).toBe('ok');
     expect(silent.vms.map((v) => v.delivered)).toEqual([1, 1]);

@@ -36,7 +36,31 @@ export const vmmMsiByRecordIndex: Mutant = mutant({
       },
     },
   },
-  kills: [{ config: { churn: true, capacity: 1, rxRing: 1 }, search: EXHAUSTIVE, killer: 'eventual-delivery' }],
+  kills: [{ config: { churn: true, capacity: 1, rxRing: 1 }, search: EXHAUSTIVE, killer: 'msi-routing' }],
+});
+
+/** Teardown (§3.1): the VMM reuses a vNIC's register set before the NIC has freed it. */
+export const vmmEarlySlotRelease: Mutant = mutant({
+  name: 'vmm-early-slot-release',
+  description:
+    'The VMM marks a vNIC slot free when it detaches the VM instead of when the NIC reports the vNIC freed: while the ' +
+    'torn-down vNIC still drains its last transfer, the VMM considers the slot free and may hand it to another VM ' +
+    'the NIC will refuse — the two views of the device part.',
+  replace: {
+    vmm: {
+      actions: {
+        detach: effect<VmmContext, Extract<VmmEvent, { type: 'vm.detach' }>>((c, e, specified) => {
+          const r = specified(c, e);
+          const a = c.vms.find((x) => x.id === e.vm)?.attachment;
+          if (a === undefined || a.kind !== 'vnic') return r;
+          const slots = r.context.slots.slice();
+          slots[a.slot] = false;
+          return { context: { ...r.context, slots }, out: r.out };
+        }),
+      },
+    },
+  },
+  kills: [{ config: { vms: 1, churn: true, roles: ['flooding'] }, search: EXHAUSTIVE, killer: 'vmm-nic-agreement' }],
 });
 
 /** The VM driver overwrites the newest packet in its ring when a second one arrives (a ring-index bug). */

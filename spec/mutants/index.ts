@@ -4,8 +4,8 @@
  * `vnicspec mutants` runs them all and prints the kill matrix; test/mutants.test.ts asserts every one is killed
  * and the specified system by none of the same checks.
  */
-import { dmaIdleAfterWithdraw, macTableTwoEntries, arbiterForgetsTurn, txFlushKeepsQueued, bucketOverfill, classifyFirstActive, noInitialDescriptors, partitionOffByOne, resizeBelowOccupancy, teardownKeepsMapping, teardownLosesPackets, vnicAcceptsAnyWriter } from './nic.js';
-import { vmForgetsOccupiedDescriptors, vmLostRearm, vmmMsiByRecordIndex, vmmReusesVectorInService, vmUnbindStrandsRing, vmmMemoryCheckInverted, iddBridgeWrongPort, iddRateDropUnreported, sharedBufferOffByOne, vmRingOverwrite } from './hosts.js';
+import { bucketInDebt, bucketUnspentTokens, partitionCountsPackets, wrrPointerResumesWrong, dmaIdleAfterWithdraw, macTableTwoEntries, arbiterForgetsTurn, txFlushKeepsQueued, bucketOverfill, classifyFirstActive, noInitialDescriptors, partitionOffByOne, resizeBelowOccupancy, teardownKeepsMapping, teardownLosesPackets, vnicAcceptsAnyWriter } from './nic.js';
+import { vmmEarlySlotRelease, vmForgetsOccupiedDescriptors, vmLostRearm, vmmMsiByRecordIndex, vmmReusesVectorInService, vmUnbindStrandsRing, vmmMemoryCheckInverted, iddBridgeWrongPort, iddRateDropUnreported, sharedBufferOffByOne, vmRingOverwrite } from './hosts.js';
 import type { Mutant } from './mutant.js';
 
 export type { Mutant, KillRun, KillSearch, DesignMachine } from './mutant.js';
@@ -15,18 +15,23 @@ export const MUTANTS: readonly Mutant[] = [
   classifyFirstActive,
   macTableTwoEntries,
   partitionOffByOne,
+  partitionCountsPackets,
   bucketOverfill,
+  bucketUnspentTokens,
+  bucketInDebt,
   resizeBelowOccupancy,
   teardownLosesPackets,
   teardownKeepsMapping,
   noInitialDescriptors,
   vnicAcceptsAnyWriter,
   arbiterForgetsTurn,
+  wrrPointerResumesWrong,
   dmaIdleAfterWithdraw,
   txFlushKeepsQueued,
   vmmMemoryCheckInverted,
   vmmReusesVectorInService,
   vmmMsiByRecordIndex,
+  vmmEarlySlotRelease,
   vmLostRearm,
   vmUnbindStrandsRing,
   vmForgetsOccupiedDescriptors,

@@ -4,6 +4,8 @@
  */
 import { probe, send } from '../../src/network/outputs.js';
 import { initialArbiter } from '../dma-arbiter.js';
+import { refillTo } from '../token-bucket.js';
+import type { CheckShortcuts } from '../checked/config.js';
 import type { DmaContext, DmaEvent } from '../nic-dma.js';
 import type { TxContext, TxEvent } from '../nic-tx.js';
 import type { ClassifierContext, ClassifierEvent } from '../nic-classifier.js';
@@ -211,4 +213,79 @@ export const vnicAcceptsAnyWriter: Mutant = mutant({
     'on another VM’s vNIC, which sends it from that VM’s partition under that VM’s MAC. Honest drivers never show it.',
   replace: { vnic: { guards: { writerOwnsVnic: guard<VnicContext>(() => true) } } },
   kills: [{ config: { drivers: ['honest', 'hostile'] }, search: EXHAUSTIVE, killer: 'isolation' }],
+});
+
+/** One VM offered floods of 1- and 2-byte packets, a partition of 2 bytes, a bucket of 3: where byte arithmetic at admission shows. */
+const twoSizes = (): CheckShortcuts => ({ vms: 1, roles: ['flooding'], sizes: [1, 2], capacity: 2, burst: 3 });
+
+/** Token bucket (§3.1 bandwidth specification): admission tests the bucket but never spends it. */
+export const bucketUnspentTokens: Mutant = mutant({
+  name: 'bucket-unspent-tokens',
+  description:
+    'The vNIC admits a packet only when its bucket holds the packet’s bytes, but never takes them out: the bucket ' +
+    'stays full, every decision agrees with it, and a flooding VM is admitted at any rate — more than burst + rate × ' +
+    'time. Only a reference of the property’s own (a shadow bucket fed by the admissions) sees it.',
+  replace: {
+    vnic: {
+      actions: {
+        admitAndBuffer: effect<VnicContext, VnicEv<'rx.arrive'>>((c, e, specified) => {
+          const r = specified(c, e);
+          return { context: { ...r.context, bucket: { ...r.context.bucket, tokens: r.context.bucket.tokens + e.packet.size } }, out: r.out };
+        }),
+      },
+    },
+  },
+  kills: [{ config: twoSizes(), search: EXHAUSTIVE, killer: 'bandwidth-conformance' }],
+});
+
+/** Token bucket: a packet is admitted while the bucket is not negative, so the bucket goes into debt. */
+export const bucketInDebt: Mutant = mutant({
+  name: 'bucket-in-debt',
+  description:
+    'The vNIC admits a packet while its bucket is not negative (tokens ≥ 0) instead of while it holds the packet’s ' +
+    'bytes, then spends them: the bucket goes into debt and a VM gets up to one packet more than its bandwidth ' +
+    'specification; with packets larger than the tokens left, a rate rejection is reported as partition-full.',
+  replace: {
+    vnic: {
+      guards: {
+        exceedsBandwidthSpec: guard<VnicContext, VnicEv<'rx.arrive'>>((c, e) => refillTo(c.bucket, e.nowNs).tokens < 0),
+      },
+    },
+  },
+  kills: [{ config: twoSizes(), search: EXHAUSTIVE, killer: 'qos-admission' }],
+});
+
+/** Admission arithmetic in bytes (§3.2 "partition's free memory"): the partition guard written for size-1 packets. */
+export const partitionCountsPackets: Mutant = mutant({
+  name: 'partition-counts-packets',
+  description:
+    'The vNIC calls its partition full only once the bytes used reach its capacity (used ≥ capacity) instead of when ' +
+    'the arriving packet does not fit (used + size > capacity): with packets of one byte the two agree, with larger ' +
+    'ones a packet overfills the partition into memory the VMM gave another vNIC.',
+  replace: { vnic: { guards: { partitionFull: guard<VnicContext, VnicEv<'rx.arrive'>>((c) => c.used >= c.capacity) } } },
+  kills: [{ config: twoSizes(), search: EXHAUSTIVE, killer: 'qos-admission' }],
+});
+
+/** DMA arbitration (§3.2 priority): weighted round-robin resumes after where it started looking. */
+export const wrrPointerResumesWrong: Mutant = mutant({
+  name: 'wrr-pointer-resumes-wrong',
+  description:
+    'When a vNIC’s weighted round-robin turn ends, the DMA arbiter’s pointer resumes after the position it started ' +
+    'looking from instead of after the vNIC it granted: when it skipped an idle vNIC, the one just granted gets a ' +
+    'second turn in a row. Every vNIC is still served within a round (the waiting bound holds), but not in ' +
+    'proportion to its weight.',
+  replace: {
+    'nic-dma': {
+      actions: {
+        grant: effect<DmaContext, DmaEvent>((c, e, specified) => {
+          const r = specified(c, e);
+          const a = r.context.arbiter;
+          if (a.kind !== 'wrr' || a.credit !== 0) return r;
+          return { context: { ...r.context, arbiter: { ...a, next: (c.arbiter.next + 1) % a.order.length } }, out: r.out };
+        }),
+      },
+    },
+  },
+  // vm1 idle: the arbiter skips its vNIC between the two flooding ones.
+  kills: [{ config: { vms: 3, capacity: 2, rxRing: 2, dma: 'wrr', roles: ['flooding', 'idle', 'flooding'], unknownTraffic: false }, search: EXHAUSTIVE, killer: 'dma-fairness' }],
 });
