@@ -12,7 +12,7 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { commandShapes, main, type CommandShape } from '../src/cli/main.js';
@@ -245,6 +245,9 @@ const PLAUSIBLE: Readonly<Record<string, readonly string[]>> = {
   '--walk': ['0', '1'],
   '--cores': ['single', 'multi', 'many'],
   '--vary': ['open-loop', 'flood', 'x'],
+  '--system': ['paper-2vm', 'churn', 'adversarial', 'no-such', '/nonexistent.json'],
+  '--sizes': ['1', '1,3', '64'],
+  '--only': ['partition-off-by-one', 'bucket-overfill', 'no-such'],
 };
 /** Flags that bound a command's work so that a valid case stays cheap; fuzzed flags come after and win. */
 const CHEAP: Readonly<Record<string, readonly string[]>> = {
@@ -252,7 +255,11 @@ const CHEAP: Readonly<Record<string, readonly string[]>> = {
   check: ['--max-states', '3000'],
   sweep: ['--duration', '0.005', '--rates', '100', '--jobs', '1'],
   reproduce: ['--quick', '--jobs', '1'],
+  mutants: ['--only', 'partition-off-by-one'],
 };
+
+/** Output directories stay in the test's folder: a relative `--out abc` would create ./abc in the checkout. */
+const contained = (flag: string, v: string): string => (flag === '--out' && v !== '' && !isAbsolute(v) ? join(dir, 'relative', v) : v);
 
 function argvFor(c: CommandShape, files: { out: string; trace: string; scenario: string }): fc.Arbitrary<string[]> {
   const pathValues = ['/proc/x.itf.json', join(dir, 'a-directory.itf.json'), join(dir, 'cex.txt'), join(dir, 'cex.mmd'), join(dir, 'x.unknown'), files.out];
@@ -261,7 +268,7 @@ function argvFor(c: CommandShape, files: { out: string; trace: string; scenario:
       { weight: 4, arbitrary: fc.constantFrom(...(choices ?? PLAUSIBLE[flag] ?? ['1', '2'])) },
       { weight: 3, arbitrary: fc.constantFrom(...HOSTILE) },
       { weight: 1, arbitrary: fc.constantFrom(...pathValues, files.scenario) },
-    );
+    ).map((v) => contained(flag, v));
   const option: fc.Arbitrary<string[]> = c.options.length === 0 ? fc.constant([]) : fc.constantFrom(...c.options).chain((o) => (o.value ? value(o.flag, o.choices).map((v) => [o.flag, v]) : fc.constant([o.flag])));
   const extra = fc.oneof({ weight: 6, arbitrary: fc.constant<string[]>([]) }, { weight: 1, arbitrary: fc.constantFrom<string[]>(['--bogus'], ['extra-arg'], ['-x'], ['--help']) });
   const args = fc.array(fc.constantFrom(files.trace, files.scenario, '/nonexistent', join(dir, 'a-directory.itf.json')), { minLength: 0, maxLength: c.args + 1 });
