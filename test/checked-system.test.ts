@@ -165,13 +165,14 @@ describe('churn hands freed slots and vectors to other VMs', () => {
 
 describe('symmetry found from the file', () => {
   it('two VMs the file describes alike: half the states, the same verdicts', async () => {
-    const plain = await check({ system: 'paper-2vm' });
-    const reduced = await check({ system: 'paper-2vm', symmetry: true });
+    // Safety only: liveness searches the full graph, symmetry or not.
+    const plain = await check({ system: 'paper-2vm', liveness: false });
+    const reduced = await check({ system: 'paper-2vm', liveness: false, symmetry: true });
     expect([plain.verdict, reduced.verdict]).toEqual(['holds', 'holds']);
     expect(reduced.search.symmetry).toBe(true);
     expect([plain.states, reduced.states]).toEqual([20_077, 10_039]);
     const xen = { ...(plain.system as object), arch: 'xen-idd' } as typeof plain.system;
-    const [a, b] = [await check({ system: xen }), await check({ system: xen, symmetry: true })];
+    const [a, b] = [await check({ system: xen, liveness: false }), await check({ system: xen, liveness: false, symmetry: true })];
     expect([a.verdict, a.property, b.verdict, b.property]).toEqual(['violated', 'no-cross-vm-starvation', 'violated', 'no-cross-vm-starvation']);
     expect(b.trace!.length).toBe(a.trace!.length);
   });
@@ -186,10 +187,9 @@ describe('symmetry found from the file', () => {
 });
 
 describe('the built-in systems', () => {
-  it('adversarial: two sizes, an adversary with a hostile driver, unknown MACs — every property holds', () => {
-    const adversarial = loadSystem('adversarial');
-    if (!adversarial.ok) throw new Error(adversarial.error);
-    const { result } = explore(checkConfigOf(adversarial.value));
-    expect([result.verdict, result.states]).toEqual(['holds', 261_931]);
+  it('adversarial: two sizes, an adversary with a hostile driver, unknown MACs — every safety property holds', async () => {
+    // Through check(): its packed states search the 261,931 states ~4× faster than this file's object search.
+    const r = await check({ system: 'adversarial', liveness: false, workers: 1 });
+    expect([r.verdict, r.states]).toEqual(['holds', 261_931]);
   });
 });
