@@ -55,8 +55,10 @@ export function realOfSystem(s: SystemFile): Real {
     drrQuantumBytes: frameBytes('nic.drrQuantum', s.nic.drrQuantum ?? Math.max(...s.sizes)),
     rxRing: s.nic.rxRing,
     txRing: s.nic.txRing,
-    // The shared buffer holds every VM's share (as in the checker).
-    sharedBufferBytes: frameBytes('the VMs\' capacities together', total),
+    // As in the checker: under xen-idd the shared buffer holds every VM's share; under mixed it is the driver
+    // domain's own vNIC partition, as large as the largest VM's (spec/checked/model.ts boots it so).
+    sharedBufferBytes:
+      s.arch === 'mixed' ? frameBytes('the largest VM capacity', Math.max(...capacities)) : frameBytes('the VMs\' capacities together', total),
   };
   return { vms, nic, problems };
 }

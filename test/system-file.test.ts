@@ -11,8 +11,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { check, simulate } from 'vnicspec';
 import { checkConfigOf, defaultCheckConfig, systemOfCheckConfig, systemOfShortcuts } from '../spec/checked/config.js';
 import { parseScenario } from '../spec/scenario.js';
-import { loadSystem, parseSystem } from '../spec/system-file.js';
+import { loadSystem, parseSystem, type SystemInput } from '../spec/system-file.js';
 import { expectOneLineError, run } from './cli-run.js';
+import { runCheck } from '../src/api/check.js';
 
 let dir: string;
 beforeAll(() => {
@@ -162,6 +163,16 @@ describe('one file for check and simulate', () => {
       ok: false,
       error: expect.stringContaining("streams[0].vm: no VM named 'nobody'"),
     });
+  });
+
+  test("under mixed, the simulator boots the attachments the checker boots (the driver domain's vNIC as large as the largest VM's partition)", async () => {
+    const system: SystemInput = { arch: 'mixed', units: { bytes: 128 }, vms: [{}, {}, { bestEffort: true }] };
+    const r = await simulate({ system, durationS: 0.01 });
+    if ('comparison' in r) throw new Error('one report expected');
+    const checked = await runCheck({ system, liveness: false, maxStates: 1 });
+    const vmm = checked.setup!.model.vars(checked.setup!.model.initial()[0]!)['vmm'] as { vms: { id: string; attachment: { kind: string } }[] };
+    expect(r.vms.map((v) => v.attachment)).toEqual(['vnic', 'vnic', 'paravirt']);
+    expect(vmm.vms.filter((v) => v.id !== 'idd').map((v) => v.attachment.kind)).toEqual(['vnic', 'vnic', 'paravirt']);
   });
 
   test('simulate({ system }) and a scenario file with "system" run, as simulate --system does', async () => {
