@@ -25,7 +25,7 @@ import { ModelError, type Model, type PackedBinding, type Property } from '../..
 import { checkedPackedBinding, type PropertyParts } from './packed.js';
 import type { WordBuffer } from '../../src/util/packed-set.js';
 import type { VnicQos } from '../nic-vnic.js';
-import { macOfVm, vmOfMac, type Packet } from '../packet.js';
+import { macOfVm, type Packet } from '../packet.js';
 import { stepperFor, type ComponentKind } from '../system.js';
 import {
   attachEvent,
@@ -132,7 +132,7 @@ export interface CheckedSystem {
   readonly tx: number;
   readonly vmm: number;
   readonly idd: number;
-  /** VM index owning a MAC, or -1. */
+  /** VM index owning a MAC as configured (each VM's driver input), or -1: the environment's bookkeeping. */
   vmOfMac(mac: number): number;
   /** VM index of a component id ('vm1' → 1), or -1 for non-VM components. */
   vmOfId(id: string): number;
@@ -186,6 +186,9 @@ export function buildCheckedSystem(config: CheckConfig): CheckedSystem {
   // The checker's VMs reply with one packet (of the smallest size) per request and send nothing of their own.
   const vmInputs = Array.from({ length: n }, (_, i) => vmInput(i, { replySize: config.sizes[0]!, txRate: 0, txBurst: 0 }));
   for (let i = 0; i < n; i++) add(vmId(i), 'vm', 'vm', vmInputs[i]);
+  // Whose MAC is it: each VM's MACs as configured (its driver's input), not a function of the spec's addressing.
+  const macOwner = new Map<number, number>();
+  vmInputs.forEach((x, v) => x.macs.forEach((mac) => macOwner.set(mac, v)));
   const network = new Network(components);
   const ids = components.map((c) => c.id);
   // Looked up for every new state by the isolation property: a map, not string parsing.
@@ -207,7 +210,7 @@ export function buildCheckedSystem(config: CheckConfig): CheckedSystem {
     tx: kinds.indexOf('nic-tx'),
     vmm: ids.indexOf('vmm'),
     idd: ids.indexOf('idd'),
-    vmOfMac: (mac) => vmOfMac(mac, n),
+    vmOfMac: (mac) => macOwner.get(mac) ?? -1,
     vmOfId: (id) => vmIndex.get(id) ?? -1,
     unknownMac: UNKNOWN_MAC,
     waitBound: dmaWaitBound(config),
