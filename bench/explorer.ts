@@ -15,9 +15,10 @@
  */
 import { availableParallelism } from 'node:os';
 import { enlargeYoungGeneration } from '../src/explore/young-generation.js';
-import { search, searchAsync, type SearchResult } from '../src/explore/index.js';
+import { checkLiveness, search, searchAsync, type SearchResult } from '../src/explore/index.js';
 import { PROFILE } from '../src/explore/parallel/coordinator.js';
 import { PROPERTY_NAMES, propertiesFor, propertyParts } from '../properties/checked.js';
+import { LIVENESS_NAMES, livenessFor } from '../properties/liveness.js';
 import { defaultCheckConfig, type CheckConfig } from '../spec/checked/config.js';
 import { CheckedModel, buildCheckedSystem, type CheckAction, type CheckedState } from '../spec/checked/model.js';
 import { jsLimit } from './js-limit.js';
@@ -37,6 +38,8 @@ export interface CheckRun {
   /** Wall time including building the system and the model. */
   readonly totalS: number;
   readonly bytesPerState: number | null;
+  /** Resident set growth over the search (after a gc at both ends), per stored state. */
+  readonly rssPerState: number | null;
 }
 
 /** JavaScript heap plus ArrayBuffer backing stores (the visited set and the shared tables live there). */
@@ -53,26 +56,39 @@ export async function runCheck(label: string, config: CheckConfig, o: { timeoutM
   const { properties, stepChecks } = propertiesFor(sys, PROPERTY_NAMES);
   const model = new CheckedModel(sys, { stepChecks, parts: propertyParts });
   let base = 0;
+  let rssBase = 0;
+  let waitMs = 0;
   if (gc) {
+    // V8 frees the backing stores of dead ArrayBuffers on a background task after a gc: wait for it, or the buffers
+    // of the previous program in the round count in the base (the figure per state then comes out too low).
+    gc();
+    const w0 = performance.now();
+    await new Promise((r) => setTimeout(r, 250));
+    waitMs = performance.now() - w0;
     gc();
     base = retainedBytes();
+    rssBase = process.memoryUsage.rss();
   }
   let retained: number | null = null;
+  let rss: number | null = null;
   let gcMs = 0;
   const onFinish = (): void => {
     if (!gc) return;
     const g0 = performance.now();
     gc();
     retained = retainedBytes() - base;
+    rss = process.memoryUsage.rss() - rssBase;
     gcMs = performance.now() - g0;
   };
   enlargeYoungGeneration();
   const options = { strategy: 'bfs' as const, properties, timeoutMs: o.timeoutMs, onFinish };
   const result = o.workers > 1 ? await searchAsync(model, { ...options, workers: o.workers }) : search(model, options);
-  const totalS = (performance.now() - t0 - gcMs) / 1000;
+  const totalS = (performance.now() - t0 - gcMs - waitMs) / 1000;
   // With workers, their memory is not in this thread's heap figures: no per-state figure.
-  const bytesPerState = retained !== null && result.states > 0 && o.workers === 1 ? retained / result.states : null;
-  return { label, result, totalS, bytesPerState };
+  const one = result.states > 0 && o.workers === 1;
+  const bytesPerState = retained !== null && one ? retained / result.states : null;
+  const rssPerState = rss !== null && one ? rss / result.states : null;
+  return { label, result, totalS, bytesPerState, rssPerState };
 }
 
 function describe(r: CheckRun): string {
@@ -89,7 +105,8 @@ const median = (xs: readonly number[]): number => {
 /** One program of the head-to-head: a name and a run returning its search seconds (and what it found). */
 interface Contender {
   readonly name: string;
-  run(): Promise<{ seconds: number; states: number; transitions: number; note: string }>;
+  /** `cpuSeconds`: a child process's CPU time (else this process's, all threads, is taken around the run). */
+  run(): Promise<{ seconds: number; states: number; transitions: number; note: string; cpuSeconds?: number }>;
 }
 
 async function headToHead(ctx: BenchContext, vms: number, capacity: number): Promise<Row[]> {
@@ -97,13 +114,14 @@ async function headToHead(ctx: BenchContext, vms: number, capacity: number): Pro
   const config = defaultCheckConfig({ arch: 'vnic', vms, capacity, dma: 'drr' });
   const workers = Math.max(2, Math.min(availableParallelism(), 2));
   const bytes: number[] = [];
+  const rssBytes: number[] = [];
   const contenders: Contender[] = [];
   if (panAvailable()) {
     contenders.push({
       name: 'pan (SPIN 6, -O2 -DNOREDUCE -DSAFETY) on vnic.pml',
       run: async () => {
         const p = verifyVnicPml(vms, capacity);
-        return { seconds: p.seconds, states: p.stored, transitions: p.transitions, note: `pan's elapsed time; ${p.stored.toLocaleString('en-US')} states` };
+        return { seconds: p.seconds, cpuSeconds: p.cpuSeconds, states: p.stored, transitions: p.transitions, note: `pan's elapsed time` };
       },
     });
   }
@@ -129,6 +147,7 @@ async function headToHead(ctx: BenchContext, vms: number, capacity: number): Pro
         for (let i = 0; i < PROFILE.length; i++) PROFILE[i] = 0;
         const r = await runCheck(`${vms}x${capacity}`, config, { timeoutMs: 600_000, workers: w });
         if (r.bytesPerState !== null) bytes.push(r.bytesPerState);
+        if (r.rssPerState !== null) rssBytes.push(r.rssPerState);
         const phases = w > 1 ? `; workers busy ${(PROFILE[4]! / 1000).toFixed(1)} s expanding, ${(PROFILE[5]! / 1000).toFixed(1)} s inserting; numbering ${(PROFILE[3]! / 1000).toFixed(1)} s; ${PROFILE[6]} states deferred to the main thread` : '';
         return { seconds: r.result.seconds, states: r.result.states, transitions: r.result.transitions, note: `${describe(r)}${phases}` };
       },
@@ -136,6 +155,8 @@ async function headToHead(ctx: BenchContext, vms: number, capacity: number): Pro
   }
   const rounds = ctx.quick ? 1 : 3;
   const times = contenders.map(() => [] as number[]);
+  // CPU seconds (all threads; pan's from the shell): on a loaded machine, wall time measures the other work too.
+  const cpuTimes = contenders.map(() => [] as number[]);
   const notes: string[] = contenders.map(() => '');
   const counts: number[] = contenders.map(() => 0);
   const transitions: number[] = contenders.map(() => 0);
@@ -145,8 +166,11 @@ async function headToHead(ctx: BenchContext, vms: number, capacity: number): Pro
     if (round % 2 === 1) order.reverse();
     for (const i of order) {
       ctx.log(`explorer ${vms}×${capacity} round ${round + 1}/${rounds}: ${contenders[i]!.name}`);
+      const c0 = process.cpuUsage();
       const r = await contenders[i]!.run();
+      const c = process.cpuUsage(c0);
       times[i]!.push(r.seconds);
+      cpuTimes[i]!.push(r.cpuSeconds ?? (c.user + c.system) / 1e6);
       notes[i] = r.note;
       counts[i] = r.states;
       transitions[i] = r.transitions;
@@ -158,7 +182,7 @@ async function headToHead(ctx: BenchContext, vms: number, capacity: number): Pro
   const many = contenders.length - 1;
   const m = times.map(median);
   contenders.forEach((c, i) => {
-    const spread = `runs ${times[i]!.map((t) => t.toFixed(2)).join(', ')} s`;
+    const spread = `runs ${times[i]!.map((t) => t.toFixed(2)).join(', ')} s; CPU ${cpuTimes[i]!.map((t) => t.toFixed(2)).join(', ')} s`;
     rows.push(
       row(VERSUS, {
         what: c.name,
@@ -190,8 +214,39 @@ async function headToHead(ctx: BenchContext, vms: number, capacity: number): Pro
       ...(bytes.length === 0 ? { verdict: 'SKIP' as const, note: 'n/a: run node with --expose-gc' } : { note: 'heap + ArrayBuffers retained after gc, over the states stored' }),
     }),
   );
+  rows.push(
+    row(VERSUS, {
+      what: 'TARGET resident memory per stored state (one worker)',
+      value: rssBytes.length > 0 ? median(rssBytes) : null,
+      unit: 'B/state',
+      target: { value: TARGET_BYTES_PER_STATE, direction: 'at-most' },
+      ...(rssBytes.length === 0 ? { verdict: 'SKIP' as const, note: 'n/a: run node with --expose-gc' } : { note: `the resident set's growth from before the search to its end (a gc at both ends), over the states stored; runs ${rssBytes.map((b) => b.toFixed(1)).join(', ')}` }),
+    }),
+  );
+  const cpuM = cpuTimes.map(median);
+  if (pan >= 0) {
+    rows.push(
+      row(VERSUS, {
+        what: 'CPU time: one worker vs pan (medians)',
+        value: cpuM[one]!,
+        unit: 's',
+        reference: { value: cpuM[pan]!, direction: 'at-most', label: "pan's" },
+        note: "CPU seconds (ours: this process, building the model included; pan's: bash's times): what wall time would be on an idle core",
+      }),
+    );
+  }
+  rows.push(
+    row(VERSUS, {
+      what: `CPU time: ${workers} workers vs one (medians)`,
+      value: cpuM[many]!,
+      unit: 's',
+      reference: { value: cpuM[one]!, direction: 'at-most', label: 'one worker' },
+      note: `all threads: the work the parallel search adds; on ${workers} idle cores the wall-time speed-up is at most ${workers} × ${(cpuM[one]! / cpuM[many]!).toFixed(2)} = ${((workers * cpuM[one]!) / cpuM[many]!).toFixed(2)} ×`,
+    }),
+  );
   const jl = at('JS limit');
   rows.push(row(VERSUS, { what: 'one worker vs the JS limit', value: m[one]!, unit: 's', reference: { value: m[jl]!, direction: 'at-most', label: 'JS limit' } }));
+  rows.push(livenessRow(ctx, config, m[one]!));
   const key = `explorer.vnic-${vms}x${capacity}`;
   shared.set(`${key}.states`, counts[one]!);
   shared.set(`${key}.transitions`, transitions[one]!);
@@ -200,6 +255,26 @@ async function headToHead(ctx: BenchContext, vms: number, capacity: number): Pro
   shared.set(`${key}.seconds`, m[one]!);
   shared.set(`${key}.complete`, 1);
   return rows;
+}
+
+/**
+ * The liveness phase `check` runs after the safety search by default (eventual-delivery under weak fairness): its
+ * own exploration of the whole graph, every edge stored, then the fair-cycle search. Timed once, after the rounds.
+ */
+function livenessRow(ctx: BenchContext, config: CheckConfig, safetyS: number): Row {
+  ctx.log(`explorer ${config.vms}×${config.capacity}: the liveness phase (eventual-delivery)`);
+  const sys = buildCheckedSystem(config);
+  const { stepChecks } = propertiesFor(sys, PROPERTY_NAMES);
+  const model = new CheckedModel(sys, { stepChecks, parts: propertyParts });
+  enlargeYoungGeneration();
+  const r = checkLiveness(model, livenessFor(sys, LIVENESS_NAMES), { timeoutMs: 600_000 });
+  return row(VERSUS, {
+    what: `the liveness phase (check's default after safety), ${config.vms} × ${config.capacity}`,
+    value: r.seconds,
+    unit: 's',
+    reference: { value: safetyS, direction: 'at-most', label: 'safety, one worker' },
+    note: `${r.verdict}; ${r.states.toLocaleString('en-US')} states, ${r.transitions.toLocaleString('en-US')} edges; graph exploration ${r.graphSeconds.toFixed(1)} s, cycle search ${(r.seconds - r.graphSeconds).toFixed(1)} s; graph ${(r.graphBytes / r.states).toFixed(0)} B/state; one thread`,
+  });
 }
 
 export async function benchExplorer(ctx: BenchContext): Promise<Row[]> {
