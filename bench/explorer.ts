@@ -246,7 +246,7 @@ async function headToHead(ctx: BenchContext, vms: number, capacity: number): Pro
   );
   const jl = at('JS limit');
   rows.push(row(VERSUS, { what: 'one worker vs the JS limit', value: m[one]!, unit: 's', reference: { value: m[jl]!, direction: 'at-most', label: 'JS limit' } }));
-  rows.push(livenessRow(ctx, config, m[one]!));
+  rows.push(livenessRow(ctx, config, capacity, m[one]!));
   const key = `explorer.vnic-${vms}x${capacity}`;
   shared.set(`${key}.states`, counts[one]!);
   shared.set(`${key}.transitions`, transitions[one]!);
@@ -261,15 +261,15 @@ async function headToHead(ctx: BenchContext, vms: number, capacity: number): Pro
  * The liveness phase `check` runs after the safety search by default (eventual-delivery under weak fairness): its
  * own exploration of the whole graph, every edge stored, then the fair-cycle search. Timed once, after the rounds.
  */
-function livenessRow(ctx: BenchContext, config: CheckConfig, safetyS: number): Row {
-  ctx.log(`explorer ${config.vms}×${config.capacity}: the liveness phase (eventual-delivery)`);
+function livenessRow(ctx: BenchContext, config: CheckConfig, capacity: number, safetyS: number): Row {
+  ctx.log(`explorer ${config.vms}×${capacity}: the liveness phase (eventual-delivery)`);
   const sys = buildCheckedSystem(config);
   const { stepChecks } = propertiesFor(sys, PROPERTY_NAMES);
   const model = new CheckedModel(sys, { stepChecks, parts: propertyParts });
   enlargeYoungGeneration();
   const r = checkLiveness(model, livenessFor(sys, LIVENESS_NAMES), { timeoutMs: 600_000 });
   return row(VERSUS, {
-    what: `the liveness phase (check's default after safety), ${config.vms} × ${config.capacity}`,
+    what: `the liveness phase (check's default after safety), ${config.vms} × ${capacity}`,
     value: r.seconds,
     unit: 's',
     reference: { value: safetyS, direction: 'at-most', label: 'safety, one worker' },

@@ -62,6 +62,14 @@ const CONFIGS: Row[] = [
   ['churn to another VM: one vector, a VM detached at boot, hostile drivers', { roles: ['conforming', 'conforming'], attached: [true, false], vectors: 1, drivers: ['hostile', 'hostile'], churn: true, rxRing: 1, resizeTo: [[1], [1]] }],
 ];
 
+// History counters (bounds), parts across machines and step checks reading them, on the bugs they catch.
+const PLANTED: [string, CheckShortcuts, Variant][] = [
+  ['bandwidth-conformance: a vNIC that never spends tokens', {}, bucketUnspentTokens.machines],
+  ['dma-fairness: a WRR pointer resuming from the wrong place', { vms: 3, capacity: 2, rxRing: 2, dma: 'wrr', roles: ['flooding', 'idle', 'flooding'], unknownTraffic: false }, wrrPointerResumesWrong.machines],
+  ['vmm-nic-agreement: a VMM freeing a slot at detach', { vms: 1, churn: true, roles: ['flooding'] }, vmmEarlySlotRelease.machines],
+  ['msi-routing: a VMM routing by record index', { churn: true, capacity: 1, rxRing: 1 }, vmmMsiByRecordIndex.machines],
+];
+
 describe('packed and object searches of the checked system agree', () => {
   it.each(CONFIGS)('%s', (_, config, names) => {
     const { packed, object, properties } = models(config, names);
@@ -73,13 +81,6 @@ describe('packed and object searches of the checked system agree', () => {
     }
   });
 
-  // History counters (bounds), parts across machines and step checks reading them, on the bugs they catch.
-  const PLANTED: [string, CheckShortcuts, Variant][] = [
-    ['bandwidth-conformance: a vNIC that never spends tokens', {}, bucketUnspentTokens.machines],
-    ['dma-fairness: a WRR pointer resuming from the wrong place', { vms: 3, capacity: 2, rxRing: 2, dma: 'wrr', roles: ['flooding', 'idle', 'flooding'], unknownTraffic: false }, wrrPointerResumesWrong.machines],
-    ['vmm-nic-agreement: a VMM freeing a slot at detach', { vms: 1, churn: true, roles: ['flooding'] }, vmmEarlySlotRelease.machines],
-    ['msi-routing: a VMM routing by record index', { churn: true, capacity: 1, rxRing: 1 }, vmmMsiByRecordIndex.machines],
-  ];
   it.each(PLANTED)('%s', (_, config, variant) => {
     const { packed, object, properties } = models(config, PROPERTY_NAMES, variant);
     expect(packed.packed(properties)).toBeDefined();
@@ -155,5 +156,27 @@ describe('the parallel search of the checked system agrees with one thread', () 
     const again = models(config, names); // a fresh model: its tables are filled by the workers' misses
     const two = await searchAsync(again.packed, { ...options, workers: 2, parallelAfter: 0 });
     expect(view(again.packed, two)).toEqual(view(packed, one));
+  });
+
+  // History counters in the packed state, and violations found by them, under several workers.
+  it.each(PLANTED)('%s, 2 workers', async (_, config, variant) => {
+    const { packed, properties } = models(config, PROPERTY_NAMES, variant);
+    const options: SearchOptions<CheckedState> = { strategy: 'bfs', properties };
+    const one = search(packed, options);
+    const again = models(config, PROPERTY_NAMES, variant);
+    const two = await searchAsync(again.packed, { ...options, workers: 2, parallelAfter: 0 });
+    expect(two.verdict).toBe('violated');
+    expect(view(again.packed, two)).toEqual(view(packed, one));
+  });
+
+  it('3 workers: sizes, an idle VM and an adversary, a hostile driver; and history counters with churn', async () => {
+    for (const [, config] of [CONFIGS[13]!, CONFIGS[15]!]) {
+      const { packed, properties } = models(config);
+      const options: SearchOptions<CheckedState> = { strategy: 'bfs', properties };
+      const one = search(packed, options);
+      const again = models(config);
+      const three = await searchAsync(again.packed, { ...options, workers: 3, parallelAfter: 0 });
+      expect(view(again.packed, three)).toEqual(view(packed, one));
+    }
   });
 });
