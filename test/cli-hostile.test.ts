@@ -195,3 +195,26 @@ describe('output files', () => {
     expect(r.out).toContain('"kind": "vnicspec-sweep"');
   });
 });
+
+describe('mutants', () => {
+  test('a stop gives the matrix so far marked partial (no verdict), exit 3; --json says status partial', async () => {
+    // The first mutant is killed within a few checks; the stop comes with the second.
+    let checks = 0;
+    const ctrlC = new AbortController();
+    const err = (s: string): void => {
+      if (/^checking /.test(s) && ++checks === 2) ctrlC.abort();
+    };
+    const r = await runWith({ interrupt: ctrlC.signal, progressLogEveryMs: 60_000, err }, 'mutants', '--only', 'partition-off-by-one,bucket-overfill');
+    expect(r.code).toBe(3);
+    expect(r.out).toMatch(/^partition-off-by-one +qos-admission/m);
+    expect(r.out).toMatch(/PARTIAL \(stopped\): 1 of the 1 mutants run were killed; the specified system ran 0 of the 1 checks\.\n$/);
+    expect(r.out).not.toMatch(/mutants killed\./);
+    const j = await runWith({ interrupt: AbortSignal.abort() }, 'mutants', '--json', '--only', 'bucket-overfill');
+    expect(j.code).toBe(3);
+    expect(JSON.parse(j.out)).toMatchObject({ status: 'partial', mutants: [] });
+  });
+
+  test('an unknown --only name is printed safely, on one line', async () => {
+    expectOneLineError(await run('mutants', '--only', 'a\nb\u001b[31m'), { pattern: /--only: unknown mutant 'a\\u000ab\\u001b\[31m'/ });
+  });
+});

@@ -19,6 +19,7 @@ import { runCheck, setUp, type CheckedSetup, type SystemVariant } from '../cli/c
 import { ModelError, type Trace } from '../explore/index.js';
 import { randomSearchAsync } from '../explore/random/index.js';
 import { InputError } from './errors.js';
+import { printable } from './safe-text.js';
 import { wallSeconds } from './round.js';
 
 /** What to run: some mutants by name (default: every one). */
@@ -156,7 +157,7 @@ const passes = (v: Verdict): boolean => v.verdict === 'holds' || v.verdict === '
 export function chosenMutants(only: readonly string[] | undefined): readonly Mutant[] {
   if (only === undefined || only.length === 0) return MUTANTS;
   const unknown = only.filter((n) => !MUTANT_NAMES.includes(n));
-  if (unknown.length > 0) throw new InputError(`unknown mutant${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${n}'`).join(', ')} (known: ${MUTANT_NAMES.join(', ')})`);
+  if (unknown.length > 0) throw new InputError(`unknown mutant${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${printable(n)}'`).join(', ')} (known: ${MUTANT_NAMES.join(', ')})`);
   return MUTANTS.filter((m) => only.includes(m.name));
 }
 

@@ -71,7 +71,7 @@ async function run(ctx: CliContext, o: MutantsFlags): Promise<number> {
   } finally {
     stop.dispose();
   }
-  if (o.json) io.out(JSON.stringify(killMatrix(report), null, 2) + '\n');
+  if (o.json) io.out(JSON.stringify({ ...(report.interrupted ? { status: 'partial' } : {}), ...killMatrix(report) }, null, 2) + '\n');
   else io.out(humanReport(report));
   const survivors = report.mutants.filter((m) => !m.killed).map((m) => m.name);
   const failing = report.reference.filter((r) => !r.passed);
@@ -134,6 +134,11 @@ function humanReport(r: MutantsReport): string {
   const killed = r.mutants.filter((m) => m.killed).length;
   const survivors = r.mutants.filter((m) => !m.killed).map((m) => m.name);
   const failing = r.reference.filter((x) => !x.passed).length;
+  if (r.interrupted) {
+    // A stop leaves the last mutant and the checks of the specified system unfinished: say what was done, no verdict.
+    lines.push(`PARTIAL (stopped): ${killed} of the ${r.mutants.length} mutants run were killed; the specified system ran ${r.reference.length} of the ${checks.length} checks${failing > 0 ? ` and FAILS ${failing}` : ''}.`);
+    return lines.join('\n') + '\n';
+  }
   lines.push(`${killed} of ${r.mutants.length} mutants killed${survivors.length > 0 ? `; NOT killed: ${survivors.join(', ')}` : ''}.`);
   lines.push(failing === 0 ? `The specified system passes all ${r.reference.length} checks used.` : `The specified system FAILS ${failing} of the ${r.reference.length} checks used.`);
   return lines.join('\n') + '\n';
