@@ -1,6 +1,7 @@
 /**
  * Each command's --help lists exactly the exit codes it can return: every code a run of it returns is listed, and
- * commands that cannot stop early or find a violation (replay, scenarios) do not list 3 (nor 1, for scenarios).
+ * commands that cannot stop early or find a violation (replay, scenarios, systems) do not list 3 (nor 1, for scenarios
+ * and systems).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,7 @@ describe('exit-code tables', () => {
     ['check', [0, 1, 2, 3, 70]],
     ['replay', [0, 1, 2, 70]],
     ['scenarios', [0, 2, 70]],
+    ['systems', [0, 2, 70]],
   ])('%s lists %j', async (command, codes) => {
     expect(await listed(command)).toEqual(codes);
   });
@@ -35,6 +37,8 @@ describe('exit-code tables', () => {
     const cases: [string[], number][] = [
       [['scenarios'], 0],
       [['scenarios', '--bogus'], 2],
+      [['systems'], 0],
+      [['systems', '--bogus'], 2],
       [['simulate', '--scenario', 'single-vm', '--duration', '0.2'], 0],
       [['simulate', '--scenario', 'no-such-scenario'], 2],
       [['check', '--arch', 'vnic', '--capacity', '1'], 0],

@@ -88,6 +88,16 @@ describe('check --system runs the built-in systems', () => {
     expect(r.out).toContain(states);
   });
 
+  test('vnicspec systems lists them: the table, and --json with what each describes', async () => {
+    const text = await run('systems');
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/^adversarial +vnic +1,2 +drr +off +web: conforming; attacker: adversary, hostile driver$/m);
+    const json = await run('systems', '--json');
+    const { systems } = JSON.parse(json.out) as { systems: { name: string; vms: number; churn: boolean; traffic: string }[] };
+    expect(systems.map((s) => s.name)).toEqual(['paper-2vm', 'adversarial', 'churn']);
+    expect(systems.find((s) => s.name === 'churn')).toMatchObject({ vms: 2, churn: true, traffic: expect.stringContaining('tenant-b: conforming, hostile driver, detached at boot') });
+  });
+
   test('--random takes a system file, and its reproduction command names it', async () => {
     const r = await run('check', '--random', '--system', 'adversarial', '--arch', 'xen-idd', '--traces', '200', '--json');
     const body = JSON.parse(r.out) as { verdict: string; property: string; reproduce: string };

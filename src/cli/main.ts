@@ -14,13 +14,14 @@ import { mergeCommand } from './commands/merge/index.js';
 import { mutantsCommand } from './commands/mutants/index.js';
 import { replayCommand } from './commands/replay/index.js';
 import { scenariosCommand } from './commands/scenarios/index.js';
+import { systemsCommand } from './commands/systems/index.js';
 import { simulateCommand } from './commands/simulate/index.js';
 import { sweepCommand } from './commands/sweep/index.js';
 import { reproduceCommand } from './commands/reproduce/index.js';
 import { packageVersion } from './version.js';
 
 /** The subcommands, in help order. */
-const COMMANDS: readonly CliCommand[] = [simulateCommand, sweepCommand, reproduceCommand, mergeCommand, checkCommand, replayCommand, mutantsCommand, scenariosCommand];
+const COMMANDS: readonly CliCommand[] = [simulateCommand, sweepCommand, reproduceCommand, mergeCommand, checkCommand, replayCommand, mutantsCommand, scenariosCommand, systemsCommand];
 
 export type { CliIo } from './commands/command.js';
 export { packageVersion } from './version.js';
