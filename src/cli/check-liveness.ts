@@ -4,6 +4,7 @@
  * `--strategy` says — and searches it for fair cycles; a violation is a lasso. What the two phases report together
  * (one verdict, one counterexample) is decided here too, so check.ts stays a sequence of steps.
  */
+import { significant, wallSeconds } from '../api/round.js';
 import type { CheckAction, CheckedState } from '../../spec/checked/model.js';
 import { checkLivenessAsync, formatLivenessSummary, type LivenessProgress, type LivenessResult, type Trace, type Verdict } from '../explore/index.js';
 import { toJson, type CheckResult, type CheckedSetup } from './check-run.js';
@@ -117,8 +118,8 @@ export function livenessJson(r: LivenessCheckResult | undefined, skipped: string
     states: r.states,
     transitions: r.transitions,
     depth: r.depth,
-    seconds: r.seconds,
-    graphSeconds: r.graphSeconds,
+    seconds: wallSeconds(r.seconds),
+    graphSeconds: wallSeconds(r.graphSeconds),
     graphBytes: r.graphBytes,
     loop: r.lasso?.loop ?? null,
   };
@@ -153,8 +154,9 @@ export function phaseFields(setup: CheckedSetup, p: CheckPhases) {
       depth: s?.depth ?? l!.depth,
       queue: s?.queue ?? 0,
       workers: s?.workers ?? 1,
-      fingerprintCollision: s?.fingerprintCollision ?? null,
-      seconds,
+      // A probability estimate: three significant digits say all it can.
+      fingerprintCollision: s?.fingerprintCollision != null ? significant(s.fingerprintCollision, 3) : null,
+      seconds: wallSeconds(seconds),
       statesPerSecond: Math.round(s?.statesPerSecond ?? (seconds > 0 ? l!.states / seconds : 0)),
     },
     tail: {

@@ -8,6 +8,7 @@
  * Writes random-check.json (that report) and, when a walk failed, counterexample.itf.json — re-executed through the
  * model from the report's action labels, so a shard file cannot smuggle in an execution the model does not allow.
  */
+import { wallSeconds } from '../../api/round.js';
 import { z } from 'zod';
 import { formatIssues } from '../../../spec/scenario.js';
 import { defaultCheckConfig } from '../../../spec/checked/config.js';
@@ -118,7 +119,7 @@ export function joinReports(shards: readonly RandomReport[]): RandomReport {
     range: { first: 0, end: run.traces },
     shard: null,
     witnessed,
-    timing: { seconds, stepsPerSecond: seconds > 0 ? Math.round(steps / seconds) : 0, shrinkSeconds: last.timing.shrinkSeconds, workers, renewals },
+    timing: { seconds: wallSeconds(seconds), stepsPerSecond: seconds > 0 ? Math.round(steps / seconds) : 0, shrinkSeconds: last.timing.shrinkSeconds, workers, renewals },
   };
 }
 

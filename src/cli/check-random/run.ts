@@ -3,6 +3,7 @@
  * mode, `quint run`), every property checked on every state; a failing walk is shrunk and written like any
  * counterexample. See src/explore/random/ for the engine; this file turns flags into a run and the run into output.
  */
+import { wallSeconds } from '../../api/round.js';
 import { getHeapStatistics } from 'node:v8';
 import type { CheckConfig } from '../../../spec/checked/config.js';
 import { ModelError } from '../../explore/index.js';
@@ -167,7 +168,7 @@ export function toReport(
     actions: r.trace !== undefined ? r.trace.actions.map((a) => setup.model.label(a)) : null,
     trace,
     reproduce: reproduceCommand(setup.config, setup.names, allProperties, run, r.walk ?? null, systemArgs),
-    timing: { seconds: r.seconds, stepsPerSecond: Math.round(r.stepsPerSecond), shrinkSeconds: r.shrinkSeconds, workers, renewals: r.renewals },
+    timing: { seconds: wallSeconds(r.seconds), stepsPerSecond: Math.round(r.stepsPerSecond), shrinkSeconds: wallSeconds(r.shrinkSeconds), workers, renewals: r.renewals },
   };
 }
 

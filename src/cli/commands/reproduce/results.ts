@@ -1,6 +1,6 @@
 /** Everything `reproduce` found, and the JSON it prints (--json) and writes (results.json). */
 import type { StopReason } from '../../../api/stop.js';
-import { tidy } from '../sweep/output.js';
+import { significant } from '../../../api/round.js';
 import type { RunLength } from './configs.js';
 import type { InterferenceResult, MixedResult, ScalingRow } from './beyond.js';
 import type { ComparisonRow, QualitativeRow } from './figures.js';
@@ -39,9 +39,12 @@ export interface ReproduceResult {
   readonly mixed: MixedResult;
 }
 
-/** Numbers with nine significant digits at most (no float noise); same data, same text. */
+/**
+ * Numbers with six significant digits at most (no float noise, no more digits than a simulated figure can mean;
+ * integers such as seeds untouched); same data, same text.
+ */
 function tidyDeep(x: unknown): unknown {
-  if (typeof x === 'number') return Number.isFinite(x) ? tidy(x) : x;
+  if (typeof x === 'number') return significant(x);
   if (Array.isArray(x)) return x.map(tidyDeep);
   if (x !== null && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, tidyDeep(v)]));
   return x;

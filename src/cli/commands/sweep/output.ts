@@ -8,6 +8,7 @@
  * - sweep.csv:  one row per point: arch, cores, rate, seeds done and planned, then `<metric>.mean,<metric>.ci95`;
  * - runs.csv:   one row per simulation (point × seed) with its raw metrics.
  */
+import { significant } from '../../../api/round.js';
 import { summarise, type Summary } from '../../../report/stats.js';
 import type { Metrics } from './metrics.js';
 import { pointsOf, runsOf, type Point, type SweepSpec } from './plan.js';
@@ -28,8 +29,11 @@ export interface RunRecord extends Point {
 
 export type Status = 'complete' | 'partial';
 
-/** Nine significant digits: enough for any metric, and no float noise (949.7500000000001) in the files. */
-export const tidy = (x: number): number => (x === 0 ? 0 : Number(x.toPrecision(9)));
+/**
+ * Six significant digits (never fewer than the integer part has): far finer than any simulated metric's noise, and
+ * no float noise (949.7500000000001) in the files.
+ */
+export const tidy = (x: number): number => significant(x, 6);
 const tidyOrNull = (x: number | null): number | null => (x === null ? null : tidy(x));
 
 /** The sweep's identity as written in every file: equal for shards of the same sweep, whoever ran them. */
