@@ -8,7 +8,7 @@ import { loadSystem, parseSystem, type SystemFile, type SystemInput } from '../.
 import { CheckedModel, buildCheckedSystem, type CheckAction, type CheckedState } from '../../spec/checked/model.js';
 import { PROPERTIES, bindProperties, propertyParts, type CheckedProperty } from '../../properties/checked.js';
 import { livenessFor } from '../../properties/liveness.js';
-import { ModelError, searchAsync, type IncompleteReason, type Progress, type SearchResult, type Strategy, type Verdict } from '../explore/index.js';
+import { ModelError, searchAsync, type IncompleteReason, type LivenessProgress, type Progress, type SearchResult, type Strategy, type Verdict } from '../explore/index.js';
 import { CHECK_ARCHS, DMA_ARBITERS, LIMITS, LIVENESS_NAMES, PROPERTY_NAMES, STRATEGIES, canSymmetry, traceView, type CheckedSetup } from '../cli/check-run.js';
 import { phaseFields, runLiveness, type CheckPhases, type LivenessJson } from '../cli/check-liveness.js';
 import { MAX_WORKERS } from '../cli/check-random/options.js';
@@ -178,6 +178,46 @@ export interface CheckRun {
   readonly setup: CheckedSetup | undefined;
   /** The safety search's result; undefined when only liveness was checked (or the configuration did not boot). */
   readonly result: SearchResult<CheckedState, CheckAction> | undefined;
+  /** Both phases' results (empty when the configuration did not boot). */
+  readonly phases: CheckPhases;
+}
+
+/**
+ * A check ready to run: every option checked, the model built. The command line prepares one (with its flags'
+ * names in messages), prints its header, then runs it with its progress printers.
+ */
+export interface PreparedCheck {
+  readonly system: SystemFile;
+  readonly config: CheckConfig;
+  readonly settings: SearchSettings;
+  /** The model and properties; undefined when the configuration could not boot (`bootError` says why). */
+  readonly setup: CheckedSetup | undefined;
+  readonly bootError: string | undefined;
+  /** The names chosen (for the report of a configuration that did not boot). */
+  readonly chosen: readonly string[];
+  /** Whether symmetry reduction is used (asked for, and the configuration allows it). */
+  readonly symmetry: boolean;
+  readonly signal: AbortSignal | undefined;
+  readonly onProgress: ((p: Progress) => void) | undefined;
+  readonly progressEveryMs: number | undefined;
+}
+
+/** How messages name the options: the library's field names, or the command line's flags. */
+export interface CheckNaming {
+  readonly properties: string;
+  /** The whole message when fingerprints and symmetry reduction are both asked for. */
+  readonly fingerprintAndSymmetry: string;
+}
+
+const OPTION_NAMING: CheckNaming = {
+  properties: 'properties',
+  fingerprintAndSymmetry: 'fingerprint: not with symmetry (fingerprints are kept of packed states, symmetry reduction works on objects)',
+};
+
+/** What only the command line watches: the liveness phase's progress, and the moment it starts. */
+export interface CheckHooks {
+  readonly onLivenessProgress?: (p: LivenessProgress) => void;
+  readonly beforeLiveness?: () => void;
 }
 
 /** The shortcuts that describe the system (not combined with `system`). */
@@ -294,7 +334,8 @@ export function setUpCheck(config: CheckConfig, chosen: readonly CheckedProperty
   return { config, sys, model, names, notApplicable, properties, liveness: live, view: traceView(model) };
 }
 
-interface SearchSettings {
+/** The search options, checked. */
+export interface SearchSettings {
   readonly strategy: Strategy;
   readonly maxStates?: number;
   readonly maxDepth?: number;
@@ -328,8 +369,8 @@ const searchJson = (s: SearchSettings, symmetry: boolean): CheckReport['search']
   fingerprint: s.fingerprint,
 });
 
-/** Run a check and keep what the command line needs besides the report. Throws `InputError` on bad options. */
-export async function runCheck(options: CheckOptions): Promise<CheckRun> {
+/** Check every option and build the model. Throws `InputError` on bad options, worded with `naming`. */
+export function prepareCheck(options: CheckOptions, naming: CheckNaming = OPTION_NAMING): PreparedCheck {
   if (options === null || typeof options !== 'object') throw new InputError('check: options must be an object');
   knownKeys('check', options, OPTION_NAMES);
   const system = systemOf(options);
@@ -340,25 +381,43 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new InputError('onProgress: must be a function');
   const progressEveryMs = optional(options.progressEveryMs, (v) => positive('progressEveryMs', v));
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new InputError('signal: must be an AbortSignal');
+  const common = { system, config, settings, chosen: [...chosen.map((p) => p.name), ...liveness], signal: options.signal, onProgress: options.onProgress, progressEveryMs };
 
   let setup: CheckedSetup;
   try {
     setup = setUpCheck(config, chosen, liveness);
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
-    const names = [...chosen.map((p) => p.name), ...liveness];
-    return { report: bootFailure(config, system, names, settings, `specification error while booting the configuration: ${e.message}`), setup: undefined, result: undefined };
+    return { ...common, setup: undefined, bootError: `specification error while booting the configuration: ${e.message}`, symmetry: false };
   }
   if (setup.names.length === 0) {
-    throw new InputError(`properties: ${setup.notApplicable.join(', ')} says nothing about this configuration; nothing to check`);
+    throw new InputError(`${naming.properties}: ${setup.notApplicable.join(', ')} says nothing about this configuration; nothing to check`);
   }
   const symmetry = settings.symmetry && canSymmetry(setup.model);
-  if (settings.fingerprint && symmetry) throw new InputError('fingerprint: not with symmetry (fingerprints are kept of packed states, symmetry reduction works on objects)');
+  if (settings.fingerprint && symmetry) throw new InputError(naming.fingerprintAndSymmetry);
   if (settings.fingerprint && setup.model.packed(setup.properties) === undefined) {
     throw new InputError('fingerprint: needs every property to have parts (packed states); one of yours has none');
   }
+  return { ...common, setup, bootError: undefined, symmetry };
+}
+
+/** Run a check and keep what the command line needs besides the report. Throws `InputError` on bad options. */
+export async function runCheck(options: CheckOptions): Promise<CheckRun> {
+  return runPrepared(prepareCheck(options));
+}
+
+/** Run a prepared check: the safety search, then (if it held) the liveness phase, under one time budget. */
+export async function runPrepared(p: PreparedCheck, hooks: CheckHooks = {}): Promise<CheckRun> {
+  const { setup, settings, symmetry } = p;
+  if (setup === undefined) return { report: bootFailure(p.config, p.system, p.chosen, settings, p.bootError ?? ''), setup: undefined, result: undefined, phases: {} };
   const started = performance.now();
-  const bounds = { ...defined('maxStates', settings.maxStates), ...defined('maxDepth', settings.maxDepth), ...defined('memoryLimitBytes', settings.memoryLimitBytes), ...defined('signal', options.signal) };
+  const bounds = {
+    ...defined('maxStates', settings.maxStates),
+    ...defined('maxDepth', settings.maxDepth),
+    ...defined('memoryLimitBytes', settings.memoryLimitBytes),
+    ...defined('signal', p.signal),
+    ...defined('progressEveryMs', p.progressEveryMs),
+  };
   let phases: CheckPhases = {};
   if (setup.properties.length > 0) {
     phases = {
@@ -368,8 +427,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
         symmetry,
         ...bounds,
         ...defined('timeoutMs', settings.timeoutSeconds === undefined ? undefined : settings.timeoutSeconds * 1000),
-        ...defined('onProgress', options.onProgress),
-        ...defined('progressEveryMs', progressEveryMs),
+        ...defined('onProgress', p.onProgress),
         workers: settings.workers,
         ...(settings.fingerprint ? { fingerprint: true } : {}),
       }),
@@ -377,11 +435,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   }
   // Liveness after the safety properties hold (as vnicspec check): the rest of the time budget is its own.
   if (setup.liveness.length > 0 && (phases.safety === undefined || phases.safety.verdict === 'holds')) {
+    hooks.beforeLiveness?.();
     const left = settings.timeoutSeconds === undefined ? undefined : Math.max(0, settings.timeoutSeconds * 1000 - (performance.now() - started));
-    phases = { ...phases, liveness: await runLiveness(setup, { ...bounds, ...defined('timeoutMs', left) }) };
+    phases = { ...phases, liveness: await runLiveness(setup, { ...bounds, ...defined('timeoutMs', left), ...defined('onProgress', hooks.onLivenessProgress) }) };
   }
-  const result = phases.safety;
-  return { report: reportOf(setup, system, phases, settings, symmetry), setup, result };
+  return { report: reportOf(setup, p.system, phases, settings, symmetry), setup, result: phases.safety, phases };
 }
 
 /**

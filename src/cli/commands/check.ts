@@ -2,9 +2,9 @@
 import { closeSync, openSync, unlinkSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 import { Command, Option } from 'commander';
-import { defaultCheckConfig, type CheckArch, type CheckConfig } from '../../../spec/checked/config.js';
+import { defaultCheckConfig, type CheckArch } from '../../../spec/checked/config.js';
 import type { ArbiterKind } from '../../../spec/dma-arbiter.js';
-import { ModelError, formatBytes, formatCount, formatLivenessProgress, formatProgress, formatSummary, type LivenessProgress, type Progress, type Strategy } from '../../explore/index.js';
+import { formatBytes, formatCount, formatLivenessProgress, formatProgress, formatSummary, type LivenessProgress, type Progress, type Strategy } from '../../explore/index.js';
 import { formatTextTrace } from '../../trace/index.js';
 import {
   CHECK_ARCHS,
@@ -15,17 +15,17 @@ import {
   STRATEGIES,
   describeConfig,
   propertyKind,
-  runCheck,
   canSymmetry,
   describeProperties,
   noSymmetryReason,
-  setUp,
   type CheckedSetup,
 } from '../check-run.js';
-import { combinedVerdict, counterexampleOf, deciding, livenessSection, livenessSkipped, phaseFields, runLiveness, type CheckPhases } from '../check-liveness.js';
+import { combinedVerdict, counterexampleOf, deciding, livenessSection, livenessSkipped, type CheckPhases } from '../check-liveness.js';
+import { prepareCheck, runPrepared, type CheckNaming, type CheckOptions as LibraryCheckOptions, type CheckRun } from '../../api/check.js';
+import { enlargeYoungGeneration } from '../../explore/young-generation.js';
 import { TRACE_FORMATS, errnoText, itfText, mermaidText, printableTrace, saveTraceFile, textTraceFile, traceFormatOf, type TraceFormat } from '../check-trace.js';
 import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from './command.js';
-import { RANDOM_LIMITS, addRandomOptions, checkModeFlags, type RandomFlags } from '../check-random/options.js';
+import { MAX_WORKERS, RANDOM_LIMITS, addRandomOptions, checkModeFlags, type RandomFlags } from '../check-random/options.js';
 import { checkRandom } from '../check-random/run.js';
 import { printable } from '../../api/safe-text.js';
 import { parseChoice, parseIntIn, parseTimeout, sizeFlag } from './options.js';
@@ -286,117 +286,70 @@ function progressPrinter(io: CliContext['io'], o: CheckOptions) {
   };
 }
 
-/** The safety search, then (if it held, or was not asked for) the liveness phase, under one Ctrl-C and one --timeout. */
-async function runPhases(setup: CheckedSetup, o: CheckOptions, io: CliContext['io']): Promise<{ phases: CheckPhases; symmetry: boolean }> {
-  const progress = progressPrinter(io, o);
-  const started = performance.now();
-  const bounds = {
+/** The check as the library takes it: the system the flags or --system describe, the properties, the search. */
+function libraryOptions(o: CheckOptions, system: CommandLineSystem, io: CliContext['io'], progress: ReturnType<typeof progressPrinter>): LibraryCheckOptions {
+  return {
+    system: system.system,
+    ...(o.property !== undefined ? { properties: o.property } : {}),
+    liveness: o.liveness !== false,
+    strategy: o.strategy,
     ...(o.maxStates !== undefined ? { maxStates: o.maxStates } : {}),
     ...(o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : {}),
+    ...(o.timeout !== undefined ? { timeoutSeconds: o.timeout } : {}),
+    memoryLimitBytes: o.memory,
+    workers: o.workers ?? Math.min(availableParallelism(), MAX_WORKERS),
+    symmetry: o.symmetry === true,
+    fingerprint: o.fingerprint === true,
+    // Ctrl-C stops either phase cleanly (a summary, exit 3): io.interrupt (../interrupt.ts); a second one quits at once.
+    ...(io.interrupt !== undefined ? { signal: io.interrupt } : {}),
+    ...(progress.safety !== undefined ? { onProgress: progress.safety } : {}),
     ...(progress.everyMs !== undefined ? { progressEveryMs: progress.everyMs } : {}),
   };
-  // Ctrl-C stops either phase cleanly (a summary, exit 3): io.interrupt (../interrupt.ts); a second one quits at once.
-  const signal = io.interrupt !== undefined ? { signal: io.interrupt } : {};
-  let phases: CheckPhases = {};
-  let symmetry = false;
-  try {
-    if (setup.properties.length > 0) {
-      const outcome = await runCheck(setup, {
-        ...signal,
-        memoryLimitBytes: o.memory,
-        workers: o.workers ?? availableParallelism(),
-        strategy: o.strategy,
-        symmetry: o.symmetry === true,
-        fingerprint: o.fingerprint === true,
-        ...bounds,
-        ...(o.timeout !== undefined ? { timeoutMs: o.timeout * 1000 } : {}),
-        ...(progress.safety !== undefined ? { onProgress: progress.safety } : {}),
-      });
-      phases = { safety: outcome.result };
-      symmetry = outcome.symmetry;
-    }
-    if (setup.liveness.length > 0 && (phases.safety === undefined || phases.safety.verdict === 'holds')) {
-      progress.clear();
-      const liveness = await runLiveness(setup, {
-        ...signal,
-        memoryLimitBytes: o.memory,
-        ...bounds,
-        ...(o.timeout !== undefined ? { timeoutMs: Math.max(0, o.timeout * 1000 - (performance.now() - started)) } : {}),
-        ...(progress.liveness !== undefined ? { onProgress: progress.liveness } : {}),
-      });
-      phases = { ...phases, liveness };
-    }
-  } finally {
-    progress.clear();
-  }
-  return { phases, symmetry };
 }
 
+/** The library's checks, worded with this command's flags. */
+const FLAGS: CheckNaming = {
+  properties: '--property',
+  fingerprintAndSymmetry: '--fingerprint and --symmetry exclude each other (fingerprints are kept of packed states, symmetry reduction works on objects)',
+};
+
+/** An exhaustive check: a layer over the library's check (src/api/check.ts), which prepares and runs it. */
 async function check(ctx: CliContext, o: CheckOptions, system: CommandLineSystem): Promise<number> {
   const { io } = ctx;
   const format = o.traceOut !== undefined ? checkTraceOut(o.traceOut) : undefined;
-  const config: CheckConfig = system.config;
-
-  let setup: CheckedSetup;
-  try {
-    setup = setUp(config, o.property ?? [], { liveness: o.liveness !== false });
-  } catch (e) {
-    if (!(e instanceof ModelError)) throw e;
-    const message = `specification error while booting the configuration: ${e.message}`;
-    if (o.json) io.out(JSON.stringify({ verdict: 'error', message, config, system: system.system }, null, 2) + '\n');
+  const progress = progressPrinter(io, o);
+  const prepared = prepareCheck(libraryOptions(o, system, io, progress), FLAGS);
+  const { setup } = prepared;
+  if (setup === undefined) {
+    const message = prepared.bootError ?? '';
+    if (o.json) io.out(JSON.stringify({ verdict: 'error', message, config: prepared.config, system: prepared.system }, null, 2) + '\n');
     else io.out(`SPECIFICATION ERROR: ${message}\n`);
     if (o.json) io.err(`vnicspec: SPECIFICATION ERROR: ${message}\n`);
     return EXIT.violated;
   }
-
-  if (setup.names.length === 0) {
-    throw new UsageError(`--property: ${setup.notApplicable.join(', ')} says nothing about this configuration; nothing to check`);
-  }
-  const symmetric = canSymmetry(setup.model);
-  if (o.symmetry && !symmetric) {
+  if (o.symmetry === true && !canSymmetry(setup.model)) {
     io.err(`vnicspec: note: --symmetry: symmetry reduction is not available for this configuration (${noSymmetryReason(setup.sys)}); searching without it\n`);
   }
-  if (o.fingerprint === true && o.symmetry === true && symmetric) {
-    throw new UsageError('--fingerprint and --symmetry exclude each other (fingerprints are kept of packed states, symmetry reduction works on objects)');
-  }
-  if (!o.json) io.out(header(setup, o, o.symmetry === true && symmetric, system));
+  if (!o.json) io.out(header(setup, o, prepared.symmetry, system));
 
-  const { phases, symmetry } = await runPhases(setup, o, io);
+  enlargeYoungGeneration();
+  let run: CheckRun;
+  try {
+    run = await runPrepared(prepared, { ...(progress.liveness !== undefined ? { onLivenessProgress: progress.liveness } : {}), beforeLiveness: progress.clear });
+  } finally {
+    progress.clear();
+  }
+  const { report, phases } = run;
   const r = deciding(phases);
-  const verdict = combinedVerdict(phases);
-  const interned = setup.model.keys.internedContexts;
-  const memoized = setup.model.memo.memoizedSteps;
-  const rssBytes = process.memoryUsage().rss;
-  const code = verdict === 'holds' ? EXIT.ok : verdict === 'incomplete' ? EXIT.incomplete : EXIT.violated;
+  const code = report.verdict === 'holds' ? EXIT.ok : report.verdict === 'incomplete' ? EXIT.incomplete : EXIT.violated;
 
   if (o.json) {
-    const { head, tail } = phaseFields(setup, phases);
-    const body = {
-      ...head,
-      internedContexts: interned,
-      memoizedSteps: memoized,
-      rssBytes,
-      config,
-      system: system.system,
-      properties: setup.names,
-      notApplicable: setup.notApplicable,
-      search: {
-        strategy: o.strategy,
-        maxStates: o.maxStates ?? null,
-        maxDepth: o.maxDepth ?? null,
-        timeoutSeconds: o.timeout ?? null,
-        memoryLimitBytes: o.memory,
-        symmetry,
-        fingerprint: o.fingerprint === true,
-      },
-      ...tail,
-    };
-    io.out(JSON.stringify(body, null, 2) + '\n');
-    if (verdict === 'violated') io.err(`vnicspec: property '${r.property}' violated: ${r.message}\n`);
-    else if (verdict === 'error') io.err(`vnicspec: SPECIFICATION ERROR: ${r.message}\n`);
-    else if (verdict === 'incomplete') io.err(`vnicspec: incomplete: ${incompleteWhy(r, o)}; nothing was proven\n`);
+    io.out(JSON.stringify(report, null, 2) + '\n');
+    if (report.verdict === 'violated') io.err(`vnicspec: property '${r.property}' violated: ${r.message}\n`);
+    else if (report.verdict === 'error') io.err(`vnicspec: SPECIFICATION ERROR: ${r.message}\n`);
+    else if (report.verdict === 'incomplete') io.err(`vnicspec: incomplete: ${incompleteWhy(r, o)}; nothing was proven\n`);
   } else {
-    io.out(humanReport(setup, phases, o, interned, memoized, rssBytes));
+    io.out(humanReport(setup, phases, o, report.internedContexts, report.memoizedSteps, report.rssBytes));
   }
 
   if (o.traceOut !== undefined && format !== undefined) writeTrace(ctx, setup, phases, o.traceOut, format, o.json === true);
