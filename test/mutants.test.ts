@@ -5,7 +5,8 @@
  * built only by replacing names the machines have, and `vnicspec mutants` reports and exits accordingly.
  */
 import { describe, expect, it } from 'vitest';
-import { DESIGN_MACHINES, mutant, guard } from '../spec/mutants/mutant.js';
+import { DESIGN_MACHINES, EXHAUSTIVE, mutant, guard } from '../spec/mutants/mutant.js';
+import type { VnicContext } from '../spec/vnic.js';
 import { MUTANTS } from '../spec/mutants/index.js';
 import { PROPERTY_NAMES } from '../src/cli/check-run.js';
 import { mutants, SPECIFICATION_ERROR } from '../src/api/mutants.js';
@@ -45,7 +46,32 @@ describe('the mutant catalogue', () => {
   }, 120_000);
 });
 
+describe('a mutant that is the specification in disguise', () => {
+  // The specified partition guard, provided again under its own name: the same machine, so no check may kill it.
+  const disguised = mutant({
+    name: 'same-partition-guard',
+    description: 'the specified partition guard, provided again',
+    replace: { vnic: { guards: { partitionFull: guard<VnicContext, { type: 'rx.arrive'; packet: { size: number } }>((c, e) => c.used + e.packet.size > c.capacity) } } },
+    kills: [{ config: { vms: 1, sizes: [1, 2], roles: ['flooding'] }, search: EXHAUSTIVE, killer: 'qos-admission' }],
+  });
+
+  it('survives: not killed, and the report is not ok', async () => {
+    const r = await mutants({ catalogue: [disguised] });
+    expect(r.mutants.map((m) => [m.name, m.killed, m.property, m.traceLength])).toEqual([['same-partition-guard', false, null, null]]);
+    expect(r.reference.map((x) => x.passed)).toEqual([true]);
+    expect(r.ok).toBe(false);
+  });
+});
+
 describe('vnicspec mutants', () => {
+  it('--traces prints each killed mutant’s counterexample under the matrix; not with --json', async () => {
+    const r = await run('mutants', '--only', 'partition-counts-packets', '--traces');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Counterexample: partition-counts-packets, killed by qos-admission: a 2-byte packet for vm0 was admitted/m);
+    expect(r.out).toMatch(/^2: arrive\(vm0, flooding, 2 bytes\)$/m);
+    expectOneLineError(await run('mutants', '--traces', '--json'), { pattern: /--traces.*--json|--json.*--traces/ });
+  });
+
   it('--json: the kill matrix for the chosen mutants, exit 0 when all are killed', async () => {
     const r = await run('mutants', '--json', '--only', 'partition-off-by-one,bucket-overfill');
     expect(r.code).toBe(0);

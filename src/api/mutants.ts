@@ -17,6 +17,8 @@ import type { KillRun, KillSearch, Mutant } from '../../spec/mutants/mutant.js';
 import { runLiveness } from '../cli/check-liveness.js';
 import { runCheck, setUp, type CheckedSetup, type SystemVariant } from '../cli/check-run.js';
 import { ModelError, type Trace } from '../explore/index.js';
+import { formatTextTrace } from '../trace/index.js';
+import { printableTrace, type CheckTrace } from '../cli/check-trace.js';
 import { randomSearchAsync } from '../explore/random/index.js';
 import { InputError } from './errors.js';
 import { printable } from './safe-text.js';
@@ -30,6 +32,10 @@ export interface MutantsOptions {
   readonly signal?: AbortSignal;
   /** Called when a check starts: the mutant's name (or null for the specified system) and the run. */
   readonly onCheck?: (mutant: string | null, run: string) => void;
+  /** The mutants to choose from (default: the catalogue, spec/mutants/); `only` names some of them. */
+  readonly catalogue?: readonly Mutant[];
+  /** Keep each killed mutant's counterexample as a text trace (`MutantOutcome.trace`). */
+  readonly traces?: boolean;
 }
 
 /** How one mutant fared: the first of its kill runs that killed it, or the last one tried. */
@@ -51,6 +57,8 @@ export interface MutantOutcome {
   readonly message: string | null;
   /** Seconds spent on this mutant's checks (a timing). */
   readonly seconds: number;
+  /** With `traces`: the counterexample as `vnicspec check` prints it (a lasso's cycle marked), when there is one. */
+  readonly trace?: string;
 }
 
 /** The specified system on one of the runs the catalogue uses: it must pass. */
@@ -112,6 +120,7 @@ interface Verdict {
   readonly traceLength: number | null;
   readonly explored: number;
   readonly seconds: number;
+  readonly trace?: string;
 }
 
 const steps = (t: Trace<CheckedState, CheckAction> | undefined): number | null => (t === undefined ? null : t.actions.length);
@@ -121,7 +130,7 @@ const steps = (t: Trace<CheckedState, CheckAction> | undefined): number | null =
  * makes it: exhaustive runs check the safety properties breadth-first, then — when they hold — liveness on the whole
  * graph; random runs walk with the safety properties (walks build no graph).
  */
-async function checkRun(run: KillRun, machines: SystemVariant['machines'], signal: AbortSignal | undefined): Promise<Verdict> {
+async function checkRun(run: KillRun, machines: SystemVariant['machines'], signal: AbortSignal | undefined, withTrace = false): Promise<Verdict> {
   const started = performance.now();
   const config: CheckConfig = defaultCheckConfig(run.config);
   const seconds = () => wallSeconds((performance.now() - started) / 1000);
@@ -134,38 +143,41 @@ async function checkRun(run: KillRun, machines: SystemVariant['machines'], signa
     if (!(e instanceof ModelError)) throw e;
     return { verdict: 'error', property: SPECIFICATION_ERROR, message: `while booting: ${e.message}`, traceLength: 0, explored: 0, seconds: seconds() };
   }
-  const of = (r: { verdict: string; property?: string; message?: string }) => ({
+  const of = (r: { verdict: string; property?: string; message?: string }, t: CheckTrace | undefined) => ({
     verdict: r.verdict,
     property: r.verdict === 'error' ? SPECIFICATION_ERROR : (r.property ?? null),
     message: r.message ?? null,
+    traceLength: steps(t),
+    ...(withTrace && t !== undefined ? { trace: formatTextTrace(printableTrace(setup, t, false)).trimEnd() } : {}),
   });
   if (run.search.kind === 'random') {
     const s = run.search;
     const r = await randomSearchAsync(setup.model, { properties: setup.properties, seed: s.seed, depth: s.depth, swarm: s.swarm === true, first: 0, end: s.traces, ...stop });
-    return { ...of(r), traceLength: steps(r.trace), explored: r.steps, seconds: seconds() };
+    return { ...of(r, r.trace), explored: r.steps, seconds: seconds() };
   }
   const { result: r } = await runCheck(setup, { strategy: 'bfs', symmetry: false, ...stop });
-  if (r.verdict !== 'holds' || setup.liveness.length === 0) return { ...of(r), traceLength: steps(r.trace), explored: r.states, seconds: seconds() };
+  if (r.verdict !== 'holds' || setup.liveness.length === 0) return { ...of(r, r.trace), explored: r.states, seconds: seconds() };
   const l = await runLiveness(setup, stop);
-  return { ...of(l), traceLength: steps(l.lasso ?? l.trace), explored: l.states, seconds: seconds() };
+  return { ...of(l, l.lasso ?? l.trace), explored: l.states, seconds: seconds() };
 }
 
 const kills = (v: Verdict): boolean => v.verdict === 'violated' || v.verdict === 'error';
 const passes = (v: Verdict): boolean => v.verdict === 'holds' || v.verdict === 'no-violation-found';
 
 /** The catalogue's mutants named in `only` (all of them when none is named); unknown names are an input error. */
-export function chosenMutants(only: readonly string[] | undefined): readonly Mutant[] {
-  if (only === undefined || only.length === 0) return MUTANTS;
-  const unknown = only.filter((n) => !MUTANT_NAMES.includes(n));
-  if (unknown.length > 0) throw new InputError(`unknown mutant${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${printable(n)}'`).join(', ')} (known: ${MUTANT_NAMES.join(', ')})`);
-  return MUTANTS.filter((m) => only.includes(m.name));
+export function chosenMutants(only: readonly string[] | undefined, catalogue: readonly Mutant[] = MUTANTS): readonly Mutant[] {
+  if (only === undefined || only.length === 0) return catalogue;
+  const names = catalogue.map((m) => m.name);
+  const unknown = only.filter((n) => !names.includes(n));
+  if (unknown.length > 0) throw new InputError(`unknown mutant${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${printable(n)}'`).join(', ')} (known: ${names.join(', ')})`);
+  return catalogue.filter((m) => only.includes(m.name));
 }
 
 const replacesOf = (m: Mutant): string[] => m.replaces.map((r) => `${r.machine}: ${[...r.guards.map((g) => `${g} (guard)`), ...r.actions].join(', ')}`);
 
 /** Runs the chosen mutants' checks and the specified system on every run they used. */
 export async function mutants(options: MutantsOptions = {}): Promise<MutantsReport> {
-  const chosen = chosenMutants(options.only);
+  const chosen = chosenMutants(options.only, options.catalogue);
   const stopped = (): boolean => options.signal?.aborted === true;
   const outcomes: MutantOutcome[] = [];
   const used = new Map<string, KillRun>();
@@ -181,7 +193,7 @@ export async function mutants(options: MutantsOptions = {}): Promise<MutantsRepo
       const described = describeRun(run);
       used.set(described, run);
       options.onCheck?.(m.name, described);
-      const v = await checkRun(run, m.machines, options.signal);
+      const v = await checkRun(run, m.machines, options.signal, options.traces === true);
       if (v.verdict === 'incomplete' && stopped()) {
         interrupted = true;
         break;
@@ -204,6 +216,7 @@ export async function mutants(options: MutantsOptions = {}): Promise<MutantsRepo
       traceLength: killed ? v.traceLength : null,
       message: v.message,
       seconds: wallSeconds(seconds),
+      ...(killed && v.trace !== undefined ? { trace: v.trace } : {}),
     });
   }
   const reference: ReferenceOutcome[] = [];

@@ -3,7 +3,7 @@
  * mutant → property that killed it → configuration → trace length → time — then the specified system on every
  * check used. Exit 0 when every mutant is killed and the specified system passes every check; 1 otherwise.
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { chosenMutants, describeRun, mutants, type MutantsReport } from '../../../api/mutants.js';
 import { watchStop } from '../../interrupt.js';
 import { InputError } from '../../../api/errors.js';
@@ -13,6 +13,7 @@ interface MutantsFlags {
   json?: boolean;
   only?: string[];
   list?: boolean;
+  traces?: boolean;
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), ...value.split(',').filter((s) => s !== '')];
@@ -34,6 +35,7 @@ export const mutantsCommand: CliCommand = (ctx, done) =>
     )
     .option('--json', 'print the kill matrix as one JSON object on stdout and nothing else: { mutants: [{ name, description, killed, property, config, traceLength, seconds }] } (the specified system\'s failures, if any, go to stderr; the exit code says both)')
     .option('--only <names>', 'run only these mutants (comma-separated or repeated); default: every one', collect)
+    .addOption(new Option('--traces', 'after the matrix, print each killed mutant’s counterexample as check prints it (a lasso’s cycle marked)').conflicts('json'))
     .option('--list', 'list the catalogue (what each mutant replaces and where it should be killed) without running it')
     .addHelpText(
       'after',
@@ -41,6 +43,7 @@ export const mutantsCommand: CliCommand = (ctx, done) =>
         ['vnicspec mutants', 'the whole kill matrix (about a minute)'],
         ['vnicspec mutants --only partition-off-by-one,bucket-overfill', 'two mutants, and the specified system on their checks'],
         ['vnicspec mutants --list', 'what each mutant changes, in the paper’s terms'],
+        ['vnicspec mutants --only vm-lost-rearm --traces', 'the lasso by which eventual-delivery kills the lost interrupt re-arm'],
         ['vnicspec mutants --json > kills.json', 'the matrix for a machine'],
       ],
       {
@@ -66,6 +69,7 @@ async function run(ctx: CliContext, o: MutantsFlags): Promise<number> {
     report = await mutants({
       ...(o.only !== undefined ? { only: o.only } : {}),
       signal: stop.signal,
+      ...(o.traces === true ? { traces: true } : {}),
       ...(verbose ? { onCheck: (m: string | null, described: string) => io.err(`checking ${m ?? 'the specified system'}: ${described}\n`) } : {}),
     });
   } finally {
@@ -131,6 +135,10 @@ function humanReport(r: MutantsReport): string {
     lines.push(`  ${label(config)}  check ${config}`, `     specified system: ${what}`);
   }
   lines.push('');
+  for (const m of r.mutants) {
+    if (m.trace === undefined) continue;
+    lines.push(`Counterexample: ${m.name}, killed by ${m.property ?? ''}: ${m.message ?? ''}`, `  check ${m.config}`, m.trace, '');
+  }
   const killed = r.mutants.filter((m) => m.killed).length;
   const survivors = r.mutants.filter((m) => !m.killed).map((m) => m.name);
   const failing = r.reference.filter((x) => !x.passed).length;
