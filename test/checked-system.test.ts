@@ -20,6 +20,9 @@ import type { ComponentKind } from '../spec/system.js';
 import { vnicMachine, type VnicContext } from '../spec/vnic.js';
 import type { VmmContext } from '../spec/vmm.js';
 import { PROPERTY_NAMES, propertiesFor, type CheckedProperty } from '../properties/checked.js';
+import { MUTANTS } from '../spec/mutants/index.js';
+import { setUp } from '../src/cli/check-run.js';
+import { runLiveness } from '../src/cli/check-liveness.js';
 
 /** The system with the vNICs running another machine (a planted bug). */
 function withVnic(sys: CheckedSystem, machine: AnyStateMachine): CheckedSystem {
@@ -191,5 +194,18 @@ describe('the built-in systems', () => {
     // Through check(): its packed states search the 261,931 states ~4× faster than this file's object search.
     const r = await check({ system: 'adversarial', liveness: false, workers: 1 });
     expect([r.verdict, r.states]).toEqual(['holds', 261_931]);
+  });
+});
+
+describe('liveness on a system file', () => {
+  it("eventual-delivery holds on the churn system, and the lost interrupt re-arm (a mutant) is a lasso on it", async () => {
+    const churn = loadSystem('churn');
+    if (!churn.ok) throw new Error(churn.error);
+    const config = checkConfigOf(churn.value);
+    expect((await runLiveness(setUp(config, [], { liveness: true }), {})).verdict).toBe('holds');
+    const lostRearm = MUTANTS.find((m) => m.name === 'vm-lost-rearm')!;
+    const l = await runLiveness(setUp(config, [], { variant: { machines: lostRearm.machines }, liveness: true }), {});
+    expect([l.verdict, l.property]).toEqual(['violated', 'eventual-delivery']);
+    expect(l.lasso!.loop).toBeLessThan(l.lasso!.actions.length);
   });
 });
