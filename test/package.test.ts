@@ -107,7 +107,7 @@ describe('installed from the tarball, production dependencies only', () => {
     writeFileSync(
       join(app, 'use.mjs'),
       `import { check, simulate, scenarios, InputError } from 'vnicspec';
-import { search, formatSummary } from 'vnicspec/explore';
+import { search, formatSummary, randomSearch, checkLiveness } from 'vnicspec/explore';
 import { vnicMachine, defaultCheckConfig } from 'vnicspec/spec';
 import { PROPERTY_NAMES } from 'vnicspec/properties';
 import schema from 'vnicspec/schemas/scenario.schema.json' with { type: 'json' };
@@ -119,6 +119,8 @@ const counter = { initial: () => [0], actions: (n) => (n < 3 ? ['inc'] : []), ne
 console.log(JSON.stringify({
   verdict: proof.verdict, states: proof.states, outcome: run.outcome, scenarios: scenarios().length, error,
   summary: formatSummary(search(counter, { strategy: 'bfs', properties: [] })).split('\\n')[1],
+  random: randomSearch(counter, { seed: 1, depth: 5, swarm: false, first: 0, end: 10, properties: [{ name: 'lt2', description: '', kind: 'always', check: (n) => (n < 2 ? undefined : 'n = ' + n) }] }).trace.actions.length,
+  liveness: checkLiveness(counter, []).verdict,
   machine: vnicMachine.id, vms: defaultCheckConfig().vms, properties: PROPERTY_NAMES.length, schema: schema.title,
 }));
 `,
@@ -130,6 +132,8 @@ console.log(JSON.stringify({
       scenarios: 5,
       error: 'vms: must be an integer from 1 to 4 (got 9)',
       summary: '4 distinct states found, 3 transitions, depth 3.',
+      random: 2,
+      liveness: 'holds',
       machine: 'vnic',
       vms: 2,
       properties: 10,
@@ -147,18 +151,21 @@ console.log(JSON.stringify({
     writeFileSync(
       join(app, 'consumer.ts'),
       `import { check, simulate, type CheckReport, type ScenarioFile, type SimulationReport } from 'vnicspec';
-import { search, type Model, type SearchResult } from 'vnicspec/explore';
+import { checkLiveness, randomSearch, search, type LivenessProperty, type Model, type RandomResult, type SearchResult } from 'vnicspec/explore';
 import { buildCheckedSystem, CheckedModel, defaultCheckConfig, type VnicContext } from 'vnicspec/spec';
 import { propertiesFor, type CheckedProperty } from 'vnicspec/properties';
 const model: Model<number, 'inc'> = { initial: () => [0], actions: (n) => (n < 3 ? ['inc'] : []), next: (n) => n + 1, key: String, label: (a) => a, vars: (n) => ({ n }) };
 const r: SearchResult<number, 'inc'> = search(model, { strategy: 'bfs', properties: [] });
+const walks: RandomResult<number, 'inc'> = randomSearch(model, { seed: 1, depth: 5, swarm: false, first: 0, end: 10, properties: [] });
+const pending: LivenessProperty<number> = { name: 'p', description: '', kind: 'leads-to', obligations: ['n'], levels: (n) => [n], violation: () => 'stuck' };
+checkLiveness(model, [pending]);
 const p: CheckedProperty = { name: 'mine', description: '', kind: 'always', state: (sys) => (s) => (sys.vnics.every((i) => (s.machines[i]!.context as VnicContext).used >= 0) ? undefined : 'negative') };
 const scenario: ScenarioFile = { name: 'x', vms: [{ name: 'a' }] };
 const reports: Promise<[CheckReport, SimulationReport]> = Promise.all([check({ properties: ['isolation', p] }), simulate({ scenario })]);
 const sys = buildCheckedSystem(defaultCheckConfig());
 const bound = propertiesFor(sys, ['isolation']);
 search(new CheckedModel(sys, { stepChecks: bound.stepChecks }), { strategy: 'dfs', properties: bound.properties, maxStates: 10 });
-export { r, reports };
+export { r, reports, walks };
 `,
     );
     writeFileSync(
