@@ -40,7 +40,7 @@ export const mutantsCommand: CliCommand = (ctx, done) =>
     .addHelpText(
       'after',
       epilogue([
-        ['vnicspec mutants', 'the whole kill matrix (about a minute)'],
+        ['vnicspec mutants', 'the whole kill matrix (about 10 s)'],
         ['vnicspec mutants --only partition-off-by-one,bucket-overfill', 'two mutants, and the specified system on their checks'],
         ['vnicspec mutants --list', 'what each mutant changes, in the paper’s terms'],
         ['vnicspec mutants --only vm-lost-rearm --traces', 'the lasso by which eventual-delivery kills the lost interrupt re-arm'],
