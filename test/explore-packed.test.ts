@@ -104,7 +104,7 @@ describe('packed search agrees with the object-level search', () => {
 });
 
 describe('layout and visited table', () => {
-  test('fields pack first-fit by width, widen with room to spare, and round-trip', () => {
+  test('fields pack first-fit by width, widen to what a value needs (at least a bit more), and round-trip', () => {
     const l = new Layout([3, 20, 10, 1, 31]);
     expect(l.words).toBe(3);
     const keys = new Int32Array(l.words);
@@ -117,7 +117,9 @@ describe('layout and visited table', () => {
     expect([l.overflowField, l.overflowValue]).toEqual([0, 8]);
     expect(l.get(keys, 0, 0)).toBe(5); // untouched
     const w = l.widened(0, 8);
-    expect(w.bits[0]).toBe(5); // bitsFor(8) + 1
+    expect(w.bits[0]).toBe(4); // bitsFor(8)
+    expect(l.widened(0, 100).bits[0]).toBe(7); // bitsFor(100)
+    expect(new Layout([6]).widened(0, 8).bits[0]).toBe(7); // one more than now, at least
     expect(() => l.widened(0, 2 ** 31)).toThrow(/cannot hold/);
   });
 
