@@ -1,7 +1,8 @@
 /**
  * Internal errors cannot come from input (issue 12): a fast-check property over hostile inputs to every command,
  * run in-process. Scenario files are generated structure-aware — valid shapes with extreme numbers, broken shapes,
- * broken JSON — and so are traces for replay (a real counterexample, tampered with) and argv for every command and
+ * broken JSON — and so are traces for replay (a real counterexample, tampered with), shards for merge (a sweep's and
+ * a random check's, tampered with) and argv for every command and
  * every option the CLI has (read from commander, so new flags are fuzzed too). Every case must end with an exit
  * code in {0, 1, 2, 3}, never 70; never print a stack trace or "internal error"; name what is wrong when it exits
  * 2; and take bounded wall time (a watchdog interrupts any run that gets going, as Ctrl-C would).
@@ -29,10 +30,13 @@ const CASE_LIMIT_MS = 15_000;
 
 let dir: string;
 let trace: string;
+/** Two shards each of a sweep and of a random check, as merge reads them. */
+let shardPairs: (readonly [string, string])[];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vnicspec-fuzz-'));
   mkdirSync(join(dir, 'a-directory.itf.json'));
   trace = readFileSync(await counterexample(), 'utf8');
+  shardPairs = await shards();
 }, 60_000);
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -45,6 +49,36 @@ async function counterexample(): Promise<string> {
   const r = await run('check', '--arch', 'xen-idd', '--trace-out', file);
   expect(r.code).toBe(1);
   return file;
+}
+
+async function shards(): Promise<(readonly [string, string])[]> {
+  const made = async (argv: (shard: string) => string[]): Promise<readonly [string, string]> => {
+    const [a, b] = [await run(...argv('1/2')), await run(...argv('2/2'))];
+    expect([a.code, b.code]).toEqual([0, 0]);
+    return [a.out, b.out];
+  };
+  return [
+    await made((s) => ['check', '--random', '--traces', '20', '--depth', '20', '--shard', s, '--json']),
+    await made((s) => ['sweep', '--scenario', 'single-vm', '--rates', '100', '--seeds', '2', '--duration', '0.01', '--jobs', '1', '--shard', s, '--out', join(dir, `shard-${s[0]}`), '--json']),
+  ];
+}
+
+/** Every path into a JSON document, containers included (arrays: their first four items). */
+function jsonPaths(o: unknown, p: readonly (string | number)[] = []): (readonly (string | number)[])[] {
+  const here = p.length > 0 ? [p] : [];
+  if (Array.isArray(o)) return [...here, ...o.slice(0, 4).flatMap((v, i) => jsonPaths(v, [...p, i]))];
+  if (o !== null && typeof o === 'object') return [...here, ...Object.entries(o).flatMap(([k, v]) => jsonPaths(v, [...p, k]))];
+  return here;
+}
+
+/** `doc` with the value at `path` replaced (undefined: removed). */
+function replaced(doc: unknown, path: readonly (string | number)[], value: unknown): unknown {
+  let o = doc as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) o = o[key] as Record<string | number, unknown>;
+  const last = path[path.length - 1]!;
+  if (value === undefined) delete o[last];
+  else o[last] = value;
+  return doc;
 }
 
 // ---- values --------------------------------------------------------------------------------------------------------
@@ -309,6 +343,8 @@ const NAMES_THE_PROBLEM: readonly RegExp[] = [
   /--(?!help')[a-z][a-z-]*|'-[a-zA-Z]'/, // a flag: --duration: must be …, unknown option '--x', required option '--scenario <…>'
   /^vnicspec: (.*?: )?(\(top level\)|[#$A-Za-z][\w$#-]*(\[\d+\])?(\.[#$\w-]+(\[\d+\])?)*): /, // a field path: streams[0].rate: must be …
   /: (not valid JSON|not an ITF trace|cannot read)|step \d+|states\[\d+\]|"[#$\w.-]+"/, // the file or the part of it
+  /: [\w$#-]+(\.[\w$#-]+|\[\d+\])* is .* here, .* there$/, // shards that do not match: where they differ
+  /: shard \d+\/\d+ given twice \(also |^vnicspec: missing shards? /, // shards: which one, in which files
   /unknown command|too many arguments|missing required|no scenario|no system|this run would take|^vnicspec: error: /,
 ];
 const namesTheProblem = (err: string): boolean => err.startsWith('Usage: vnicspec') || err.split('\n').some((l) => l.startsWith('vnicspec: ') && NAMES_THE_PROBLEM.some((r) => r.test(l)));
@@ -361,13 +397,30 @@ describe(`hostile input never causes an internal error (seed ${SEED}, ${RUNS} ca
     );
   }, 600_000);
 
+  test("shards for merge: a sweep's and a random check's, tampered with", async () => {
+    const change = fc.oneof(extremeNumber, junk, fc.constant(undefined));
+    await fc.assert(
+      fc.asyncProperty(fc.nat(1), fc.nat(1), fc.nat(), change, fc.boolean(), rarely(fc.nat(3000), 8), async (kind, which, at, value, bom, cut) => {
+        const pair = shardPairs[kind]!;
+        const doc: unknown = JSON.parse(pair[which]!);
+        const paths = jsonPaths(doc);
+        let text = JSON.stringify(replaced(doc, paths[at % paths.length]!, value));
+        if (cut !== null) text = text.slice(0, cut);
+        const files = { 'a.json': (bom ? '\ufeff' : '') + text, 'b.json': pair[1 - which]! };
+        for (const [name, t] of Object.entries(files)) writeFileSync(join(dir, name), t);
+        check(await runCase(['merge', '--out', join(dir, 'merged'), join(dir, 'a.json'), join(dir, 'b.json')]), files);
+      }),
+      fcParams(0.05),
+    );
+  }, 600_000);
+
   test('argv for every command and every option', async () => {
     const files = { out: join(dir, 'out'), trace: join(dir, 'xen.itf.json'), scenario: join(dir, 'argv-scenario.json') };
     writeFileSync(files.scenario, JSON.stringify({ name: 'argv', durationS: 0.01, vms: [{ name: 'vm1' }], streams: [{ kind: 'open-loop', vm: 'vm1', rate: 200 }] }));
     const anyCommand = fc.oneof(...shapes.map((c) => ({ weight: c.name === 'reproduce' ? 1 : 4, arbitrary: argvFor(c, files) })), { weight: 1, arbitrary: fc.constantFrom(['bogus'], [], ['--version'], ['help', 'check']) });
     await fc.assert(
       fc.asyncProperty(anyCommand, async (argv) => check(await runCase(argv), {})),
-      fcParams(0.45),
+      fcParams(0.4),
     );
   }, 600_000);
 });

@@ -15,6 +15,7 @@ import { defaultCheckConfig } from '../../../spec/checked/config.js';
 import { ModelError, formatCount } from '../../explore/index.js';
 import { formatTextTrace, replay } from '../../trace/index.js';
 import { canonicalJson } from '../../util/canonical-json.js';
+import { firstDifference } from '../commands/merge/difference.js';
 import { setUp } from '../check-run.js';
 import { itfText, printableTrace, readVnicspecMeta, type TraceVerdict } from '../check-trace.js';
 import { EXIT, UsageError, type CliContext } from '../commands/command.js';
@@ -72,11 +73,14 @@ function shardsOf(inputs: readonly MergeInput[]): { file: string; report: Random
   const seen = new Map<number, string>();
   for (const { file, report } of docs) {
     if (report.shard === null) throw new UsageError(`${file}: not a shard (written without --shard I/N): nothing to merge`);
-    if (identity(report) !== identity(first.report)) throw new UsageError(`${file}: a shard of a different run than ${first.file} (configuration, properties, seed, traces, depth or swarm differ)`);
-    if (report.shard.count !== n) throw new UsageError(`${file}: shard ${report.shard.index} of ${report.shard.count}, but ${first.file} is of ${n}`);
-    if (report.shard.index > report.shard.count) throw new UsageError(`${file}: shard index ${report.shard.index} exceeds the count ${report.shard.count}`);
+    if (identity(report) !== identity(first.report)) {
+      const d = firstDifference({ run: report.run, config: report.config, properties: report.properties }, { run: first.report.run, config: first.report.config, properties: first.report.properties });
+      throw new UsageError(`${file}: a shard of a different run than ${first.file}: ${d ?? 'the run differs'}`);
+    }
+    if (report.shard.count !== n) throw new UsageError(`${file}: shard.count: shard ${report.shard.index} of ${report.shard.count}, but ${first.file} is of ${n}`);
+    if (report.shard.index > report.shard.count) throw new UsageError(`${file}: shard.index: ${report.shard.index} exceeds the count ${report.shard.count}`);
     const want = shardRange(report.run.traces, report.shard);
-    if (report.range.first !== want.first || report.range.end !== want.end) throw new UsageError(`${file}: walks ${report.range.first}..${report.range.end - 1} are not shard ${report.shard.index}/${n}'s`);
+    if (report.range.first !== want.first || report.range.end !== want.end) throw new UsageError(`${file}: range: walks ${report.range.first}..${report.range.end - 1} are not shard ${report.shard.index}/${n}'s (${want.first}..${want.end - 1})`);
     const dup = seen.get(report.shard.index);
     if (dup !== undefined) throw new UsageError(`${file}: shard ${report.shard.index}/${n} given twice (also ${dup})`);
     seen.set(report.shard.index, file);

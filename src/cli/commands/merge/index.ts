@@ -4,6 +4,8 @@ import { Command } from 'commander';
 import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from '../command.js';
 import { PARTIAL_NOTE } from '../sweep/files.js';
 import { MERGERS, type MergeInput } from './kinds.js';
+import { printable } from '../../../api/safe-text.js';
+import { parseJsonText } from '../../../util/json-text.js';
 
 interface MergeCliOptions {
   out: string;
@@ -44,22 +46,24 @@ function readInput(file: string): MergeInput {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new UsageError(`${printable(file)}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${file}: not valid JSON (${(e as Error).message})`);
-  }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new UsageError(`${file}: not a shard file (expected a JSON object with a "kind" field)`);
+  // A byte-order mark is dropped, as for every JSON file vnicspec reads.
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) throw new UsageError(`${printable(file)}: ${parsed.error}`);
+  const doc = parsed.value;
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new UsageError(`${printable(file)}: not a shard file (expected a JSON object with a "kind" field)`);
   return { file, doc: doc as Record<string, unknown> };
 }
 
 async function merge(ctx: CliContext, files: readonly string[], o: MergeCliOptions): Promise<number> {
   const inputs = files.map(readInput);
   const kinds = [...new Set(inputs.map((i) => String(i.doc['kind'])))];
-  if (kinds.length > 1) throw new UsageError(`the files are of different kinds (${kinds.join(', ')}): merge joins shards of one job`);
+  if (kinds.length > 1) {
+    const other = inputs.find((i) => String(i.doc['kind']) !== kinds[0])!;
+    const kindOf = (i: MergeInput): string => (i.doc['kind'] === undefined ? 'no "kind" field' : `"kind" ${printable(JSON.stringify(i.doc['kind']))}`);
+    throw new UsageError(`${printable(other.file)}: ${kindOf(other)}, but ${printable(inputs[0]!.file)} has ${kindOf(inputs[0]!)}: merge joins shards of one job`);
+  }
   const merger = MERGERS.find((m) => m.kind === kinds[0]);
   if (merger === undefined) {
     const kind = inputs[0]!.doc['kind'];

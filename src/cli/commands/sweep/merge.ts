@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ARCHS, CORE_LAYOUTS, formatIssues, parseScenario, type Calibration } from '../../../../spec/scenario.js';
+import { firstDifference } from '../merge/difference.js';
 import { canonicalJson } from '../../../util/canonical-json.js';
 import { EXIT, UsageError } from '../command.js';
 import type { Merger, MergeInput } from '../merge/kinds.js';
@@ -79,9 +80,9 @@ function mergeSweep(inputs: readonly MergeInput[], o: { out: string; json?: bool
   const seen = new Map<number, string>();
   docs.forEach((d, i) => {
     const file = inputs[i]!.file;
-    if (canonicalJson(d.sweep) !== identity) throw new UsageError(`${file}: a shard of a different sweep than ${inputs[0]!.file} (scenario, calibration, rates, seeds, archs, cores or duration differ)`);
-    if (d.shard.count !== count) throw new UsageError(`${file}: shard ${d.shard.index} of ${d.shard.count}, but ${inputs[0]!.file} is of ${count}`);
-    if (d.shard.index > count) throw new UsageError(`${file}: shard index ${d.shard.index} exceeds the count ${count}`);
+    if (canonicalJson(d.sweep) !== identity) throw new UsageError(`${file}: a shard of a different sweep than ${inputs[0]!.file}: ${firstDifference({ sweep: d.sweep }, { sweep: first.sweep }) ?? 'the sweep differs'}`);
+    if (d.shard.count !== count) throw new UsageError(`${file}: shard.count: shard ${d.shard.index} of ${d.shard.count}, but ${inputs[0]!.file} is of ${count}`);
+    if (d.shard.index > count) throw new UsageError(`${file}: shard.index: ${d.shard.index} exceeds the count ${count}`);
     const dup = seen.get(d.shard.index);
     if (dup !== undefined) throw new UsageError(`${file}: shard ${d.shard.index}/${count} given twice (also ${dup})`);
     seen.set(d.shard.index, file);
@@ -93,12 +94,12 @@ function mergeSweep(inputs: readonly MergeInput[], o: { out: string; json?: bool
   const plan = runsOf(spec);
   const runs: RunRecord[] = [];
   docs.forEach((d, i) => {
-    for (const r of d.runs) {
+    d.runs.forEach((r, k) => {
       const p = plan[r.run];
       const ok = p !== undefined && inShard(r.run, d.shard) && p.arch === r.arch && p.cores === r.cores && p.rate === r.rate && p.seed === r.seed;
-      if (!ok) throw new UsageError(`${inputs[i]!.file}: run ${r.run} (${r.arch} ${r.cores} rate ${r.rate} seed ${r.seed}) is not one of this shard's runs`);
+      if (!ok) throw new UsageError(`${inputs[i]!.file}: runs[${k}]: run ${r.run} (${r.arch} ${r.cores} rate ${r.rate} seed ${r.seed}) is not one of this shard's runs`);
       runs.push(r);
-    }
+    });
   });
   if (new Set(runs.map((r) => r.run)).size !== runs.length) throw new UsageError('a run appears twice in the shards');
 
