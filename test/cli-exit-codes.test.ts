@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { exitCodesOf } from '../scripts/readme.js';
+import { commands, exitCodesOf } from '../scripts/readme.js';
 import { run } from './cli-run.js';
 
 let dir: string;
@@ -18,17 +18,24 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const listed = async (command: string): Promise<number[]> => (await exitCodesOf(command)).map(([c]) => Number(c));
 
+const TABLES: [string, number[]][] = [
+  ['simulate', [0, 1, 2, 3, 70]],
+  ['sweep', [0, 1, 2, 3, 70]],
+  ['reproduce', [0, 1, 2, 3, 70]],
+  ['merge', [0, 1, 2, 3, 70]],
+  ['check', [0, 1, 2, 3, 70]],
+  ['replay', [0, 1, 2, 70]],
+  ['scenarios', [0, 2, 70]],
+  ['systems', [0, 2, 70]],
+  ['mutants', [0, 1, 2, 3, 70]],
+];
+
 describe('exit-code tables', () => {
-  test.each([
-    ['simulate', [0, 1, 2, 3, 70]],
-    ['sweep', [0, 1, 2, 3, 70]],
-    ['reproduce', [0, 1, 2, 3, 70]],
-    ['merge', [0, 1, 2, 3, 70]],
-    ['check', [0, 1, 2, 3, 70]],
-    ['replay', [0, 1, 2, 70]],
-    ['scenarios', [0, 2, 70]],
-    ['systems', [0, 2, 70]],
-  ])('%s lists %j', async (command, codes) => {
+  test('every command is in this test', () => {
+    expect(TABLES.map(([c]) => c).sort()).toEqual(commands().map((c) => c.name()).sort());
+  });
+
+  test.each(TABLES)('%s lists %j', async (command, codes) => {
     expect(await listed(command)).toEqual(codes);
   });
 
@@ -50,6 +57,7 @@ describe('exit-code tables', () => {
       [['merge', '--out', dir, join(dir, 'missing.json')], 2],
       [['sweep', '--scenario', 'single-vm'], 2],
       [['reproduce', '--bogus'], 2],
+      [['mutants', '--only', 'no-such-mutant'], 2],
     ];
     for (const [argv, code] of cases) {
       const r = await run(...argv);
