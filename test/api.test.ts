@@ -103,6 +103,12 @@ describe('check', () => {
     expect(xen).toMatchObject({ verdict: 'holds', properties: ['isolation'], notApplicable: ['flooder-partition-never-full'] });
   });
 
+  test('with every VM idle nothing is offered: the buffer-full sanity check does not apply (it is not a violation)', async () => {
+    const r = await check({ roles: ['idle', 'idle'], unknownTraffic: false, liveness: false });
+    expect(r).toMatchObject({ verdict: 'holds' });
+    expect(r.notApplicable).toEqual(expect.arrayContaining(['reach-buffer-full', 'reach-conforming-delivery']));
+  });
+
   test('bad options are InputErrors naming the field, as the command line words them', async () => {
     expect((await inputError(check({ vms: 9 }))).message).toBe('vms: must be an integer from 1 to 4 (got 9)');
     expect((await inputError(check({ dma: 'fifo' as never }))).message).toBe("dma: must be one of strict, wrr, drr (got 'fifo')");
