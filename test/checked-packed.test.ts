@@ -12,6 +12,7 @@ import { defaultCheckConfig, type CheckShortcuts } from '../spec/checked/config.
 import { buildCheckedSystem, CheckedModel, type CheckAction, type CheckedState } from '../spec/checked/model.js';
 import { PROPERTY_NAMES, propertiesFor, propertyParts } from '../properties/checked.js';
 import { ensureBuilt } from './built.js';
+import { resultView } from './fixtures/result-view.js';
 import { withMachines, type Variant } from './variants.js';
 import { bucketUnspentTokens, wrrPointerResumesWrong } from '../spec/mutants/nic.js';
 import { vmmEarlySlotRelease, vmmMsiByRecordIndex } from '../spec/mutants/hosts.js';
@@ -28,16 +29,8 @@ function models(config: CheckShortcuts, names: readonly string[] = PROPERTY_NAME
 
 function view(model: CheckedModel, r: SearchResult<CheckedState, CheckAction>) {
   return {
-    verdict: r.verdict,
-    property: r.property,
-    message: r.message,
-    incompleteReason: r.incompleteReason,
-    states: r.states,
-    transitions: r.transitions,
-    depth: r.depth,
-    queue: r.queue,
+    ...resultView(model, r),
     witnessed: r.witnessed,
-    trace: r.trace?.actions.map((a) => model.label(a)),
     witnesses: Object.fromEntries(Object.entries(r.witnesses).map(([k, w]) => [k, w.actions.map((a) => model.label(a))])),
   };
 }

@@ -7,22 +7,15 @@ import { search, type Model, type Property, type SearchOptions, type SearchResul
 import { Layout } from '../src/explore/packed/layout.js';
 import { VisitedTable } from '../src/explore/packed/visited.js';
 import { plantedBug, twoPhaseProperties, type Counters } from './fixtures/explore-examples.js';
+import { resultView } from './fixtures/result-view.js';
 import { countersPacked, objectOnly, twoPhasePacked, unboundedPacked } from './fixtures/packed-examples.js';
 
 /** What a user sees of a result, with traces as action labels. */
 function view<S, A>(model: Model<S, A>, r: SearchResult<S, A>): unknown {
   const labels = (t: { actions: A[] } | undefined) => t?.actions.map((a) => model.label(a));
   return {
-    verdict: r.verdict,
-    property: r.property,
-    message: r.message,
-    incompleteReason: r.incompleteReason,
-    states: r.states,
-    transitions: r.transitions,
-    depth: r.depth,
-    queue: r.queue,
+    ...resultView(model, r),
     witnessed: r.witnessed,
-    trace: labels(r.trace),
     traceStates: r.trace?.states.map((s) => model.key(s)),
     witnesses: Object.fromEntries(Object.entries(r.witnesses).map(([k, w]) => [k, labels(w)])),
     errorAction: r.errorAction !== undefined ? model.label(r.errorAction) : undefined,

@@ -8,21 +8,14 @@ import { search, searchAsync, type Model, type SearchOptions, type SearchResult 
 import type { Fields, PackedAction } from '../src/explore/packed/adapter.js';
 import { pmlModel, type PmlConfig } from '../bench/pml-model.js';
 import { ensureBuilt } from './built.js';
+import { resultView } from './fixtures/result-view.js';
 import { setBatchForTests } from '../src/explore/parallel/coordinator.js';
 
 beforeAll(() => ensureBuilt(), 120_000);
 
 function view(model: Model<Fields, PackedAction>, r: SearchResult<Fields, PackedAction>): unknown {
   return {
-    verdict: r.verdict,
-    property: r.property,
-    message: r.message,
-    incompleteReason: r.incompleteReason,
-    states: r.states,
-    transitions: r.transitions,
-    depth: r.depth,
-    queue: r.queue,
-    trace: r.trace?.actions.map((a) => model.label(a)),
+    ...resultView(model, r),
     last: r.trace?.states.at(-1),
     errorAction: r.errorAction !== undefined ? model.label(r.errorAction) : undefined,
     fingerprint: r.fingerprintCollision,
