@@ -35,6 +35,15 @@ export interface Outcome<S, A> {
   readonly fingerprintCollision?: number | undefined;
 }
 
+/**
+ * The `fingerprintCollision` field of a packed search's outcome (one thread or parallel): TLC's optimistic estimate
+ * of the chance that two distinct states share a 64-bit fingerprint, with n distinct states among g generated
+ * (initial states and every successor computed). No field when the search stored whole keys.
+ */
+export function fingerprintEstimate(fingerprint: boolean, n: number, g: number): { fingerprintCollision?: number } {
+  return fingerprint ? { fingerprintCollision: (n * Math.max(0, g - n)) / 2 ** 64 } : {};
+}
+
 export interface Finish {
   readonly seconds: number;
   readonly memoryBytes: number;

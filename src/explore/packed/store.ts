@@ -4,7 +4,7 @@
  */
 import type { Property } from '../model.js';
 import { NO_PARENT, Parents } from '../parents.js';
-import type { Outcome } from '../result.js';
+import { fingerprintEstimate, type Outcome } from '../result.js';
 import type { Stops } from '../stops.js';
 import type { IncompleteReason } from '../types.js';
 import { Layout } from './layout.js';
@@ -149,6 +149,23 @@ export class PackedStore<S, A> {
     return out;
   }
 
+  /**
+   * Discover the initial states (depth 0), in order; `admit` queues each new one. `widen` is the strategy's own: it
+   * widens the layout and re-encodes its frontier when a state does not fit.
+   */
+  seed(initial: readonly S[], widen: () => void, admit: (key: Int32Array, id: number) => void): void {
+    this.initialStates = initial.length;
+    let key = new Int32Array(this.layout.words);
+    for (let i = 0; i < initial.length && !this.stopped; i++) {
+      while (!this.encode(initial[i]!, key, 0)) {
+        widen();
+        key = new Int32Array(this.layout.words);
+      }
+      const r = this.discover(key, 0, NO_PARENT, i, 0);
+      if (r >= 0) admit(key, r);
+    }
+  }
+
   /** The id of object state `s`, or -1. */
   idOf(s: S): number {
     const key = new Int32Array(this.layout.words);
@@ -157,11 +174,8 @@ export class PackedStore<S, A> {
   }
 
   outcome(queue: number): Outcome<S, A> {
-    // TLC's optimistic estimate: n distinct states, g generated (initial states and every successor computed).
-    const n = this.count;
-    const g = this.transitions + this.initialStates;
     return {
-      states: n,
+      states: this.count,
       transitions: this.transitions,
       depth: this.depth,
       queue,
@@ -173,7 +187,7 @@ export class PackedStore<S, A> {
       parents: this.parents,
       idOf: (s) => this.idOf(s),
       symmetric: false,
-      ...(this.fingerprint ? { fingerprintCollision: (n * Math.max(0, g - n)) / 2 ** 64 } : {}),
+      ...fingerprintEstimate(this.fingerprint, this.count, this.transitions + this.initialStates),
     };
   }
 

@@ -19,7 +19,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Property } from '../model.js';
 import { Parents } from '../parents.js';
-import type { Outcome } from '../result.js';
+import { fingerprintEstimate, type Outcome } from '../result.js';
 import { YIELD, type Stops } from '../stops.js';
 import type { IncompleteReason, SearchOptions } from '../types.js';
 import { Layout } from '../packed/layout.js';
@@ -642,10 +642,8 @@ export class ParallelBfs<S, A> {
   }
 
   outcome(): Outcome<S, A> {
-    const n = this.count;
-    const g = this.transitions + this.initialStates;
     return {
-      states: n,
+      states: this.count,
       transitions: this.transitions,
       depth: this.depth,
       queue: this.queue,
@@ -657,7 +655,7 @@ export class ParallelBfs<S, A> {
       parents: this.parents,
       idOf: (s) => this.idOf(s),
       symmetric: false,
-      ...(this.fingerprint ? { fingerprintCollision: (n * Math.max(0, g - n)) / 2 ** 64 } : {}),
+      ...fingerprintEstimate(this.fingerprint, this.count, this.transitions + this.initialStates),
     };
   }
 }
