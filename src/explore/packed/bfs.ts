@@ -9,7 +9,7 @@ import { YIELD, type Stops } from '../stops.js';
 import type { SearchOptions } from '../types.js';
 import type { Layout } from './layout.js';
 import { Successors, type PackedBinding } from './model.js';
-import { NO_PARENT, PackedStore, STOP } from './store.js';
+import { PackedStore, STOP } from './store.js';
 
 export class PackedBfs<S, A> {
   private readonly store: PackedStore<S, A>;
@@ -105,19 +105,8 @@ export class PackedBfs<S, A> {
   /** Discover the initial states (depth 0). */
   private seed(): void {
     this.seeded = true;
-    const store = this.store;
-    const states = this.initial;
-    store.initialStates = states.length;
-    let key = new Int32Array(store.layout.words);
-    for (let i = 0; i < states.length && !store.stopped; i++) {
-      while (!store.encode(states[i]!, key, 0)) {
-        this.widen();
-        key = new Int32Array(store.layout.words);
-      }
-      const r = store.discover(key, 0, NO_PARENT, i, 0);
-      if (r >= 0) this.enqueue(key, 0, r);
-    }
-    this.levelEnd = store.count;
+    this.store.seed(this.initial, () => this.widen(), (key, id) => this.enqueue(key, 0, id));
+    this.levelEnd = this.store.count;
   }
 
   private enqueue(keys: Int32Array, at: number, id: number): void {

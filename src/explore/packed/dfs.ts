@@ -6,7 +6,7 @@ import type { Outcome } from '../result.js';
 import { YIELD, type Stops } from '../stops.js';
 import type { SearchOptions } from '../types.js';
 import { Successors, type PackedBinding } from './model.js';
-import { NO_PARENT, PackedStore, STOP } from './store.js';
+import { PackedStore, STOP } from './store.js';
 
 export class PackedDfs<S, A> {
   private readonly store: PackedStore<S, A>;
@@ -86,17 +86,7 @@ export class PackedDfs<S, A> {
 
   private seed(): void {
     this.seeded = true;
-    const store = this.store;
-    store.initialStates = this.initial.length;
-    let key = new Int32Array(store.layout.words);
-    for (let i = 0; i < this.initial.length && !store.stopped; i++) {
-      while (!store.encode(this.initial[i]!, key, 0)) {
-        this.widen();
-        key = new Int32Array(store.layout.words);
-      }
-      const r = store.discover(key, 0, NO_PARENT, i, 0);
-      if (r >= 0) this.push(key, 0, r, 0);
-    }
+    this.store.seed(this.initial, () => this.widen(), (key, id) => this.push(key, 0, id, 0));
   }
 
   private push(keys: Int32Array, at: number, id: number, depth: number): void {
