@@ -4,14 +4,16 @@
  * (got 0)`); numbers follow the one grammar and wording of src/util/number-grammar.ts; defaults make the small
  * files readable. JSON files may start with a byte-order mark.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { SERVICE_DISTRIBUTIONS, type ServiceTime } from '../src/sim/service.js';
-import { parseJsonText } from '../src/util/json-text.js';
 import { showValue, zNumber, zOneOf, type Bound } from '../src/util/number-grammar.js';
+import { formatIssues, readJsonFile, schemaRef, visibleName, type Loaded } from './json-file.js';
 import { resolveScenarioSystem } from './system-scenario.js';
+
+export { formatIssues, type Loaded };
 
 /** The architectures a scenario can run under. */
 export const ARCHS = ['vnic', 'xen-idd', 'native', 'mixed'] as const;
@@ -21,8 +23,6 @@ export type Arch = (typeof ARCHS)[number];
 export const CORE_LAYOUTS = ['single', 'multi'] as const;
 /** `single` or `multi` (see `CORE_LAYOUTS`). */
 export type CoreLayout = (typeof CORE_LAYOUTS)[number];
-/** `"$schema"`: the JSON Schema an editor validates the file against (schemas/*.schema.json); ignored here. */
-const schemaRef = z.string().optional().describe('The JSON Schema an editor validates this file against; ignored by vnicspec.');
 
 // ---- bounds: every number is limited by what it means ------------------------------------------------------------
 // The simulator's clock counts whole nanoseconds in a double: exact up to 2^53 ns, about 104 days. Every time in a
@@ -56,14 +56,6 @@ const WEIGHT: Bound = { integer: true, min: 1, max: 1000 };
 const SEED: Bound = { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER };
 const MAC: Bound = { integer: true, min: 0, max: 2 ** 48 - 1, why: 'a MAC address has 48 bits' };
 
-/** A name printed in tables and reports: some visible character, at most 64 characters. */
-const name = (what: string) =>
-  z
-    .string(`must be a string (${what})`)
-    .min(1, 'must not be empty')
-    .max(64, 'must be at most 64 characters long')
-    .refine((s) => /[^\s\p{C}]/u.test(s), 'must contain a visible character');
-
 // Field descriptions (`describe`) are what editors show from the JSON Schema and what docs/formats/ tabulates.
 const qos = z.strictObject({
   rateMbps: zNumber(MBPS).default(200).describe('Admitted rate in Mbit/s (a token bucket).'),
@@ -74,7 +66,7 @@ const qos = z.strictObject({
 });
 
 const vm = z.strictObject({
-  name: name('the VM\'s name').describe("The VM's name; streams refer to it."),
+  name: visibleName('the VM\'s name').describe("The VM's name; streams refer to it."),
   qos: qos
     .default(qos.parse({}))
     .describe(
@@ -150,7 +142,7 @@ const nic = z.strictObject({
 export const scenarioSchema = z
   .strictObject({
     $schema: schemaRef,
-    name: name("the scenario's name").describe("The scenario's name, printed in reports."),
+    name: visibleName("the scenario's name").describe("The scenario's name, printed in reports."),
     description: z.string('must be a string').max(2000, 'must be at most 2000 characters long').default('').describe('One sentence saying what the scenario shows.'),
     arch: zOneOf(ARCHS)
       .default('vnic')
@@ -283,19 +275,6 @@ export function serviceTimeOf(cal: Calibration, key: string): ServiceTime | unde
   return v.distribution === 'exponential' ? { distribution: 'exponential', meanNs } : { distribution: 'lognormal', meanNs, cv: v.cv ?? 0 };
 }
 
-/** A loaded value, or the one-line-per-problem message naming the file and field. */
-export type Loaded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
-
-/** `vms[1].qos.rateMbps: must be > 0` — one line per problem. */
-export function formatIssues(error: z.ZodError, where: string): string {
-  return error.issues
-    .map((i) => {
-      const path = i.path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc === '' ? String(k) : `${acc}.${String(k)}`), '');
-      return `${where}: ${path === '' ? '(top level)' : path}: ${i.message}`;
-    })
-    .join('\n');
-}
-
 const here = dirname(fileURLToPath(import.meta.url));
 /** Built-in scenarios and calibration live beside the sources (spec/) and are copied next to the build. */
 export function dataDir(kind: 'scenarios' | 'calibration'): string {
@@ -305,17 +284,6 @@ export function dataDir(kind: 'scenarios' | 'calibration'): string {
 
 /** The scenarios shipped in spec/scenarios/ (`vnicspec scenarios`). */
 export const BUILT_IN_SCENARIOS = ['httperf-2vm', 'flood', 'single-vm', 'netperf-crr', 'mixed-3vm'] as const;
-
-function readJson(path: string): Loaded<unknown> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    return { ok: false, error: `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
-  }
-  const r = parseJsonText(text);
-  return r.ok ? r : { ok: false, error: `${path}: ${r.error}` };
-}
 
 /**
  * The scenario with every open-loop request stream (httperf) offered at `perSecond` each; floods and closed loops
@@ -344,7 +312,7 @@ export function loadScenario(nameOrFile: string): Loaded<{ scenario: Scenario; b
   if (!builtIn && !existsSync(path)) {
     return { ok: false, error: `no scenario '${nameOrFile}': not a built-in (${BUILT_IN_SCENARIOS.join(', ')}) and no such file` };
   }
-  const raw = readJson(path);
+  const raw = readJsonFile(path);
   if (!raw.ok) return raw;
   const s = parseScenario(raw.value, path, dirname(path));
   return s.ok ? { ok: true, value: { scenario: s.value, baseDir: dirname(path) } } : s;
@@ -367,6 +335,6 @@ export function calibrationPath(file: string | undefined, baseDir: string): stri
  */
 export function loadCalibration(file: string | undefined, baseDir: string): Loaded<Calibration> {
   const path = calibrationPath(file, baseDir);
-  const raw = readJson(path);
+  const raw = readJsonFile(path);
   return raw.ok ? parseCalibration(raw.value, path) : raw;
 }

@@ -14,12 +14,12 @@
  * (`paper.json: vms[1].qos.rate: must be an integer from 1 to 64 bytes per tick (…) (got 0)`); numbers follow the one
  * grammar of src/util/number-grammar.ts. JSON files may start with a byte-order mark.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { parseJsonText } from '../src/util/json-text.js';
 import { showValue, zNumber, zOneOf, type Bound } from '../src/util/number-grammar.js';
+import { formatIssues, readJsonFile, schemaRef, visibleName, type Loaded } from './json-file.js';
 
 /** The architectures a system can be checked under (the native reference has no VMs to isolate). */
 export const SYSTEM_ARCHS = ['vnic', 'xen-idd', 'mixed'] as const;
@@ -45,16 +45,6 @@ const VECTORS: Bound = { integer: true, min: 1, max: 64, why: 'each vector is a 
 const UNIT_BYTES: Bound = { integer: true, min: 1, max: 9216, unit: 'bytes', why: 'at most the largest jumbo frame' };
 const TICK_S: Bound = { min: 1e-9, max: 1, unit: 'seconds', why: "from the simulator's clock tick, 1 ns, to a second" };
 
-/** `"$schema"`: the JSON Schema an editor validates the file against (schemas/system.schema.json); ignored here. */
-const schemaRef = z.string().optional().describe('The JSON Schema an editor validates this file against; ignored by vnicspec.');
-
-const name = (what: string) =>
-  z
-    .string(`must be a string (${what})`)
-    .min(1, 'must not be empty')
-    .max(64, 'must be at most 64 characters long')
-    .refine((s) => /[^\s\p{C}]/u.test(s), 'must contain a visible character');
-
 // Field descriptions (`describe`) are what editors show from the JSON Schema and what docs/formats/system.md tabulates.
 const qos = z.strictObject({
   rate: zNumber(RATE).default(1).describe("Bytes the vNIC admits per tick of abstract time: its token bucket's rate."),
@@ -68,7 +58,7 @@ const qos = z.strictObject({
 const zBoolean = () => z.boolean({ error: (iss) => `must be true or false (got ${showValue(iss.input)})` });
 
 const vm = z.strictObject({
-  name: name("the VM's name").optional().describe("The VM's name in reports and in simulate; absent: vm0, vm1, … (traces always call VM i vmi)."),
+  name: visibleName("the VM's name").optional().describe("The VM's name in reports and in simulate; absent: vm0, vm1, … (traces always call VM i vmi)."),
   qos: qos.default(qos.parse({})).describe("The VM's bandwidth specification and DMA share, as the VMM gives them to its vNIC (§3.1)."),
   traffic: zOneOf(TRAFFIC_ROLES)
     .default('conforming')
@@ -115,7 +105,7 @@ const units = z.strictObject({
 export const systemSchema = z
   .strictObject({
     $schema: schemaRef,
-    name: name("the system's name").default('system').describe("The system's name, printed in reports."),
+    name: visibleName("the system's name").default('system').describe("The system's name, printed in reports."),
     description: z.string('must be a string').max(2000, 'must be at most 2000 characters long').default('').describe('One sentence saying what the system is.'),
     arch: zOneOf(SYSTEM_ARCHS)
       .default('vnic')
@@ -158,22 +148,12 @@ export type SystemInput = z.input<typeof systemSchema>;
 /** One VM of a system file. */
 export type SystemVm = SystemFile['vms'][number];
 
-export type Loaded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
-
-/** `vms[1].qos.rate: must be …` — one line per problem, prefixed by `where`. */
-export function formatSystemIssues(error: z.ZodError, where: string): string {
-  return error.issues
-    .map((i) => {
-      const path = i.path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc === '' ? String(k) : `${acc}.${String(k)}`), '');
-      return `${where}: ${path === '' ? '(top level)' : path}: ${i.message}`;
-    })
-    .join('\n');
-}
+export type { Loaded };
 
 /** Validate a system already read as JSON (or given as an object); `where` (a file name, say) prefixes each error line. */
 export function parseSystem(raw: unknown, where: string): Loaded<SystemFile> {
   const r = systemSchema.safeParse(raw);
-  return r.success ? { ok: true, value: r.data } : { ok: false, error: formatSystemIssues(r.error, where) };
+  return r.success ? { ok: true, value: r.data } : { ok: false, error: formatIssues(r.error, where) };
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -193,13 +173,6 @@ export function loadSystem(nameOrFile: string): Loaded<SystemFile> {
   if (!builtIn && !existsSync(path)) {
     return { ok: false, error: `no system '${nameOrFile}': not a built-in (${BUILT_IN_SYSTEMS.join(', ')}) and no such file` };
   }
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    return { ok: false, error: `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
-  }
-  const json = parseJsonText(text);
-  if (!json.ok) return { ok: false, error: `${path}: ${json.error}` };
-  return parseSystem(json.value, path);
+  const json = readJsonFile(path);
+  return json.ok ? parseSystem(json.value, path) : json;
 }

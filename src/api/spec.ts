@@ -70,10 +70,10 @@ export {
   type Arch,
   type Calibration,
   type CoreLayout,
-  type Loaded,
   type Scenario,
   type StreamSpec,
 } from '../../spec/scenario.js';
+export type { Loaded } from '../../spec/json-file.js';
 // System files (what check checks; a scenario may take its VMs from one).
 export {
   BUILT_IN_SYSTEMS,
