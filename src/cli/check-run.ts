@@ -15,6 +15,7 @@ import { compileMachine } from '../machine/index.js';
 import { Network } from '../network/network.js';
 import type { AnyStateMachine } from 'xstate';
 import type { ComponentKind } from '../../spec/system.js';
+import { shortcutsOfFlags } from './check-system.js';
 
 export const CHECK_ARCHS = ['vnic', 'xen-idd', 'mixed'] as const satisfies readonly CheckArch[];
 export const DMA_ARBITERS = ['strict', 'wrr', 'drr'] as const satisfies readonly ArbiterKind[];
@@ -179,15 +180,7 @@ export function checkConfig(o: {
   rxRing?: number | undefined;
   churn?: boolean | undefined;
 }): CheckConfig {
-  return defaultCheckConfig({
-    ...(o.arch !== undefined ? { arch: o.arch } : {}),
-    ...(o.vms !== undefined ? { vms: o.vms } : {}),
-    ...(o.capacity !== undefined ? { capacity: o.capacity } : {}),
-    ...(o.dma !== undefined ? { dma: o.dma } : {}),
-    ...(o.burst !== undefined ? { burst: o.burst } : {}),
-    ...(o.rxRing !== undefined ? { rxRing: o.rxRing } : {}),
-    ...(o.churn !== undefined ? { churn: o.churn } : {}),
-  });
+  return defaultCheckConfig(shortcutsOfFlags(o));
 }
 
 const onOff = (b: boolean): string => (b ? 'on' : 'off');

@@ -5,7 +5,7 @@
  * `checkConfigOf` → the checked model.
  */
 import { Option, type Command } from 'commander';
-import { checkConfigOf, systemOfShortcuts, type CheckArch, type CheckConfig } from '../../spec/checked/config.js';
+import { checkConfigOf, systemOfShortcuts, type CheckArch, type CheckConfig, type CheckShortcuts } from '../../spec/checked/config.js';
 import type { ArbiterKind } from '../../spec/dma-arbiter.js';
 import { BUILT_IN_SYSTEMS, PACKET_SIZE, loadSystem, systemSchema, type SystemFile } from '../../spec/system-file.js';
 import { UsageError } from './commands/command.js';
@@ -51,6 +51,20 @@ export function addSystemOptions(cmd: Command): Command {
     );
 }
 
+/** The shortcut flags that were set (unset ones take `systemOfShortcuts`'s defaults). */
+export function shortcutsOfFlags(o: Omit<SystemFlags, 'system'>): CheckShortcuts {
+  return {
+    ...(o.arch !== undefined ? { arch: o.arch } : {}),
+    ...(o.vms !== undefined ? { vms: o.vms } : {}),
+    ...(o.capacity !== undefined ? { capacity: o.capacity } : {}),
+    ...(o.dma !== undefined ? { dma: o.dma } : {}),
+    ...(o.burst !== undefined ? { burst: o.burst } : {}),
+    ...(o.rxRing !== undefined ? { rxRing: o.rxRing } : {}),
+    ...(o.churn !== undefined ? { churn: o.churn } : {}),
+    ...(o.sizes !== undefined ? { sizes: o.sizes } : {}),
+  };
+}
+
 /** The system checked, and where it came from. */
 export interface CommandLineSystem {
   readonly system: SystemFile;
@@ -65,16 +79,7 @@ export interface CommandLineSystem {
  */
 export function systemOfCommandLine(o: SystemFlags, given: (name: string) => boolean): CommandLineSystem {
   if (o.system === undefined) {
-    const system = systemOfShortcuts({
-      ...(o.arch !== undefined ? { arch: o.arch } : {}),
-      ...(o.vms !== undefined ? { vms: o.vms } : {}),
-      ...(o.capacity !== undefined ? { capacity: o.capacity } : {}),
-      ...(o.dma !== undefined ? { dma: o.dma } : {}),
-      ...(o.burst !== undefined ? { burst: o.burst } : {}),
-      ...(o.rxRing !== undefined ? { rxRing: o.rxRing } : {}),
-      ...(o.churn !== undefined ? { churn: o.churn } : {}),
-      ...(o.sizes !== undefined ? { sizes: o.sizes } : {}),
-    });
+    const system = systemOfShortcuts(shortcutsOfFlags(o));
     return { system, config: checkConfigOf(system), file: undefined };
   }
   const loaded = loadSystem(o.system);
