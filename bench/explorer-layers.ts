@@ -3,7 +3,9 @@
  * no property, then with the properties of properties/checked.ts added one at a time (in their order), each with its
  * CPU seconds (user + system of this process, model built included). Not part of `npm run bench`:
  *
- *   node --expose-gc dist/bench/explorer-layers.js [VMS] [CAPACITY]     (default 3 3)
+ *   node --expose-gc dist/bench/explorer-layers.js [VMS] [CAPACITY] [--all]     (default 3 3)
+ *
+ * --all: only the search with every property (check's default), e.g. to alternate with another build.
  *
  * Prints one line per search; every search must find the same states (properties do not change the state space).
  * With --expose-gc also what each search keeps: heap + ArrayBuffers and the resident set after a gc at its end,
@@ -58,11 +60,13 @@ export async function layerRun(vms: number, capacity: number, names: readonly st
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const vms = Number(process.argv[2] ?? 3);
-  const capacity = Number(process.argv[3] ?? 3);
+  const all = process.argv.includes('--all');
+  const [vmsArg, capacityArg] = process.argv.slice(2).filter((a) => a !== '--all');
+  const vms = Number(vmsArg ?? 3);
+  const capacity = Number(capacityArg ?? 3);
   enlargeYoungGeneration();
   let states: number | undefined;
-  for (let n = 0; n <= PROPERTY_NAMES.length; n++) {
+  for (let n = all ? PROPERTY_NAMES.length : 0; n <= PROPERTY_NAMES.length; n++) {
     const names = PROPERTY_NAMES.slice(0, n);
     const r = await layerRun(vms, capacity, names);
     if (states !== undefined && r.states !== states) throw new Error(`explorer-layers: ${r.states} states with ${names.join(', ')}, ${states} before`);
