@@ -93,15 +93,8 @@ export function runChunk<S, A>(
   return { first, end, walks, steps, deadlocks, ...(reason !== undefined ? { stopped: reason } : {}), witnesses };
 }
 
-/** The combined counts of the reports of consecutive ranges, as one run over all of them reports. */
-export interface Combined {
-  readonly walks: number;
-  readonly steps: number;
-  readonly deadlocks: number;
-  readonly found?: FoundWalk;
-  readonly stopped?: StopReason;
-  readonly witnesses: Readonly<Record<string, Witness>>;
-}
+/** The combined counts of the reports of consecutive ranges, as one run over all of them reports: a report without its range. */
+export type Combined = Omit<ChunkReport, 'first' | 'end'>;
 
 /**
  * Combine the reports of ranges that tile [first, end) in order into what one run over the whole would report: the
