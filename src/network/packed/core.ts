@@ -31,9 +31,6 @@ export interface Filler {
 /** A synchronous cascade this long is a send loop: a specification error (Network's MAX_CASCADE). */
 const MAX_CASCADE = 100_000;
 
-/** Steps of a group part's trie path kept for reuse (a longer path is walked from the root each time). */
-const PATH = 32;
-
 /** Results of `deliver`. */
 const OK = 0;
 const FAILED = 1;
@@ -48,23 +45,11 @@ export class PackedNetwork implements PackedModel {
   /** The parent's fields, and the successor being built (same layout: ids, pending set, counters, flags). */
   private readonly pF: Int32Array;
   private readonly dF: Int32Array;
-  /**
-   * `check`'s state and `witness`'s (never `pF`, so that `pF` keeps the fields of the state `expand` last read, whose
-   * key is `pKey` under `pLayout`: `check` reads a parent that is that state from `pF` instead of decoding it again).
-   */
-  private readonly cF: Int32Array;
-  private pKey = new Int32Array(0);
-  private pLayout: Layout | undefined;
-  /** The state being checked, and its parent (`pF` or `qF`). */
-  private now: Int32Array;
-  private was: Int32Array;
   /** Fields the draft changed since `begin`, so that a draft is reset and written in O(changes). */
   private readonly touched: Int32Array;
   private touchedCount = 0;
   private readonly mark: Uint8Array;
   private readonly pre: Int32Array;
-  /** The machines before the delivery being made: `pre`, or `pF` itself for an action's first delivery. */
-  private preOf: Int32Array;
   private queue = new Int32Array(64);
   private readonly always: number[];
   private readonly sum: Int32Array;
@@ -81,20 +66,11 @@ export class PackedNetwork implements PackedModel {
     this.fieldHints = [...new Array<number>(p.components + 1).fill(7), ...p.envHints, 1];
     this.pF = new Int32Array(this.fields);
     this.dF = new Int32Array(this.fields);
-    this.cF = new Int32Array(this.fields);
-    this.now = this.cF;
-    this.was = this.cF;
     this.touched = new Int32Array(this.fields);
     this.mark = new Uint8Array(this.fields);
     this.pre = new Int32Array(this.C);
-    this.preOf = this.pre;
     this.always = p.properties.flatMap((s, i) => (s.kind === 'always' ? [i] : []));
     this.sum = new Int32Array(Math.max(1, p.sumWidth));
-    this.pathLen = new Int32Array(p.groupParts);
-    this.pathNode = new Int32Array(p.groupParts * PATH);
-    this.pathComp = new Int32Array(p.groupParts * PATH);
-    this.pathId = new Int32Array(p.groupParts * PATH);
-    this.lastResult = new Int32Array(p.groupParts);
   }
 
   private get program(): Program {
@@ -149,10 +125,6 @@ export class PackedNetwork implements PackedModel {
     const t = this.tables;
     const program = this.program;
     this.read(keys, at, L);
-    const words = L.words;
-    if (this.pKey.length !== words) this.pKey = new Int32Array(words);
-    for (let k = 0; k < words; k++) this.pKey[k] = keys[at + k]!;
-    this.pLayout = L;
     const set = this.pF[this.P]!;
     const env0 = this.P + 1;
     let a = 0;
@@ -173,7 +145,7 @@ export class PackedNetwork implements PackedModel {
       }
       for (let d = 0; d < act.deliveries.length; d++) {
         const dl = act.deliveries[d]!;
-        const r = this.deliver(dl.to, dl.event, dl.stale, d === 0);
+        const r = this.deliver(dl.to, dl.event, dl.stale);
         if (r === MISSED) return MISS;
         if (r === FAILED) {
           out.error = a;
@@ -197,7 +169,7 @@ export class PackedNetwork implements PackedModel {
         rest = t.setRemove.get(set, pid);
       }
       this.put(this.P, rest - 1);
-      const r = this.deliver(t.pendTo[pid]!, t.pendEv[pid]!, true, true);
+      const r = this.deliver(t.pendTo[pid]!, t.pendEv[pid]!, true);
       if (r === MISSED) return MISS;
       if (r === FAILED) {
         out.error = a;
@@ -221,7 +193,7 @@ export class PackedNetwork implements PackedModel {
         const to = t.actData[t.actStart[k]![id]! + 2 * j]!;
         const ev = t.actData[t.actStart[k]![id]! + 2 * j + 1]!;
         this.begin();
-        const r = this.deliver(to, ev, false, true);
+        const r = this.deliver(to, ev, false);
         if (r === MISSED) return MISS;
         if (r === FAILED) {
           out.error = a;
@@ -254,14 +226,11 @@ export class PackedNetwork implements PackedModel {
   private cellEffect = 0;
 
   /** Deliver `event` to component `to` of the draft, with its cascade and bookkeeping. */
-  private deliver(to: number, event: number, stale: boolean, first: boolean): number {
+  private deliver(to: number, event: number, stale: boolean): number {
     const t = this.tables;
     const hasChecks = this.program.stepChecks > 0 || this.program.counterOps === true;
     const dF = this.dF;
-    // The machines before it: the parent's for an action's first delivery (the draft's machines are the parent's
-    // until one is delivered to), else a copy.
-    if (hasChecks && !first) for (let c = 0; c < this.C; c++) this.pre[c] = dF[c]!;
-    this.preOf = first ? this.pF : this.pre;
+    if (hasChecks) for (let c = 0; c < this.C; c++) this.pre[c] = dF[c]!;
     let v = this.cell(to, dF[to]!, event);
     if (v === CELL_UNKNOWN) return MISSED;
     if (v === CELL_DISABLED) return stale ? OK : FAILED;
@@ -341,14 +310,14 @@ export class PackedNetwork implements PackedModel {
     let root = plist < t.checkRoot.length ? t.checkRoot[plist]! : 0;
     if (root === 0) {
       if (this.filler === null) return MISSED;
-      this.filler.check(plist, this.preOf);
+      this.filler.check(plist, this.pre);
       root = t.checkRoot[plist]!;
     }
-    let r = walk(t.checkNodes, t.checkEdges, root - 1, this.preOf, this.C, t.proj);
+    let r = walk(t.checkNodes, t.checkEdges, root - 1, this.pre, this.C, t.proj);
     if (r === MISS) {
       if (this.filler === null) return MISSED;
-      this.filler.check(plist, this.preOf);
-      r = walk(t.checkNodes, t.checkEdges, root - 1, this.preOf, this.C, t.proj);
+      this.filler.check(plist, this.pre);
+      r = walk(t.checkNodes, t.checkEdges, root - 1, this.pre, this.C, t.proj);
     }
     if (r === 0) return OK;
     const ops = t.resStart[r]! - 1;
@@ -393,24 +362,21 @@ export class PackedNetwork implements PackedModel {
   check(keys: Int32Array, at: number, L: Layout, parent?: Int32Array, parentAt?: number): number {
     const t = this.tables;
     const props = this.program.properties;
-    const now = this.cF;
-    L.decoder(keys, at, now);
-    this.now = now;
+    this.read(keys, at, L);
     const incremental = parent !== undefined;
     let nChanged = 0;
     const changed = this.changed;
     if (incremental) {
-      const was = this.parentFields(parent, parentAt!, L);
-      this.was = was;
-      for (let c = 0; c < this.C; c++) if (was[c] !== now[c]) changed[nChanged++] = c;
+      L.decoder(parent, parentAt!, this.qF);
+      for (let c = 0; c < this.C; c++) if (this.qF[c] !== this.pF[c]) changed[nChanged++] = c;
     } else {
       for (let c = 0; c < this.C; c++) changed[nChanged++] = c;
     }
-    const flag = this.now[this.F]!;
+    const flag = this.pF[this.F]!;
     let fails = flag === 0 ? 0 : t.flagMask[flag]!;
     for (let i = 0; i < nChanged; i++) {
       const c = changed[i]!;
-      const b = this.bits(c, this.now[c]!, false);
+      const b = this.bits(c, this.pF[c]!, false);
       if (b === MISS) return MISS;
       fails |= b;
     }
@@ -423,7 +389,7 @@ export class PackedNetwork implements PackedModel {
       const bounds = shape.bounds;
       if (bounds !== undefined) {
         for (let b = 0; b < bounds.length; b++) {
-          const v = this.now[this.P + 1 + bounds[b]!.field]!;
+          const v = this.pF[this.P + 1 + bounds[b]!.field]!;
           if (v < bounds[b]!.min || v > bounds[b]!.max) return p;
         }
       }
@@ -445,18 +411,6 @@ export class PackedNetwork implements PackedModel {
     return -1;
   }
 
-  /** The fields of `parent[at..]`: those `expand` last read when it is that state, else decoded into `qF`. */
-  private parentFields(parent: Int32Array, at: number, L: Layout): Int32Array {
-    if (L === this.pLayout) {
-      const k = this.pKey;
-      let same = true;
-      for (let w = 0; w < k.length && same; w++) if (parent[at + w] !== k[w]) same = false;
-      if (same) return this.pF;
-    }
-    L.decoder(parent, at, this.qF);
-    return this.qF;
-  }
-
   /** The parent's fields (incremental checks), and the components that differ from it. */
   private readonly qF = new Int32Array(256);
   private readonly changed = new Int32Array(256);
@@ -471,11 +425,11 @@ export class PackedNetwork implements PackedModel {
     for (let c = 0; c < this.C; c++) {
       if (t.counts[c] === 0) continue;
       const row = t.contrib[c]!;
-      const at = this.now[c]! * W + offset;
+      const at = this.pF[c]! * W + offset;
       for (let v = 0; v < n; v++) sum[v] = sum[v]! + row[at + v]!;
     }
     const env0 = this.P + 1;
-    for (let v = 0; v < n; v++) if (sum[v] !== this.now[env0 + fields[v]!]) return false;
+    for (let v = 0; v < n; v++) if (sum[v] !== this.pF[env0 + fields[v]!]) return false;
     return true;
   }
 
@@ -486,105 +440,37 @@ export class PackedNetwork implements PackedModel {
     const n = fields.length;
     const env0 = this.P + 1;
     const sum = this.sum;
-    for (let v = 0; v < n; v++) sum[v] = this.now[env0 + fields[v]!]! - this.was[env0 + fields[v]!]!;
+    for (let v = 0; v < n; v++) sum[v] = this.pF[env0 + fields[v]!]! - this.qF[env0 + fields[v]!]!;
     for (let i = 0; i < nChanged; i++) {
       const c = this.changed[i]!;
       if (t.counts[c] === 0) continue;
       const row = t.contrib[c]!;
-      const now = this.now[c]! * W + offset;
-      const was = this.was[c]! * W + offset;
+      const now = this.pF[c]! * W + offset;
+      const was = this.qF[c]! * W + offset;
       for (let v = 0; v < n; v++) sum[v] = sum[v]! - row[now + v]! + row[was + v]!;
     }
     for (let v = 0; v < n; v++) if (sum[v] !== 0) return false;
     return true;
   }
 
-  /**
-   * Result of group part `part` on the state in `now` (0 holds / no witness, 1 fails / witnesses), or MISS. A trie
-   * walk's path is a function of the ids it read, so each part keeps its last path (the node at each step, the
-   * component it read, that component's id): the walk resumes at the first step whose component has another id now,
-   * and a state where none has gives the last result without a walk.
-   */
+  /** Result of group part `part` on the state in `ids` (0 holds / no witness, 1 fails / witnesses), or MISS. */
   private group(part: number): number {
-    const now = this.now;
-    const D = PATH;
-    const base = part * D;
-    const len = this.pathLen[part]!;
-    const comp = this.pathComp;
-    const ids = this.pathId;
-    let i = 0;
-    while (i < len && now[comp[base + i]!] === ids[base + i]) i++;
-    if (len > 0 && i === len) return this.lastResult[part]!;
-    let r = this.walkGroup(part, i < len ? this.pathNode[base + i]! : part, i);
+    const t = this.tables;
+    let r = walk(t.groupNodes, t.groupEdges, part, this.pF, this.C, t.proj);
     if (r === MISS) {
       if (this.filler === null) return MISS;
-      this.filler.group(part, now);
-      r = this.walkGroup(part, part, 0);
+      this.filler.group(part, this.pF);
+      r = walk(t.groupNodes, t.groupEdges, part, this.pF, this.C, t.proj);
     }
     return r;
   }
 
-  /** Walk part `part`'s trie from `node`, step `i` of its path, recording the path (see `group`). */
-  private walkGroup(part: number, node: number, i: number): number {
-    const t = this.tables;
-    const nodes = t.groupNodes;
-    const edges = t.groupEdges;
-    const cells = edges.cells;
-    const cols = edges.cols;
-    const rows = edges.rows;
-    const C = this.C;
-    const ids = this.now;
-    const base = part * PATH;
-    this.pathLen[part] = 0; // no path to reuse until this walk reaches a leaf
-    for (;;) {
-      if (node >= nodes.length) return MISS;
-      const v = nodes[node]!;
-      if (v < 0) {
-        if (i <= PATH) this.pathLen[part] = i;
-        this.lastResult[part] = -(v + 1);
-        return -(v + 1);
-      }
-      if (v === 0) return MISS;
-      let key: number;
-      let c: number;
-      if (v <= C) {
-        c = v - 1;
-        key = ids[c]!;
-      } else {
-        const x = v - C - 1;
-        const a = t.proj[x];
-        c = x % C;
-        const id = ids[c]!;
-        key = a !== undefined && id < a.length ? a[id]! - 1 : -1;
-        if (key < 0) return MISS;
-      }
-      if (i < PATH) {
-        this.pathNode[base + i] = node;
-        this.pathComp[base + i] = c;
-        this.pathId[base + i] = ids[c]!;
-      }
-      i++;
-      if (node >= rows || key >= cols) return MISS;
-      const child = cells[node * cols + key]! - 1;
-      if (child < 0) return MISS;
-      node = child;
-    }
-  }
-
-  /** Per group part: its last path (`PATH` steps at most; length 0: none to reuse) and result. */
-  private readonly pathLen: Int32Array;
-  private readonly pathNode: Int32Array;
-  private readonly pathComp: Int32Array;
-  private readonly pathId: Int32Array;
-  private readonly lastResult: Int32Array;
-
   witness(keys: Int32Array, at: number, L: Layout, property: number): number {
     const shape = this.program.properties[property]!;
-    L.decoder(keys, at, this.cF);
-    this.now = this.cF;
+    this.read(keys, at, L);
     if (shape.local) {
       for (let c = 0; c < this.C; c++) {
-        const b = this.bits(c, this.now[c]!, true);
+        const b = this.bits(c, this.pF[c]!, true);
         if (b === MISS) return MISS;
         if ((b & (1 << property)) !== 0) return 1;
       }
