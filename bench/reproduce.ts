@@ -27,6 +27,9 @@ function cli(args: readonly string[]): { wallS: number; status: number | null; s
 }
 
 const filesOf = (dir: string): string => readdirSync(dir).sort().map((f) => `${f}\n${readFileSync(join(dir, f), 'utf8')}`).join('\n');
+/** The same report bytes in two output folders: report.html, results.md, results.json and charts/. */
+const sameReport = (a: string, b: string): boolean =>
+  filesOf(join(a, 'charts')) === filesOf(join(b, 'charts')) && ['report.html', 'results.md', 'results.json'].every((f) => readFileSync(join(a, f), 'utf8') === readFileSync(join(b, f), 'utf8'));
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
@@ -56,7 +59,7 @@ function reproduceRows(ctx: BenchContext, dir: string): Row[] {
   ];
   if (runs.length === 2) {
     const one = runs[0]!;
-    const same = ['report.html', 'results.md', 'results.json'].every((f) => readFileSync(join(one.out, f), 'utf8') === readFileSync(join(main.out, f), 'utf8'));
+    const same = sameReport(one.out, main.out);
     rows.push(
       row(SECTION, {
         what: 'vnicspec reproduce: --jobs 2 speed-up over --jobs 1',
@@ -117,7 +120,7 @@ function determinismRow(ctx: BenchContext, dir: string): Row {
   });
   const failed = outs.find((o) => o.r.status !== 0);
   if (failed) return row(SECTION, { what: 'reproduce --quick on --jobs 1 and 2', value: null, unit: '', verdict: 'ERROR', note: failed.r.stderr.slice(-300) });
-  const same = filesOf(join(outs[0]!.out, 'charts')) === filesOf(join(outs[1]!.out, 'charts')) && ['report.html', 'results.md', 'results.json'].every((f) => readFileSync(join(outs[0]!.out, f), 'utf8') === readFileSync(join(outs[1]!.out, f), 'utf8'));
+  const same = sameReport(outs[0]!.out, outs[1]!.out);
   return row(SECTION, {
     what: 'reproduce --quick: report identical on --jobs 1 and --jobs 2',
     value: outs[0]!.r.wallS / outs[1]!.r.wallS,
