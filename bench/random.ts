@@ -9,11 +9,11 @@
  */
 import { loadavg } from 'node:os';
 import { randomSearch, randomSearchParallel, type RandomOptions, type RandomResult } from '../src/explore/random/index.js';
-import { checkConfig, setUp, type CheckedSetup } from '../src/cli/check-run.js';
+import { setUp, type CheckedSetup } from '../src/api/check-setup.js';
 import { workerFile } from '../src/cli/check-random/run.js';
 import { defaultDepth } from '../src/cli/check-random/options.js';
 import type { CheckAction, CheckedState } from '../spec/checked/model.js';
-import type { CheckConfig } from '../spec/checked/config.js';
+import { defaultCheckConfig, type CheckConfig } from '../spec/checked/config.js';
 import { row, type BenchContext, type Row } from './report.js';
 
 const SECTION = '6. random search (check --random, one core unless said)';
@@ -65,7 +65,7 @@ export async function benchRandom(ctx: BenchContext): Promise<Row[]> {
 
   ctx.log('random: vnic 2 VMs × 2 slots, all properties');
   const warm = ctx.quick ? 0.3 : 1;
-  const vnic = throughput(checkConfig({}), [], secs, warm);
+  const vnic = throughput(defaultCheckConfig({}), [], secs, warm);
   rows.push(
     row(SECTION, {
       what: 'walk steps per CPU s, vnic 2 VMs × 2 slots, all properties',
@@ -77,7 +77,7 @@ export async function benchRandom(ctx: BenchContext): Promise<Row[]> {
   );
 
   ctx.log('random: xen-idd 2 VMs × 2 slots (the shared-buffer model Quint ran), every property but the starvation it finds at once');
-  const xen = throughput(checkConfig({ arch: 'xen-idd' }), ['isolation', 'qos-admission', 'conservation', 'reach-conforming-delivery', 'reach-buffer-full'], secs, warm);
+  const xen = throughput(defaultCheckConfig({ arch: 'xen-idd' }), ['isolation', 'qos-admission', 'conservation', 'reach-conforming-delivery', 'reach-buffer-full'], secs, warm);
   rows.push(
     row(SECTION, {
       what: 'walk steps per CPU s, xen-idd 2 VMs × 2 slots',
@@ -90,7 +90,7 @@ export async function benchRandom(ctx: BenchContext): Promise<Row[]> {
 
   ctx.log('random: xen-idd 8 VMs × 8 slots, until the starvation is found');
   const t0 = performance.now();
-  const big = setUp(checkConfig({ arch: 'xen-idd', vms: 8, capacity: 8 }), []);
+  const big = setUp(defaultCheckConfig({ arch: 'xen-idd', vms: 8, capacity: 8 }), []);
   const built = (performance.now() - t0) / 1000;
   // As the command runs it: the default depth for 8 × 8 (defaultDepth: 128 steps).
   const found = randomSearch(big.model, options(big, { end: 10_000, depth: defaultDepth(8, 8) }));
@@ -114,7 +114,7 @@ export async function benchRandom(ctx: BenchContext): Promise<Row[]> {
   );
 
   ctx.log('random: vnic 16 VMs × 16 slots, one thread then two workers');
-  const c16 = checkConfig({ vms: 16, capacity: 16 });
+  const c16 = defaultCheckConfig({ vms: 16, capacity: 16 });
   const one = throughput(c16, [], secs * 2, warm);
   rows.push(
     row(SECTION, {

@@ -21,8 +21,8 @@ import { vnicMachine, type VnicContext } from '../spec/vnic.js';
 import type { VmmContext } from '../spec/vmm.js';
 import { PROPERTY_NAMES, propertiesFor, type CheckedProperty } from '../properties/checked.js';
 import { MUTANTS } from '../spec/mutants/index.js';
-import { setUp } from '../src/cli/check-run.js';
-import { runLiveness } from '../src/cli/check-liveness.js';
+import { setUp } from '../src/api/check-setup.js';
+import { runLiveness } from '../src/api/check-phases.js';
 
 /** The system with the vNICs running another machine (a planted bug). */
 function withVnic(sys: CheckedSystem, machine: AnyStateMachine): CheckedSystem {

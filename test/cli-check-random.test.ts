@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectOneLineError, run, runWith } from './cli-run.js';
-import { checkConfig, setUp } from '../src/cli/check-run.js';
+import { setUp } from '../src/api/check-setup.js';
+import { defaultCheckConfig } from '../spec/checked/config.js';
 import { randomSearch } from '../src/explore/random/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vnicspec-random-'));
@@ -45,7 +46,7 @@ describe('check --random', () => {
   it('boots and walks 16 VMs × 16 slots in every architecture, with and without churn, without a specification error', () => {
     for (const arch of ['vnic', 'xen-idd', 'mixed'] as const) {
       for (const churn of [false, true]) {
-        const s = setUp(checkConfig({ arch, vms: 16, capacity: 16, churn }), []);
+        const s = setUp(defaultCheckConfig({ arch, vms: 16, capacity: 16, churn }), []);
         const r = randomSearch(s.model, { properties: s.properties, seed: 2, depth: 100, swarm: true, first: 0, end: 4 });
         expect(r.verdict, `${arch}${churn ? ' --churn' : ''}: ${r.message}`).not.toBe('error');
       }

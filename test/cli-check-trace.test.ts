@@ -1,9 +1,9 @@
-/** The messages drawn for each step of a check trace (src/cli/check-trace.ts): senders, pending items, cascades. */
+/** The messages drawn for each step of a check trace (src/api/trace-files.ts): senders, pending items, cascades. */
 import { describe, expect, test } from 'vitest';
 import { defaultCheckConfig } from '../spec/checked/config.js';
 import { replay } from '../src/trace/index.js';
-import { setUp } from '../src/cli/check-run.js';
-import { ENV, mermaidText, participants, stepMessages } from '../src/cli/check-trace.js';
+import { setUp } from '../src/api/check-setup.js';
+import { ENV, mermaidText, participants, stepMessages } from '../src/api/trace-files.js';
 
 /** Re-execute `labels` on a configuration (no properties: only the machines matter here) and draw its messages. */
 function messages(config: Parameters<typeof defaultCheckConfig>[0], labels: string[]) {

@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { arbCheckConfig, outputsOf } from '../properties/arbitraries.js';
-import { setUp, type SystemVariant } from '../src/cli/check-run.js';
-import { itfText } from '../src/cli/check-trace.js';
+import { setUp, type SystemVariant } from '../src/api/check-setup.js';
+import { itfText } from '../src/api/trace-files.js';
 import { InputError } from '../src/api/errors.js';
 import { replayOn } from '../src/api/replay.js';
 import { checkLasso, checkLiveness, type Model } from '../src/explore/index.js';

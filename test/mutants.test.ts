@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { DESIGN_MACHINES, EXHAUSTIVE, mutant, guard } from '../spec/mutants/mutant.js';
 import type { VnicContext } from '../spec/vnic.js';
 import { MUTANTS } from '../spec/mutants/index.js';
-import { PROPERTY_NAMES } from '../src/cli/check-run.js';
+import { PROPERTY_NAMES } from '../src/api/check-setup.js';
 import { mutants, SPECIFICATION_ERROR } from '../src/api/mutants.js';
 import { expectOneLineError, run } from './cli-run.js';
 

@@ -5,13 +5,11 @@
 import type { ArbiterKind } from '../../spec/dma-arbiter.js';
 import { checkConfigOf, systemOfShortcuts, type CheckArch, type CheckConfig, type DriverKind, type Role } from '../../spec/checked/config.js';
 import { loadSystem, parseSystem, type SystemFile, type SystemInput } from '../../spec/system-file.js';
-import { CheckedModel, buildCheckedSystem, type CheckAction, type CheckedState } from '../../spec/checked/model.js';
-import { PROPERTIES, bindProperties, propertyParts, type CheckedProperty } from '../../properties/checked.js';
-import { livenessFor } from '../../properties/liveness.js';
+import type { CheckAction, CheckedState } from '../../spec/checked/model.js';
+import { PROPERTIES, type CheckedProperty } from '../../properties/checked.js';
 import { ModelError, searchAsync, type IncompleteReason, type LivenessProgress, type Progress, type SearchResult, type Strategy, type Verdict } from '../explore/index.js';
-import { CHECK_ARCHS, DMA_ARBITERS, LIMITS, LIVENESS_NAMES, PROPERTY_NAMES, STRATEGIES, canSymmetry, traceView, type CheckedSetup } from '../cli/check-run.js';
-import { phaseFields, runLiveness, type CheckPhases, type LivenessJson } from '../cli/check-liveness.js';
-import { MAX_WORKERS } from '../cli/check-random/options.js';
+import { CHECK_ARCHS, DMA_ARBITERS, LIMITS, LIVENESS_NAMES, MAX_WORKERS, PROPERTY_NAMES, STRATEGIES, bootFailureMessage, canSymmetry, setUpCheck, type CheckedSetup, type SystemVariant } from './check-setup.js';
+import { phaseFields, runLiveness, type CheckPhases, type LivenessJson } from './check-phases.js';
 import { InputError } from './errors.js';
 import { wallSeconds } from './round.js';
 import { bool, intIn, knownKeys, listOf, oneOf, optional, positive } from './validate.js';
@@ -192,6 +190,7 @@ export interface PreparedCheck {
   readonly settings: SearchSettings;
   /** The model and properties; undefined when the configuration could not boot (`bootError` says why). */
   readonly setup: CheckedSetup | undefined;
+  /** The `ModelError`'s message (`bootFailureMessage` words it for a report). */
   readonly bootError: string | undefined;
   /** The names chosen (for the report of a configuration that did not boot). */
   readonly chosen: readonly string[];
@@ -317,23 +316,6 @@ export function chosenLiveness(list: readonly (string | CheckedProperty)[] | und
   return LIVENESS_NAMES.filter((n) => list.includes(n));
 }
 
-/**
- * The model with the chosen properties bound to its system: `chosen` the safety ones, `liveness` the names of the
- * liveness ones. Throws `ModelError` if the configuration cannot boot.
- */
-export function setUpCheck(config: CheckConfig, chosen: readonly CheckedProperty[], liveness: readonly string[] = []): CheckedSetup {
-  const sys = buildCheckedSystem(config);
-  const applied = chosen.filter((p) => p.applies?.(sys) ?? true);
-  // Properties with parts are decided on packed states (the fast path); one without (yours, say) puts the whole
-  // search on objects.
-  const { properties, stepChecks } = bindProperties(sys, applied);
-  const model = new CheckedModel(sys, { stepChecks, parts: propertyParts });
-  const live = livenessFor(sys, liveness);
-  const names = [...properties.map((p) => p.name), ...live.map((p) => p.name)];
-  const notApplicable = [...chosen.map((p) => p.name), ...liveness].filter((n) => !names.includes(n));
-  return { config, sys, model, names, notApplicable, properties, liveness: live, view: traceView(model) };
-}
-
 /** The search options, checked. */
 export interface SearchSettings {
   readonly strategy: Strategy;
@@ -369,8 +351,11 @@ const searchJson = (s: SearchSettings, symmetry: boolean): CheckReport['search']
   fingerprint: s.fingerprint,
 });
 
-/** Check every option and build the model. Throws `InputError` on bad options, worded with `naming`. */
-export function prepareCheck(options: CheckOptions, naming: CheckNaming = OPTION_NAMING): PreparedCheck {
+/**
+ * Check every option and build the model. Throws `InputError` on bad options, worded with `naming`. `variant` runs
+ * other machines for some components (`vnicspec mutants`: a planted bug).
+ */
+export function prepareCheck(options: CheckOptions, naming: CheckNaming = OPTION_NAMING, variant?: SystemVariant): PreparedCheck {
   if (options === null || typeof options !== 'object') throw new InputError('check: options must be an object');
   knownKeys('check', options, OPTION_NAMES);
   const system = systemOf(options);
@@ -385,10 +370,10 @@ export function prepareCheck(options: CheckOptions, naming: CheckNaming = OPTION
 
   let setup: CheckedSetup;
   try {
-    setup = setUpCheck(config, chosen, liveness);
+    setup = setUpCheck(config, chosen, liveness, variant);
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
-    return { ...common, setup: undefined, bootError: `specification error while booting the configuration: ${e.message}`, symmetry: false };
+    return { ...common, setup: undefined, bootError: e.message, symmetry: false };
   }
   if (setup.names.length === 0) {
     throw new InputError(`${naming.properties}: ${setup.notApplicable.join(', ')} says nothing about this configuration; nothing to check`);
@@ -409,7 +394,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
 /** Run a prepared check: the safety search, then (if it held) the liveness phase, under one time budget. */
 export async function runPrepared(p: PreparedCheck, hooks: CheckHooks = {}): Promise<CheckRun> {
   const { setup, settings, symmetry } = p;
-  if (setup === undefined) return { report: bootFailure(p.config, p.system, p.chosen, settings, p.bootError ?? ''), setup: undefined, result: undefined, phases: {} };
+  if (setup === undefined) return { report: bootFailure(p.config, p.system, p.chosen, settings, bootFailureMessage(p.bootError ?? '')), setup: undefined, result: undefined, phases: {} };
   const started = performance.now();
   const bounds = {
     ...defined('maxStates', settings.maxStates),

@@ -10,16 +10,17 @@
  * random walks): otherwise a "kill" would only say the check is too strict. The verdicts depend on nothing but the
  * catalogue and the seeds; only the timings vary between runs.
  */
-import { defaultCheckConfig, type CheckConfig } from '../../spec/checked/config.js';
+import { defaultCheckConfig, systemOfShortcuts } from '../../spec/checked/config.js';
 import type { CheckAction, CheckedState } from '../../spec/checked/model.js';
 import { MUTANTS } from '../../spec/mutants/index.js';
 import type { KillRun, KillSearch, Mutant } from '../../spec/mutants/mutant.js';
-import { runLiveness } from '../cli/check-liveness.js';
-import { runCheck, setUp, type CheckedSetup, type SystemVariant } from '../cli/check-run.js';
-import { ModelError, type Trace } from '../explore/index.js';
+import type { Trace } from '../explore/index.js';
 import { formatTextTrace } from '../trace/index.js';
-import { printableTrace, type CheckTrace } from '../cli/check-trace.js';
 import { randomSearchAsync } from '../explore/random/index.js';
+import { prepareCheck, runPrepared, type CheckOptions } from './check.js';
+import { counterexampleOf, deciding } from './check-phases.js';
+import type { SystemVariant } from './check-setup.js';
+import { printableTrace, type CheckTrace } from './trace-files.js';
 import { InputError } from './errors.js';
 import { printable } from './safe-text.js';
 import { wallSeconds } from './round.js';
@@ -125,23 +126,28 @@ interface Verdict {
 
 const steps = (t: Trace<CheckedState, CheckAction> | undefined): number | null => (t === undefined ? null : t.actions.length);
 
+/** The check a kill run makes, as `check()` takes it: exhaustive runs check liveness too, random walks cannot. */
+function checkOptionsOf(run: KillRun, signal: AbortSignal | undefined): CheckOptions {
+  return {
+    system: systemOfShortcuts(run.config),
+    ...(run.properties !== undefined ? { properties: run.properties } : {}),
+    liveness: run.search.kind === 'exhaustive',
+    ...(signal !== undefined ? { signal } : {}),
+  };
+}
+
 /**
  * One check of `run` on the system whose components run `machines` (none: the specified system), as `vnicspec check`
- * makes it: exhaustive runs check the safety properties breadth-first, then — when they hold — liveness on the whole
- * graph; random runs walk with the safety properties (walks build no graph).
+ * makes it (the same preparation and run): exhaustive runs check the safety properties breadth-first, then — when
+ * they hold — liveness on the whole graph; random runs walk with the safety properties (walks build no graph).
  */
 async function checkRun(run: KillRun, machines: SystemVariant['machines'], signal: AbortSignal | undefined, withTrace = false): Promise<Verdict> {
   const started = performance.now();
-  const config: CheckConfig = defaultCheckConfig(run.config);
   const seconds = () => wallSeconds((performance.now() - started) / 1000);
-  const stop = signal !== undefined ? { signal } : {};
-  const random = run.search.kind === 'random';
-  let setup: CheckedSetup;
-  try {
-    setup = setUp(config, run.properties ?? [], { variant: { machines }, liveness: !random });
-  } catch (e) {
-    if (!(e instanceof ModelError)) throw e;
-    return { verdict: 'error', property: SPECIFICATION_ERROR, message: `while booting: ${e.message}`, traceLength: 0, explored: 0, seconds: seconds() };
+  const prepared = prepareCheck(checkOptionsOf(run, signal), undefined, { machines });
+  const setup = prepared.setup;
+  if (setup === undefined) {
+    return { verdict: 'error', property: SPECIFICATION_ERROR, message: `while booting: ${prepared.bootError ?? ''}`, traceLength: 0, explored: 0, seconds: seconds() };
   }
   const of = (r: { verdict: string; property?: string; message?: string }, t: CheckTrace | undefined) => ({
     verdict: r.verdict,
@@ -152,13 +158,13 @@ async function checkRun(run: KillRun, machines: SystemVariant['machines'], signa
   });
   if (run.search.kind === 'random') {
     const s = run.search;
+    const stop = signal !== undefined ? { signal } : {};
     const r = await randomSearchAsync(setup.model, { properties: setup.properties, seed: s.seed, depth: s.depth, swarm: s.swarm === true, first: 0, end: s.traces, ...stop });
     return { ...of(r, r.trace), explored: r.steps, seconds: seconds() };
   }
-  const { result: r } = await runCheck(setup, { strategy: 'bfs', symmetry: false, ...stop });
-  if (r.verdict !== 'holds' || setup.liveness.length === 0) return { ...of(r, r.trace), explored: r.states, seconds: seconds() };
-  const l = await runLiveness(setup, stop);
-  return { ...of(l, l.lasso ?? l.trace), explored: l.states, seconds: seconds() };
+  const { phases } = await runPrepared(prepared);
+  const r = deciding(phases);
+  return { ...of(r, counterexampleOf(phases)?.trace), explored: r.states, seconds: seconds() };
 }
 
 const kills = (v: Verdict): boolean => v.verdict === 'violated' || v.verdict === 'error';

@@ -10,10 +10,10 @@ import { LIVENESS_NAMES } from '../../properties/liveness.js';
 import { ModelError, checkLasso } from '../explore/index.js';
 import { ACTION_VAR, ItfError, parseItf, replayTrace, type ParsedItf } from '../trace/index.js';
 import { stripBom } from '../util/json-text.js';
-import type { CheckedSetup } from '../cli/check-run.js';
+import type { CheckedSetup } from './check-setup.js';
 import type { CheckAction, CheckedState } from '../../spec/checked/model.js';
-import { readVnicspecMeta } from '../cli/check-trace.js';
-import { setUpCheck } from './check.js';
+import { readVnicspecMeta } from './trace-files.js';
+import { setUpCheck } from './check-setup.js';
 import { InputError } from './errors.js';
 import { knownKeys } from './validate.js';
 

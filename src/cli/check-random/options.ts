@@ -7,12 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../commands/command.js';
 import { invalid, parseIntIn, parseSeed } from '../commands/options.js';
-
-/** Ranges of the random mode (exhaustive search: LIMITS in check-run.ts). MACs 1..vms must stay below the unknown MAC. */
-export const RANDOM_LIMITS = {
-  vms: [1, 32],
-  capacity: [1, 64],
-} as const satisfies Record<string, readonly [number, number]>;
+import { MAX_WORKERS, RANDOM_LIMITS } from '../../api/check-setup.js';
 
 /** TLC's default simulation depth is 100 and `quint run` takes 10,000 samples by default. */
 export const RANDOM_DEFAULTS = { traces: 10_000, depth: 100, seed: 1, workers: 1 } as const;
@@ -28,7 +23,6 @@ export const defaultDepth = (vms: number, capacity: number): number => Math.max(
 export const defaultDepthOf = (c: { readonly capacities: readonly number[]; readonly sizes: readonly number[] }): number =>
   defaultDepth(1, c.capacities.reduce((a, cap) => a + Math.ceil(cap / c.sizes[0]!), 0));
 export const MAX_DEPTH = 10_000_000;
-export const MAX_WORKERS = 256;
 
 export interface Shard {
   /** 1-based, as `--shard I/N` and as batch systems number their jobs from 1 (a Kubernetes index is 0-based: add 1). */

@@ -8,7 +8,7 @@
 import type { CheckConfig } from '../../../spec/checked/config.js';
 import type { RandomVerdict, ShrinkStats, StopReason, Witness } from '../../explore/random/index.js';
 import { formatCount } from '../../explore/index.js';
-import { describeConfig } from '../check-run.js';
+import { describeConfig } from '../../api/check-setup.js';
 import type { Shard } from './options.js';
 
 export const RANDOM_REPORT_KIND = 'vnicspec-random-check';

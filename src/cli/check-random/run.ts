@@ -11,8 +11,9 @@ import { randomSearchAsync, randomSearchParallel, type RandomOptions, type Rando
 import type { CheckAction, CheckedState } from '../../../spec/checked/model.js';
 import { formatCount } from '../../explore/index.js';
 import { formatTextTrace } from '../../trace/index.js';
-import { describeProperties, setUp, toJson, type CheckedSetup } from '../check-run.js';
-import { itfText, mermaidText, printableTrace, saveTraceFile, textTraceFile, type TraceFormat, type TraceVerdict } from '../check-trace.js';
+import { bootFailureMessage, describeProperties, setUp, toJson, type CheckedSetup } from '../../api/check-setup.js';
+import { itfText, mermaidText, printableTrace, textTraceFile, type TraceVerdict } from '../../api/trace-files.js';
+import { saveTraceFile, type TraceFormat } from '../check-trace.js';
 import { watchStop } from '../interrupt.js';
 import { EXIT, UsageError, type CliContext } from '../commands/command.js';
 import { RANDOM_DEFAULTS, defaultDepthOf, shardRange, type RandomFlags } from './options.js';
@@ -68,7 +69,7 @@ export async function checkRandom(ctx: CliContext, req: RandomCheckRequest): Pro
     setup = setUp(req.config, req.properties, { liveness: false });
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
-    const message = `specification error while booting the configuration: ${e.message}`;
+    const message = bootFailureMessage(e.message);
     if (req.json) {
       io.out(JSON.stringify({ kind: RANDOM_REPORT_KIND, verdict: 'error', message, config: req.config }, null, 2) + '\n');
       io.err(`vnicspec: SPECIFICATION ERROR: ${message}\n`);

@@ -4,7 +4,7 @@
  */
 import type { CheckConfig } from '../../../spec/checked/config.js';
 import { walkTaskHandler } from '../../explore/random/index.js';
-import { setUp } from '../check-run.js';
+import { setUp } from '../../api/check-setup.js';
 
 export interface WorkerSetup {
   readonly config: CheckConfig;

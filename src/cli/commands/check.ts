@@ -4,28 +4,32 @@ import { availableParallelism, totalmem } from 'node:os';
 import { Command, Option } from 'commander';
 import { defaultCheckConfig, type CheckArch } from '../../../spec/checked/config.js';
 import type { ArbiterKind } from '../../../spec/dma-arbiter.js';
-import { formatBytes, formatCount, formatLivenessProgress, formatProgress, formatSummary, type LivenessProgress, type Progress, type Strategy } from '../../explore/index.js';
+import { formatBytes, formatCount, formatLivenessProgress, formatLivenessSummary, formatProgress, formatSummary, type LivenessProgress, type Progress, type Strategy } from '../../explore/index.js';
 import { formatTextTrace } from '../../trace/index.js';
 import {
   CHECK_ARCHS,
   DMA_ARBITERS,
   LIMITS,
   LIVENESS_NAMES,
+  MAX_WORKERS,
   PROPERTY_NAMES,
+  RANDOM_LIMITS,
   STRATEGIES,
+  bootFailureMessage,
   describeConfig,
   propertyKind,
   canSymmetry,
   describeProperties,
   noSymmetryReason,
   type CheckedSetup,
-} from '../check-run.js';
-import { combinedVerdict, counterexampleOf, deciding, livenessSection, livenessSkipped, type CheckPhases } from '../check-liveness.js';
+} from '../../api/check-setup.js';
+import { combinedVerdict, counterexampleOf, deciding, livenessSkipped, type CheckPhases, type LivenessCheckResult } from '../../api/check-phases.js';
 import { prepareCheck, runPrepared, type CheckNaming, type CheckOptions as LibraryCheckOptions, type CheckRun } from '../../api/check.js';
 import { enlargeYoungGeneration } from '../../explore/young-generation.js';
-import { TRACE_FORMATS, errnoText, itfText, mermaidText, printableTrace, saveTraceFile, textTraceFile, traceFormatOf, type TraceFormat } from '../check-trace.js';
+import { itfText, mermaidText, printableTrace, textTraceFile } from '../../api/trace-files.js';
+import { TRACE_FORMATS, errnoText, saveTraceFile, traceFormatOf, type TraceFormat } from '../check-trace.js';
 import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from './command.js';
-import { MAX_WORKERS, RANDOM_LIMITS, addRandomOptions, checkModeFlags, type RandomFlags } from '../check-random/options.js';
+import { addRandomOptions, checkModeFlags, type RandomFlags } from '../check-random/options.js';
 import { checkRandom } from '../check-random/run.js';
 import { printable } from '../../api/safe-text.js';
 import { parseChoice, parseIntIn, parseTimeout, sizeFlag } from './options.js';
@@ -321,7 +325,7 @@ async function check(ctx: CliContext, o: CheckOptions, system: CommandLineSystem
   const prepared = prepareCheck(libraryOptions(o, system, io, progress), FLAGS);
   const { setup } = prepared;
   if (setup === undefined) {
-    const message = prepared.bootError ?? '';
+    const message = bootFailureMessage(prepared.bootError ?? '');
     if (o.json) io.out(JSON.stringify({ verdict: 'error', message, config: prepared.config, system: prepared.system }, null, 2) + '\n');
     else io.out(`SPECIFICATION ERROR: ${message}\n`);
     if (o.json) io.err(`vnicspec: SPECIFICATION ERROR: ${message}\n`);
@@ -427,6 +431,14 @@ function humanReport(setup: CheckedSetup, phases: CheckPhases, o: CheckOptions, 
   lines.push(...livenessSection(setup, phases.liveness, livenessSkipped(setup, phases)));
   lines.push(`${formatCount(interned)} distinct machine contexts interned, ${formatCount(memoized)} machine steps memoized; resident memory ${formatBytes(rssBytes)}.`);
   return lines.join('\n') + '\n';
+}
+
+/** The liveness section (the lasso itself is printed with the safety traces, in the headline). */
+function livenessSection(setup: CheckedSetup, r: LivenessCheckResult | undefined, skipped: string | undefined): string[] {
+  const names = setup.liveness.map((p) => p.name);
+  if (names.length === 0) return [];
+  if (r === undefined) return ['', `Liveness (${names.join(', ')}) not checked: ${skipped ?? 'not run'}.`];
+  return ['', formatLivenessSummary(r, names)];
 }
 
 function writeTrace(ctx: CliContext, setup: CheckedSetup, phases: CheckPhases, file: string, format: TraceFormat, json: boolean): void {

@@ -1,6 +1,6 @@
 /** `vnicspec replay FILE`: re-execute an ITF counterexample written by `vnicspec check --trace-out X.itf.json`. */
 import { Command } from 'commander';
-import { describeConfig, describeProperties } from '../../check-run.js';
+import { describeConfig, describeProperties } from '../../../api/check-setup.js';
 import { runReplay, type LassoVerdict, type ReplayReport } from '../../../api/replay.js';
 import { printable } from '../../../api/safe-text.js';
 import { EXIT, action, epilogue, type CliCommand, type CliContext } from '../command.js';

@@ -1,14 +1,14 @@
 /**
- * The liveness phase of `vnicspec check`: after the safety search (or alone, when only liveness properties are
- * chosen), src/explore/liveness.ts explores the full graph — without symmetry reduction, breadth-first whatever
- * `--strategy` says — and searches it for fair cycles; a violation is a lasso. What the two phases report together
- * (one verdict, one counterexample) is decided here too, so check.ts stays a sequence of steps.
+ * The liveness phase of a check: after the safety search (or alone, when only liveness properties are chosen),
+ * src/explore/liveness.ts explores the full graph — without symmetry reduction, breadth-first whatever the strategy
+ * says — and searches it for fair cycles; a violation is a lasso. What the two phases report together (one verdict,
+ * one counterexample) is decided here too, so check.ts stays a sequence of steps.
  */
-import { significant, wallSeconds } from '../api/round.js';
+import { significant, wallSeconds } from './round.js';
 import type { CheckAction, CheckedState } from '../../spec/checked/model.js';
-import { checkLivenessAsync, formatLivenessSummary, type LivenessProgress, type LivenessResult, type Trace, type Verdict } from '../explore/index.js';
-import { toJson, type CheckResult, type CheckedSetup } from './check-run.js';
-import { printableTrace, type TraceVerdict } from './check-trace.js';
+import { checkLivenessAsync, type LivenessProgress, type LivenessResult, type Trace, type Verdict } from '../explore/index.js';
+import { toJson, type CheckResult, type CheckedSetup } from './check-setup.js';
+import { printableTrace, type TraceVerdict } from './trace-files.js';
 import { enlargeYoungGeneration } from '../explore/young-generation.js';
 
 export type LivenessCheckResult = LivenessResult<CheckedState, CheckAction>;
@@ -123,14 +123,6 @@ export function livenessJson(r: LivenessCheckResult | undefined, skipped: string
     graphBytes: r.graphBytes,
     loop: r.lasso?.loop ?? null,
   };
-}
-
-/** The human report's liveness section (the lasso itself is printed by the caller, with the safety traces). */
-export function livenessSection(setup: CheckedSetup, r: LivenessCheckResult | undefined, skipped: string | undefined): string[] {
-  const names = setup.liveness.map((p) => p.name);
-  if (names.length === 0) return [];
-  if (r === undefined) return ['', `Liveness (${names.join(', ')}) not checked: ${skipped ?? 'not run'}.`];
-  return ['', formatLivenessSummary(r, names)];
 }
 
 /**

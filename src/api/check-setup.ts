@@ -1,21 +1,19 @@
 /**
- * What `vnicspec check` and `vnicspec replay` share: building the checked system for a configuration and a set of
- * properties, running the explorer on it, describing the configuration, and turning states into JSON.
- * Trace files (ITF with the configuration embedded, Mermaid, text) are in check-trace.ts.
+ * What `check`, `check --random`, `replay` and `mutants` share: building the checked system for a configuration and a
+ * set of properties, describing the configuration, and turning states into JSON. One path builds every checked
+ * model (`setUpCheck`). Trace files (ITF with the configuration embedded, Mermaid, text) are in trace-files.ts.
  */
 import type { ArbiterKind } from '../../spec/dma-arbiter.js';
-import { defaultCheckConfig, type CheckArch, type CheckConfig } from '../../spec/checked/config.js';
+import type { CheckArch, CheckConfig } from '../../spec/checked/config.js';
 import { symmetryUnavailableReason } from '../../spec/checked/symmetry.js';
 import { CheckedModel, buildCheckedSystem, type CheckAction, type CheckedState, type CheckedSystem } from '../../spec/checked/model.js';
-import { PROPERTIES, PROPERTY_NAMES as SAFETY_NAMES, propertiesFor, propertyParts } from '../../properties/checked.js';
+import { PROPERTIES, PROPERTY_NAMES as SAFETY_NAMES, bindProperties, propertyParts, type CheckedProperty } from '../../properties/checked.js';
 import { LIVENESS_NAMES, livenessFor } from '../../properties/liveness.js';
-import { searchAsync, type LivenessProperty, type Model, type Progress, type Property, type SearchResult, type Strategy } from '../explore/index.js';
-import { enlargeYoungGeneration } from '../explore/young-generation.js';
+import type { LivenessProperty, Model, Property, SearchResult, Strategy } from '../explore/index.js';
 import { compileMachine } from '../machine/index.js';
 import { Network } from '../network/network.js';
 import type { AnyStateMachine } from 'xstate';
 import type { ComponentKind } from '../../spec/system.js';
-import { shortcutsOfFlags } from './check-system.js';
 
 export const CHECK_ARCHS = ['vnic', 'xen-idd', 'mixed'] as const satisfies readonly CheckArch[];
 export const DMA_ARBITERS = ['strict', 'wrr', 'drr'] as const satisfies readonly ArbiterKind[];
@@ -32,6 +30,15 @@ export const LIMITS = {
   rxRing: [1, 8],
 } as const satisfies Record<string, readonly [number, number]>;
 
+/** Ranges of the random mode (exhaustive search: LIMITS). MACs 1..vms must stay below the unknown MAC. */
+export const RANDOM_LIMITS = {
+  vms: [1, 32],
+  capacity: [1, 64],
+} as const satisfies Record<string, readonly [number, number]>;
+
+/** The most threads a search (exhaustive or random) may use. */
+export const MAX_WORKERS = 256;
+
 export type CheckResult = SearchResult<CheckedState, CheckAction>;
 
 /** The model, its properties (in PROPERTIES order) and the view used for traces. */
@@ -44,15 +51,10 @@ export interface CheckedSetup {
   /** Chosen properties that say nothing about this configuration (e.g. no VM conforms), hence not checked. */
   readonly notApplicable: readonly string[];
   readonly properties: readonly Property<CheckedState>[];
-  /** The liveness properties, checked on the whole graph after the safety search (src/cli/check-liveness.ts). */
+  /** The liveness properties, checked on the whole graph after the safety search (check-phases.ts). */
   readonly liveness: readonly LivenessProperty<CheckedState>[];
   /** `model` with a fixed set of trace variables (see `traceView`). */
   readonly view: Model<CheckedState, CheckAction>;
-}
-
-/** The chosen names in PROPERTIES order, without duplicates; all of them when none is chosen. */
-export function orderedProperties(chosen: readonly string[]): string[] {
-  return chosen.length === 0 ? [...PROPERTY_NAMES] : PROPERTY_NAMES.filter((n) => chosen.includes(n));
 }
 
 /**
@@ -72,6 +74,24 @@ function withVariant(sys: CheckedSystem, variant: SystemVariant | undefined): Ch
   return { ...sys, network: new Network(components) };
 }
 
+/**
+ * The model with the chosen properties bound to its system: `chosen` the safety ones, `liveness` the names of the
+ * liveness ones; `variant` runs other machines for some components. Throws `ModelError` if the configuration cannot
+ * boot.
+ */
+export function setUpCheck(config: CheckConfig, chosen: readonly CheckedProperty[], liveness: readonly string[] = [], variant?: SystemVariant): CheckedSetup {
+  const sys = withVariant(buildCheckedSystem(config), variant);
+  const applied = chosen.filter((p) => p.applies?.(sys) ?? true);
+  // Properties with parts are decided on packed states (the fast path); one without (yours, say) puts the whole
+  // search on objects.
+  const { properties, stepChecks } = bindProperties(sys, applied);
+  const model = new CheckedModel(sys, { stepChecks, parts: propertyParts });
+  const live = livenessFor(sys, liveness);
+  const names = [...properties.map((p) => p.name), ...live.map((p) => p.name)];
+  const notApplicable = [...chosen.map((p) => p.name), ...liveness].filter((n) => !names.includes(n));
+  return { config, sys, model, names, notApplicable, properties, liveness: live, view: traceView(model) };
+}
+
 export interface SetUpOptions {
   /** Run another machine for some components (a planted bug); default: the specified system. */
   readonly variant?: SystemVariant;
@@ -79,16 +99,16 @@ export interface SetUpOptions {
   readonly liveness?: boolean;
 }
 
+/** `setUpCheck` for built-in properties by name: every one when none is named (without liveness when `liveness` is false). */
 export function setUp(config: CheckConfig, chosen: readonly string[], options: SetUpOptions = {}): CheckedSetup {
-  const wanted = orderedProperties(chosen).filter((n) => options.liveness !== false || !LIVENESS_NAMES.includes(n));
-  const sys = withVariant(buildCheckedSystem(config), options.variant);
-  const { properties, stepChecks } = propertiesFor(sys, wanted);
-  const liveness = livenessFor(sys, wanted);
-  const names = [...properties.map((p) => p.name), ...liveness.map((p) => p.name)];
-  const notApplicable = wanted.filter((n) => !names.includes(n));
-  const model = new CheckedModel(sys, { stepChecks, parts: propertyParts });
-  return { config, sys, model, names, notApplicable, properties, liveness, view: traceView(model) };
+  const wanted = (n: string): boolean => chosen.length === 0 || chosen.includes(n);
+  const safety = PROPERTIES.filter((p) => wanted(p.name));
+  const liveness = options.liveness === false ? [] : LIVENESS_NAMES.filter(wanted);
+  return setUpCheck(config, safety, liveness, options.variant);
 }
+
+/** How a check reports a configuration that cannot boot (`setUpCheck` threw `ModelError` with `cause`). */
+export const bootFailureMessage = (cause: string): string => `specification error while booting the configuration: ${cause}`;
 
 /** `isolation, conservation (not applicable here: reach-conforming-delivery)` */
 export function describeProperties(setup: CheckedSetup): string {
@@ -115,32 +135,6 @@ export function traceView(model: CheckedModel): Model<CheckedState, CheckAction>
   };
 }
 
-export interface SearchRequest {
-  readonly strategy: Strategy;
-  readonly maxStates?: number;
-  readonly maxDepth?: number;
-  readonly timeoutMs?: number;
-  /** Asked for; used only when the model has `canonical`. */
-  readonly symmetry: boolean;
-  readonly onProgress?: (p: Progress) => void;
-  /** How often the search reports progress (default 1000 ms). */
-  readonly progressEveryMs?: number;
-  /** Ends the search with incompleteReason 'interrupted' (Ctrl-C). */
-  readonly signal?: AbortSignal;
-  /** Resident memory budget in bytes: the search stops with incompleteReason 'memory' before exceeding it. */
-  readonly memoryLimitBytes?: number;
-  /** Threads for a breadth-first search (used when the model can run in workers). */
-  readonly workers?: number;
-  /** Keep 64-bit fingerprints instead of states. */
-  readonly fingerprint?: boolean;
-}
-
-export interface CheckOutcome {
-  readonly result: CheckResult;
-  /** Whether symmetry reduction was actually used. */
-  readonly symmetry: boolean;
-}
-
 export function canSymmetry(model: CheckedModel): boolean {
   return typeof (model as Model<CheckedState, CheckAction>).canonical === 'function';
 }
@@ -148,39 +142,6 @@ export function canSymmetry(model: CheckedModel): boolean {
 /** Why `--symmetry` cannot be used with this configuration. */
 export function noSymmetryReason(sys: CheckedSystem): string {
   return symmetryUnavailableReason(sys) ?? 'the model offers no symmetry reduction here';
-}
-
-export async function runCheck(setup: CheckedSetup, req: SearchRequest): Promise<CheckOutcome> {
-  const symmetry = req.symmetry && canSymmetry(setup.model);
-  enlargeYoungGeneration();
-  const result = await searchAsync(setup.model, {
-    strategy: req.strategy,
-    properties: setup.properties,
-    symmetry,
-    ...(req.maxStates !== undefined ? { maxStates: req.maxStates } : {}),
-    ...(req.maxDepth !== undefined ? { maxDepth: req.maxDepth } : {}),
-    ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}),
-    ...(req.onProgress !== undefined ? { onProgress: req.onProgress } : {}),
-    ...(req.progressEveryMs !== undefined ? { progressEveryMs: req.progressEveryMs } : {}),
-    ...(req.signal !== undefined ? { signal: req.signal } : {}),
-    ...(req.memoryLimitBytes !== undefined ? { memoryLimitBytes: req.memoryLimitBytes } : {}),
-    ...(req.workers !== undefined ? { workers: req.workers } : {}),
-    ...(req.fingerprint === true ? { fingerprint: true } : {}),
-  });
-  return { result, symmetry };
-}
-
-/** The configuration from command-line choices; unset ones take `defaultCheckConfig`'s values. */
-export function checkConfig(o: {
-  arch?: CheckArch | undefined;
-  vms?: number | undefined;
-  capacity?: number | undefined;
-  dma?: ArbiterKind | undefined;
-  burst?: number | undefined;
-  rxRing?: number | undefined;
-  churn?: boolean | undefined;
-}): CheckConfig {
-  return defaultCheckConfig(shortcutsOfFlags(o));
 }
 
 const onOff = (b: boolean): string => (b ? 'on' : 'off');
