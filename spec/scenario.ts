@@ -76,6 +76,12 @@ const vm = z.strictObject({
     .boolean()
     .default(false)
     .describe('Under mixed: the VM may be attached para-virtualized through the driver domain when MSI vectors or device memory run out (otherwise it is refused).'),
+  attached: z
+    .boolean('must be true or false')
+    .default(true)
+    .describe(
+      'Attached by the VMM at boot (a vNIC, or under xen-idd its driver-domain interface). false: the VM gets none, and packets to it are unknown-destination traffic (the NIC or the driver domain drops them). Not under native, which has no VMM.',
+    ),
   replyBytes: zNumber(FRAME).default(1024).describe("Size of each reply the VM's server sends."),
   txRateMbps: zNumber(MBPS).optional().describe('The VM shapes its own outbound traffic to this rate in Mbit/s; absent: unlimited.'),
 });
@@ -138,6 +144,9 @@ const nic = z.strictObject({
     .describe("The one device buffer of the shared NIC (xen-idd, native); under mixed, the driver domain's vNIC partition."),
 });
 
+/** Why `attached: false` is refused under native. */
+export const NATIVE_ATTACHES_ALL = 'must be true under native: one OS serves every VM, there is no VMM to leave one detached';
+
 /** A scenario file (docs/formats/scenario.md); parsing fills in the defaults. */
 export const scenarioSchema = z
   .strictObject({
@@ -192,6 +201,7 @@ export const scenarioSchema = z
     if (s.system !== undefined) ctx.addIssue({ code: 'custom', path: ['vms'], message: 'must not be given with system: the system gives the VMs' });
     const names = new Set<string>();
     s.vms.forEach((v, i) => {
+      if (s.arch === 'native' && !v.attached) ctx.addIssue({ code: 'custom', path: ['vms', i, 'attached'], message: NATIVE_ATTACHES_ALL });
       if (names.has(v.name)) ctx.addIssue({ code: 'custom', path: ['vms', i, 'name'], message: `duplicate VM name '${v.name}'` });
       names.add(v.name);
     });

@@ -6,7 +6,7 @@
  * speed and its streams. Without streams, the traffic follows the system's roles (`streamsOfSystem`).
  *
  * What stays the checker's: the environment's nondeterminism (which packet sizes arrive when, hostile drivers,
- * churn, VMs detached at boot). The simulator attaches every VM at boot and its drivers are the specified ones.
+ * churn). A VM detached at boot stays detached in a simulation (no churn attaches it); drivers are the specified ones.
  */
 import { isAbsolute, join } from 'node:path';
 import { BUILT_IN_SYSTEMS, loadSystem, parseSystem, type SystemFile } from './system-file.js';
@@ -44,6 +44,7 @@ export function realOfSystem(s: SystemFile): Real {
       weight: v.qos.weight,
     },
     bestEffort: v.bestEffort,
+    attached: v.attached,
     replyBytes: Math.max(MIN_FRAME_BYTES, Math.min(MAX_FRAME_BYTES, s.sizes[0]! * bytes)),
   }));
   const capacities = s.vms.map((v) => v.qos.capacity);

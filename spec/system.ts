@@ -198,7 +198,7 @@ export function buildSystem(s: Scenario, arch: Arch, layout: CoreLayout, cal: Ca
     const vmm = network.index('vmm');
     // The driver domain's vNIC (mixed) carries every bridged VM's traffic: line rate, the shared NIC's buffer size.
     const iddQos = driverDomainQos((s.nic.linkGbps * 1e9) / 8, 256 * 1024, s.nic.sharedBufferBytes);
-    const vms = s.vms.map((v) => ({ qos: vnicQos(v.qos), bestEffort: v.bestEffort }));
+    const vms = s.vms.map((v) => ({ qos: vnicQos(v.qos), bestEffort: v.bestEffort, attached: v.attached }));
     for (const event of bootAttachments(arch, vms, iddQos)) kicks.push({ atNs: 0, to: vmm, event });
   }
   s.streams.forEach((_, i) => kicks.push({ atNs: streamStart[i]!, to: network.index(`stream${i}`), event: { type: 'client.tick', nowNs: 0 } as EventObject }));

@@ -198,4 +198,27 @@ describe('one file for check and simulate', () => {
     expect(cli.code, cli.err).toBe(0);
     expectOneLineError(await run('simulate', '--system', 'paper-2vm', '--scenario', 'flood'), { pattern: /cannot be used with option '--scenario/ });
   });
+
+  test('a VM detached at boot stays detached in a simulation, as in the checker: no vNIC, its packets unknown-destination', async () => {
+    const system = (arch: 'vnic' | 'xen-idd'): SystemInput => ({ arch, unknownTraffic: false, vms: [{ name: 'on' }, { name: 'off', attached: false }] });
+    const vnic = await simulate({ system: system('vnic'), durationS: 0.02 });
+    const xen = await simulate({ system: system('xen-idd'), durationS: 0.02 });
+    if ('comparison' in vnic || 'comparison' in xen) throw new Error('one report expected');
+    expect(vnic.vms.map((v) => v.attachment)).toEqual(['vnic', 'none']);
+    expect(xen.vms.map((v) => v.attachment)).toEqual(['paravirt', 'none']);
+    const off = vnic.vms[1]!;
+    expect(off.offered).toBeGreaterThan(0);
+    expect(off.rejected).toEqual({ 'unknown-destination': off.offered });
+    // Under xen-idd the shared NIC takes what fits in its buffer; the driver domain has no interface to give it to.
+    expect(xen.vms[1]!.delivered).toBe(0);
+    expect(xen.vms[1]!.dropped).toBeGreaterThan(0);
+    expect(Object.keys(xen.vms[1]!.droppedBy)).toEqual(['unknown-destination']);
+    // Native has no VMM to leave a VM detached: refused, as a scenario field and as an --arch override.
+    await expect(simulate({ system: system('vnic'), arch: 'native', durationS: 0.02 })).rejects.toThrow(/arch: native has no VMM to leave vms\[1\] \('off'\) detached/);
+    expect(parseScenario({ name: 'x', arch: 'native', vms: [{ name: 'a', attached: false }] }, 'x.json')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('vms[0].attached: must be true under native'),
+    });
+    expectOneLineError(await run('simulate', '--system', file('detached.json', JSON.stringify(system('vnic'))), '--arch', 'native'), { pattern: /--arch: native has no VMM/ });
+  });
 });

@@ -21,6 +21,7 @@ import {
 import type { StepperKind } from '../../spec/system.js';
 import { checkNumber } from '../util/number-grammar.js';
 import { InputError } from './errors.js';
+import { printable } from './safe-text.js';
 import { loadScenarioAndCalibration, loadSystemScenario, requireDemands, type LoadedScenario } from './load.js';
 import type { SystemInput } from '../../spec/system-file.js';
 import { runSimulation, type SimulationOptions, type SimulationReport } from './run-simulation.js';
@@ -192,6 +193,11 @@ export function prepareSimulation(o: SimulateOptions, naming: Naming = OPTION_NA
   const compare = optional(o.compare, (v) => bool(naming.compare, v)) ?? false;
   if (compare && arch !== undefined) throw new InputError(`${naming.arch}: cannot be combined with ${naming.compare} (which runs xen-idd and vnic)`);
   const archs: readonly Arch[] = compare ? COMPARED : [arch ?? scenario.arch];
+  const detached = scenario.vms.findIndex((v) => !v.attached);
+  if (archs.includes('native') && detached >= 0) {
+    const vm = `vms[${detached}] ('${printable(scenario.vms[detached]!.name)}')`;
+    throw new InputError(`${naming.arch}: native has no VMM to leave ${vm} detached (attached: false); one OS serves every VM`);
+  }
   requireDemands(loaded, archs);
   const timeoutSeconds = optional(o.timeoutSeconds, (v) => inBound(naming.timeoutSeconds, v, { min: 0.001, max: 365 * 86_400, unit: 'seconds' }));
   const durationS = optional(o.durationS, (v) => inBound(naming.durationS, v, SIMULATED_SECONDS)) ?? scenario.durationS;
