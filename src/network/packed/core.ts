@@ -11,6 +11,7 @@
 import type { Layout } from '../../explore/packed/layout.js';
 import { MISS, type PackedModel, type Successors } from '../../explore/packed/model.js';
 import { envField, fieldCount, flagField, pendingField, type Program } from './program.js';
+import { CODES_STRIDE, ResultCache } from './cache.js';
 import type { DenseTable } from './shared.js';
 import { CELL_BAD, CELL_DISABLED, CELL_UNKNOWN, DECIDED, Tables } from './tables.js';
 
@@ -49,7 +50,15 @@ export class PackedNetwork implements PackedModel {
   private readonly touched: Int32Array;
   private touchedCount = 0;
   private readonly mark: Uint8Array;
-  private readonly pre: Int32Array;
+  /** This thread's caches of group parts' and step checks' results (cache.ts). */
+  private readonly groupCache = new ResultCache(12);
+  private readonly checkCache = new ResultCache(12);
+  /**
+   * The components a delivery's cascade changed, in order: (component, value before, value after) triples. The
+   * step checks read the pre-state by undoing them in the draft, instead of a copy of all machines per delivery.
+   */
+  private undo = new Int32Array(48);
+  private undoCount = 0;
   private queue = new Int32Array(64);
   private readonly always: number[];
   private readonly sum: Int32Array;
@@ -68,7 +77,6 @@ export class PackedNetwork implements PackedModel {
     this.dF = new Int32Array(this.fields);
     this.touched = new Int32Array(this.fields);
     this.mark = new Uint8Array(this.fields);
-    this.pre = new Int32Array(this.C);
     this.always = p.properties.flatMap((s, i) => (s.kind === 'always' ? [i] : []));
     this.sum = new Int32Array(Math.max(1, p.sumWidth));
   }
@@ -230,7 +238,7 @@ export class PackedNetwork implements PackedModel {
     const t = this.tables;
     const hasChecks = this.program.stepChecks > 0 || this.program.counterOps === true;
     const dF = this.dF;
-    if (hasChecks) for (let c = 0; c < this.C; c++) this.pre[c] = dF[c]!;
+    this.undoCount = 0;
     let v = this.cell(to, dF[to]!, event);
     if (v === CELL_UNKNOWN) return MISSED;
     if (v === CELL_DISABLED) return stale ? OK : FAILED;
@@ -242,6 +250,7 @@ export class PackedNetwork implements PackedModel {
     let ev = event;
     for (;;) {
       const e = this.cellEffect;
+      if (hasChecks) this.logChange(c, dF[c]!, v - 1);
       this.put(c, v - 1);
       let at = e < t.effStart.length ? t.effStart[e]! - 1 : -1;
       if (at < 0) {
@@ -301,24 +310,60 @@ export class PackedNetwork implements PackedModel {
     return OK;
   }
 
+  private logChange(c: number, before: number, after: number): void {
+    const n = this.undoCount * 3;
+    if (n + 3 > this.undo.length) {
+      const u = new Int32Array(this.undo.length * 2);
+      u.set(this.undo);
+      this.undo = u;
+    }
+    this.undo[n] = c;
+    this.undo[n + 1] = before;
+    this.undo[n + 2] = after;
+    this.undoCount++;
+  }
+
   /**
    * The step checks on the delivery's probes (list `plist`) and pre-state, all at once (one memo for all of them):
    * append the flags they raise, and perform the counter operations they give.
    */
   private stepChecks(plist: number): number {
+    const dF = this.dF;
+    const u = this.undo;
+    // The draft's machines back to the delivery's pre-state while the checks read them.
+    for (let i = this.undoCount * 3 - 3; i >= 0; i -= 3) dF[u[i]!] = u[i + 1]!;
+    const r = this.stepResult(plist);
+    for (let i = 0, n = this.undoCount * 3; i < n; i += 3) dF[u[i]!] = u[i + 2]!;
+    if (r === MISS) return MISSED;
+    return this.stepEffects(r);
+  }
+
+  /** The result id of the step checks of probe list `plist` on the pre-state in the draft's machines, or MISS. */
+  private stepResult(plist: number): number {
     const t = this.tables;
+    const pre = this.dF;
     let root = plist < t.checkRoot.length ? t.checkRoot[plist]! : 0;
     if (root === 0) {
-      if (this.filler === null) return MISSED;
-      this.filler.check(plist, this.pre);
+      if (this.filler === null) return MISS;
+      this.filler.check(plist, pre);
       root = t.checkRoot[plist]!;
     }
-    let r = walk(t.checkNodes, t.checkEdges, root - 1, this.pre, this.C, t.proj);
+    const hit = this.checkCache.lookup(plist, t.checkCodes, plist * CODES_STRIDE, pre, t.proj);
+    if (hit >= 0) return hit;
+    let r = walk(t.checkNodes, t.checkEdges, root - 1, pre, this.C, t.proj);
     if (r === MISS) {
-      if (this.filler === null) return MISSED;
-      this.filler.check(plist, this.pre);
-      r = walk(t.checkNodes, t.checkEdges, root - 1, this.pre, this.C, t.proj);
+      if (this.filler === null) return MISS;
+      this.filler.check(plist, pre);
+      r = walk(t.checkNodes, t.checkEdges, root - 1, pre, this.C, t.proj);
+      this.checkCache.lookup(plist, t.checkCodes, plist * CODES_STRIDE, pre, t.proj); // the code list may have grown
     }
+    if (r !== MISS) this.checkCache.remember(r);
+    return r;
+  }
+
+  /** Perform step-check result `r`: its counter operations and flags. */
+  private stepEffects(r: number): number {
+    const t = this.tables;
     if (r === 0) return OK;
     const ops = t.resStart[r]! - 1;
     const n = t.resData[ops]!;
@@ -456,12 +501,16 @@ export class PackedNetwork implements PackedModel {
   /** Result of group part `part` on the state in `ids` (0 holds / no witness, 1 fails / witnesses), or MISS. */
   private group(part: number): number {
     const t = this.tables;
+    const hit = this.groupCache.lookup(part, t.groupCodes, part * CODES_STRIDE, this.pF, t.proj);
+    if (hit >= 0) return hit;
     let r = walk(t.groupNodes, t.groupEdges, part, this.pF, this.C, t.proj);
     if (r === MISS) {
       if (this.filler === null) return MISS;
       this.filler.group(part, this.pF);
       r = walk(t.groupNodes, t.groupEdges, part, this.pF, this.C, t.proj);
+      this.groupCache.lookup(part, t.groupCodes, part * CODES_STRIDE, this.pF, t.proj); // the code list may have grown
     }
+    if (r !== MISS) this.groupCache.remember(r);
     return r;
   }
 

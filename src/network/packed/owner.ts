@@ -11,6 +11,7 @@ import { BAD, DISABLED } from '../step-table.js';
 import type { MemoNetwork } from '../memo-network.js';
 import type { Probe } from '../network.js';
 import type { Filler } from './core.js';
+import { CODES_STRIDE, addCode } from './cache.js';
 import { OBSERVE } from './observe.js';
 import type { Program } from './program.js';
 import { canonicalJson } from '../../util/canonical-json.js';
@@ -176,7 +177,7 @@ export class NetworkOwner implements Filler {
 
   /** Make `tables[name]` at least `length` long. */
   private grow(
-    name: 'effData' | 'setData' | 'actData' | 'effStart' | 'pendTo' | 'pendEv' | 'setStart' | 'flagMask' | 'groupNodes' | 'checkNodes' | 'checkRoot' | 'resFlags' | 'resStart' | 'resData',
+    name: 'effData' | 'setData' | 'actData' | 'effStart' | 'pendTo' | 'pendEv' | 'setStart' | 'flagMask' | 'groupNodes' | 'checkNodes' | 'checkRoot' | 'checkCodes' | 'resFlags' | 'resStart' | 'resData',
     length: number,
   ): void {
     const t = this.tables;
@@ -284,7 +285,10 @@ export class NetworkOwner implements Filler {
     const reads: Read[] = [];
     const r = this.hooks.group(part, this.recording(ids, reads)) ? 1 : 0;
     const C = this.program.components;
-    for (const { code } of reads) this.tables.groupReads[part * C + (code <= C ? code - 1 : (code - C - 1) % C)] = 1;
+    for (const { code } of reads) {
+      this.tables.groupReads[part * C + (code <= C ? code - 1 : (code - C - 1) % C)] = 1;
+      addCode(this.tables.groupCodes, part * CODES_STRIDE, code, C);
+    }
     this.insertPath('groupNodes', 'groupNodeCount', this.tables.groupEdges, part, reads, r);
   }
 
@@ -407,6 +411,8 @@ export class NetworkOwner implements Filler {
     const ops: number[] = [];
     if (this.program.counterOps === true) this.hooks.counterOps!(machines, probes, ops);
     this.insertPath('checkNodes', 'checkNodeCount', t.checkEdges, root - 1, reads, this.internResult(this.internFlags(flags), ops));
+    this.grow('checkCodes', (plist + 1) * CODES_STRIDE);
+    for (const { code } of reads) addCode(t.checkCodes, plist * CODES_STRIDE, code, this.program.components);
   }
 
   private readonly resultIds = new Map<string, number>();

@@ -9,6 +9,7 @@
  * A check that reads few machines, or reads them conditionally, costs a few lookups, however many components exist.
  */
 import type { Program } from './program.js';
+import { CODES_STRIDE } from './cache.js';
 import { DenseTable, PairTable, sharedInts } from './shared.js';
 
 /** Step cells: 0 unknown, −1 disabled, −2 a specification error, else next state id + 1 (effect in `eff`). */
@@ -75,6 +76,8 @@ export interface TablesData {
   readonly flagMask: Int32Array;
   readonly proj: readonly Int32Array[];
   readonly groupReads: Int32Array;
+  readonly groupCodes: Int32Array;
+  readonly checkCodes: Int32Array;
 }
 
 export class Tables {
@@ -133,6 +136,12 @@ export class Tables {
   groupReads: Int32Array;
   /** Per (projection q, component c) at q·C + c: per state id, the value id of that projection + 1 (0: unknown). */
   proj: Int32Array[];
+  /**
+   * Per group part (at part · CODES_STRIDE) and per probe list's step checks (at plist · CODES_STRIDE): the codes
+   * any path of its trie reads, for the threads' result caches (cache.ts).
+   */
+  groupCodes: Int32Array;
+  checkCodes: Int32Array;
 
   constructor(program: Program, data?: TablesData) {
     this.program = program;
@@ -167,6 +176,8 @@ export class Tables {
       this.flagMask = data.flagMask;
       this.proj = [...data.proj];
       this.groupReads = data.groupReads;
+      this.groupCodes = data.groupCodes;
+      this.checkCodes = data.checkCodes;
       return;
     }
     const C = program.components;
@@ -199,6 +210,8 @@ export class Tables {
     this.flagMask = sharedInts(16);
     this.proj = [];
     this.groupReads = sharedInts(Math.max(1, program.groupParts * C));
+    this.groupCodes = sharedInts(Math.max(1, program.groupParts) * CODES_STRIDE);
+    this.checkCodes = sharedInts(64 * CODES_STRIDE);
   }
 
   /** The tables as plain data for a worker (shared arrays are shared, not copied). */
@@ -234,6 +247,8 @@ export class Tables {
       flagMask: this.flagMask,
       proj: this.proj,
       groupReads: this.groupReads,
+      groupCodes: this.groupCodes,
+      checkCodes: this.checkCodes,
     };
   }
 }
