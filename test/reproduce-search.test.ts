@@ -137,3 +137,40 @@ describe('a stopped reproduce keeps what it measured', () => {
     expect(lab.partial).toBe(false);
   });
 });
+
+describe('the order Lab runs points in', () => {
+  /** One thread whose runs finish when the test says; the rates it was handed, in order. */
+  function heldPool() {
+    const started: number[] = [];
+    const finish: (() => void)[] = [];
+    const pool: SimPool = {
+      threads: 1,
+      inProcess: true,
+      destroy: async () => undefined,
+      run: (task) =>
+        new Promise((resolve) => {
+          const rate = task.scenario.streams.find((s) => s.kind === 'open-loop')?.rate ?? 0;
+          started.push(rate);
+          const vms = task.scenario.vms.map((v) => ({ id: v.name, attachment: 'vnic', offered: 1, completed: 1, throughputPerS: rate, latencyMs: { p99: 1, mean: 1 } }));
+          finish.push(() => resolve({ outcome: 'ok', stoppedAtS: 0, durationS: task.durationS, warmupS: 0, vms, cpus: [] } as unknown as SimulationReport));
+        }),
+    };
+    return { pool, started, next: async () => { finish.shift()!(); await new Promise((r) => setImmediate(r)); } };
+  }
+
+  it('probes first, then grids a search starts from (heaviest setting first), then fillers; asked again more urgently, a point moves up', async () => {
+    const effort = effortOf(true, 1, 1);
+    const scenarioOf = (name: string) => paperConfigs(effort).find((c) => c.name === name)!.scenario;
+    const h = heldPool();
+    const lab = new Lab(h.pool, {} as Calibration, effort.seeds, undefined, () => undefined);
+    const setting = (name: string) => ({ scenario: scenarioOf(name), arch: 'vnic' as const, cores: 'multi' as const, length: effort.paper, vary: 'open-loop' as const });
+    // One VM against two: the second setting weighs twice as much.
+    const [l, hv] = [setting('native-single-core'), setting('vnic-multi-core')];
+    const asked = [lab.point(l, 1, 'filler'), lab.point(l, 2, 'filler'), lab.point(l, 3, 'grid-before-search'), lab.point(hv, 4, 'grid-before-search'), lab.point(l, 5, 'probe'), lab.point(l, 6, 'filler')];
+    asked.push(lab.point(l, 6, 'probe')); // the same point, now a search waits on it
+    for (let k = 0; k < 6; k++) await h.next();
+    await Promise.all(asked);
+    // 1 was handed over at once (the thread was free); then by urgency, weight, arrival.
+    expect(h.started).toEqual([1, 5, 6, 4, 3, 2]);
+  });
+});

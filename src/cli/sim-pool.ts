@@ -14,16 +14,19 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Tinypool } from 'tinypool';
 import type { SimulationReport } from '../api/run-simulation.js';
-import runTask, { type SimTask } from './sim-worker.js';
+import runTask, { type SimTask, type TaskResult, type TaskSpan } from './sim-worker.js';
 
-export type { SimTask } from './sim-worker.js';
+export type { SimTask, TaskSpan } from './sim-worker.js';
 
 export interface SimPool {
   /** Threads running tasks (1 when in-process). */
   readonly threads: number;
   readonly inProcess: boolean;
-  /** Runs one simulation; rejects with an AbortError when `signal` fires before it finished. */
-  run(task: SimTask, signal?: AbortSignal): Promise<SimulationReport>;
+  /**
+   * Runs one simulation; rejects with an AbortError when `signal` fires before it finished. `onSpan` hears when and
+   * on which thread it ran (a profile of the pool: VNICSPEC_TRACE_JOBS).
+   */
+  run(task: SimTask, signal?: AbortSignal, onSpan?: (span: TaskSpan) => void): Promise<SimulationReport>;
   destroy(): Promise<void>;
 }
 
@@ -47,12 +50,17 @@ function abortError(signal: AbortSignal): Error {
   return reason instanceof Error ? reason : Object.assign(new Error('aborted'), { name: 'AbortError' });
 }
 
+function unwrap(r: TaskResult, onSpan: ((span: TaskSpan) => void) | undefined): SimulationReport {
+  onSpan?.(r.span);
+  return r.report;
+}
+
 function threadPool(filename: string, jobs: number): SimPool {
   const pool = new Tinypool({ filename, minThreads: jobs, maxThreads: jobs, isolateWorkers: false, idleTimeout: 60_000 });
   return {
     threads: jobs,
     inProcess: false,
-    run: (task, signal) => pool.run(task, signal ? { signal } : {}) as Promise<SimulationReport>,
+    run: async (task, signal, onSpan) => unwrap((await pool.run(task, signal ? { signal } : {})) as TaskResult, onSpan),
     destroy: () => pool.destroy(),
   };
 }
@@ -63,11 +71,11 @@ function inProcessPool(): SimPool {
   return {
     threads: 1,
     inProcess: true,
-    run(task, signal) {
+    run(task, signal, onSpan) {
       const next = chain.then(async () => {
         await yieldToLoop();
         if (signal?.aborted) throw abortError(signal);
-        return runTask(task);
+        return unwrap(runTask(task), onSpan);
       });
       chain = next.catch(() => undefined);
       return next;

@@ -36,47 +36,62 @@ const share = (cpus: readonly CpuAtMax[], run: string): number | null => {
 };
 
 /**
- * Where to start looking for N VMs' maximum: the power law per-VM max ∝ N^k through the previous two maxima (k ≈ 0
- * when each VM is bounded by its own core, k ≈ −1 when a shared core is the bottleneck), the previous maximum when
- * there is only one, 1000 req/s at first. Only the number of probes depends on it, not the result.
+ * Where to start looking for N VMs' maximum: the power law per-VM max ∝ N^k through the maxima of the first two
+ * counts (k ≈ 0 when each VM is bounded by its own core, k ≈ −1 when a shared core is the bottleneck), the first
+ * count's maximum for the second, 1000 req/s for the first. Only the number of probes depends on it, not the result
+ * (up to the search's tolerance). The first two counts are searched one after the other, then all the others at
+ * once: the longest chain of sequential probes is three searches long, not one per count.
  */
-function nextGuess(found: readonly { vms: number; rate: number }[], n: number): number {
-  const [a, b] = found.slice(-2);
-  if (b === undefined) return a?.rate ?? 1000;
-  const k = Math.log(b.rate / a!.rate) / Math.log(b.vms / a!.vms);
+export function scalingGuess(first: readonly { vms: number; rate: number }[], n: number): number {
+  const [a, b] = first;
+  if (a === undefined) return 1000;
+  if (b === undefined) return a.rate;
+  const k = Math.log(b.rate / a.rate) / Math.log(b.vms / a.vms);
   return b.rate * (n / b.vms) ** k;
 }
 
+/** How many of the smallest VM counts are searched first, one after the other, to guess the others from. */
+const SEED_COUNTS = 2;
+
+async function scalingRow(lab: Lab, arch: Arch, e: Effort, n: number, guess: number): Promise<ScalingRow | undefined> {
+  const setting: Setting = { scenario: scalingScenario(n), arch, cores: 'multi', length: e.beyond, vary: 'open-loop' };
+  const found = await lab.unlessStopped(maxLossless({ guess, probe: async (r) => probed(await lab.point(setting, r, 'probe')) }));
+  if (found === undefined) return undefined;
+  const best = found.best?.value;
+  const cpus = best ? cpuAt(best) : [];
+  const vmCores = cpus.filter((c) => c.id !== 'cpu0');
+  const atBelow = found.best ? await lab.unlessStopped(lab.point(setting, Math.round(found.best.rate * 9) / 10, 'probe')) : undefined;
+  if (found.best && atBelow === undefined) return undefined;
+  const below = atBelow ? cpuAt(atBelow) : [];
+  return {
+    arch,
+    vms: n,
+    maxOfferedRatePerVm: found.best?.rate ?? null,
+    perVmThroughput: best ? perStream(best) : null,
+    aggregateThroughput: best ? total(best) : null,
+    vmm: best ? share(cpus, 'vmm') : null,
+    driverDomain: best ? share(cpus, 'driver-domain') : null,
+    vmmBelow: best ? share(below, 'vmm') : null,
+    driverDomainBelow: best ? share(below, 'driver-domain') : null,
+    vmCores: vmCores.length === 0 ? null : vmCores.reduce((a, c) => a + c.utilisation, 0) / vmCores.length,
+    searchProbes: found.probes,
+  };
+}
+
 async function scalingFor(lab: Lab, arch: Arch, e: Effort): Promise<ScalingRow[]> {
-  const rows: ScalingRow[] = [];
+  const counts = scalingVms(e);
+  const rows: (ScalingRow | undefined)[] = [];
   const maxima: { vms: number; rate: number }[] = [];
-  for (const n of scalingVms(e)) {
-    const setting: Setting = { scenario: scalingScenario(n), arch, cores: 'multi', length: e.beyond, vary: 'open-loop' };
-    // A stop ends the rows here: those of fewer VMs are finished.
-    const found = await lab.unlessStopped(maxLossless({ guess: nextGuess(maxima, n), probe: async (r) => probed(await lab.point(setting, r, true)) }));
-    if (found === undefined) break;
-    const best = found.best?.value;
-    const cpus = best ? cpuAt(best) : [];
-    const vmCores = cpus.filter((c) => c.id !== 'cpu0');
-    const atBelow = found.best ? await lab.unlessStopped(lab.point(setting, Math.round(found.best.rate * 9) / 10, true)) : undefined;
-    if (found.best && atBelow === undefined) break;
-    const below = atBelow ? cpuAt(atBelow) : [];
-    rows.push({
-      arch,
-      vms: n,
-      maxOfferedRatePerVm: found.best?.rate ?? null,
-      perVmThroughput: best ? perStream(best) : null,
-      aggregateThroughput: best ? total(best) : null,
-      vmm: best ? share(cpus, 'vmm') : null,
-      driverDomain: best ? share(cpus, 'driver-domain') : null,
-      vmmBelow: best ? share(below, 'vmm') : null,
-      driverDomainBelow: best ? share(below, 'driver-domain') : null,
-      vmCores: vmCores.length === 0 ? null : vmCores.reduce((a, c) => a + c.utilisation, 0) / vmCores.length,
-      searchProbes: found.probes,
-    });
-    if (found.best !== undefined) maxima.push({ vms: n, rate: found.best.rate });
+  for (const n of counts.slice(0, SEED_COUNTS)) {
+    const row = await scalingRow(lab, arch, e, n, scalingGuess(maxima, n));
+    rows.push(row);
+    if (row === undefined) break;
+    if (row.maxOfferedRatePerVm !== null) maxima.push({ vms: n, rate: row.maxOfferedRatePerVm });
   }
-  return rows;
+  if (!rows.includes(undefined)) rows.push(...(await Promise.all(counts.slice(SEED_COUNTS).map((n) => scalingRow(lab, arch, e, n, scalingGuess(maxima, n))))));
+  // A stop ends the rows at the first count it left unfinished: those of fewer VMs are finished.
+  const stop = rows.indexOf(undefined);
+  return (stop < 0 ? rows : rows.slice(0, stop)) as ScalingRow[];
 }
 
 export async function runScaling(lab: Lab, e: Effort): Promise<ScalingRow[]> {
@@ -138,7 +153,7 @@ export async function runMixed(lab: Lab, e: Effort): Promise<MixedResult> {
     MIXED_ARCHS.map(async (arch) => {
       const scenario = arch === 'vnic' ? { ...base, nic: { ...base.nic, msiVectors: Math.max(base.nic.msiVectors, base.vms.length + 1) } } : base;
       const setting: Setting = { scenario, arch, cores: 'multi', length: e.beyond, vary: 'open-loop' };
-      const points = await lab.grid(setting, rates);
+      const points = await lab.grid(setting, rates, 'grid-before-search');
       // Stopped before the grid was complete: its points, and no maxima.
       if (points.length < rates.length) return { arch, points, rows: [] };
       const attachment = (vm: string): string => points[0]!.vms.find((v) => v.id === vm)?.attachment ?? 'unknown';
@@ -146,7 +161,7 @@ export async function runMixed(lab: Lab, e: Effort): Promise<MixedResult> {
       const found = await Promise.all(
         groups.map(async (only) => ({
           only,
-          found: await lab.unlessStopped(maxLossless({ grid: points.map((p) => probed(p, only)), probe: async (r) => probed(await lab.point(setting, r, true), only) })),
+          found: await lab.unlessStopped(maxLossless({ grid: points.map((p) => probed(p, only)), probe: async (r) => probed(await lab.point(setting, r, 'probe'), only) })),
         })),
       );
       const rows = base.vms.flatMap((vm): MixedRow[] => {

@@ -54,8 +54,7 @@ export interface Measured {
   scenarioOf(config: ConfigResult): string;
 }
 
-const sameConfig = (m: Measured, c: ConfigResult, f: FigureConfig): boolean =>
-  m.scenarioOf(c) === f.scenario && c.cores === f.cores && (f.arch === undefined || c.arch === f.arch);
+const sameConfig = (m: Measured, c: ConfigResult, f: FigureConfig): boolean => runsConfig(f, m.scenarioOf(c), c.arch, c.cores);
 
 export interface ComparisonRow {
   readonly id: string;
@@ -160,6 +159,19 @@ export async function checkQualitative(file: FiguresFile, m: Measured): Promise<
   }
   return rows;
 }
+
+/**
+ * The points (a configuration, an offered rate per stream) the comparison asks for besides the maxima: asked at the
+ * start, they run in the pool among the rest instead of after it.
+ */
+export function pointsAsked(file: FiguresFile): { config: FigureConfig; rate: number }[] {
+  const at = file.figures.flatMap((f) => (f.metric === 'throughputPerStreamAt' && f.config.rate !== undefined ? [{ config: f.config, rate: f.config.rate }] : []));
+  return [...at, ...file.qualitative.flatMap((q) => q.configs.flatMap((config) => q.rates.map((rate) => ({ config, rate }))))];
+}
+
+/** Whether a figure's configuration is one `reproduce` runs (by scenario name, arch and cores). */
+export const runsConfig = (f: FigureConfig, scenario: string, arch: string, cores: string): boolean =>
+  scenario === f.scenario && cores === f.cores && (f.arch === undefined || arch === f.arch);
 
 /** The paper's value for a configuration's maximum per stream, when the file has one. */
 export function paperMaxPerStream(file: FiguresFile, m: Pick<Measured, 'scenarioOf'>, c: ConfigResult): number | null {

@@ -11,16 +11,16 @@ import { calibrationOption, parseIntIn, parseTimeout, requireDemands } from '../
 import { PARTIAL_NOTE, prepareOut, writeFiles } from '../sweep/files.js';
 import { runProgress } from '../sweep/progress.js';
 import { describeStop, watchStop } from '../../interrupt.js';
-import { runInterference, runMixed, runScaling } from './beyond.js';
-import { effortOf, paperConfigs } from './configs.js';
-import { STOPPED, checkQualitative, compare, defaultFiguresPath, loadFigures, paperMaxPerStream, type Measured } from './figures.js';
+import { effortOf } from './configs.js';
+import { defaultFiguresPath, loadFigures, paperMaxPerStream } from './figures.js';
+import { measureAll, type Parts } from './measure.js';
 import { Lab } from './lab.js';
-import { runPaperConfig, settingFor } from './paper.js';
 import { unfinishedParts } from './partial.js';
-import { buildDocument } from './report.js';
+import { buildDocument, chartCache } from './report.js';
 import { fullJson, summaryJson, type ReproduceResult } from './results.js';
 import { LOSS_LIMIT } from './search.js';
 import { renderSummary } from './summary.js';
+import { JobTrace } from './trace.js';
 
 interface ReproduceOptions {
   out: string;
@@ -90,36 +90,20 @@ async function reproduce(ctx: CliContext, o: ReproduceOptions): Promise<number> 
   const effort = effortOf(o.quick === true, o.seeds, o.seed);
   const stop = watchStop(io.interrupt, o.timeout);
   const progress = runProgress(io, o.progress && !o.json);
+  const trace = JobTrace.fromEnv();
   const pool = createSimPool(o.jobs ?? defaultJobs());
-  const lab = new Lab(pool, calibration, effort.seeds, stop.signal, (d, n) => progress.update('reproduce', d, n));
+  if (trace !== undefined) trace.threads = pool.threads;
+  const cache = chartCache();
+  const lab = new Lab(pool, calibration, effort.seeds, stop.signal, (d, n) => progress.update('reproduce', d, n), trace);
   const started = performance.now();
-  const paper = paperConfigs(effort);
-  let parts;
+  const phase = <T>(name: string, f: () => T | Promise<T>): Promise<T> => (trace === undefined ? Promise.resolve(f()) : trace.phase(name, f));
+  let parts: Parts;
   try {
-    // The adaptive searches (sequential probes) are the critical path: Lab runs their probes first. A stop does not
-    // reject: each part resolves with what was measured before it (lab.partial tells).
-    const [scaling, mixed, interference, configs] = await Promise.all([
-      runScaling(lab, effort),
-      runMixed(lab, effort),
-      runInterference(lab, effort),
-      Promise.all(paper.map((c) => runPaperConfig(lab, c, effort))),
-    ]);
-    let comparisonShort = false;
-    const measured: Measured = {
-      configs,
-      scenarioOf: (c) => c.scenario,
-      pointAt: async (c, rate) => {
-        const p = await lab.unlessStopped(lab.point(settingFor(paper.find((x) => x.name === c.name)!, effort), rate));
-        if (p === undefined) comparisonShort = true;
-        return p;
-      },
-    };
-    const [comparison, qualitative] = await Promise.all([compare(figures, measured), checkQualitative(figures, measured)]);
-    parts = { scaling, mixed, interference, configs, comparison, qualitative, measured, comparisonShort: comparisonShort || comparison.some((r) => r.note === STOPPED) };
+    parts = await measureAll(lab, effort, figures, { onCharts: cache.prerender, ...(trace !== undefined ? { phase: (name, f) => trace.phase(name, f) } : {}) });
   } finally {
     progress.stop();
     stop.dispose();
-    await pool.destroy();
+    await phase('pool-destroy', () => pool.destroy());
   }
   const wallS = (performance.now() - started) / 1000;
   const { scaling, mixed, interference, configs, comparison, qualitative, measured } = parts;
@@ -145,8 +129,8 @@ async function reproduce(ctx: CliContext, o: ReproduceOptions): Promise<number> 
     interference,
     mixed,
   };
-  const doc = await buildDocument(result);
-  const written = writeFiles(
+  const doc = await phase('charts', () => buildDocument(result, cache.render));
+  const written = await phase('write', () => writeFiles(
     o.out,
     {
       'report.html': renderHtml(doc),
@@ -156,7 +140,8 @@ async function reproduce(ctx: CliContext, o: ReproduceOptions): Promise<number> 
     },
     io,
     o.json ? undefined : 'results.md',
-  );
+  ));
+  trace?.write();
   if (o.json) io.out(JSON.stringify(summaryJson(result), null, 2) + '\n');
   else io.out(renderSummary(result) + `wrote ${written.filter((f) => !f.endsWith('.svg')).join(', ')} and ${written.filter((f) => f.endsWith('.svg')).length} charts${stopped !== undefined ? ' (PARTIAL)' : ''}\n`);
   const notOk = lab.notOk;

@@ -9,6 +9,7 @@ import { isAbort, type SimPool } from '../../sim-pool.js';
 import { withRate, type Varied } from '../sweep/plan.js';
 import type { RunLength } from './configs.js';
 import { LOSS_LIMIT, type Probed } from './search.js';
+import { nowMs, type JobTrace } from './trace.js';
 
 export interface VmPoint {
   readonly id: string;
@@ -45,9 +46,31 @@ export interface Setting {
 }
 
 /**
- * Runs points on the pool, at most `pool.threads` simulations at a time, the most urgent first: a refinement probe
- * (a search waits on it) before a grid point (nothing waits on one alone), first come first served among equals.
- * The order changes only how long the report takes, never its numbers: each run is a pure function of its inputs.
+ * How soon a point is wanted. A search's probe first: a chain of sequential probes waits on it, and those chains
+ * are what the run's length is bound by. Then the grid points a search starts from (its chain cannot begin
+ * before the whole grid is in), then points nothing waits on but the end of the run (fillers).
+ */
+export type Urgency = 'probe' | 'grid-before-search' | 'filler';
+const RANK: Record<Urgency, number> = { probe: 2, 'grid-before-search': 1, filler: 0 };
+
+/**
+ * The relative cost of one run of a setting, to run the longest first among equals: simulated seconds × VMs (the
+ * events per simulated second grow with the VMs; a longest-first order leaves the short runs to fill the end).
+ */
+export const weightOf = (s: Setting): number => s.length.runS * s.scenario.vms.length;
+
+interface Waiting {
+  /** Shared by a point's seeds: raised when the point is asked again more urgently. */
+  readonly order: { rank: number };
+  readonly weight: number;
+  readonly seq: number;
+  readonly start: () => void;
+}
+
+/**
+ * Runs points on the pool, at most `pool.threads` simulations at a time, the most urgent first (see Urgency),
+ * the heaviest setting first among equally urgent ones, first come first served among equals. The order changes
+ * only how long the report takes, never its numbers: each run is a pure function of its inputs.
  */
 export class Lab {
   private done = 0;
@@ -55,7 +78,7 @@ export class Lab {
   private failed = 0;
   private running = 0;
   private seq = 0;
-  private readonly waiting: { priority: number; seq: number; start: () => void }[] = [];
+  private readonly waiting: Waiting[] = [];
 
   constructor(
     private readonly pool: SimPool,
@@ -63,31 +86,41 @@ export class Lab {
     private readonly seeds: readonly number[],
     private readonly signal: AbortSignal | undefined,
     private readonly onProgress: (done: number, submitted: number) => void,
+    private readonly trace?: JobTrace,
   ) {}
 
-  private readonly memo = new WeakMap<Setting, Map<number, Promise<Point>>>();
+  private readonly memo = new WeakMap<Setting, Map<number, { point: Promise<Point>; order: { rank: number } }>>();
   private missing = 0;
 
   /**
    * `setting` at `rate`, once per seed, summarised; asked twice (searches for several VMs of one setting meet at the
-   * same rates), run once. Rejects with an AbortError when stopped.
+   * same rates), run once, as urgently as the most urgent asker wants it. Rejects with an AbortError when stopped.
    */
-  point(setting: Setting, rate: number, urgent = false): Promise<Point> {
+  point(setting: Setting, rate: number, urgency: Urgency = 'filler'): Promise<Point> {
     let byRate = this.memo.get(setting);
     if (byRate === undefined) this.memo.set(setting, (byRate = new Map()));
     let p = byRate.get(rate);
-    if (p === undefined) byRate.set(rate, (p = this.run(setting, rate, urgent)));
-    return p;
+    if (p === undefined) {
+      const order = { rank: RANK[urgency] };
+      byRate.set(rate, (p = { point: this.run(setting, rate, order), order }));
+    } else p.order.rank = Math.max(p.order.rank, RANK[urgency]);
+    return p.point;
   }
 
-  private async run(setting: Setting, rate: number, urgent: boolean): Promise<Point> {
+  private async run(setting: Setting, rate: number, order: { rank: number }): Promise<Point> {
     const scenario = withRate(setting.scenario, setting.vary, rate);
     this.submitted += this.seeds.length;
     this.onProgress(this.done, this.submitted);
+    const weight = weightOf(setting);
     const reports = await Promise.all(
-      this.seeds.map((seed) =>
-        this.schedule(urgent ? 1 : 0, () => this.pool.run({ scenario, calibration: this.calibration, arch: setting.arch, cores: setting.cores, seed, durationS: setting.length.runS, warmupS: setting.length.warmupS }, this.signal)),
-      ),
+      this.seeds.map((seed) => {
+        const t = this.trace?.task(`${setting.scenario.name}/${setting.arch}/${setting.cores}@${rate}#${seed}`, order.rank === RANK.probe);
+        return this.schedule(order, weight, () => {
+          if (t !== undefined) t.dispatchedMs = nowMs();
+          const task = { scenario, calibration: this.calibration, arch: setting.arch, cores: setting.cores, seed, durationS: setting.length.runS, warmupS: setting.length.warmupS };
+          return this.pool.run(task, this.signal, t && ((span) => ((t.span = span), (t.resolvedMs = nowMs()))));
+        });
+      }),
     );
     return pointOf(rate, reports);
   }
@@ -107,8 +140,8 @@ export class Lab {
   }
 
   /** The points of `setting` at `rates`, in that order, less those a stop left unmeasured. */
-  async grid(setting: Setting, rates: readonly number[]): Promise<Point[]> {
-    const points = await Promise.all(rates.map((r) => this.unlessStopped(this.point(setting, r))));
+  async grid(setting: Setting, rates: readonly number[], urgency: Urgency = 'filler'): Promise<Point[]> {
+    const points = await Promise.all(rates.map((r) => this.unlessStopped(this.point(setting, r, urgency))));
     return points.filter((p): p is Point => p !== undefined);
   }
 
@@ -126,7 +159,7 @@ export class Lab {
     return this.failed;
   }
 
-  private schedule(priority: number, task: () => Promise<SimulationReport>): Promise<SimulationReport> {
+  private schedule(order: { rank: number }, weight: number, task: () => Promise<SimulationReport>): Promise<SimulationReport> {
     return new Promise((resolve, reject) => {
       const start = (): void => {
         this.running++;
@@ -142,19 +175,17 @@ export class Lab {
             this.next();
           });
       };
-      this.waiting.push({ priority, seq: this.seq++, start });
+      this.waiting.push({ order, weight, seq: this.seq++, start });
       this.next();
     });
   }
 
   private next(): void {
+    const before = (a: Waiting, b: Waiting): boolean =>
+      a.order.rank !== b.order.rank ? a.order.rank > b.order.rank : a.weight !== b.weight ? a.weight > b.weight : a.seq < b.seq;
     while (this.running < this.pool.threads && this.waiting.length > 0) {
       let best = 0;
-      for (let k = 1; k < this.waiting.length; k++) {
-        const w = this.waiting[k]!;
-        const b = this.waiting[best]!;
-        if (w.priority > b.priority || (w.priority === b.priority && w.seq < b.seq)) best = k;
-      }
+      for (let k = 1; k < this.waiting.length; k++) if (before(this.waiting[k]!, this.waiting[best]!)) best = k;
       this.waiting.splice(best, 1)[0]!.start();
     }
   }

@@ -63,7 +63,7 @@ export function settingFor(c: PaperConfig, e: Effort): Setting {
 
 export async function runPaperConfig(lab: Lab, c: PaperConfig, e: Effort): Promise<ConfigResult> {
   const setting = settingFor(c, e);
-  const grid = await lab.grid(setting, c.rates);
+  const grid = await lab.grid(setting, c.rates, 'grid-before-search');
   const refined: Point[] = [];
   const found =
     grid.length < c.rates.length
@@ -72,7 +72,7 @@ export async function runPaperConfig(lab: Lab, c: PaperConfig, e: Effort): Promi
           maxLossless({
             grid: grid.map((p) => probed(p)),
             probe: async (r) => {
-              const p = await lab.point(setting, r, true);
+              const p = await lab.point(setting, r, 'probe');
               refined.push(p);
               return probed(p);
             },
