@@ -73,7 +73,7 @@ export class PackedStore<S, A> {
       this.cut = 'max-states';
       return STOP;
     }
-    if (table.full || this.count >= this.parents.parent.length) {
+    if (table.full || this.count >= this.parents.capacity) {
       if (!this.makeRoom()) return STOP;
       table.find(keys, at);
     }
@@ -87,14 +87,14 @@ export class PackedStore<S, A> {
 
   /** Grow the table and parent columns if the memory budget allows; false (cut 'memory') if not. */
   private makeRoom(): boolean {
-    const need = (this.table.full ? this.table.growthBytes : 0) + (this.count >= this.parents.parent.length ? this.parents.growthBytes : 0);
+    const need = (this.table.full ? this.table.growthBytes : 0) + (this.count >= this.parents.capacity ? this.parents.growthBytes : 0);
     if (!this.stops.allows(need)) {
       this.cut = 'memory';
       return false;
     }
     try {
       if (this.table.full) this.table.grow();
-      if (this.count >= this.parents.parent.length) this.parents.reserve(this.count + 1);
+      if (this.count >= this.parents.capacity) this.parents.reserve(this.count + 1);
     } catch (e) {
       if (!(e instanceof RangeError)) throw e;
       this.cut = 'memory'; // the allocation failed: out of memory before the budget

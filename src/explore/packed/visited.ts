@@ -4,12 +4,20 @@
  * with no indirection and no decoding. In fingerprint mode a slot holds a 64-bit hash of the key instead of the key
  * (TLC's default): smaller, at the price of a tiny probability that two states share a fingerprint.
  *
- * `find` remembers the free slot it ended on, so `insert` of the key just looked up costs nothing more. Growth
- * doubles the table (load at most 0.7) and rehashes from the slots alone.
+ * `find` remembers the free slot it ended on, so `insert` of the key just looked up costs nothing more. A hash picks
+ * its home slot by "fastrange" (the hash times the slot count, high bits), so the slot count need not be a power of
+ * two: growth multiplies it by 1.5 (load at most 0.7, so between 0.47 and 0.7 after the first growths, where doubling
+ * leaves 0.35–0.7) and rehashes from the slots alone. At 3 VMs × 3 slots, doubling had just left a load of 0.375:
+ * 42.6 B of table per state, most of the search's memory.
  */
 import type { Layout } from './layout.js';
 
 const MAX_LOAD = 0.7;
+const GROWTH = 1.5;
+const TWO_32 = 4294967296;
+
+/** The home slot of hash `h` in a table of `n` slots: ⌊(h as unsigned) · n / 2^32⌋. */
+const homeOf = (h: number, n: number): number => (((h >>> 0) * n) / TWO_32) | 0;
 
 /** A 32-bit hash of `n` words. */
 export function hashWords(keys: Int32Array, at: number, n: number, seed: number): number {
@@ -45,7 +53,8 @@ export class VisitedTable {
   readonly keyWords: number;
   private readonly slotWords: number;
   private table: Int32Array;
-  private mask: number;
+  /** Slots in the table. */
+  private n: number;
   count = 0;
   private lastSlot = -1;
   private lastHash = 0;
@@ -66,21 +75,26 @@ export class VisitedTable {
     let slots = 16;
     while (slots * MAX_LOAD < capacity) slots *= 2;
     this.table = new Int32Array(slots * this.slotWords);
-    this.mask = slots - 1;
+    this.n = slots;
   }
 
   get bytes(): number {
     return this.table.byteLength;
   }
 
-  /** Whether the next `insert` doubles the table. */
+  /** Whether the next `insert` grows the table. */
   get full(): boolean {
-    return this.count + 1 > (this.mask + 1) * MAX_LOAD;
+    return this.count + 1 > this.n * MAX_LOAD;
   }
 
-  /** Bytes the next doubling allocates. */
+  /** Slots after the next growth. */
+  private get grownSlots(): number {
+    return Math.ceil(this.n * GROWTH);
+  }
+
+  /** Bytes the next growth allocates. */
   get growthBytes(): number {
-    return this.table.byteLength * 2;
+    return this.grownSlots * this.slotWords * 4;
   }
 
   /**
@@ -91,14 +105,14 @@ export class VisitedTable {
   touch(keys: Int32Array, at: number): number {
     if (this.fingerprint) return 0;
     const h = hashWords(keys, at, this.words, SEED_A);
-    return this.table[(h & this.mask) * this.slotWords]!;
+    return this.table[homeOf(h, this.n) * this.slotWords]!;
   }
 
   /** The id of the state `keys[at .. at + words)`, or -1 (then `insert` stores it). */
   find(keys: Int32Array, at: number): number {
     const n = this.words;
     const table = this.table;
-    const mask = this.mask;
+    const slots = this.n;
     const sw = this.slotWords;
     if (this.fingerprint) {
       fingerprintOf(this.layout!, keys, at, this.fields, this.fp);
@@ -106,7 +120,7 @@ export class VisitedTable {
       const h2 = this.fp[1]!;
       this.lastHash = h;
       this.lastHash2 = h2;
-      for (let i = h & mask; ; i = (i + 1) & mask) {
+      for (let i = homeOf(h, slots); ; i = i + 1 === slots ? 0 : i + 1) {
         const p = i * sw;
         const id = table[p + 2]!;
         if (id === 0) {
@@ -117,7 +131,7 @@ export class VisitedTable {
       }
     }
     const h = hashWords(keys, at, n, SEED_A);
-    for (let i = h & mask; ; i = (i + 1) & mask) {
+    for (let i = homeOf(h, slots); ; i = i + 1 === slots ? 0 : i + 1) {
       const p = i * sw;
       const id = table[p + n]!;
       if (id === 0) {
@@ -145,22 +159,21 @@ export class VisitedTable {
     this.lastSlot = -1;
   }
 
-  /** Double the table. (Call between a `find` and its `insert` only if the `find` is repeated afterwards.) */
+  /** Grow the table by half. (Call between a `find` and its `insert` only if the `find` is repeated afterwards.) */
   grow(): void {
     const old = this.table;
     const sw = this.slotWords;
-    const slots = (this.mask + 1) * 2;
+    const slots = this.grownSlots;
     const table = new Int32Array(slots * sw);
-    const mask = slots - 1;
     const n = this.keyWords;
     for (let p = 0; p < old.length; p += sw) {
       if (old[p + n] === 0) continue;
-      let i = (this.fingerprint ? old[p]! : hashWords(old, p, n, SEED_A)) & mask;
-      while (table[i * sw + n] !== 0) i = (i + 1) & mask;
+      let i = homeOf(this.fingerprint ? old[p]! : hashWords(old, p, n, SEED_A), slots);
+      while (table[i * sw + n] !== 0) i = i + 1 === slots ? 0 : i + 1;
       table.set(old.subarray(p, p + sw), i * sw);
     }
     this.table = table;
-    this.mask = mask;
+    this.n = slots;
     this.lastSlot = -1;
   }
 
