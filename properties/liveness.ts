@@ -6,6 +6,7 @@
  */
 import type { LivenessProperty } from '../src/explore/index.js';
 import type { CheckedState, CheckedSystem } from '../spec/checked/model.js';
+import type { OutstandingLevels } from '../spec/checked/packed.js';
 
 /** A liveness property of the checked system: its name and description, and how to build it for one system. */
 export interface CheckedLivenessProperty {
@@ -40,7 +41,7 @@ export interface CheckedLivenessProperty {
  * - On the explored graph only, without symmetry reduction; a bound that cuts the graph leaves the verdict
  *   'incomplete' unless a violation was found in the explored part.
  */
-function eventualDelivery(sys: CheckedSystem): LivenessProperty<CheckedState> {
+function eventualDelivery(sys: CheckedSystem): LivenessProperty<CheckedState> & OutstandingLevels {
   return {
     name: 'eventual-delivery',
     description: EVENTUAL_DELIVERY,
@@ -48,6 +49,8 @@ function eventualDelivery(sys: CheckedSystem): LivenessProperty<CheckedState> {
     obligations: sys.vmNames,
     // One entry per VM, then the unknown-destination count (not an obligation, ignored).
     levels: (s) => s.env.outstanding,
+    // The same levels on packed states: the outstanding counters (spec/checked/packed.ts).
+    levelsAre: 'outstanding-per-vm',
     violation: (v) =>
       `${sys.vmNames[v]}'s packets are held forever: on this fair cycle ${sys.vmNames[v]} always has packets outstanding, and none of them is delivered to it or dropped with a reason`,
   };

@@ -21,8 +21,9 @@ import type { EventObject, MachineState } from '../../src/machine/index.js';
 import { Network, type ComponentSpec, type Probe } from '../../src/network/network.js';
 import { MemoNetwork } from '../../src/network/memo-network.js';
 import { PairMap } from '../../src/util/pair-map.js';
-import { ModelError, type Model, type PackedBinding, type Property } from '../../src/explore/index.js';
-import { checkedPackedBinding, type PropertyParts } from './packed.js';
+import { ModelError, type LivenessProperty, type Model, type PackedBinding, type Property } from '../../src/explore/index.js';
+import type { PackedLiveness } from '../../src/explore/packed/graph.js';
+import { checkedPackedBinding, checkedPackedLiveness, type PropertyParts } from './packed.js';
 import type { WordBuffer } from '../../src/util/packed-set.js';
 import type { VnicQos } from '../nic-vnic.js';
 import { macOfVm, type Packet } from '../packet.js';
@@ -485,6 +486,11 @@ export class CheckedModel implements Model<CheckedState, CheckAction> {
   /** The packed form for these properties (spec/checked/packed.ts), when each has parts. */
   packed(properties: readonly Property<CheckedState>[]): PackedBinding<CheckedState> | undefined {
     return this.partsOf === undefined ? undefined : checkedPackedBinding(this, properties, this.partsOf);
+  }
+
+  /** The packed form for liveness checking of these properties (spec/checked/packed.ts), when it can decide them. */
+  packedLiveness(properties: readonly LivenessProperty<CheckedState>[]): PackedLiveness<CheckedState> | undefined {
+    return this.partsOf === undefined ? undefined : checkedPackedLiveness(this, properties, this.partsOf);
   }
 
   actions(s: CheckedState): readonly CheckAction[] {

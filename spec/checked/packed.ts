@@ -16,7 +16,11 @@ import { compiledModuleUrl } from '../../src/explore/parallel/urls.js';
 import type { Probe } from '../../src/network/network.js';
 import { NetworkOwner, type OwnerHooks, type StepFlag } from '../../src/network/packed/owner.js';
 import { PackedNetwork } from '../../src/network/packed/core.js';
-import { envField, flagField, pendingField, type EnvAction, type Program, type PropertyShape } from '../../src/network/packed/program.js';
+import { envField, fieldCount, flagField, pendingField, type EnvAction, type Program, type PropertyShape } from '../../src/network/packed/program.js';
+import { pendingTasks } from '../../src/network/packed/fairness.js';
+import type { Tables } from '../../src/network/packed/tables.js';
+import type { LivenessProperty } from '../../src/explore/model.js';
+import type { PackedLiveness } from '../../src/explore/packed/graph.js';
 import type { MachineState } from '../../src/machine/index.js';
 import type { Packet } from '../packet.js';
 import type { CheckedModel, CheckedState } from './model.js';
@@ -52,6 +56,53 @@ export function checkedPackedBinding(
   properties: readonly Property<CheckedState>[],
   partsOf: (p: Property<CheckedState>) => PropertyParts | undefined,
 ): PackedBinding<CheckedState> | undefined {
+  return checkedNetwork(model, properties, partsOf)?.binding;
+}
+
+/**
+ * A liveness property whose levels are the environment's counters of packets outstanding per VM (`env.outstanding`,
+ * entry v for obligation v): properties/liveness.ts's `eventual-delivery`. Such levels are read from packed states.
+ */
+export interface OutstandingLevels {
+  readonly levelsAre: 'outstanding-per-vm';
+}
+
+function outstandingLevels(p: LivenessProperty<CheckedState>): boolean {
+  return (p as Partial<OutstandingLevels>).levelsAre === 'outstanding-per-vm';
+}
+
+/**
+ * The packed form of `model` for liveness (src/explore/packed/graph.ts): its packed network, deciding no safety
+ * property; the fair tasks of `CheckedModel.fairTask` (a pending delivery is the task of its pending id, nothing else
+ * is fair), which the packed network's action order gives (src/network/packed/fairness.ts); and the levels of
+ * `properties` when each reads the outstanding counters (else undefined: the graph is built on objects).
+ */
+export function checkedPackedLiveness(
+  model: CheckedModel,
+  properties: readonly LivenessProperty<CheckedState>[],
+  partsOf: (p: Property<CheckedState>) => PropertyParts | undefined,
+): PackedLiveness<CheckedState> | undefined {
+  const vms = model.sys.config.vms;
+  if (!properties.every((p) => outstandingLevels(p) && p.obligations.length <= vms)) return undefined;
+  const net = checkedNetwork(model, [], partsOf);
+  if (net === undefined) return undefined;
+  const { binding, program, tables } = net;
+  const fieldOf = properties.flatMap((p) => p.obligations.map((_, v) => envField(program, v)));
+  const fields = new Int32Array(fieldCount(program));
+  return {
+    binding,
+    tasks: (keys, at, layout, out) => pendingTasks(tables, keys, at, layout, fields, out),
+    levels(keys, at, layout, out) {
+      for (let j = 0; j < fieldOf.length; j++) out[j] = layout.get(keys, at, fieldOf[j]!);
+    },
+  };
+}
+
+function checkedNetwork(
+  model: CheckedModel,
+  properties: readonly Property<CheckedState>[],
+  partsOf: (p: Property<CheckedState>) => PropertyParts | undefined,
+): { binding: PackedBinding<CheckedState>; program: Program; tables: Tables } | undefined {
   const parts: PropertyParts[] = [];
   for (const p of properties) {
     const x = partsOf(p);
@@ -175,7 +226,7 @@ export function checkedPackedBinding(
   const packed = new PackedNetwork(owner.tables, owner);
   const P = pendingField(program);
   const F = flagField(program);
-  return {
+  const binding: PackedBinding<CheckedState> = {
     model: packed,
     fieldsOf(s, out) {
       for (let i = 0; i < C; i++) out[i] = s.ids[i]!;
@@ -192,4 +243,5 @@ export function checkedPackedBinding(
       version: () => owner.tables.version,
     },
   };
+  return { binding, program, tables: owner.tables };
 }

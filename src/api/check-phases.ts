@@ -21,6 +21,9 @@ export interface LivenessRequest {
   readonly memoryLimitBytes?: number;
   readonly onProgress?: (p: LivenessProgress) => void;
   readonly progressEveryMs?: number;
+  /** The safety search's counts, when it explored the same graph: the packed graph is sized for them at once. */
+  readonly expectedStates?: number;
+  readonly expectedEdges?: number;
 }
 
 export async function runLiveness(setup: CheckedSetup, req: LivenessRequest): Promise<LivenessCheckResult> {
@@ -33,6 +36,8 @@ export async function runLiveness(setup: CheckedSetup, req: LivenessRequest): Pr
     ...(req.memoryLimitBytes !== undefined ? { memoryLimitBytes: req.memoryLimitBytes } : {}),
     ...(req.onProgress !== undefined ? { onProgress: req.onProgress } : {}),
     ...(req.progressEveryMs !== undefined ? { progressEveryMs: req.progressEveryMs } : {}),
+    ...(req.expectedStates !== undefined ? { expectedStates: req.expectedStates } : {}),
+    ...(req.expectedEdges !== undefined ? { expectedEdges: req.expectedEdges } : {}),
   });
 }
 

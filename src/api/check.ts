@@ -422,7 +422,9 @@ export async function runPrepared(p: PreparedCheck, hooks: CheckHooks = {}): Pro
   if (setup.liveness.length > 0 && (phases.safety === undefined || phases.safety.verdict === 'holds')) {
     hooks.beforeLiveness?.();
     const left = settings.timeoutSeconds === undefined ? undefined : Math.max(0, settings.timeoutSeconds * 1000 - (performance.now() - started));
-    phases = { ...phases, liveness: await runLiveness(setup, { ...bounds, ...defined('timeoutMs', left), ...defined('onProgress', hooks.onLivenessProgress) }) };
+    // The safety search's counts size the liveness graph (the same states, unless symmetry reduced them).
+    const expected = { ...defined('expectedStates', phases.safety?.states), ...defined('expectedEdges', phases.safety?.transitions) };
+    phases = { ...phases, liveness: await runLiveness(setup, { ...bounds, ...expected, ...defined('timeoutMs', left), ...defined('onProgress', hooks.onLivenessProgress) }) };
   }
   return { report: reportOf(setup, p.system, phases, settings, symmetry), setup, result: phases.safety, phases };
 }

@@ -9,10 +9,11 @@
  * A bound (states, depth, time) or a stop leaves unexpanded states without edges: a lasso found in what was
  * explored is still a real counterexample, but "holds" cannot be concluded (verdict 'incomplete').
  */
-import { exploreGraph, graphBytes, obligationBases, type GraphOutcome, type GraphStop, type LivenessGraph } from './liveness-graph.js';
+import { exploreGraph, graphBytes, obligationBases, type GraphOptions, type GraphOutcome, type GraphProgress, type GraphStop, type LivenessGraph } from './liveness-graph.js';
 import { fairCycleEdges, prefixEdges } from './liveness-lasso.js';
 import { SccScratch, fairComponentSteps, type FairComponent } from './liveness-scc.js';
-import type { LivenessProperty, Model } from './model.js';
+import { ModelError, type LivenessProperty, type Model } from './model.js';
+import { explorePackedGraph, type PackedLiveness } from './packed/graph.js';
 import { formatBytes, formatCount } from './report.js';
 import type { Trace, Verdict } from './types.js';
 
@@ -59,6 +60,17 @@ export interface LivenessOptions {
   /** Default 1000. */
   readonly progressEveryMs?: number;
   readonly now?: () => number;
+  /**
+   * Build the graph on objects even when the model has a packed form (`Model.packedLiveness`): the reference the
+   * packed graph is tested against. Default false.
+   */
+  readonly objects?: boolean;
+  /**
+   * How many states and transitions the graph is expected to have — e.g. the safety search's counts of the same
+   * model — so that the packed graph sizes its storage at once instead of regrowing it. Hints only.
+   */
+  readonly expectedStates?: number;
+  readonly expectedEdges?: number;
 }
 
 /** The verdict of a liveness check, with a lasso counterexample when a fair cycle keeps an obligation outstanding. */
@@ -78,6 +90,8 @@ export interface LivenessResult<S, A> {
   readonly graphSeconds: number;
   /** Bytes of the stored graph (edges and labels) and of the cycle search's working arrays. */
   readonly graphBytes: number;
+  /** Whether the graph was built on packed states (`Model.packedLiveness`) rather than objects. */
+  readonly packed: boolean;
   readonly lasso?: Lasso<S, A>;
   /** 'error': a path to the state whose expansion failed, and the action that raised it. */
   readonly trace?: Trace<S, A>;
@@ -168,20 +182,16 @@ function* phases<S, A>(
 ): Generator<Pause, LivenessResult<S, A>, GraphStop | undefined> {
   const now = ctl.now;
   const start = now();
-  const graphSteps = exploreGraph(model, properties, {
+  const bounds = {
     ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
     ...(options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {}),
-  });
-  let built: GraphOutcome<A>;
-  for (let r = graphSteps.next(undefined); ; ) {
-    if (r.done === true) {
-      built = r.value;
-      break;
-    }
-    r = graphSteps.next(yield { phase: 'graph', ...r.value });
-  }
+    ...(options.expectedStates !== undefined ? { expectedStates: options.expectedStates } : {}),
+    ...(options.expectedEdges !== undefined ? { expectedEdges: options.expectedEdges } : {}),
+  };
+  const live = options.objects === true ? undefined : model.packedLiveness?.(properties);
+  const built: GraphOutcome<A> = live !== undefined ? yield* packedGraph(model, properties, live, bounds) : yield* graphPhase(exploreGraph(model, properties, bounds));
   const g = built.graph;
-  const base = { states: g.states, transitions: g.edges, depth: built.depth, graphSeconds: (now() - start) / 1000 };
+  const base = { states: g.states, transitions: g.edges, depth: built.depth, graphSeconds: (now() - start) / 1000, packed: live !== undefined };
   let scratchBytes = 0;
   const finish = (extra: Partial<LivenessResult<S, A>> & { verdict: Verdict }): LivenessResult<S, A> => ({
     ...base,
@@ -230,6 +240,40 @@ function* phases<S, A>(
   }
   if (built.cut !== undefined) return finish({ verdict: 'incomplete', incompleteReason: built.cut });
   return finish({ verdict: 'holds' });
+}
+
+/** Run a graph exploration, pausing with its progress. */
+function* graphPhase<T>(steps: Generator<GraphProgress, T, GraphStop | undefined>): Generator<Pause, T, GraphStop | undefined> {
+  for (let r = steps.next(undefined); ; ) {
+    if (r.done === true) return r.value;
+    r = steps.next(yield { phase: 'graph', ...r.value });
+  }
+}
+
+/**
+ * The graph on packed states (packed/graph.ts): the same graph as `exploreGraph` builds on objects. A specification
+ * error is found by its action's index; its message comes from re-executing that action on the object-level model.
+ */
+function* packedGraph<S, A>(
+  model: Model<S, A>,
+  properties: readonly LivenessProperty<S>[],
+  live: PackedLiveness<S>,
+  bounds: GraphOptions,
+): Generator<Pause, GraphOutcome<A>, GraphStop | undefined> {
+  const p = yield* graphPhase(explorePackedGraph(live, model.initial(), obligationBases(properties).total, bounds));
+  const idOf = (s: unknown): number => p.idOf((out) => live.binding.fieldsOf(s as S, out));
+  const built = { graph: p.graph, depth: p.depth, idOf, ...(p.cut !== undefined ? { cut: p.cut } : {}) };
+  if (p.error === undefined) return built;
+  const { states } = rebuild(model, p.graph, idOf, prefixEdges(p.graph, p.error.id));
+  const s = states[states.length - 1]!;
+  const action = model.actions(s)[p.error.actionIndex];
+  try {
+    if (action !== undefined) model.next(s, action);
+  } catch (e) {
+    if (!(e instanceof ModelError)) throw e;
+    return { ...built, error: { id: p.error.id, message: e.message, action: action! } };
+  }
+  throw new Error(`liveness: the packed model failed on action ${p.error.actionIndex} of state ${p.error.id}, the object-level model does not`);
 }
 
 function countOpen(g: LivenessGraph, obligation: number): number {

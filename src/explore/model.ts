@@ -7,6 +7,7 @@
  * make a printed counterexample a real execution.
  */
 import type { WordBuffer } from '../util/packed-set.js';
+import type { PackedLiveness } from './packed/graph.js';
 import type { PackedBinding } from './packed/model.js';
 
 /**
@@ -82,6 +83,12 @@ export interface Model<S, A> {
   fairTask?(s: S, a: A): number;
   /** Optional, with `fairTask`: a human-readable name of task `task`, for reports on fairness. */
   describeTask?(task: number): string;
+  /**
+   * Optional, for the speed and memory of liveness checking: the model's packed form (packed/graph.ts) giving, from a
+   * state's words, its successors, its actions' fair tasks (as `fairTask`) and these `properties`' levels; or
+   * undefined when it cannot (the graph is then built on objects). Duty: the same graph as on objects.
+   */
+  packedLiveness?(properties: readonly LivenessProperty<S>[]): PackedLiveness<S> | undefined;
 }
 
 /**

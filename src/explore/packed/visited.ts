@@ -179,14 +179,14 @@ export class VisitedTable {
 
   /**
    * The same states under another layout (after a widening): a new table whose keys are re-encoded from `from` to
-   * `to`. In fingerprint mode the same table (fingerprints hash field values, which do not change).
+   * `to`, with room for `capacity` states. In fingerprint mode the same table (fingerprints hash field values, which do not change).
    */
-  relaid(from: Layout, to: Layout): VisitedTable {
+  relaid(from: Layout, to: Layout, capacity = this.count): VisitedTable {
     if (this.fingerprint) {
       this.layout = to;
       return this;
     }
-    const next = new VisitedTable(to.words, false, Math.max(this.count, 16));
+    const next = new VisitedTable(to.words, false, Math.max(this.count, capacity, 16));
     const values = new Int32Array(from.fields);
     const key = new Int32Array(to.words);
     const sw = this.slotWords;
