@@ -1,6 +1,6 @@
 /**
  * The liveness graph on packed states (src/explore/packed/graph.ts) is the graph on objects (liveness-graph.ts):
- * the same ids, edges, fair tasks, levels, discovering edges and keep masks — so the same verdicts, counts and
+ * the same ids, edges, fair tasks, levels and discovering edges — so the same verdicts, counts and
  * lassos — on the checked system (including the mutants only liveness kills), under bounds and size hints; its stops
  * are the liveness check's; and a specification error found on packed states is reported as on objects.
  */
@@ -30,7 +30,6 @@ function columns(g: LivenessGraph) {
     tasks: [...g.tasks.data.slice(0, g.edges)],
     levels: [...g.levels.data.slice(0, g.states * g.obligations)],
     via: [...g.via],
-    keep: g.keep === undefined ? undefined : [...g.keep],
   };
 }
 

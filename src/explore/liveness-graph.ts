@@ -73,34 +73,6 @@ export interface LivenessGraph {
   readonly levels: SmallColumn;
   /** Per state: the edge that discovered it, or -1 - i for the i-th initial state. */
   readonly via: Int32Array;
-  /**
-   * With at most 8 obligations: per edge, bit j set when the edge keeps obligation j outstanding without lowering it
-   * (`keeps`) — the cycle search then reads one byte in edge order instead of the target's level, a random access.
-   */
-  readonly keep?: Uint8Array;
-}
-
-/** Obligations up to which graphs carry the `keep` column. */
-export const KEEP_BITS = 8;
-
-/** The `keep` column of `g` computed from its levels (for graphs built without it). */
-export function keepColumn(g: Omit<LivenessGraph, 'keep'>): Uint8Array | undefined {
-  const k = g.obligations;
-  if (k > KEEP_BITS) return undefined;
-  const keep = new Uint8Array(g.edges);
-  const levels = g.levels.data;
-  for (let v = 0; v < g.states; v++) {
-    for (let e = g.offsets[v]!; e < g.offsets[v + 1]!; e++) {
-      const w = g.targets[e]!;
-      let mask = 0;
-      for (let j = 0; j < k; j++) {
-        const after = levels[w * k + j]!;
-        if (after > 0 && after >= levels[v * k + j]!) mask |= 1 << j;
-      }
-      keep[e] = mask;
-    }
-  }
-  return keep;
 }
 
 /** The source state of edge `e` (binary search in the offsets). */
@@ -354,7 +326,7 @@ export function* exploreGraph<S, A>(
   offsets.fill(edges, Math.min(id, count), count + 1);
   levels.ensure(count * k);
 
-  const columns = {
+  const graph: LivenessGraph = {
     states: count,
     edges,
     offsets: offsets.slice(0, count + 1),
@@ -365,8 +337,6 @@ export function* exploreGraph<S, A>(
     levels: trimmed(levels, count * k),
     via: via.slice(0, count),
   };
-  const keep = keepColumn(columns);
-  const graph: LivenessGraph = keep !== undefined ? { ...columns, keep } : columns;
   return {
     graph,
     ...(cut !== undefined ? { cut } : {}),
@@ -389,7 +359,7 @@ function grow(a: Int32Array<ArrayBuffer>, index: number): Int32Array<ArrayBuffer
 
 /** Bytes held by the graph's columns. */
 export function graphBytes(g: LivenessGraph): number {
-  return g.offsets.byteLength + g.targets.byteLength + g.via.byteLength + g.tasks.bytes + g.levels.bytes + (g.keep?.byteLength ?? 0);
+  return g.offsets.byteLength + g.targets.byteLength + g.via.byteLength + g.tasks.bytes + g.levels.bytes;
 }
 
 /** Whether the step from `v` to `w` keeps obligation `j` outstanding without lowering it: an edge a violating cycle may take. */

@@ -76,8 +76,6 @@ export function* fairComponentSteps(g: LivenessGraph, obligation: number, scratc
   const levels = g.levels.data;
   const k = g.obligations;
   const j = obligation;
-  const keep = g.keep;
-  const bit = 1 << j;
   index.fill(-1);
   comp.fill(-1);
   scratch.seenAt.fill(-1);
@@ -104,10 +102,9 @@ export function* fairComponentSteps(g: LivenessGraph, obligation: number, scratc
       let descended = false;
       while (e < end) {
         const w = targets[e]!;
-        // Kept: w has the obligation outstanding, no lower than here (levels are 0 where not outstanding).
-        const kept = keep !== undefined ? (keep[e]! & bit) !== 0 : levels[w * k + j]! >= level;
         e++;
-        if (!kept) continue;
+        // Kept: w has the obligation outstanding, no lower than here (levels are 0 where not outstanding).
+        if (levels[w * k + j]! < level) continue;
         if (index[w] === -1) {
           callCursor[cp - 1] = e;
           index[w] = low[w] = counter++;

@@ -9,7 +9,7 @@
  * edge to the state itself, as the object-level graph stores it — a fair cycle can be a single state's self-loop.
  */
 import type { GraphOptions, GraphProgress, GraphStop, LivenessGraph } from '../liveness-graph.js';
-import { KEEP_BITS, SmallColumn } from '../liveness-graph.js';
+import { SmallColumn } from '../liveness-graph.js';
 import { Layout } from './layout.js';
 import { MISS, Successors, type PackedBinding } from './model.js';
 import { VisitedTable } from './visited.js';
@@ -43,6 +43,7 @@ export interface PackedGraphOutcome {
 }
 
 const MAX_TASK = 1 << 24;
+let touchSink = 0;
 
 /** The explorer's working state: visited set, layout, and the queued states' keys in a ring indexed by id. */
 class Frontier {
@@ -144,7 +145,6 @@ export function* explorePackedGraph<S>(
   const out = new Successors();
   let actionTasks = new Int32Array(64);
   const levelOut = new Int32Array(Math.max(1, k));
-  const after = new Int32Array(Math.max(1, k));
   let sink = 0;
 
   // Sized for the expected graph, when told (e.g. by the safety search of the same model): no regrowth.
@@ -152,7 +152,6 @@ export function* explorePackedGraph<S>(
   const edgesHint = Math.max(4096, Math.min(options.expectedEdges ?? 0, 2 ** 30));
   let offsets = new Int32Array(Math.max(1024, statesHint + 1));
   let targets = new Int32Array(edgesHint);
-  let keep = k <= KEEP_BITS ? new Uint8Array(edgesHint) : undefined;
   let via = new Int32Array(Math.max(1024, statesHint));
   const tasks = new SmallColumn(4096);
   const levels = new SmallColumn(1024);
@@ -187,10 +186,6 @@ export function* explorePackedGraph<S>(
 
   let depth = 0;
   let levelEnd = f.count;
-  /** The first state cut by depth (not levelled, like those never expanded). */
-  let unlevelled = Infinity;
-  /** One more than the last state whose levels are stored. */
-  let levelledTo = 0;
   outer: while (f.head < f.count) {
     const id = f.head;
     if (id === levelEnd) {
@@ -219,19 +214,12 @@ export function* explorePackedGraph<S>(
     const words = layout.words;
     const at = f.at(id);
     if (depth >= maxDepth) {
-      if (unlevelled > id) unlevelled = id;
       if (taken > 0 || out.error >= 0) cut = 'max-depth';
       f.head++;
       continue;
     }
     live.levels(f.ring, at, layout, levelOut);
-    levelledTo = id + 1;
-    let selfKeep = 0;
-    for (let j = 0; j < k; j++) {
-      const x = levelOut[j]!;
-      levels.set(id * k + j, x);
-      if (x > 0) selfKeep |= 1 << j;
-    }
+    for (let j = 0; j < k; j++) levels.set(id * k + j, levelOut[j]!);
     if (out.error >= 0) {
       error = { id, actionIndex: out.error };
       break;
@@ -239,10 +227,7 @@ export function* explorePackedGraph<S>(
     if (taken > actionTasks.length) actionTasks = new Int32Array(taken * 2);
     const n = live.tasks(f.ring, at, layout, actionTasks);
     if (n !== taken) throw new Error(`packed liveness graph: ${n} fair-task entries for ${taken} actions of state ${id}`);
-    if (edges + taken > targets.length) {
-      targets = grow(targets, edges + taken);
-      if (keep !== undefined) keep = growBytes(keep, targets.length);
-    }
+    if (edges + taken > targets.length) targets = grow(targets, edges + taken);
     // Start every successor's visited-set lookup before the first one (overlapped cache misses, as the BFS does).
     let touched = 0;
     for (let j = 0; j < out.count; j++) touched |= f.table.touch(out.keys, j * words);
@@ -251,15 +236,9 @@ export function* explorePackedGraph<S>(
     let j = 0;
     for (let a = 0; a < taken; a++) {
       let target = id;
-      let kept = selfKeep;
       if (j < out.count && out.actions[j] === a) {
         const o = j * words;
         j++;
-        if (keep !== undefined) {
-          live.levels(out.keys, o, layout, after);
-          kept = 0;
-          for (let i = 0; i < k; i++) if (after[i]! > 0 && after[i]! >= levelOut[i]!) kept |= 1 << i;
-        }
         target = f.table.find(out.keys, o);
         if (target === -1) {
           if (f.count >= maxStates) {
@@ -272,7 +251,6 @@ export function* explorePackedGraph<S>(
         }
       }
       targets[edges] = target;
-      if (keep !== undefined) keep[edges] = kept;
       const task = actionTasks[a]!;
       if (!(task >= -1 && task < MAX_TASK)) throw new RangeError(`liveness: fair task ${task}; tasks are integers in [0, 2^24) or -1`);
       tasks.set(edges, task + 1);
@@ -287,9 +265,6 @@ export function* explorePackedGraph<S>(
   if (count + 1 > offsets.length) offsets = grow(offsets, count + 1);
   offsets.fill(edges, Math.min(expandedTo, count), count + 1);
   levels.ensure(count * k);
-  // States never expanded (or cut by depth) have no levels (0, as on objects): no edge keeps an obligation into them.
-  const levelled = Math.min(unlevelled, levelledTo);
-  if (keep !== undefined && levelled < count) for (let e = 0; e < edges; e++) if (targets[e]! >= levelled) keep[e] = 0;
   tasks.trim(edges);
   levels.trim(count * k);
   const graph: LivenessGraph = {
@@ -302,9 +277,8 @@ export function* explorePackedGraph<S>(
     obligations: k,
     levels,
     via: via.slice(0, count),
-    ...(keep !== undefined ? { keep: keep.slice(0, edges) } : {}),
   };
-  if (sink === 0x7fffffff) graph.offsets[0] = 0; // keeps `sink` alive (the touches are not optimized away)
+  touchSink ^= sink; // the touches' reads are kept (not optimized away)
   f.ring = new Int32Array(0); // the queue is done with; the visited set stays for `idOf`
   return {
     graph,
@@ -314,12 +288,6 @@ export function* explorePackedGraph<S>(
     idOf: (fieldsOf) => f.idOf(fieldsOf),
     visitedBytes: f.table.bytes,
   };
-}
-
-function growBytes(a: Uint8Array<ArrayBuffer>, length: number): Uint8Array<ArrayBuffer> {
-  const b = new Uint8Array(length);
-  b.set(a);
-  return b;
 }
 
 function grow(a: Int32Array<ArrayBuffer>, index: number): Int32Array<ArrayBuffer> {
