@@ -5,7 +5,7 @@
  * are the liveness check's; and a specification error found on packed states is reported as on objects.
  */
 import { describe, expect, it } from 'vitest';
-import { setUp, type CheckedSetup, type SystemVariant } from '../src/cli/check-run.js';
+import { setUp, type CheckedSetup, type SystemVariant } from '../src/api/check-setup.js';
 import { checkLiveness, type LivenessProperty, type Model } from '../src/explore/index.js';
 import { buildGraph, obligationBases, type GraphOptions, type LivenessGraph } from '../src/explore/liveness-graph.js';
 import { explorePackedGraph, type PackedLiveness } from '../src/explore/packed/graph.js';
