@@ -11,6 +11,7 @@ import { MUTANTS } from '../spec/mutants/index.js';
 import { PROPERTY_NAMES } from '../src/api/check-setup.js';
 import { mutants, SPECIFICATION_ERROR } from '../src/api/mutants.js';
 import { expectOneLineError, run } from './cli-run.js';
+import { defaultCheckConfig } from '../spec/checked/config.js';
 
 describe('the mutant catalogue', () => {
   it('has at least 15 mutants with unique names, each with a description and a check that should kill it', () => {
@@ -96,7 +97,41 @@ describe('vnicspec mutants', () => {
     const r = await run('mutants', '--list', '--only', 'teardown-keeps-mapping');
     expect(r.code).toBe(0);
     expect(r.out).toContain('replaces in vnic: effect teardownVnic, effect completeClosing');
-    expect(r.out).toContain('killed by isolation: --arch vnic --vms 1');
+    expect(r.out).toContain('killed by isolation: vnicspec check --arch vnic --vms 1');
+  });
+
+  /** The arguments of every `vnicspec check …` a report prints, in order. */
+  const printedChecks = (out: string): string[][] => [...out.matchAll(/vnicspec check (.+)$/gm)].map((m) => m[1]!.split(' '));
+
+  it('every check --list prints builds the configuration and properties of its kill run (roles, drivers, unknown MACs included)', async () => {
+    const listed = printedChecks((await run('mutants', '--list')).out);
+    const runs = MUTANTS.flatMap((m) => m.kills);
+    expect(listed).toHaveLength(runs.length);
+    for (const [i, args] of listed.entries()) {
+      const k = runs[i]!;
+      // Bounded to its first state (or walk): what is compared is what the command line builds, not the search.
+      const bound = k.search.kind === 'random' ? ['--traces', '1', '--depth', '1'] : ['--max-states', '1'];
+      const r = await run('check', ...args, ...bound, '--json');
+      const report = JSON.parse(r.out) as { config: unknown; properties?: string[] };
+      expect(report.config, args.join(' ')).toEqual(defaultCheckConfig(k.config));
+      if (k.properties !== undefined && k.search.kind === 'exhaustive') expect(report.properties).toEqual(k.properties);
+    }
+  });
+
+  it('the checks it prints run as printed: the specified system gets the verdict and states the report gives', async () => {
+    const r = await run('mutants', '--only', 'wrr-pointer-resumes-wrong,vnic-accepts-any-writer');
+    const checks = printedChecks(r.out);
+    const reported = [...r.out.matchAll(/specified system: holds, ([0-9,]+) states/g)].map((m) => Number(m[1]!.replace(/,/g, '')));
+    expect(checks.map((c) => c.join(' '))).toEqual([
+      '--arch vnic --vms 2 --capacity 2 --dma drr --burst 1 --rx-ring 2 --drivers honest,hostile',
+      '--arch vnic --vms 3 --capacity 2 --dma wrr --burst 1 --rx-ring 2 --roles flooding,idle,flooding --no-unknown-traffic',
+    ]);
+    expect(reported).toHaveLength(2);
+    for (const [i, args] of checks.entries()) {
+      const again = await run('check', ...args, '--json');
+      const report = JSON.parse(again.out) as { verdict: string; states: number };
+      expect([again.code, report.verdict, report.states]).toEqual([0, 'holds', reported[i]]);
+    }
   });
 
   it('an unknown mutant is bad input', async () => {

@@ -136,6 +136,21 @@ describe('the flags are shortcuts that build the same object', () => {
     expect(body.config).toMatchObject({ arch: 'xen-idd', capacities: [1, 1], sizes: [1, 2], names: ['web1', 'web2'] });
   });
 
+  test('--roles, --drivers and --no-unknown-traffic: per-VM traffic and drivers, as the library takes them; a reproduction names them', async () => {
+    const flags = ['--vms', '3', '--roles', 'flooding,idle,flooding', '--drivers', 'honest,honest,hostile', '--no-unknown-traffic'];
+    const r = await run('check', ...flags, '--max-states', '1', '--json');
+    const shortcuts = { vms: 3, roles: ['flooding', 'idle', 'flooding'] as const, drivers: ['honest', 'honest', 'hostile'] as const, unknownTraffic: false };
+    expect((JSON.parse(r.out) as { config: unknown }).config).toEqual(defaultCheckConfig({ ...shortcuts, roles: [...shortcuts.roles], drivers: [...shortcuts.drivers] }));
+    const random = JSON.parse((await run('check', '--random', ...flags, '--traces', '2', '--json')).out) as { reproduce: string };
+    expect(random.reproduce).toContain('--roles flooding,idle,flooding --drivers honest,honest,hostile --no-unknown-traffic');
+    // With --system they change the file's VMs (one entry per VM) and its unknown traffic.
+    const onFile = await run('check', '--system', 'paper-2vm', '--roles', 'idle,flooding', '--drivers', 'hostile,honest', '--no-unknown-traffic', '--max-states', '1', '--json');
+    expect((JSON.parse(onFile.out) as { config: unknown }).config).toMatchObject({ roles: ['idle', 'flooding'], drivers: ['hostile', 'honest'], unknownTraffic: false, names: ['web1', 'web2'] });
+    expectOneLineError(await run('check', '--roles', 'flooding'), { pattern: /^vnicspec: --roles: lists 1 roles for 2 VMs; give one per VM/ });
+    expectOneLineError(await run('check', '--roles', 'conforming,bursty'), { pattern: /--roles: must be a comma-separated list, one per VM, each one of conforming, flooding, idle, adversary \(got 'conforming,bursty'\)/ });
+    expectOneLineError(await run('check', '--system', 'paper-2vm', '--drivers', 'hostile'), { pattern: /--drivers: lists 1 drivers for 2 VMs/ });
+  });
+
   test('the library takes the same object: check({ system }) and the flags it stands for agree', async () => {
     const viaShortcuts = await check({ arch: 'vnic', sizes: [1, 2], capacity: 2, roles: ['conforming', 'flooding'], drivers: ['honest', 'hostile'] });
     const viaSystem = await check({ system: viaShortcuts.system });

@@ -4,7 +4,7 @@
  * model (`setUpCheck`). Trace files (ITF with the configuration embedded, Mermaid, text) are in trace-files.ts.
  */
 import type { ArbiterKind } from '../../spec/dma-arbiter.js';
-import type { CheckArch, CheckConfig } from '../../spec/checked/config.js';
+import { defaultCheckConfig, type CheckArch, type CheckConfig } from '../../spec/checked/config.js';
 import { symmetryUnavailableReason } from '../../spec/checked/symmetry.js';
 import { CheckedModel, buildCheckedSystem, type CheckAction, type CheckedState, type CheckedSystem } from '../../spec/checked/model.js';
 import { PROPERTIES, PROPERTY_NAMES as SAFETY_NAMES, bindProperties, propertyParts, type CheckedProperty } from '../../properties/checked.js';
@@ -142,6 +142,33 @@ export function canSymmetry(model: CheckedModel): boolean {
 /** Why `--symmetry` cannot be used with this configuration. */
 export function noSymmetryReason(sys: CheckedSystem): string {
   return symmetryUnavailableReason(sys) ?? 'the model offers no symmetry reduction here';
+}
+
+/**
+ * The `vnicspec check` flags that build `c`: the scalar ones always, `--sizes`, `--churn`, `--roles`, `--drivers` and
+ * `--no-unknown-traffic` when they differ from the defaults. Throws when no flags build it (per-VM QoS, names, …: a
+ * system file's, which only `--system` states); the flags are checked to build exactly `c`.
+ */
+export function checkFlags(c: CheckConfig): string[] {
+  const base = { arch: c.arch, vms: c.vms, capacity: c.capacities[0]!, dma: c.dma, burst: c.bursts[0]!, rxRing: c.rxRing };
+  const defaults = defaultCheckConfig(base);
+  const extra = {
+    ...(c.sizes.length !== 1 || c.sizes[0] !== 1 ? { sizes: c.sizes } : {}),
+    ...(c.churn ? { churn: true } : {}),
+    ...(c.roles.join() !== defaults.roles.join() ? { roles: c.roles } : {}),
+    ...(c.drivers.some((d) => d !== 'honest') ? { drivers: c.drivers } : {}),
+    ...(!c.unknownTraffic ? { unknownTraffic: false } : {}),
+  };
+  if (JSON.stringify(defaultCheckConfig({ ...base, ...extra })) !== JSON.stringify(c)) {
+    throw new Error(`no check flags build this configuration (${describeConfig(c)}); a system file does`);
+  }
+  const flags = [`--arch ${c.arch}`, `--vms ${c.vms}`, `--capacity ${base.capacity}`, `--dma ${c.dma}`, `--burst ${base.burst}`, `--rx-ring ${c.rxRing}`];
+  if (extra.sizes !== undefined) flags.push(`--sizes ${extra.sizes.join(',')}`);
+  if (extra.churn === true) flags.push('--churn');
+  if (extra.roles !== undefined) flags.push(`--roles ${extra.roles.join(',')}`);
+  if (extra.drivers !== undefined) flags.push(`--drivers ${extra.drivers.join(',')}`);
+  if (extra.unknownTraffic === false) flags.push('--no-unknown-traffic');
+  return flags;
 }
 
 const onOff = (b: boolean): string => (b ? 'on' : 'off');

@@ -19,7 +19,7 @@ import { formatTextTrace } from '../trace/index.js';
 import { randomSearchAsync } from '../explore/random/index.js';
 import { prepareCheck, runPrepared, type CheckOptions } from './check.js';
 import { counterexampleOf, deciding } from './check-phases.js';
-import type { SystemVariant } from './check-setup.js';
+import { checkFlags, type SystemVariant } from './check-setup.js';
 import { printableTrace, type CheckTrace } from './trace-files.js';
 import { InputError } from './errors.js';
 import { printable } from './safe-text.js';
@@ -50,7 +50,7 @@ export interface MutantOutcome {
   readonly property: string | null;
   /** The property the catalogue expects to kill it. */
   readonly expected: string;
-  /** The run that killed it (or the last tried), as check's options: `--arch vnic --vms 2 … [--random …]`. */
+  /** The run that killed it (or the last tried), as `vnicspec check`'s arguments: `--arch vnic --vms 2 … [--random …]`. */
   readonly config: string;
   /** Steps of the counterexample (the shrunk walk, for random runs); null when not killed. */
   readonly traceLength: number | null;
@@ -91,26 +91,19 @@ export const MUTANT_NAMES: readonly string[] = MUTANTS.map((m) => m.name);
 /** Property name reported when a mutant makes the model refuse a step (exhaustive check's verdict 'error'). */
 export const SPECIFICATION_ERROR = 'specification-error';
 
-/** The configuration fields check's flags state (`--arch`, `--vms`, …); any other field of a kill run is written `field=value`. */
-const FLAG_FIELDS = ['arch', 'vms', 'capacity', 'burst', 'dma', 'rxRing', 'sizes', 'churn'];
-
-/** `--arch vnic --vms 2 --capacity 2 …` for a kill run: what `vnicspec check` would be given. */
+/**
+ * `--arch vnic --vms 2 --capacity 2 …` for a kill run: the arguments of the `vnicspec check` that makes the same
+ * check of the specified system (exhaustive is check's default; random runs add their walks).
+ */
 export function describeRun(run: KillRun): string {
-  const c = defaultCheckConfig(run.config);
-  const parts = [`--arch ${c.arch}`, `--vms ${c.vms}`, `--capacity ${c.capacities[0]!}`, `--burst ${c.bursts[0]!}`, `--dma ${c.dma}`, `--rx-ring ${c.rxRing}`];
-  if (c.sizes.length > 1 || c.sizes[0] !== 1) parts.push(`--sizes ${c.sizes.join(',')}`);
-  if (c.churn) parts.push('--churn');
-  for (const [k, v] of Object.entries(run.config)) {
-    if (FLAG_FIELDS.includes(k)) continue;
-    parts.push(`${k}=${Array.isArray(v) ? v.join(',') : JSON.stringify(v)}`);
-  }
+  const parts = checkFlags(defaultCheckConfig(run.config));
   if (run.properties !== undefined) parts.push(...run.properties.map((p) => `--property ${p}`));
-  parts.push(searchFlags(run.search));
+  if (run.search.kind === 'random') parts.push(randomFlags(run.search));
   return parts.join(' ');
 }
 
-function searchFlags(s: KillSearch): string {
-  return s.kind === 'exhaustive' ? '(exhaustive)' : `--random --seed ${s.seed} --traces ${s.traces} --depth ${s.depth}${s.swarm === true ? ' --swarm' : ''}`;
+function randomFlags(s: Extract<KillSearch, { kind: 'random' }>): string {
+  return `--random --seed ${s.seed} --traces ${s.traces} --depth ${s.depth}${s.swarm === true ? ' --swarm' : ''}`;
 }
 
 interface Verdict {

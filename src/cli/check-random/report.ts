@@ -8,7 +8,7 @@
 import type { CheckConfig } from '../../../spec/checked/config.js';
 import type { RandomVerdict, ShrinkStats, StopReason, Witness } from '../../explore/random/index.js';
 import { formatCount } from '../../explore/index.js';
-import { describeConfig } from '../../api/check-setup.js';
+import { checkFlags, describeConfig } from '../../api/check-setup.js';
 import type { Shard } from './options.js';
 
 export const RANDOM_REPORT_KIND = 'vnicspec-random-check';
@@ -65,17 +65,9 @@ export interface RandomReport {
   };
 }
 
-/** The `check` flags that rebuild `c` (only those differing from what the flags default to are needed, all are given). */
-export function configFlags(c: CheckConfig): string[] {
-  const flags = [`--arch ${c.arch}`, `--vms ${c.vms}`, `--capacity ${c.capacities[0]}`, `--dma ${c.dma}`, `--burst ${c.bursts[0]}`, `--rx-ring ${c.rxRing}`];
-  if (c.sizes.length !== 1 || c.sizes[0] !== 1) flags.push(`--sizes ${c.sizes.join(',')}`);
-  if (c.churn) flags.push('--churn');
-  return flags;
-}
-
 /** `vnicspec check --random …` for the whole run, or with `walk` for that walk alone. */
 export function reproduceCommand(c: CheckConfig, properties: readonly string[], allProperties: boolean, run: RunSpec, walk: number | null, systemArgs?: readonly string[]): string {
-  const parts = ['vnicspec check --random', ...(systemArgs ?? configFlags(c))];
+  const parts = ['vnicspec check --random', ...(systemArgs ?? checkFlags(c))];
   if (!allProperties) for (const p of properties) parts.push(`--property ${p}`);
   parts.push(`--seed ${run.seed}`, `--depth ${run.depth}`);
   if (run.swarm) parts.push('--swarm');

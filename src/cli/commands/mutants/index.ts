@@ -85,7 +85,7 @@ async function run(ctx: CliContext, o: MutantsFlags): Promise<number> {
   }
   if (o.json) {
     if (survivors.length > 0) io.err(`vnicspec: not killed: ${survivors.join(', ')}\n`);
-    for (const r of failing) io.err(`vnicspec: the specified system fails ${r.config}: ${r.property ?? r.verdict}: ${r.message ?? ''}\n`);
+    for (const r of failing) io.err(`vnicspec: the specified system fails vnicspec check ${r.config}: ${r.property ?? r.verdict}: ${r.message ?? ''}\n`);
   }
   return report.ok ? EXIT.ok : EXIT.violated;
 }
@@ -132,12 +132,12 @@ function humanReport(r: MutantsReport): string {
     const n = (k: number) => k.toLocaleString('en-US');
     const what =
       x === undefined ? 'not run' : !x.passed ? `FAILS: ${x.property ?? x.verdict}: ${x.message ?? ''}` : x.verdict === 'holds' ? `holds, ${n(x.explored)} states, ${x.seconds.toFixed(2)}s` : `no violation found, ${n(x.explored)} steps, ${x.seconds.toFixed(2)}s`;
-    lines.push(`  ${label(config)}  check ${config}`, `     specified system: ${what}`);
+    lines.push(`  ${label(config)}  vnicspec check ${config}`, `     specified system: ${what}`);
   }
   lines.push('');
   for (const m of r.mutants) {
     if (m.trace === undefined) continue;
-    lines.push(`Counterexample: ${m.name}, killed by ${m.property ?? ''}: ${m.message ?? ''}`, `  check ${m.config}`, m.trace, '');
+    lines.push(`Counterexample: ${m.name}, killed by ${m.property ?? ''}: ${m.message ?? ''}`, `  the check, which the specified system passes: vnicspec check ${m.config}`, m.trace, '');
   }
   const killed = r.mutants.filter((m) => m.killed).length;
   const survivors = r.mutants.filter((m) => !m.killed).map((m) => m.name);
@@ -159,7 +159,7 @@ function listing(only: readonly string[] | undefined): string {
     out.push(m.name);
     out.push(`  ${m.description}`);
     for (const r of m.replaces) out.push(`  replaces in ${r.machine}: ${[...r.guards.map((g) => `guard ${g}`), ...r.actions.map((a) => `effect ${a}`)].join(', ')}`);
-    for (const k of m.kills) out.push(`  killed by ${k.killer}: ${describeRun(k)}`);
+    for (const k of m.kills) out.push(`  killed by ${k.killer}: vnicspec check ${describeRun(k)}`);
     out.push('');
   }
   return out.join('\n');
