@@ -11,7 +11,7 @@
 import type { Layout } from '../../explore/packed/layout.js';
 import { MISS, type PackedModel, type Successors } from '../../explore/packed/model.js';
 import { envField, fieldCount, flagField, pendingField, type Program } from './program.js';
-import { CODES_STRIDE, ResultCache } from './cache.js';
+import { CODES_STRIDE, MAX_CODES, ResultCache } from './cache.js';
 import type { DenseTable } from './shared.js';
 import { CELL_BAD, CELL_DISABLED, CELL_UNKNOWN, DECIDED, Tables } from './tables.js';
 
@@ -62,6 +62,8 @@ export class PackedNetwork implements PackedModel {
   private queue = new Int32Array(64);
   private readonly always: number[];
   private readonly sum: Int32Array;
+  /** Whether deliveries feed step checks or history counters (then a cascade logs what it changes). */
+  private readonly hasChecks: boolean;
 
   constructor(
     readonly tables: Tables,
@@ -79,6 +81,7 @@ export class PackedNetwork implements PackedModel {
     this.mark = new Uint8Array(this.fields);
     this.always = p.properties.flatMap((s, i) => (s.kind === 'always' ? [i] : []));
     this.sum = new Int32Array(Math.max(1, p.sumWidth));
+    this.hasChecks = p.stepChecks > 0 || p.counterOps === true;
   }
 
   private get program(): Program {
@@ -236,7 +239,7 @@ export class PackedNetwork implements PackedModel {
   /** Deliver `event` to component `to` of the draft, with its cascade and bookkeeping. */
   private deliver(to: number, event: number, stale: boolean): number {
     const t = this.tables;
-    const hasChecks = this.program.stepChecks > 0 || this.program.counterOps === true;
+    const hasChecks = this.hasChecks;
     const dF = this.dF;
     this.undoCount = 0;
     let v = this.cell(to, dF[to]!, event);
@@ -348,6 +351,8 @@ export class PackedNetwork implements PackedModel {
       this.filler.check(plist, pre);
       root = t.checkRoot[plist]!;
     }
+    const leaf = t.checkNodes[root - 1]!;
+    if (leaf < 0) return -(leaf + 1); // checks that read no machine on this probe list
     const hit = this.checkCache.lookup(plist, t.checkCodes, plist * CODES_STRIDE, pre, t.proj);
     if (hit >= 0) return hit;
     let r = walk(t.checkNodes, t.checkEdges, root - 1, pre, this.C, t.proj);
@@ -407,7 +412,7 @@ export class PackedNetwork implements PackedModel {
   check(keys: Int32Array, at: number, L: Layout, parent?: Int32Array, parentAt?: number): number {
     const t = this.tables;
     const props = this.program.properties;
-    this.read(keys, at, L);
+    L.decoder(keys, at, this.pF); // not `read`: the draft is not used here (the next `expand` resets it)
     const incremental = parent !== undefined;
     let nChanged = 0;
     const changed = this.changed;
@@ -444,7 +449,7 @@ export class PackedNetwork implements PackedModel {
           // Unchanged machines it ever read: it reads what it read in the parent, and gives what it gave there.
           let affected = false;
           for (let j = 0; j < nChanged && !affected; j++) if (t.groupReads[part * C + changed[j]!] !== 0) affected = true;
-          if (!affected) continue;
+          if (!affected || this.sameCodes(t.groupCodes, part * CODES_STRIDE)) continue;
         }
         const r = this.group(part);
         if (r === MISS) return MISS;
@@ -459,6 +464,29 @@ export class PackedNetwork implements PackedModel {
   /** The parent's fields (incremental checks), and the components that differ from it. */
   private readonly qF = new Int32Array(256);
   private readonly changed = new Int32Array(256);
+
+  /**
+   * Whether every code in the list at `base` (cache.ts) has the same value in the state (`pF`) as in its parent
+   * (`qF`): then the part walks the parent's path in its trie, to the parent's result.
+   */
+  private sameCodes(codes: Int32Array, base: number): boolean {
+    const n = codes[base]!;
+    if (n > MAX_CODES) return false;
+    const proj = this.tables.proj;
+    for (let i = 0; i < n; i++) {
+      const c = codes[base + 1 + 2 * i]!;
+      const now = this.pF[c]!;
+      const was = this.qF[c]!;
+      if (now === was) continue;
+      const x = codes[base + 2 + 2 * i]!;
+      if (x < 0) return false;
+      const a = proj[x];
+      if (a === undefined || now >= a.length || was >= a.length) return false;
+      const v = a[now]!;
+      if (v === 0 || v !== a[was]) return false;
+    }
+    return true;
+  }
 
   /** Whether Σ over components of each count equals its counter (components that never held any are skipped). */
   private sumsHold(fields: readonly number[], offset: number): boolean {
