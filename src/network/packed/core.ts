@@ -223,15 +223,15 @@ export class PackedNetwork implements PackedModel {
   private cell(c: number, state: number, event: number): number {
     let st = this.tables.step[c]!;
     let col = event < st.colOf.length ? st.colOf[event]! : -1;
-    if (col < 0 || state >= st.rows || st.next[state * st.cols + col] === CELL_UNKNOWN) {
+    if (col < 0 || state >= st.rows || st.cells[2 * (state * st.cols + col)] === CELL_UNKNOWN) {
       if (this.filler === null) return CELL_UNKNOWN;
       this.filler.cell(c, state, event);
       st = this.tables.step[c]!;
       col = st.colOf[event]!;
     }
-    const i = state * st.cols + col;
-    this.cellEffect = st.eff[i]!;
-    return st.next[i]!;
+    const i = 2 * (state * st.cols + col);
+    this.cellEffect = st.cells[i + 1]!;
+    return st.cells[i]!;
   }
 
   private cellEffect = 0;

@@ -100,9 +100,9 @@ export class NetworkOwner implements Filler {
     let col = event < st.colOf.length ? st.colOf[event]! : -1;
     if (col < 0) col = this.addColumn(st, event);
     if (state >= st.rows) this.addRows(st, state + 1);
-    const i = state * st.cols + col;
-    st.next[i] = next === DISABLED ? CELL_DISABLED : next === BAD ? CELL_BAD : next + 1;
-    st.eff[i] = next >= 0 ? memo.lastEffect : 0;
+    const i = 2 * (state * st.cols + col);
+    st.cells[i] = next === DISABLED ? CELL_DISABLED : next === BAD ? CELL_BAD : next + 1;
+    st.cells[i + 1] = next >= 0 ? memo.lastEffect : 0;
   }
 
   private addColumn(st: StepTable, event: number): number {
@@ -114,14 +114,9 @@ export class NetworkOwner implements Filler {
     const col = st.cols;
     const cols = col + 1;
     // Re-lay the rows with one more column (tables are small: a component receives few events).
-    const next = sharedInts(Math.max(1, st.rows) * cols);
-    const eff = sharedInts(Math.max(1, st.rows) * cols);
-    for (let r = 0; r < st.rows; r++) {
-      next.set(st.next.subarray(r * st.cols, r * st.cols + st.cols), r * cols);
-      eff.set(st.eff.subarray(r * st.cols, r * st.cols + st.cols), r * cols);
-    }
-    st.next = next;
-    st.eff = eff;
+    const cells = sharedInts(Math.max(1, st.rows) * cols * 2);
+    for (let r = 0; r < st.rows; r++) cells.set(st.cells.subarray(2 * r * st.cols, 2 * (r * st.cols + st.cols)), 2 * r * cols);
+    st.cells = cells;
     st.cols = cols;
     st.colOf[event] = col;
     this.touched();
@@ -130,12 +125,9 @@ export class NetworkOwner implements Filler {
 
   private addRows(st: StepTable, rows: number): void {
     const n = Math.max(rows, st.rows * 2, 16);
-    const next = sharedInts(n * Math.max(1, st.cols));
-    const eff = sharedInts(n * Math.max(1, st.cols));
-    next.set(st.next.subarray(0, st.rows * st.cols));
-    eff.set(st.eff.subarray(0, st.rows * st.cols));
-    st.next = next;
-    st.eff = eff;
+    const cells = sharedInts(n * Math.max(1, st.cols) * 2);
+    cells.set(st.cells.subarray(0, 2 * st.rows * st.cols));
+    st.cells = cells;
     st.rows = n;
     this.touched();
   }

@@ -12,7 +12,7 @@ import type { Program } from './program.js';
 import { CODES_STRIDE } from './cache.js';
 import { DenseTable, PairTable, sharedInts } from './shared.js';
 
-/** Step cells: 0 unknown, −1 disabled, −2 a specification error, else next state id + 1 (effect in `eff`). */
+/** Step cells: 0 unknown, −1 disabled, −2 a specification error, else next state id + 1 (then the effect id). */
 export const CELL_UNKNOWN = 0;
 export const CELL_DISABLED = -1;
 export const CELL_BAD = -2;
@@ -31,8 +31,8 @@ export interface StepTable {
   colOf: Int32Array;
   cols: number;
   rows: number;
-  next: Int32Array;
-  eff: Int32Array;
+  /** Per (state id, column) at 2 · (state · cols + column): the cell, then its effect id (one cache line for both). */
+  cells: Int32Array;
 }
 
 /** A DenseTable as data. */
@@ -181,7 +181,7 @@ export class Tables {
       return;
     }
     const C = program.components;
-    this.step = Array.from({ length: C }, () => ({ colOf: sharedInts(16).fill(-1), cols: 0, rows: 0, next: sharedInts(1), eff: sharedInts(1) }));
+    this.step = Array.from({ length: C }, () => ({ colOf: sharedInts(16).fill(-1), cols: 0, rows: 0, cells: sharedInts(2) }));
     this.effStart = sharedInts(64);
     this.effData = sharedInts(1024);
     this.pendTo = sharedInts(64);
