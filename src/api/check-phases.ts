@@ -6,39 +6,22 @@
  */
 import { significant, wallSeconds } from './round.js';
 import type { CheckAction, CheckedState } from '../../spec/checked/model.js';
-import { checkLivenessAsync, type LivenessProgress, type LivenessResult, type Trace, type Verdict } from '../explore/index.js';
+import { checkLivenessAsync, type LivenessOptions, type LivenessResult, type Trace, type Verdict } from '../explore/index.js';
 import { toJson, type CheckResult, type CheckedSetup } from './check-setup.js';
 import { printableTrace, type TraceVerdict } from './trace-files.js';
 import { enlargeYoungGeneration } from '../explore/young-generation.js';
 
 export type LivenessCheckResult = LivenessResult<CheckedState, CheckAction>;
 
-export interface LivenessRequest {
-  readonly maxStates?: number;
-  readonly maxDepth?: number;
-  readonly timeoutMs?: number;
-  readonly signal?: AbortSignal;
-  readonly memoryLimitBytes?: number;
-  readonly onProgress?: (p: LivenessProgress) => void;
-  readonly progressEveryMs?: number;
-  /** The safety search's counts, when it explored the same graph: the packed graph is sized for them at once. */
-  readonly expectedStates?: number;
-  readonly expectedEdges?: number;
-}
+/** The liveness phase's bounds, progress and graph-size hints (src/explore/liveness.ts's options a check sets). */
+export type LivenessRequest = Pick<
+  LivenessOptions,
+  'maxStates' | 'maxDepth' | 'timeoutMs' | 'signal' | 'memoryLimitBytes' | 'onProgress' | 'progressEveryMs' | 'expectedStates' | 'expectedEdges'
+>;
 
 export async function runLiveness(setup: CheckedSetup, req: LivenessRequest): Promise<LivenessCheckResult> {
   enlargeYoungGeneration();
-  return checkLivenessAsync(setup.model, setup.liveness, {
-    ...(req.maxStates !== undefined ? { maxStates: req.maxStates } : {}),
-    ...(req.maxDepth !== undefined ? { maxDepth: req.maxDepth } : {}),
-    ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}),
-    ...(req.signal !== undefined ? { signal: req.signal } : {}),
-    ...(req.memoryLimitBytes !== undefined ? { memoryLimitBytes: req.memoryLimitBytes } : {}),
-    ...(req.onProgress !== undefined ? { onProgress: req.onProgress } : {}),
-    ...(req.progressEveryMs !== undefined ? { progressEveryMs: req.progressEveryMs } : {}),
-    ...(req.expectedStates !== undefined ? { expectedStates: req.expectedStates } : {}),
-    ...(req.expectedEdges !== undefined ? { expectedEdges: req.expectedEdges } : {}),
-  });
+  return checkLivenessAsync(setup.model, setup.liveness, req);
 }
 
 /** The outcome of both phases: the safety search's result (absent when only liveness was asked for) and the liveness one (absent when not run). */

@@ -5,6 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import type { CliIo } from './commands/command.js';
 import { printable as safeName } from '../api/safe-text.js';
+import type { CheckedSetup } from '../api/check-setup.js';
+import { itfText, mermaidText, textTraceFile, type CheckTrace, type TraceVerdict } from '../api/trace-files.js';
 
 export const TRACE_FORMATS = [
   { ext: '.itf.json', what: 'ITF, the Apalache/Quint trace format, for vnicspec replay' },
@@ -16,6 +18,13 @@ export type TraceFormat = (typeof TRACE_FORMATS)[number]['ext'];
 export function traceFormatOf(file: string): TraceFormat | undefined {
   const lower = file.toLowerCase();
   return TRACE_FORMATS.find((f) => lower.endsWith(f.ext) && lower.length > f.ext.length)?.ext;
+}
+
+/** A trace file's text in `format`; an ITF file records the configuration, the checked properties and the violated one. */
+export function traceFileText(format: TraceFormat, setup: CheckedSetup, trace: CheckTrace, verdict: TraceVerdict, property: string | undefined): string {
+  if (format === '.mmd') return mermaidText(setup, trace, verdict);
+  if (format === '.txt') return textTraceFile(setup, trace, verdict);
+  return itfText(setup, trace, verdict, { config: setup.config, properties: setup.names, ...(property !== undefined ? { property } : {}) });
 }
 
 /** A failed file operation in words a user reads: `no such directory (ENOENT)`, else the system's message. */

@@ -17,7 +17,8 @@ import { formatTextTrace, replay } from '../../trace/index.js';
 import { canonicalJson } from '../../util/canonical-json.js';
 import { firstDifference } from '../commands/merge/difference.js';
 import { setUp } from '../../api/check-setup.js';
-import { itfText, printableTrace, readVnicspecMeta, type TraceVerdict } from '../../api/trace-files.js';
+import { printableTrace, readVnicspecMeta, type TraceVerdict } from '../../api/trace-files.js';
+import { traceFileText } from '../check-trace.js';
 import { EXIT, UsageError, type CliContext } from '../commands/command.js';
 import type { Merger, MergeInput } from '../commands/merge/kinds.js';
 import { prepareOut, writeFiles } from '../commands/sweep/files.js';
@@ -148,7 +149,7 @@ function mergeRandom(inputs: readonly MergeInput[], o: { out: string; json?: boo
     traceText = formatTextTrace(printableTrace(setup, trace, false)).trimEnd();
     const verdict: TraceVerdict =
       joined.verdict === 'violated' ? { status: 'violation', description: `${joined.property}: ${joined.message}` } : { status: 'error', description: `specification error: ${joined.message}` };
-    files['counterexample.itf.json'] = itfText(setup, trace, verdict, { config: setup.config, properties: setup.names, ...(joined.property !== null ? { property: joined.property } : {}) });
+    files['counterexample.itf.json'] = traceFileText('.itf.json', setup, trace, verdict, joined.property ?? undefined);
   }
   prepareOut(o.out);
   const written = writeFiles(o.out, files, io, o.json ? undefined : 'random-check.json');

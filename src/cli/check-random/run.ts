@@ -12,9 +12,10 @@ import type { CheckAction, CheckedState } from '../../../spec/checked/model.js';
 import { formatCount } from '../../explore/index.js';
 import { formatTextTrace } from '../../trace/index.js';
 import { bootFailureMessage, describeProperties, setUp, toJson, type CheckedSetup } from '../../api/check-setup.js';
-import { itfText, mermaidText, printableTrace, textTraceFile, type TraceVerdict } from '../../api/trace-files.js';
-import { saveTraceFile, type TraceFormat } from '../check-trace.js';
+import { printableTrace, type TraceVerdict } from '../../api/trace-files.js';
+import { saveTraceFile, traceFileText, type TraceFormat } from '../check-trace.js';
 import { watchStop } from '../interrupt.js';
+import { printable } from '../../api/safe-text.js';
 import { EXIT, UsageError, type CliContext } from '../commands/command.js';
 import { RANDOM_DEFAULTS, defaultDepthOf, shardRange, type RandomFlags } from './options.js';
 import { RANDOM_REPORT_KIND, RANDOM_REPORT_VERSION, header, humanReport, reproduceCommand, type RandomReport, type RunSpec } from './report.js';
@@ -225,17 +226,12 @@ function progressSink(ctx: CliContext, req: RandomCheckRequest, total: number): 
 export function writeRandomTrace(ctx: CliContext, setup: CheckedSetup, r: Pick<RandomCheckResult, 'verdict' | 'trace' | 'property' | 'message'>, file: string, format: TraceFormat, json = false): void {
   if (r.trace === undefined || (r.verdict !== 'violated' && r.verdict !== 'error')) {
     const why = r.verdict === 'incomplete' ? 'the search was incomplete' : 'no walk found a violation';
-    ctx.io.err(`vnicspec: --trace-out: no counterexample to write (${why}); '${file}' was not written\n`);
+    ctx.io.err(`vnicspec: --trace-out: no counterexample to write (${why}); '${printable(file)}' was not written\n`);
     return;
   }
   const verdict: TraceVerdict =
     r.verdict === 'violated' ? { status: 'violation', description: `${r.property}: ${r.message}` } : { status: 'error', description: `specification error: ${r.message}` };
   const trace = r.trace;
-  const text =
-    format === '.itf.json'
-      ? itfText(setup, trace, verdict, { config: setup.config, properties: setup.names, ...(r.property !== undefined ? { property: r.property } : {}) })
-      : format === '.mmd'
-        ? mermaidText(setup, trace, verdict)
-        : textTraceFile(setup, trace, verdict);
+  const text = traceFileText(format, setup, trace, verdict, r.property);
   saveTraceFile(ctx.io, file, text, `${trace.actions.length}-step ${r.verdict === 'error' ? 'error trace' : 'counterexample'}`, json);
 }

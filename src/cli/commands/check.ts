@@ -26,8 +26,8 @@ import {
 import { combinedVerdict, counterexampleOf, deciding, livenessSkipped, type CheckPhases, type LivenessCheckResult } from '../../api/check-phases.js';
 import { prepareCheck, runPrepared, type CheckNaming, type CheckOptions as LibraryCheckOptions, type CheckRun } from '../../api/check.js';
 import { enlargeYoungGeneration } from '../../explore/young-generation.js';
-import { itfText, mermaidText, printableTrace, textTraceFile } from '../../api/trace-files.js';
-import { TRACE_FORMATS, errnoText, saveTraceFile, traceFormatOf, type TraceFormat } from '../check-trace.js';
+import { printableTrace } from '../../api/trace-files.js';
+import { TRACE_FORMATS, errnoText, saveTraceFile, traceFileText, traceFormatOf, type TraceFormat } from '../check-trace.js';
 import { EXIT, UsageError, action, epilogue, type CliCommand, type CliContext } from './command.js';
 import { addRandomOptions, checkModeFlags, type RandomFlags } from '../check-random/options.js';
 import { checkRandom } from '../check-random/run.js';
@@ -456,12 +456,7 @@ function writeTrace(ctx: CliContext, setup: CheckedSetup, phases: CheckPhases, f
     return;
   }
   const { trace, verdict } = cex;
-  const text =
-    format === '.itf.json'
-      ? itfText(setup, trace, verdict, { config: setup.config, properties: setup.names, ...(cex.property !== undefined ? { property: cex.property } : {}) })
-      : format === '.mmd'
-        ? mermaidText(setup, trace, verdict)
-        : textTraceFile(setup, trace, verdict);
+  const text = traceFileText(format, setup, trace, verdict, cex.property);
   const cycle = trace.loop !== undefined ? ` (its last ${trace.actions.length - trace.loop} repeat forever)` : '';
   saveTraceFile(ctx.io, file, text, `${trace.actions.length}-step ${cex.kind}${cycle}`, json);
 }
