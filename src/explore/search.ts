@@ -15,7 +15,7 @@ import { ObjectChecker } from './object/checker.js';
 import { PackedBfs } from './packed/bfs.js';
 import { PackedDfs } from './packed/dfs.js';
 import type { PackedBinding } from './packed/model.js';
-import { ParallelBfs } from './parallel/coordinator.js';
+import { ParallelBfs, startHelpers, stopHelpers, type Helper } from './parallel/coordinator.js';
 import { toResult, type Outcome } from './result.js';
 import { Stops, checkBound } from './stops.js';
 import type { SearchOptions, SearchResult } from './types.js';
@@ -91,15 +91,33 @@ export async function searchAsync<S, A>(model: Model<S, A>, options: SearchOptio
     first.handoffAt = checkBound('parallelAfter', options.parallelAfter ?? PARALLEL_AFTER);
     const before = stops.initially();
     if (before !== undefined) return finish(model, options, stops, { ...first.outcome(), cut: before });
-    while (!first.step()) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      stops.beginSlice();
+    // The threads start at an eighth of the way to the hand-over: a search that gets that far usually goes on, and
+    // their start then overlaps with this thread's last levels instead of delaying the first parallel one.
+    const startAt = first.handoffAt / 8;
+    let helpers: Helper[] | undefined;
+    try {
+      while (!first.step()) {
+        if (helpers === undefined && first.states >= startAt) helpers = startHelpers(binding.worker, workers);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        stops.beginSlice();
+      }
+    } catch (e) {
+      if (helpers !== undefined) await stopHelpers(helpers);
+      throw e;
     }
-    if (!first.handedOff) return finish(model, options, stops, first.outcome());
+    if (!first.handedOff) {
+      if (helpers !== undefined) await stopHelpers(helpers);
+      return finish(model, options, stops, first.outcome());
+    }
     const parallel = new ParallelBfs<S, A>(binding, options, stops, workers);
     parallel.initialStates = initial.length;
-    parallel.adopt(first.handover());
-    await parallel.run();
+    try {
+      parallel.adopt(first.handover());
+    } catch (e) {
+      if (helpers !== undefined) await stopHelpers(helpers);
+      throw e;
+    }
+    await parallel.run(helpers);
     return finish(model, options, stops, parallel.outcome());
   }
   const run = start(model, options, stops);

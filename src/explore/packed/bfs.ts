@@ -41,6 +41,11 @@ export class PackedBfs<S, A> {
     this.ring = new Int32Array(1024 * this.store.layout.words);
   }
 
+  /** States stored so far. */
+  get states(): number {
+    return this.store.count;
+  }
+
   step(): boolean {
     const store = this.store;
     if (!this.seeded) this.seed();

@@ -55,7 +55,7 @@ const REDO = 2;
 const CHUNK = 256;
 
 /** A worker thread and the reply it owes. */
-class Helper {
+export class Helper {
   private waiting: ((m: FromWorker) => void) | undefined;
   private failure: Error | undefined;
   readonly thread: Worker;
@@ -85,6 +85,19 @@ class Helper {
       this.thread.postMessage(m);
     });
   }
+}
+
+/**
+ * Start `n` worker threads for `model`'s worker form. A search starts them before it hands over, while its one
+ * thread still explores the first levels, so that their start (module loading, building the model) overlaps with
+ * that work instead of delaying the first parallel level; `stopHelpers` ends threads a search did not use.
+ */
+export function startHelpers(model: WorkerModel, n: number): Helper[] {
+  return Array.from({ length: n }, (_, i) => new Helper(i, model));
+}
+
+export async function stopHelpers(helpers: readonly Helper[]): Promise<void> {
+  await Promise.all(helpers.map((h) => h.thread.terminate()));
 }
 
 /** Where a one-thread breadth-first search handed over (packed/bfs.ts `handover`). */
@@ -155,9 +168,9 @@ export class ParallelBfs<S, A> {
     return (this.cut !== undefined && this.cut !== 'max-depth') || this.failed !== undefined || this.error !== undefined;
   }
 
-  async run(): Promise<void> {
-    const worker = this.binding.worker!;
-    this.helpers = Array.from({ length: this.workers }, (_, i) => new Helper(i, worker));
+  /** Run the search to its end on `helpers` (started by `startHelpers`, `workers` of them; stopped here) or new ones. */
+  async run(helpers?: Helper[]): Promise<void> {
+    this.helpers = helpers ?? startHelpers(this.binding.worker!, this.workers);
     const control = new Int32Array(new SharedArrayBuffer(8));
     const onAbort = (): void => void Atomics.store(control, 1, 1);
     this.options.signal?.addEventListener('abort', onAbort);
@@ -173,7 +186,7 @@ export class ParallelBfs<S, A> {
       this.writeIds();
     } finally {
       this.options.signal?.removeEventListener('abort', onAbort);
-      await Promise.all(this.helpers.map((h) => h.thread.terminate()));
+      await stopHelpers(this.helpers);
     }
   }
 
