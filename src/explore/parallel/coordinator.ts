@@ -394,7 +394,7 @@ export class ParallelBfs<S, A> {
       ...this.modelData(),
       layoutBits: Array.from(this.layout.bits),
       fingerprint: this.fingerprint,
-      tables: this.tables.map((t) => ({ buffer: t.slots.buffer as SharedArrayBuffer, mask: t.mask })),
+      tables: this.tables.map((t) => ({ buffer: t.slots.buffer as SharedArrayBuffer, n: t.n })),
       frontier: this.frontier.buffer as unknown as SharedArrayBuffer,
       from,
       to,
@@ -465,11 +465,11 @@ export class ParallelBfs<S, A> {
       PROFILE[7]! += incoming;
       const need = this.stored[p]! + incoming;
       const room = slotCount(this.tables[p]!) * MAX_LOAD;
-      // Grow geometrically (at least double), as the one-thread table does, so a partition regrows rarely.
-      const growTo = need > room ? Math.max(need, room * 2) : 0;
+      // Grow geometrically (by half at least), as the one-thread table does, so a partition regrows rarely.
+      const growTo = need > room ? Math.max(need, room * 1.5) : 0;
       if (growTo > 0) growth += (growTo * (this.keyWords + 1) * 4) / MAX_LOAD;
       const ids = this.unwritten[p];
-      partitions.push({ table: { buffer: this.tables[p]!.slots.buffer as SharedArrayBuffer, mask: this.tables[p]!.mask }, growTo, sources, ...(ids !== undefined ? { ids } : {}) });
+      partitions.push({ table: { buffer: this.tables[p]!.slots.buffer as SharedArrayBuffer, n: this.tables[p]!.n }, growTo, sources, ...(ids !== undefined ? { ids } : {}) });
     }
     if (growth > 0 && !this.stops.allows(growth)) {
       this.stop('memory', this.batchFrom);
@@ -495,7 +495,7 @@ export class ParallelBfs<S, A> {
       if (r.type !== 'inserted') throw new Error(`parallel search: unexpected reply '${r.type}'`);
       PROFILE[5]! += r.busyMs;
       for (const d of r.done) {
-        this.tables[d.partition] = { slots: new Int32Array(d.table.buffer), mask: d.table.mask };
+        this.tables[d.partition] = { slots: new Int32Array(d.table.buffer), n: d.table.n };
         winners[d.partition] = new Int32Array(d.winners.buffer).subarray(0, d.winners.count * d.winners.width);
       }
     }

@@ -16,7 +16,7 @@ import type { Layout } from '../packed/layout.js';
 import { MISS, type PackedModel, type Successors } from '../packed/model.js';
 import { CANDIDATE_HEAD, WINNER_HEAD } from './protocol.js';
 import type { Records } from './records.js';
-import { PROVISIONAL, hashKey, keyWordsOf, partitionOf, probe, store, type TableView } from './table.js';
+import { PROVISIONAL, hashKey, homeOf, keyWordsOf, partitionOf, probe, store, type TableView } from './table.js';
 
 export interface ExpandContext {
   readonly model: PackedModel;
@@ -72,7 +72,7 @@ export function expandState(c: ExpandContext, keys: Int32Array, at: number, pare
     hs[2 * j] = c.hashes[0]!;
     hs[2 * j + 1] = c.hashes[1]!;
     const t = c.tables[partitionOf(c.hashes[0]!, n)]!;
-    touched |= t.slots[(c.hashes[0]! & t.mask) * (kw + 1)]!;
+    touched |= t.slots[homeOf(c.hashes[0]!, t.n) * (kw + 1)]!;
   }
   c.sink = touched;
   for (let j = 0; j < out.count; j++) {

@@ -21,7 +21,8 @@ export interface WorkerInit {
 
 export interface SharedTableRef {
   readonly buffer: SharedArrayBuffer;
-  readonly mask: number;
+  /** Slots in the table. */
+  readonly n: number;
 }
 
 /** Phase 1: expand the frontier's states, chunk by chunk, and write candidates by partition. */

@@ -18,13 +18,24 @@ export const MAX_LOAD = 0.7;
 
 export interface TableView {
   readonly slots: Int32Array;
-  readonly mask: number;
+  /** Slots in the table (not a power of two: see `homeOf`). */
+  readonly n: number;
+}
+
+const TWO_32 = 4294967296;
+
+/**
+ * The home slot of hash `h` in a table of `n` slots: "fastrange" (as packed/visited.ts) over the hash with its halves
+ * swapped, since `partitionOf` took the high bits (every state of a partition shares them).
+ */
+export function homeOf(h: number, n: number): number {
+  return ((((h << 16) | (h >>> 16)) >>> 0) * n) / TWO_32 | 0;
 }
 
 /** Words a slot's key takes: the key's words, or 2 for a fingerprint. */
 export const keyWordsOf = (words: number, fingerprint: boolean): number => (fingerprint ? 2 : words);
 
-/** The partition of a state with hash `h`, out of `n` (from the hash's high bits; slots use the low ones). */
+/** The partition of a state with hash `h`, out of `n` (from the hash's high bits; `homeOf` starts from the low ones). */
 export function partitionOf(h: number, n: number): number {
   return (((h >>> 16) * n) >>> 16) & 0xffff;
 }
@@ -35,9 +46,9 @@ export function partitionOf(h: number, n: number): number {
  */
 export function probe(t: TableView, keyWords: number, fingerprint: boolean, keys: Int32Array, at: number, h: number, h2: number): number {
   const slots = t.slots;
-  const mask = t.mask;
+  const n = t.n;
   const sw = keyWords + 1;
-  for (let i = h & mask; ; i = (i + 1) & mask) {
+  for (let i = homeOf(h, n); ; i = i + 1 === n ? 0 : i + 1) {
     const p = i * sw;
     if (slots[p + keyWords] === 0) return -(i + 1);
     if (fingerprint) {
@@ -60,15 +71,14 @@ export function store(t: TableView, keyWords: number, fingerprint: boolean, i: n
   t.slots[p + keyWords] = idWord;
 }
 
-/** A table of at least `capacity` states' room in shared memory. */
+/** A table with room for `capacity` states (at a load of MAX_LOAD) in shared memory. */
 export function sharedTable(keyWords: number, capacity: number): TableView {
-  let n = 64;
-  while (n * MAX_LOAD < capacity) n *= 2;
-  return { slots: new Int32Array(new SharedArrayBuffer(n * (keyWords + 1) * 4)), mask: n - 1 };
+  const n = Math.max(64, Math.ceil(capacity / MAX_LOAD));
+  return { slots: new Int32Array(new SharedArrayBuffer(n * (keyWords + 1) * 4)), n };
 }
 
 /** Slots of table `t`. */
-export const slotCount = (t: TableView): number => t.mask + 1;
+export const slotCount = (t: TableView): number => t.n;
 
 /** The same entries in a table with room for `capacity` states (rehashed from the slots: hashes are recomputed). */
 export function regrown(t: TableView, keyWords: number, fingerprint: boolean, capacity: number): TableView {
@@ -78,8 +88,8 @@ export function regrown(t: TableView, keyWords: number, fingerprint: boolean, ca
   for (let p = 0; p < old.length; p += sw) {
     if (old[p + keyWords] === 0) continue;
     const h = fingerprint ? old[p]! : hashWords(old, p, keyWords, SEED_A);
-    let i = h & next.mask;
-    while (next.slots[i * sw + keyWords] !== 0) i = (i + 1) & next.mask;
+    let i = homeOf(h, next.n);
+    while (next.slots[i * sw + keyWords] !== 0) i = i + 1 === next.n ? 0 : i + 1;
     next.slots.set(old.subarray(p, p + sw), i * sw);
   }
   return next;

@@ -50,7 +50,7 @@ function expand(m: ExpandMessage): void {
   refresh(m.data, m.layoutBits);
   if (model === undefined || layout === undefined) throw new Error('no model');
   const words = layout.words;
-  const tables: TableView[] = m.tables.map((t) => ({ slots: new Int32Array(t.buffer), mask: t.mask }));
+  const tables: TableView[] = m.tables.map((t) => ({ slots: new Int32Array(t.buffer), n: t.n }));
   if (outboxes.length !== tables.length || outboxes[0]!.width !== candidateWidth(words)) {
     outboxes = tables.map(() => new Records(candidateWidth(words), 1024));
   }
@@ -88,12 +88,12 @@ function insert(m: InsertMessage): void {
   const cc = { model, layout, frontier: new Int32Array(m.frontier), base: m.base, pending: m.pending };
   const kw = m.fingerprint ? 2 : m.words;
   const control = new Int32Array(m.control);
-  const done: { partition: number; table: { buffer: SharedArrayBuffer; mask: number }; winners: ReturnType<Records['share']> }[] = [];
+  const done: { partition: number; table: { buffer: SharedArrayBuffer; n: number }; winners: ReturnType<Records['share']> }[] = [];
   for (;;) {
     const p = Atomics.add(control, 0, 1);
     if (p >= m.partitions.length) break;
     const work = m.partitions[p]!;
-    let table: TableView = { slots: new Int32Array(work.table.buffer), mask: work.table.mask };
+    let table: TableView = { slots: new Int32Array(work.table.buffer), n: work.table.n };
     // The previous level's ids first: its winners' slots are slots of this table before it grows.
     if (work.ids !== undefined) writeIds(table, kw, new Int32Array(work.ids.buffer), work.ids.count, work.ids.width);
     if (work.growTo > 0) table = regrown(table, kw, m.fingerprint, work.growTo);
@@ -104,7 +104,7 @@ function insert(m: InsertMessage): void {
     winners.clear();
     const sources = work.sources.map((s) => ({ data: new Int32Array(s.buffer), count: s.count }));
     insertPartition(sources, m.words, m.fingerprint, table, winners, cc);
-    done.push({ partition: p, table: { buffer: table.slots.buffer as SharedArrayBuffer, mask: table.mask }, winners: winners.share() });
+    done.push({ partition: p, table: { buffer: table.slots.buffer as SharedArrayBuffer, n: table.n }, winners: winners.share() });
   }
   send({ type: 'inserted', done, busyMs: performance.now() - started });
 }
