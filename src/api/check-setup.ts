@@ -121,7 +121,7 @@ export function describeProperties(setup: CheckedSetup): string {
  * `flags` only when a step raised one; here `flags` is always present (an empty list when nothing was flagged).
  * Writing and replaying both go through this view, so the two always agree.
  */
-export function traceView(model: CheckedModel): Model<CheckedState, CheckAction> {
+function traceView(model: CheckedModel): Model<CheckedState, CheckAction> {
   return {
     initial: () => model.initial(),
     actions: (s) => model.actions(s),

@@ -77,7 +77,7 @@ export function addSystemOptions(cmd: Command): Command {
 }
 
 /** The shortcut flags that were set (unset ones take `systemOfShortcuts`'s defaults). */
-export function shortcutsOfFlags(o: Omit<SystemFlags, 'system'>): CheckShortcuts {
+function shortcutsOfFlags(o: Omit<SystemFlags, 'system'>): CheckShortcuts {
   return {
     ...(o.arch !== undefined ? { arch: o.arch } : {}),
     ...(o.vms !== undefined ? { vms: o.vms } : {}),

@@ -103,7 +103,7 @@ const baseCheckCommand = (): Command =>
     )
     .addOption(new Option('--arch <arch>', "vnic (a virtual NIC per VM, the paper's design), xen-idd (shared NIC behind a driver domain), mixed (the driver domain on a vNIC too, the last VM bridged through it)").default(D.arch).argParser(parseChoice('--arch', CHECK_ARCHS)))
     .addOption(
-      new Option('--vms <n>', `number of VMs, ${range(LIMITS.vms)} (with --random ${range(RANDOM_LIMITS.vms)}); vm0 conforms to its bandwidth specification, the last VM floods`)
+      new Option('--vms <n>', `number of VMs, ${range(LIMITS.vms)} (with --random ${range(RANDOM_LIMITS.vms)}); vm0 conforms to its bandwidth specification, the last VM floods (--roles sets each VM's traffic)`)
         .default(D.vms)
         .argParser(parseIntIn('--vms', LIMITS.vms[0], RANDOM_LIMITS.vms[1])),
     )
