@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TraceFile } from '../src/cli/commands/reproduce/trace.js';
 import { row, secondsSince, type BenchContext, type Row } from './report.js';
 
 const SECTION = '7. reproduce and sweep (built CLI, worker threads)';
@@ -20,9 +21,9 @@ const SPEEDUP_TARGET = 1.7;
 
 const load = (): string => (loadavg()[0] ?? 0).toFixed(2);
 
-function cli(args: readonly string[]): { wallS: number; status: number | null; stderr: string } {
+function cli(args: readonly string[], env: Record<string, string> = {}): { wallS: number; status: number | null; stderr: string } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, ...env } });
   return { wallS: secondsSince(t0), status: r.status, stderr: r.stderr };
 }
 
@@ -35,39 +36,66 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
+/** A run's profile (VNICSPEC_TRACE_JOBS): process and simulation CPU, the simulating phase. */
+function profileOf(file: string): { processCpuS: number; simCpuS: number; threadsIdleS: number } | undefined {
+  try {
+    const t = JSON.parse(readFileSync(file, 'utf8')) as TraceFile;
+    const sim = t.phases.find((p) => p.name === 'simulate');
+    const ran = t.tasks.filter((x) => x.span !== undefined);
+    const busyMs = ran.reduce((a, x) => a + x.span!.endMs - x.span!.startMs, 0);
+    return {
+      processCpuS: t.processCpuMs / 1000,
+      simCpuS: ran.reduce((a, x) => a + (x.span!.cpuMs ?? 0), 0) / 1000,
+      threadsIdleS: sim === undefined ? 0 : (t.threads * (sim.endMs - sim.startMs) - busyMs) / 1000,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 function reproduceRows(ctx: BenchContext, dir: string): Row[] {
-  // The full run on --jobs 1 first (not in quick mode), then on the default --jobs: the speed-up target.
-  const runs = (ctx.quick ? [undefined] : [1, undefined]).map((jobs) => {
-    const out = join(dir, `report-${jobs ?? 'default'}`);
+  // The full run on --jobs 1 and on the default --jobs (2 here), alternated 1, 2, 1, 2 so that a change of load on
+  // the machine hits both; medians compared (not in quick mode: one run on the default --jobs). Each run writes
+  // its profile (VNICSPEC_TRACE_JOBS: two /proc reads per simulation), for the CPU figures in the notes.
+  const plan: (number | undefined)[] = ctx.quick ? [undefined] : [1, undefined, 1, undefined];
+  const runs = plan.map((jobs, k) => {
+    const out = join(dir, `report-${jobs ?? 'default'}-${k}`);
+    const traceFile = join(dir, `trace-${k}.json`);
     const args = ['reproduce', '--out', out, '--no-progress', ...(ctx.quick ? ['--quick'] : []), ...(jobs ? ['--jobs', String(jobs)] : [])];
     ctx.log(`reproduce: vnicspec ${args.join(' ')} (load ${load()})`);
     const before = load();
-    const r = cli(args);
-    return { r, out, note: `load average ${before} before, ${load()} after; ${r.stderr.trim().split('\n').pop() ?? ''}` };
+    const r = cli(args, { VNICSPEC_TRACE_JOBS: traceFile });
+    return { jobs, r, out, profile: profileOf(traceFile), load: `${before} → ${load()}` };
   });
   const failed = runs.find((x) => x.r.status !== 0);
   if (failed) return [row(SECTION, { what: 'vnicspec reproduce', value: null, unit: 's', verdict: 'ERROR', note: `exit ${failed.r.status}: ${failed.r.stderr.slice(-300)}` })];
-  const main = runs[runs.length - 1]!;
+  const one = runs.filter((x) => x.jobs === 1);
+  const two = runs.filter((x) => x.jobs === undefined);
+  const wall = (xs: typeof runs): number => median(xs.map((x) => x.r.wallS));
+  const cpu = (xs: typeof runs): string =>
+    xs.map((x) => (x.profile ? `${x.profile.processCpuS.toFixed(1)} s CPU (${x.profile.simCpuS.toFixed(1)} s in simulations)` : 'no profile')).join(', ');
   const rows = [
     row(SECTION, {
-      what: `vnicspec reproduce${ctx.quick ? ' --quick' : ''}: wall time, default --jobs`,
-      value: main.r.wallS,
+      what: `vnicspec reproduce${ctx.quick ? ' --quick' : ''}: wall time, default --jobs${two.length > 1 ? ` (median of ${two.length})` : ''}`,
+      value: wall(two),
       unit: 's',
       ...(ctx.quick ? { reference: { value: REPRODUCE_TARGET_S, direction: 'at-most' as const, label: "the full run's target" } } : { target: { value: REPRODUCE_TARGET_S, direction: 'at-most' as const } }),
-      note: main.note,
+      note: `runs ${two.map((x) => `${x.r.wallS.toFixed(1)} s (load ${x.load})`).join(', ')}; ${cpu(two)}; ${two[0]!.r.stderr.trim().split('\n').pop() ?? ''}`,
     }),
   ];
-  if (runs.length === 2) {
-    const one = runs[0]!;
-    const same = sameReport(one.out, main.out);
+  if (one.length > 0) {
+    const same = runs.every((x) => sameReport(runs[0]!.out, x.out));
+    // What the wall times would be on idle cores: --jobs 2 needs at least its process CPU over two cores (V8's GC and
+    // compiler threads included), and the threads' idle time in the simulating phase says how well it packs them.
+    const idle = two.every((x) => x.profile) ? ` Process CPU: --jobs 1 ${cpu(one)}; --jobs 2 ${cpu(two)}; threads idle in the simulating phase on --jobs 2: ${two.map((x) => x.profile!.threadsIdleS.toFixed(1)).join(', ')} s.` : '';
     rows.push(
       row(SECTION, {
-        what: 'vnicspec reproduce: --jobs 2 speed-up over --jobs 1',
-        value: one.r.wallS / main.r.wallS,
+        what: `vnicspec reproduce: --jobs 2 speed-up over --jobs 1 (medians of ${one.length}, alternated)`,
+        value: wall(one) / wall(two),
         unit: '×',
         target: { value: SPEEDUP_TARGET, direction: 'at-least' },
         ...(same ? {} : { verdict: 'FAIL' as const }),
-        note: `--jobs 1: ${one.r.wallS.toFixed(1)} s (${one.note}); reports ${same ? 'byte-identical' : 'DIFFER'}`,
+        note: `--jobs 1: ${one.map((x) => `${x.r.wallS.toFixed(1)} s (load ${x.load})`).join(', ')}; reports ${same ? 'byte-identical' : 'DIFFER'}.${idle}`,
       }),
     );
   }
