@@ -189,7 +189,8 @@ function* phases<S, A>(
     ...(options.expectedEdges !== undefined ? { expectedEdges: options.expectedEdges } : {}),
   };
   const live = options.objects === true ? undefined : model.packedLiveness?.(properties);
-  const built: GraphOutcome<A> = live !== undefined ? yield* packedGraph(model, properties, live, bounds) : yield* graphPhase(exploreGraph(model, properties, bounds));
+  const built: GraphOutcome<A> =
+    live !== undefined ? yield* packedGraph(model, properties, live, withinBudget(bounds, obligationBases(properties).total, ctl)) : yield* graphPhase(exploreGraph(model, properties, bounds));
   const g = built.graph;
   const base = { states: g.states, transitions: g.edges, depth: built.depth, graphSeconds: (now() - start) / 1000, packed: live !== undefined };
   let scratchBytes = 0;
@@ -248,6 +249,16 @@ function* graphPhase<T>(steps: Generator<GraphProgress, T, GraphStop | undefined
     if (r.done === true) return r.value;
     r = steps.next(yield { phase: 'graph', ...r.value });
   }
+}
+
+/**
+ * `bounds` without the size hints when storage sized for them at once would not fit the memory budget (the graph
+ * then grows as it goes, and the budget stops it at a pause). Per state: the visited set (~24 B at its lowest load),
+ * offsets, discovering edge and levels; per edge: target and task.
+ */
+function withinBudget(bounds: GraphOptions, obligations: number, ctl: { allows(bytes: number): boolean }): GraphOptions {
+  const { expectedStates, expectedEdges, ...rest } = bounds;
+  return ctl.allows((expectedStates ?? 0) * (32 + obligations) + (expectedEdges ?? 0) * 6) ? bounds : rest;
 }
 
 /**

@@ -43,6 +43,8 @@ export interface PackedGraphOutcome {
 }
 
 const MAX_TASK = 1 << 24;
+/** The largest state-count hint taken (2^26 states: a visited set of ~1.5 GiB at 3 key words). */
+const MAX_HINT = 1 << 26;
 let touchSink = 0;
 
 /** The explorer's working state: visited set, layout, and the queued states' keys in a ring indexed by id. */
@@ -141,15 +143,17 @@ export function* explorePackedGraph<S>(
   const k = obligations;
   const maxStates = options.maxStates ?? Infinity;
   const maxDepth = options.maxDepth ?? Infinity;
-  const f = new Frontier(model.fields, model.fieldHints, options.expectedStates ?? 0);
+  // Hints beyond what one process can hold are ignored (the arrays then grow as needed, within the budget's pauses).
+  const expected = Math.min(options.expectedStates ?? 0, maxStates, MAX_HINT);
+  const f = new Frontier(model.fields, model.fieldHints, expected);
   const out = new Successors();
   let actionTasks = new Int32Array(64);
   const levelOut = new Int32Array(Math.max(1, k));
   let sink = 0;
 
   // Sized for the expected graph, when told (e.g. by the safety search of the same model): no regrowth.
-  const statesHint = Math.min(options.expectedStates ?? 0, maxStates) + 1;
-  const edgesHint = Math.max(4096, Math.min(options.expectedEdges ?? 0, 2 ** 30));
+  const statesHint = expected + 1;
+  const edgesHint = Math.max(4096, Math.min(options.expectedEdges ?? 0, 8 * MAX_HINT));
   let offsets = new Int32Array(Math.max(1024, statesHint + 1));
   let targets = new Int32Array(edgesHint);
   let via = new Int32Array(Math.max(1024, statesHint));
@@ -186,78 +190,86 @@ export function* explorePackedGraph<S>(
 
   let depth = 0;
   let levelEnd = f.count;
-  outer: while (f.head < f.count) {
-    const id = f.head;
-    if (id === levelEnd) {
-      depth++;
-      levelEnd = f.count;
-    }
-    if (id >= offsets.length - 1) offsets = grow(offsets, id + 1);
-    offsets[id] = edges;
-    if ((id & 4095) === 0 && id > 0) {
-      const stop = yield { states: f.count, transitions: edges, depth, queue: f.count - id };
-      if (stop !== undefined) {
-        cut = stop;
-        break;
+  let rowStart = 0;
+  try {
+    outer: while (f.head < f.count) {
+      const id = f.head;
+      rowStart = edges;
+      if (id === levelEnd) {
+        depth++;
+        levelEnd = f.count;
       }
-    }
-    let taken: number;
-    for (;;) {
-      out.reset(f.layout.words);
-      f.layout.clearOverflow();
-      taken = model.expand(f.ring, f.at(id), f.layout, out);
-      if (taken === MISS) throw new Error('packed liveness graph: expand() missed on the thread that owns the model');
-      if (!f.layout.overflowed) break;
-      f.widen(); // and expand the same state again under the wider layout
-    }
-    const layout = f.layout;
-    const words = layout.words;
-    const at = f.at(id);
-    if (depth >= maxDepth) {
-      if (taken > 0 || out.error >= 0) cut = 'max-depth';
-      f.head++;
-      continue;
-    }
-    live.levels(f.ring, at, layout, levelOut);
-    for (let j = 0; j < k; j++) levels.set(id * k + j, levelOut[j]!);
-    if (out.error >= 0) {
-      error = { id, actionIndex: out.error };
-      break;
-    }
-    if (taken > actionTasks.length) actionTasks = new Int32Array(taken * 2);
-    const n = live.tasks(f.ring, at, layout, actionTasks);
-    if (n !== taken) throw new Error(`packed liveness graph: ${n} fair-task entries for ${taken} actions of state ${id}`);
-    if (edges + taken > targets.length) targets = grow(targets, edges + taken);
-    // Start every successor's visited-set lookup before the first one (overlapped cache misses, as the BFS does).
-    let touched = 0;
-    for (let j = 0; j < out.count; j++) touched |= f.table.touch(out.keys, j * words);
-    sink ^= touched;
-    // Action by action: the written successors in order, the actions in between self-loops.
-    let j = 0;
-    for (let a = 0; a < taken; a++) {
-      let target = id;
-      if (j < out.count && out.actions[j] === a) {
-        const o = j * words;
-        j++;
-        target = f.table.find(out.keys, o);
-        if (target === -1) {
-          if (f.count >= maxStates) {
-            cut = 'max-states';
-            edges = offsets[id]!; // a partly expanded state keeps no edges: its enabled tasks would be wrong
-            break outer;
-          }
-          target = f.add(out.keys, o);
-          discovered(target, edges);
+      if (id >= offsets.length - 1) offsets = grow(offsets, id + 1);
+      offsets[id] = edges;
+      if ((id & 4095) === 0 && id > 0) {
+        const stop = yield { states: f.count, transitions: edges, depth, queue: f.count - id };
+        if (stop !== undefined) {
+          cut = stop;
+          break;
         }
       }
-      targets[edges] = target;
-      const task = actionTasks[a]!;
-      if (!(task >= -1 && task < MAX_TASK)) throw new RangeError(`liveness: fair task ${task}; tasks are integers in [0, 2^24) or -1`);
-      tasks.set(edges, task + 1);
-      if (task >= taskCount) taskCount = task + 1;
-      edges++;
+      let taken: number;
+      for (;;) {
+        out.reset(f.layout.words);
+        f.layout.clearOverflow();
+        taken = model.expand(f.ring, f.at(id), f.layout, out);
+        if (taken === MISS) throw new Error('packed liveness graph: expand() missed on the thread that owns the model');
+        if (!f.layout.overflowed) break;
+        f.widen(); // and expand the same state again under the wider layout
+      }
+      const layout = f.layout;
+      const words = layout.words;
+      const at = f.at(id);
+      if (depth >= maxDepth) {
+        if (taken > 0 || out.error >= 0) cut = 'max-depth';
+        f.head++;
+        continue;
+      }
+      live.levels(f.ring, at, layout, levelOut);
+      for (let j = 0; j < k; j++) levels.set(id * k + j, levelOut[j]!);
+      if (out.error >= 0) {
+        error = { id, actionIndex: out.error };
+        break;
+      }
+      if (taken > actionTasks.length) actionTasks = new Int32Array(taken * 2);
+      const n = live.tasks(f.ring, at, layout, actionTasks);
+      if (n !== taken) throw new Error(`packed liveness graph: ${n} fair-task entries for ${taken} actions of state ${id}`);
+      if (edges + taken > targets.length) targets = grow(targets, edges + taken);
+      // Start every successor's visited-set lookup before the first one (overlapped cache misses, as the BFS does).
+      let touched = 0;
+      for (let j = 0; j < out.count; j++) touched |= f.table.touch(out.keys, j * words);
+      sink ^= touched;
+      // Action by action: the written successors in order, the actions in between self-loops.
+      let j = 0;
+      for (let a = 0; a < taken; a++) {
+        let target = id;
+        if (j < out.count && out.actions[j] === a) {
+          const o = j * words;
+          j++;
+          target = f.table.find(out.keys, o);
+          if (target === -1) {
+            if (f.count >= maxStates) {
+              cut = 'max-states';
+              edges = offsets[id]!; // a partly expanded state keeps no edges: its enabled tasks would be wrong
+              break outer;
+            }
+            target = f.add(out.keys, o);
+            discovered(target, edges);
+          }
+        }
+        targets[edges] = target;
+        const task = actionTasks[a]!;
+        if (!(task >= -1 && task < MAX_TASK)) throw new RangeError(`liveness: fair task ${task}; tasks are integers in [0, 2^24) or -1`);
+        tasks.set(edges, task + 1);
+        if (task >= taskCount) taskCount = task + 1;
+        edges++;
+      }
+      f.head++;
     }
-    f.head++;
+  } catch (e) {
+    if (!allocationFailed(e)) throw e;
+    cut = 'memory'; // out of memory before the budget: the state being expanded keeps no edges
+    edges = rowStart;
   }
   const count = f.count;
   const expandedTo = f.head;
@@ -288,6 +300,11 @@ export function* explorePackedGraph<S>(
     idOf: (fieldsOf) => f.idOf(fieldsOf),
     visitedBytes: f.table.bytes,
   };
+}
+
+/** Whether `e` is a failed allocation of a typed array (the machine's memory, not the budget, ran out). */
+function allocationFailed(e: unknown): boolean {
+  return e instanceof RangeError && /allocation failed|Invalid (typed )?array( buffer)? length/i.test(e.message);
 }
 
 function grow(a: Int32Array<ArrayBuffer>, index: number): Int32Array<ArrayBuffer> {
