@@ -280,13 +280,15 @@ function livenessRow(ctx: BenchContext, config: CheckConfig, capacity: number, s
   const { stepChecks } = propertiesFor(sys, PROPERTY_NAMES);
   const model = new CheckedModel(sys, { stepChecks, parts: propertyParts });
   enlargeYoungGeneration();
+  const cpu0 = process.cpuUsage();
   const r = checkLiveness(model, livenessFor(sys, LIVENESS_NAMES), { timeoutMs: 600_000, ...expected });
+  const cpu = process.cpuUsage(cpu0);
   return row(VERSUS, {
     what: `the liveness phase (check's default after safety), ${config.vms} × ${capacity}`,
     value: r.seconds,
     unit: 's',
     reference: { value: safetyS, direction: 'at-most', label: 'safety, one worker' },
-    note: `${r.verdict}; ${r.states.toLocaleString('en-US')} states, ${r.transitions.toLocaleString('en-US')} edges; graph exploration ${r.graphSeconds.toFixed(1)} s, cycle search ${(r.seconds - r.graphSeconds).toFixed(1)} s; graph ${(r.graphBytes / r.states).toFixed(0)} B/state; ${r.packed ? 'packed states' : 'OBJECTS (no packed form)'}, one thread`,
+    note: `${r.verdict}; ${r.states.toLocaleString('en-US')} states, ${r.transitions.toLocaleString('en-US')} edges; graph exploration ${r.graphSeconds.toFixed(1)} s, cycle search ${(r.seconds - r.graphSeconds).toFixed(1)} s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s; graph ${(r.graphBytes / r.states).toFixed(0)} B/state; ${r.packed ? 'packed states' : 'OBJECTS (no packed form)'}, one thread`,
   });
 }
 
