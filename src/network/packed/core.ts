@@ -51,7 +51,7 @@ export class PackedNetwork implements PackedModel {
   private touchedCount = 0;
   private readonly mark: Uint8Array;
   /** This thread's caches of group parts' and step checks' results (cache.ts). */
-  private readonly groupCache = new ResultCache(12);
+  private readonly groupCache = new ResultCache(14);
   private readonly checkCache = new ResultCache(12);
   /**
    * The components a delivery's cascade changed, in order: (component, value before, value after) triples. The
