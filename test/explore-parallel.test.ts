@@ -9,7 +9,7 @@ import type { Fields, PackedAction } from '../src/explore/packed/adapter.js';
 import { pmlModel, type PmlConfig } from '../bench/pml-model.js';
 import { ensureBuilt } from './built.js';
 import { resultView } from './fixtures/result-view.js';
-import { setBatchForTests } from '../src/explore/parallel/coordinator.js';
+import { setBatchForTests, setCollectAtForTests } from '../src/explore/parallel/coordinator.js';
 
 beforeAll(() => ensureBuilt(), 120_000);
 
@@ -44,6 +44,18 @@ describe('parallel BFS = one-thread BFS', () => {
   test('vnic.pml 2 × 2 and 2 × 3: all states, holds', async () => {
     expect((await agree({ vms: 2, capacity: 2 })).states).toBe(5127);
     expect((await agree({ vms: 2, capacity: 3 }, {}, [2])).verdict).toBe('holds');
+  });
+
+  test('threads collecting garbage whenever partitions grew (collect.ts): the same states and ids', async () => {
+    const { model, properties } = pmlModel({ vms: 2, capacity: 2 });
+    const one = search(model, { strategy: 'bfs', properties });
+    setCollectAtForTests(0);
+    try {
+      const many = await searchAsync(model, { strategy: 'bfs', properties, workers: 2, parallelAfter: 0 });
+      expect(view(model, many)).toEqual(view(model, one));
+    } finally {
+      setCollectAtForTests();
+    }
   });
 
   test('a planted violation (DMA wait bound 0): the same shortest counterexample and counts', async () => {

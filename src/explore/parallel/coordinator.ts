@@ -26,6 +26,7 @@ import { Layout } from '../packed/layout.js';
 import { MISS, Successors, type PackedBinding, type WorkerModel } from '../packed/model.js';
 import { DEFERRED, RECENT, expandState, type ExpandContext } from './phases.js';
 import { WINNER_HEAD, candidateWidth, type ExpandMessage, type FromWorker, type InsertMessage, type PartitionWork, type ToWorker, type WorkerInit } from './protocol.js';
+import { collect } from './collect.js';
 import { Records, type SharedRecords } from './records.js';
 import { MAX_LOAD, hashKey, keyWordsOf, partitionOf, probe, sharedTable, slotCount, store as store_, writeIds, type TableView } from './table.js';
 import type { PackedStore } from '../packed/store.js';
@@ -45,6 +46,16 @@ let BATCH = 1 << 19;
 /** For tests: batches of `n` frontier states (tiny batches exercise the batch boundaries). */
 export function setBatchForTests(n: number): void {
   BATCH = n;
+}
+/**
+ * Dropped table bytes at which the threads collect, at least (and half the live tables' bytes): a full collection
+ * of the main thread's heap takes tens of milliseconds, so a search collects a few times, when it is worth it.
+ */
+const COLLECT_AT_DEFAULT = 32 << 20;
+let COLLECT_AT = COLLECT_AT_DEFAULT;
+/** For tests: collect from `bytes` dropped on (0: whenever half the live tables' bytes were dropped; none: the default). */
+export function setCollectAtForTests(bytes = COLLECT_AT_DEFAULT): void {
+  COLLECT_AT = bytes;
 }
 /** What a batch came to. */
 const DONE = 0;
@@ -140,6 +151,9 @@ export class ParallelBfs<S, A> {
   /** Initial states offered (for the fingerprint estimate). */
   initialStates = 0;
   private readonly hashes = new Int32Array(2);
+  /** Bytes of tables dropped since the threads last collected; whether the workers collect with the next expansion. */
+  private dropped = 0;
+  private collectNext = false;
 
   constructor(
     private readonly binding: PackedBinding<S>,
@@ -395,6 +409,7 @@ export class ParallelBfs<S, A> {
       layoutBits: Array.from(this.layout.bits),
       fingerprint: this.fingerprint,
       tables: this.tables.map((t) => ({ buffer: t.slots.buffer as SharedArrayBuffer, n: t.n })),
+      collect: this.collectNext,
       frontier: this.frontier.buffer as unknown as SharedArrayBuffer,
       from,
       to,
@@ -405,6 +420,7 @@ export class ParallelBfs<S, A> {
       chunk: CHUNK,
       countOnly,
     };
+    this.collectNext = false;
     const replies = await Promise.all(this.helpers.map((h) => h.ask(msg)));
     return replies.map((r) => {
       if (r.type !== 'expanded') throw new Error(`parallel search: unexpected reply '${r.type}'`);
@@ -467,7 +483,10 @@ export class ParallelBfs<S, A> {
       const room = slotCount(this.tables[p]!) * MAX_LOAD;
       // Grow geometrically (by half at least), as the one-thread table does, so a partition regrows rarely.
       const growTo = need > room ? Math.max(need, room * 1.5) : 0;
-      if (growTo > 0) growth += (growTo * (this.keyWords + 1) * 4) / MAX_LOAD;
+      if (growTo > 0) {
+        growth += (growTo * (this.keyWords + 1) * 4) / MAX_LOAD;
+        this.dropped += this.tables[p]!.slots.byteLength; // once the worker has grown it
+      }
       const ids = this.unwritten[p];
       partitions.push({ table: { buffer: this.tables[p]!.slots.buffer as SharedArrayBuffer, n: this.tables[p]!.n }, growTo, sources, ...(ids !== undefined ? { ids } : {}) });
     }
@@ -499,7 +518,20 @@ export class ParallelBfs<S, A> {
         winners[d.partition] = new Int32Array(d.winners.buffer).subarray(0, d.winners.count * d.winners.width);
       }
     }
+    this.collectDropped();
     return winners;
+  }
+
+  /**
+   * Once the tables partitions outgrew add up to half the live ones (COLLECT_AT at least): collect them here, and
+   * have the workers collect with the next expansion (collect.ts says why).
+   */
+  private collectDropped(): void {
+    const live = this.tables.reduce((a, t) => a + t.slots.byteLength, 0);
+    if (this.dropped < Math.max(COLLECT_AT, live / 2)) return;
+    this.dropped = 0;
+    collect();
+    this.collectNext = true;
   }
 
   /**

@@ -33,6 +33,8 @@ export interface ExpandMessage {
   readonly layoutBits: readonly number[];
   readonly fingerprint: boolean;
   readonly tables: readonly SharedTableRef[];
+  /** Collect garbage first: tables the visited set outgrew are freed only when every thread has collected them. */
+  readonly collect: boolean;
   readonly frontier: SharedArrayBuffer;
   /** The frontier states to expand in this batch: indices `from` … `to` − 1. */
   readonly from: number;

@@ -8,6 +8,7 @@ import { Layout } from '../packed/layout.js';
 import { Successors, type PackedModel } from '../packed/model.js';
 import { DEFERRED, RECENT, expandState, insertPartition, type ExpandContext } from './phases.js';
 import { candidateWidth, winnerWidth, type ExpandMessage, type FromWorker, type InsertMessage, type ToWorker, type WorkerInit } from './protocol.js';
+import { collect } from './collect.js';
 import { Records } from './records.js';
 import { regrown, writeIds, type TableView } from './table.js';
 
@@ -47,6 +48,7 @@ function refresh(data: unknown, layoutBits: readonly number[]): void {
 
 function expand(m: ExpandMessage): void {
   const started = performance.now();
+  if (m.collect) collect();
   refresh(m.data, m.layoutBits);
   if (model === undefined || layout === undefined) throw new Error('no model');
   const words = layout.words;
