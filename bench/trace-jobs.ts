@@ -92,13 +92,14 @@ export function analyse(t: TraceFile, tailCount = 12): Profile {
   lines.push(`  all threads last busy at ${s(lastFull - t.processStartMs)} s: ${s(poolEnd - lastFull)} s of tail before the pool's work ended`);
   const cpuMs = ran.reduce((a, r) => a + (r.span.cpuMs ?? 0), 0);
   lines.push(`  CPU: process ${s(t.processCpuMs)} s, main thread ${t.mainThreadCpuMs === null ? '?' : s(t.mainThreadCpuMs)} s, in simulations ${s(cpuMs)} s (their wall spans ${s(busyMs)} s: the rest is waiting for a core)`);
-  lines.push(`  CPU in simulations ${s(busyMs)} s; ideal wall on ${t.threads} idle threads (busy / threads + serial phases): ${s(busyMs / t.threads + (wallMs - (poolEnd - from)))} s`);
+  lines.push(`  ideal wall on ${t.threads} idle threads: (simulations' CPU + main thread's) / threads + start-up ${s((cpuMs + (t.mainThreadCpuMs ?? 0)) / t.threads + ((sim?.startMs ?? t.processStartMs) - t.processStartMs))} s; process CPU / threads ${s(t.processCpuMs / t.threads)} s`);
 
   // The chains: per setting, its runs' total and its span from first start to last end.
-  const chains = new Map<string, { runs: number; urgent: number; busy: number; first: number; last: number }>();
+  const chains = new Map<string, { runs: number; urgent: number; busy: number; cpu: number; first: number; last: number }>();
   for (const r of ran) {
     const k = settingOf(r.label);
-    const c = chains.get(k) ?? { runs: 0, urgent: 0, busy: 0, first: Infinity, last: 0 };
+    const c = chains.get(k) ?? { runs: 0, urgent: 0, busy: 0, cpu: 0, first: Infinity, last: 0 };
+    c.cpu += r.span.cpuMs ?? 0;
     c.runs++;
     if (r.urgent) c.urgent++;
     c.busy += r.span.endMs - r.span.startMs;
@@ -106,9 +107,9 @@ export function analyse(t: TraceFile, tailCount = 12): Profile {
     c.last = Math.max(c.last, r.span.endMs);
     chains.set(k, c);
   }
-  lines.push(`  settings by when they finished (last ${tailCount}): setting: runs (probes), CPU, first start → last end; time it ran while a thread was idle`);
+  lines.push(`  settings by when they finished (last ${tailCount}): setting: runs (probes), busy (CPU), first start → last end; time it ran while a thread was idle`);
   for (const [k, c] of [...chains].sort((a, b) => a[1].last - b[1].last).slice(-tailCount)) {
-    lines.push(`    ${k}: ${c.runs} (${c.urgent}), ${s(c.busy)} s, ${s(c.first - t.processStartMs)} → ${s(c.last - t.processStartMs)}; ${s(under.get(k) ?? 0)} s`);
+    lines.push(`    ${k}: ${c.runs} (${c.urgent}), ${s(c.busy)} s (${s(c.cpu)} s), ${s(c.first - t.processStartMs)} → ${s(c.last - t.processStartMs)}; ${s(under.get(k) ?? 0)} s`);
   }
   return { wallMs, threads: t.threads, busyMs, concurrencyMs: conc, lines };
 }
