@@ -10,6 +10,7 @@ import type { SearchOptions } from '../types.js';
 import type { Layout } from './layout.js';
 import { Successors, type PackedBinding } from './model.js';
 import { PackedStore, STOP } from './store.js';
+import { doubledRing } from './ring.js';
 
 export class PackedBfs<S, A> {
   private readonly store: PackedStore<S, A>;
@@ -123,14 +124,7 @@ export class PackedBfs<S, A> {
 
   /** Double the ring, which holds the keys of ids `head` to `upTo` (exclusive). */
   private growRing(upTo: number): void {
-    const words = this.store.layout.words;
-    const mask = this.ringMask * 2 + 1;
-    const ring = new Int32Array((mask + 1) * words);
-    for (let id = this.head; id < upTo; id++) {
-      ring.set(this.ring.subarray((id & this.ringMask) * words, ((id & this.ringMask) + 1) * words), (id & mask) * words);
-    }
-    this.ring = ring;
-    this.ringMask = mask;
+    ({ ring: this.ring, mask: this.ringMask } = doubledRing(this.ring, this.ringMask, this.store.layout.words, this.head, upTo));
   }
 
   /** Widen the layout for the model's overflow: the visited set and the queued keys are re-encoded. */

@@ -13,6 +13,7 @@ import { SmallColumn } from '../liveness-graph.js';
 import { Layout } from './layout.js';
 import { MISS, Successors, type PackedBinding } from './model.js';
 import { VisitedTable } from './visited.js';
+import { doubledRing } from './ring.js';
 
 /**
  * A model's packed form for liveness (`Model.packedLiveness`): its packed binding (deciding no safety property) and,
@@ -91,14 +92,7 @@ class Frontier {
 
   /** Double the ring, which holds the keys of ids `head` to `upTo` (exclusive). */
   private growRing(upTo: number): void {
-    const words = this.layout.words;
-    const mask = this.ringMask * 2 + 1;
-    const ring = new Int32Array((mask + 1) * words);
-    for (let id = this.head; id < upTo; id++) {
-      ring.set(this.ring.subarray((id & this.ringMask) * words, ((id & this.ringMask) + 1) * words), (id & mask) * words);
-    }
-    this.ring = ring;
-    this.ringMask = mask;
+    ({ ring: this.ring, mask: this.ringMask } = doubledRing(this.ring, this.ringMask, this.layout.words, this.head, upTo));
   }
 
   /** Widen the layout for the overflow just recorded: re-lay the visited set and the queued keys. */
