@@ -321,22 +321,7 @@ export function* exploreGraph<S, A>(
       break;
     }
   }
-  // States never expanded (after a cut) have no edges.
-  if (count + 1 > offsets.length) offsets = grow(offsets, count + 1);
-  offsets.fill(edges, Math.min(id, count), count + 1);
-  levels.ensure(count * k);
-
-  const graph: LivenessGraph = {
-    states: count,
-    edges,
-    offsets: offsets.slice(0, count + 1),
-    targets: targets.slice(0, edges),
-    tasks: trimmed(tasks, edges),
-    taskCount,
-    obligations: k,
-    levels: trimmed(levels, count * k),
-    via: via.slice(0, count),
-  };
+  const graph = closeGraph({ offsets, targets, via, tasks, levels }, { states: count, expanded: id, edges, taskCount, obligations: k });
   return {
     graph,
     ...(cut !== undefined ? { cut } : {}),
@@ -346,15 +331,44 @@ export function* exploreGraph<S, A>(
   };
 }
 
-function trimmed(c: SmallColumn, length: number): SmallColumn {
-  c.trim(Math.max(length, 0));
-  return c;
-}
-
-function grow(a: Int32Array<ArrayBuffer>, index: number): Int32Array<ArrayBuffer> {
+/** A copy of `a` with room past `index` (×1.5): the graph's columns grow with the search. */
+export function grow(a: Int32Array<ArrayBuffer>, index: number): Int32Array<ArrayBuffer> {
   const b = new Int32Array(Math.ceil(index * 1.5) + 1024);
   b.set(a);
   return b;
+}
+
+/** The columns a graph builder fills (by id for states, by edge index for edges). */
+export interface GraphColumns {
+  offsets: Int32Array<ArrayBuffer>;
+  targets: Int32Array<ArrayBuffer>;
+  via: Int32Array<ArrayBuffer>;
+  tasks: SmallColumn;
+  levels: SmallColumn;
+}
+
+/**
+ * The graph of a finished (or stopped) exploration: ids below `expanded` were expanded; the others, found but never
+ * expanded (after a cut or an error), get no edges. Columns are cut to their used length.
+ */
+export function closeGraph(c: GraphColumns, n: { states: number; expanded: number; edges: number; taskCount: number; obligations: number }): LivenessGraph {
+  const { states, edges, obligations: k } = n;
+  const offsets = states + 1 > c.offsets.length ? grow(c.offsets, states + 1) : c.offsets;
+  offsets.fill(edges, Math.min(n.expanded, states), states + 1);
+  c.levels.ensure(states * k);
+  c.tasks.trim(Math.max(edges, 0));
+  c.levels.trim(Math.max(states * k, 0));
+  return {
+    states,
+    edges,
+    offsets: offsets.slice(0, states + 1),
+    targets: c.targets.slice(0, edges),
+    tasks: c.tasks,
+    taskCount: n.taskCount,
+    obligations: k,
+    levels: c.levels,
+    via: c.via.slice(0, states),
+  };
 }
 
 /** Bytes held by the graph's columns. */

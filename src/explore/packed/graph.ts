@@ -9,7 +9,7 @@
  * edge to the state itself, as the object-level graph stores it — a fair cycle can be a single state's self-loop.
  */
 import type { GraphOptions, GraphProgress, GraphStop, LivenessGraph } from '../liveness-graph.js';
-import { SmallColumn } from '../liveness-graph.js';
+import { SmallColumn, closeGraph, grow } from '../liveness-graph.js';
 import { Layout } from './layout.js';
 import { MISS, Successors, type PackedBinding } from './model.js';
 import { VisitedTable } from './visited.js';
@@ -267,23 +267,7 @@ export function* explorePackedGraph<S>(
   }
   const count = f.count;
   const expandedTo = f.head;
-  // States never expanded (after a cut or an error) have no edges.
-  if (count + 1 > offsets.length) offsets = grow(offsets, count + 1);
-  offsets.fill(edges, Math.min(expandedTo, count), count + 1);
-  levels.ensure(count * k);
-  tasks.trim(edges);
-  levels.trim(count * k);
-  const graph: LivenessGraph = {
-    states: count,
-    edges,
-    offsets: offsets.slice(0, count + 1),
-    targets: targets.slice(0, edges),
-    tasks,
-    taskCount,
-    obligations: k,
-    levels,
-    via: via.slice(0, count),
-  };
+  const graph = closeGraph({ offsets, targets, via, tasks, levels }, { states: count, expanded: expandedTo, edges, taskCount, obligations: k });
   touchSink ^= sink; // the touches' reads are kept (not optimized away)
   f.ring = new Int32Array(0); // the queue is done with; the visited set stays for `idOf`
   return {
@@ -299,10 +283,4 @@ export function* explorePackedGraph<S>(
 /** Whether `e` is a failed allocation of a typed array (the machine's memory, not the budget, ran out). */
 function allocationFailed(e: unknown): boolean {
   return e instanceof RangeError && /allocation failed|Invalid (typed )?array( buffer)? length/i.test(e.message);
-}
-
-function grow(a: Int32Array<ArrayBuffer>, index: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(Math.ceil(index * 1.5) + 1024);
-  b.set(a);
-  return b;
 }
