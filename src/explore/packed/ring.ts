@@ -8,7 +8,9 @@ export function doubledRing(ring: Int32Array, mask: number, words: number, head:
   const grown = mask * 2 + 1;
   const next = new Int32Array((grown + 1) * words);
   for (let id = head; id < upTo; id++) {
-    next.set(ring.subarray((id & mask) * words, ((id & mask) + 1) * words), (id & grown) * words);
+    const from = (id & mask) * words;
+    const to = (id & grown) * words;
+    for (let k = 0; k < words; k++) next[to + k] = ring[from + k]!;
   }
   return { ring: next, mask: grown };
 }

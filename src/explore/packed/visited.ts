@@ -170,7 +170,8 @@ export class VisitedTable {
       if (old[p + n] === 0) continue;
       let i = homeOf(this.fingerprint ? old[p]! : hashWords(old, p, n, SEED_A), slots);
       while (table[i * sw + n] !== 0) i = i + 1 === slots ? 0 : i + 1;
-      table.set(old.subarray(p, p + sw), i * sw);
+      // Word by word: `set(subarray(…))` allocates a view per slot, most of a growth's time.
+      for (let k = 0, q = i * sw; k < sw; k++) table[q + k] = old[p + k]!;
     }
     this.table = table;
     this.n = slots;
