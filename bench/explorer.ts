@@ -14,16 +14,16 @@
  * gc before it, over the states stored — taken in the search's `onFinish` hook, after its last clock reading. At both
  * ends the gc is followed by a wait for V8's sweeper and a second gc (`settle`), as the resident row needs.
  */
+import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { enlargeYoungGeneration } from '../src/explore/young-generation.js';
 import { checkLiveness, search, searchAsync, type SearchResult } from '../src/explore/index.js';
-import { PROFILE } from '../src/explore/parallel/coordinator.js';
 import { PROPERTY_NAMES, propertiesFor, propertyParts } from '../properties/checked.js';
 import { LIVENESS_NAMES, livenessFor } from '../properties/liveness.js';
 import { defaultCheckConfig, type CheckConfig } from '../spec/checked/config.js';
 import { CheckedModel, buildCheckedSystem, type CheckAction, type CheckedState } from '../spec/checked/model.js';
-import { jsLimit } from './js-limit.js';
-import { pmlModel } from './pml-model.js';
+import type { ChildResult } from './explorer-child.js';
 import { gcFunction, row, shared, type BenchContext, type Row } from './report.js';
 import { panAvailable, verifyVnicPml } from './spin.js';
 
@@ -103,7 +103,7 @@ export async function runCheck(label: string, config: CheckConfig, o: { timeoutM
   return { label, result, totalS, bytesPerState, rssPerState };
 }
 
-function describe(r: CheckRun): string {
+export function describe(r: CheckRun): string {
   const res = r.result;
   const verdict = res.verdict === 'incomplete' ? `INCOMPLETE (${res.incompleteReason})` : res.verdict;
   return `${verdict}; ${res.states.toLocaleString('en-US')} states, ${res.transitions.toLocaleString('en-US')} transitions, depth ${res.depth}, search ${res.seconds.toFixed(2)} s on ${res.workers} thread${res.workers > 1 ? 's' : ''}`;
@@ -113,6 +113,15 @@ const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? Number.NaN : s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
+
+/** `explorer-child.js` on one program: its result, or an error with what the child printed. */
+function inChild(kind: string, vms: number, capacity: number, workers: number): ChildResult {
+  const script = fileURLToPath(new URL('./explorer-child.js', import.meta.url));
+  const r = spawnSync(process.execPath, ['--expose-gc', script, kind, String(vms), String(capacity), String(workers)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !last.startsWith('{')) throw new Error(`explorer-child ${kind} exited ${r.status ?? r.signal}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  return JSON.parse(last) as ChildResult;
+}
 
 /** One program of the head-to-head: a name and a run returning its search seconds (and what it found). */
 interface Contender {
@@ -137,33 +146,17 @@ async function headToHead(ctx: BenchContext, vms: number, capacity: number): Pro
       },
     });
   }
-  contenders.push({
-    name: 'JS limit (bench/js-limit.ts, hand-packed BFS)',
-    run: async () => {
-      const r = jsLimit(vms, capacity);
-      return { seconds: r.seconds, states: r.states, transitions: r.transitions, note: `${(r.bytes / r.states).toFixed(1)} B/state of structures` };
-    },
-  });
-  contenders.push({
-    name: "vnicspec's engine on vnic.pml's packed model (bench/pml-model.ts)",
-    run: async () => {
-      const { model, properties } = pmlModel({ vms, capacity });
-      const r = search(model, { strategy: 'bfs', properties });
-      return { seconds: r.seconds, states: r.states, transitions: r.transitions, note: 'the engine without the machines' };
-    },
-  });
+  // Each of ours in a process of its own too (explorer-child.ts says why).
+  const child = (kind: string, w = 1) => async () => {
+    const r = inChild(kind, vms, capacity, w);
+    if (r.bytesPerState !== null) bytes.push(r.bytesPerState);
+    if (r.rssPerState !== null) rssBytes.push(r.rssPerState);
+    return r;
+  };
+  contenders.push({ name: 'JS limit (bench/js-limit.ts, hand-packed BFS)', run: child('js-limit') });
+  contenders.push({ name: "vnicspec's engine on vnic.pml's packed model (bench/pml-model.ts)", run: child('pml-model') });
   for (const w of [1, workers]) {
-    contenders.push({
-      name: `vnicspec check --vms ${vms} --capacity ${capacity}, ${w === 1 ? 'one worker' : `${w} workers`}`,
-      run: async () => {
-        for (let i = 0; i < PROFILE.length; i++) PROFILE[i] = 0;
-        const r = await runCheck(`${vms}x${capacity}`, config, { timeoutMs: 600_000, workers: w });
-        if (r.bytesPerState !== null) bytes.push(r.bytesPerState);
-        if (r.rssPerState !== null) rssBytes.push(r.rssPerState);
-        const phases = w > 1 ? `; workers busy ${(PROFILE[4]! / 1000).toFixed(1)} s expanding, ${(PROFILE[5]! / 1000).toFixed(1)} s inserting; numbering ${(PROFILE[3]! / 1000).toFixed(1)} s; ${PROFILE[6]} states deferred to the main thread` : '';
-        return { seconds: r.result.seconds, states: r.result.states, transitions: r.result.transitions, note: `${describe(r)}${phases}` };
-      },
-    });
+    contenders.push({ name: `vnicspec check --vms ${vms} --capacity ${capacity}, ${w === 1 ? 'one worker' : `${w} workers`}`, run: child('check', w) });
   }
   const rounds = ctx.quick ? 1 : 3;
   const times = contenders.map(() => [] as number[]);
@@ -243,7 +236,7 @@ async function headToHead(ctx: BenchContext, vms: number, capacity: number): Pro
         value: cpuM[one]!,
         unit: 's',
         reference: { value: cpuM[pan]!, direction: 'at-most', label: "pan's" },
-        note: "CPU seconds (ours: this process, building the model included; pan's: bash's times): what wall time would be on an idle core",
+        note: "CPU seconds (ours: the program's child process, all threads, building the model included; pan's: bash's times): what wall time would be on an idle core",
       }),
     );
   }
