@@ -13,12 +13,11 @@ import { MISS, type PackedModel, type Successors } from '../../explore/packed/mo
 import { envField, fieldCount, flagField, pendingField, type Program } from './program.js';
 import { CODES_STRIDE, MAX_CODES, ResultCache } from './cache.js';
 import type { DenseTable } from './shared.js';
-import { CELL_BAD, CELL_DISABLED, CELL_UNKNOWN, DECIDED, Tables } from './tables.js';
+import { CELL_BAD, CELL_DISABLED, CELL_UNKNOWN, DECIDED, Tables, type StepView } from './tables.js';
 
 /** What the owner does when a lookup misses: fill the tables (then the lookup is repeated). */
 export interface Filler {
   cell(c: number, state: number, event: number): void;
-  effect(e: number): void;
   setAdd(set: number, pid: number): void;
   setRemove(set: number, pid: number): void;
   stateActions(k: number, state: number): void;
@@ -46,23 +45,27 @@ export class PackedNetwork implements PackedModel {
   /** The parent's fields, and the successor being built (same layout: ids, pending set, counters, flags). */
   private readonly pF: Int32Array;
   private readonly dF: Int32Array;
-  /** Fields the draft changed since `begin`, so that a draft is reset and written in O(changes). */
-  private readonly touched: Int32Array;
+  /**
+   * Fields the draft set since `begin`, in order, repeats allowed (a repeat costs less than testing for one), so that
+   * a draft is reset and written in O(changes).
+   */
+  private touched: Int32Array;
   private touchedCount = 0;
-  private readonly mark: Uint8Array;
   /** This thread's caches of group parts' and step checks' results (cache.ts). */
   private readonly groupCache = new ResultCache(14);
   private readonly checkCache = new ResultCache(12);
-  /**
-   * The components a delivery's cascade changed, in order: (component, value before, value after) triples. The
-   * step checks read the pre-state by undoing them in the draft, instead of a copy of all machines per delivery.
-   */
-  private undo = new Int32Array(48);
-  private undoCount = 0;
+  /** A later delivery's pre-state machines, for its step checks (an action's first delivery reads the parent's). */
+  private readonly preF: Int32Array;
   private queue = new Int32Array(64);
   private readonly always: number[];
   private readonly sum: Int32Array;
-  /** Whether deliveries feed step checks or history counters (then a cascade logs what it changes). */
+  /**
+   * The environment's actions as one array: per action [guards n, (field, min)…, updates n, (field, delta, max)…,
+   * deliveries n, (to, event, stale 0/1)…], fields as indices into the state's fields.
+   */
+  private readonly envCode: Int32Array;
+  private readonly envActions: number;
+  /** Whether deliveries feed step checks or history counters (then a cascade collects its probe list). */
   private readonly hasChecks: boolean;
 
   constructor(
@@ -77,11 +80,23 @@ export class PackedNetwork implements PackedModel {
     this.fieldHints = [...new Array<number>(p.components + 1).fill(7), ...p.envHints, 1];
     this.pF = new Int32Array(this.fields);
     this.dF = new Int32Array(this.fields);
-    this.touched = new Int32Array(this.fields);
-    this.mark = new Uint8Array(this.fields);
+    this.preF = new Int32Array(this.fields);
+    this.touched = new Int32Array(4 * this.fields);
     this.always = p.properties.flatMap((s, i) => (s.kind === 'always' ? [i] : []));
     this.sum = new Int32Array(Math.max(1, p.sumWidth));
     this.hasChecks = p.stepChecks > 0 || p.counterOps === true;
+    const env0 = this.P + 1;
+    this.envActions = p.envActions.length;
+    this.envCode = Int32Array.from(
+      p.envActions.flatMap((act) => [
+        act.guards.length,
+        ...act.guards.flatMap((g) => [env0 + g.field, g.min]),
+        act.updates.length,
+        ...act.updates.flatMap((u) => [env0 + u.field, u.delta, u.max ?? 0x7fffffff]),
+        act.deliveries.length,
+        ...act.deliveries.flatMap((d) => [d.to, d.event, d.stale ? 1 : 0]),
+      ]),
+    );
   }
 
   private get program(): Program {
@@ -89,7 +104,6 @@ export class PackedNetwork implements PackedModel {
   }
 
   private read(keys: Int32Array, at: number, L: Layout): void {
-    for (let i = 0; i < this.touchedCount; i++) this.mark[this.touched[i]!] = 0;
     this.touchedCount = 0;
     L.decoder(keys, at, this.pF);
     this.dF.set(this.pF);
@@ -97,19 +111,21 @@ export class PackedNetwork implements PackedModel {
 
   /** Set draft field `f`. */
   private put(f: number, v: number): void {
-    if (this.mark[f] === 0) {
-      this.mark[f] = 1;
-      this.touched[this.touchedCount++] = f;
+    if (this.touchedCount === this.touched.length) {
+      const t = new Int32Array(this.touched.length * 2);
+      t.set(this.touched);
+      this.touched = t;
     }
+    this.touched[this.touchedCount++] = f;
     this.dF[f] = v;
   }
 
   /** Start a successor: the draft back to the parent. */
   private begin(): void {
+    const touched = this.touched;
     for (let i = 0; i < this.touchedCount; i++) {
-      const f = this.touched[i]!;
+      const f = touched[i]!;
       this.dF[f] = this.pF[f]!;
-      this.mark[f] = 0;
     }
     this.touchedCount = 0;
     // A successor's step flags are those of its own step.
@@ -137,26 +153,29 @@ export class PackedNetwork implements PackedModel {
     const program = this.program;
     this.read(keys, at, L);
     const set = this.pF[this.P]!;
-    const env0 = this.P + 1;
     let a = 0;
-    // The environment's actions.
-    const acts = program.envActions;
-    for (let x = 0; x < acts.length; x++) {
-      const act = acts[x]!;
+    // The environment's actions (`envCode`).
+    const code = this.envCode;
+    const dF = this.dF;
+    const pF = this.pF;
+    for (let p = 0, x = 0; x < this.envActions; x++) {
       let enabled = true;
-      for (let g = 0; g < act.guards.length; g++) if (this.pF[env0 + act.guards[g]!.field]! < act.guards[g]!.min) enabled = false;
-      if (!enabled) continue;
-      this.begin();
-      for (let u = 0; u < act.updates.length; u++) {
-        const up = act.updates[u]!;
-        const f = env0 + up.field;
-        let v = this.dF[f]! + up.delta;
-        if (up.max !== undefined && v > up.max) v = up.max;
-        this.put(f, v);
+      const guards = code[p++]!;
+      for (let g = 0; g < guards; g++, p += 2) if (pF[code[p]!]! < code[p + 1]!) enabled = false;
+      const updates = code[p++]!;
+      if (!enabled) {
+        p += 3 * updates;
+        p += 3 * code[p]! + 1;
+        continue;
       }
-      for (let d = 0; d < act.deliveries.length; d++) {
-        const dl = act.deliveries[d]!;
-        const r = this.deliver(dl.to, dl.event, dl.stale);
+      this.begin();
+      for (let u = 0; u < updates; u++, p += 3) {
+        const f = code[p]!;
+        this.put(f, Math.min(dF[f]! + code[p + 1]!, code[p + 2]!));
+      }
+      const deliveries = code[p++]!;
+      for (let d = 0; d < deliveries; d++, p += 3) {
+        const r = this.deliver(code[p]!, code[p + 1]!, code[p + 2] === 1, d === 0);
         if (r === MISSED) return MISS;
         if (r === FAILED) {
           out.error = a;
@@ -180,7 +199,7 @@ export class PackedNetwork implements PackedModel {
         rest = t.setRemove.get(set, pid);
       }
       this.put(this.P, rest - 1);
-      const r = this.deliver(t.pendTo[pid]!, t.pendEv[pid]!, true);
+      const r = this.deliver(t.pendTo[pid]!, t.pendEv[pid]!, true, true);
       if (r === MISSED) return MISS;
       if (r === FAILED) {
         out.error = a;
@@ -204,7 +223,7 @@ export class PackedNetwork implements PackedModel {
         const to = t.actData[t.actStart[k]![id]! + 2 * j]!;
         const ev = t.actData[t.actStart[k]![id]! + 2 * j + 1]!;
         this.begin();
-        const r = this.deliver(to, ev, false);
+        const r = this.deliver(to, ev, false, true);
         if (r === MISSED) return MISS;
         if (r === FAILED) {
           out.error = a;
@@ -217,53 +236,55 @@ export class PackedNetwork implements PackedModel {
   }
 
   /**
-   * The step cell's next value for (c, state, event) — CELL_DISABLED, CELL_BAD, or next id + 1, with the effect id in
-   * `cellEffect` — filling it if the owner is here; CELL_UNKNOWN on a miss.
+   * The step cell's next value for (c, state, event) — CELL_DISABLED, CELL_BAD, or next id + 1, with the offset + 1
+   * of its effect record in `cellEffect` — filling it if the owner is here; CELL_UNKNOWN on a miss.
    */
   private cell(c: number, state: number, event: number): number {
-    let st = this.tables.step[c]!;
-    let col = event < st.colOf.length ? st.colOf[event]! : -1;
-    if (col < 0 || state >= st.rows || st.cells[2 * (state * st.cols + col)] === CELL_UNKNOWN) {
+    let t: StepView = this.tables;
+    let m = 2 * (c * t.stepEvents + event);
+    let base = event < t.stepEvents ? t.stepMeta[m]! - 1 : -1;
+    if (base < 0 || state >= t.stepMeta[m + 1]! || t.stepCells[base + 2 * state] === CELL_UNKNOWN) {
       if (this.filler === null) return CELL_UNKNOWN;
       this.filler.cell(c, state, event);
-      st = this.tables.step[c]!;
-      col = st.colOf[event]!;
+      t = this.tables;
+      m = 2 * (c * t.stepEvents + event);
+      base = t.stepMeta[m]! - 1;
     }
-    const i = 2 * (state * st.cols + col);
-    this.cellEffect = st.cells[i + 1]!;
-    return st.cells[i]!;
+    const i = base + 2 * state;
+    const cells = t.stepCells;
+    this.cellEffect = cells[i + 1]!;
+    return cells[i]!;
   }
 
   private cellEffect = 0;
 
-  /** Deliver `event` to component `to` of the draft, with its cascade and bookkeeping. */
-  private deliver(to: number, event: number, stale: boolean): number {
+  /**
+   * Deliver `event` to component `to` of the draft, with its cascade and bookkeeping. `first`: the draft's machines
+   * are still the parent's (the action's first delivery), which the step checks then read as the pre-state.
+   */
+  private deliver(to: number, event: number, stale: boolean, first: boolean): number {
     const t = this.tables;
     const hasChecks = this.hasChecks;
     const dF = this.dF;
-    this.undoCount = 0;
     let v = this.cell(to, dF[to]!, event);
     if (v === CELL_UNKNOWN) return MISSED;
     if (v === CELL_DISABLED) return stale ? OK : FAILED;
     if (v === CELL_BAD) return FAILED;
+    // The step checks read the delivery's pre-state: the parent's machines, or (a later delivery) a copy.
+    let pre = this.pF;
+    if (hasChecks && !first) {
+      pre = this.preF;
+      for (let k = 0; k < this.C; k++) pre[k] = dF[k]!;
+    }
     let plist = 0;
     let tail = 0;
     let head = -1;
     let c = to;
-    let ev = event;
     for (;;) {
-      const e = this.cellEffect;
-      if (hasChecks) this.logChange(c, dF[c]!, v - 1);
       this.put(c, v - 1);
-      let at = e < t.effStart.length ? t.effStart[e]! - 1 : -1;
-      if (at < 0) {
-        if (this.filler === null) return MISSED;
-        this.filler.effect(e);
-        at = t.effStart[e]! - 1;
-      }
       const d = t.effData;
-      const sends = d[at]!;
-      let p = at + 1;
+      let p = this.cellEffect;
+      const sends = d[p++]!;
       for (let j = 0; j < sends; j++) {
         if (tail + 2 > this.queue.length) {
           const q = new Int32Array(this.queue.length * 2);
@@ -291,6 +312,7 @@ export class PackedNetwork implements PackedModel {
         this.put(f, dF[f]! + d[p++]!);
       }
       if (hasChecks && d[p]! !== 0) {
+        const e = d[this.cellEffect - 1]!;
         let l = t.plist.get(plist, e);
         if (l < 0) {
           if (this.filler === null) return MISSED;
@@ -304,47 +326,19 @@ export class PackedNetwork implements PackedModel {
       if (head >= tail) break;
       if (head >= MAX_CASCADE * 2) return FAILED;
       c = this.queue[head - 1]!;
-      ev = this.queue[head]!;
-      v = this.cell(c, dF[c]!, ev);
+      v = this.cell(c, dF[c]!, this.queue[head]!);
       if (v === CELL_UNKNOWN) return MISSED;
       if (v === CELL_DISABLED || v === CELL_BAD) return FAILED;
     }
-    if (plist !== 0) return this.stepChecks(plist);
-    return OK;
-  }
-
-  private logChange(c: number, before: number, after: number): void {
-    const n = this.undoCount * 3;
-    if (n + 3 > this.undo.length) {
-      const u = new Int32Array(this.undo.length * 2);
-      u.set(this.undo);
-      this.undo = u;
-    }
-    this.undo[n] = c;
-    this.undo[n + 1] = before;
-    this.undo[n + 2] = after;
-    this.undoCount++;
-  }
-
-  /**
-   * The step checks on the delivery's probes (list `plist`) and pre-state, all at once (one memo for all of them):
-   * append the flags they raise, and perform the counter operations they give.
-   */
-  private stepChecks(plist: number): number {
-    const dF = this.dF;
-    const u = this.undo;
-    // The draft's machines back to the delivery's pre-state while the checks read them.
-    for (let i = this.undoCount * 3 - 3; i >= 0; i -= 3) dF[u[i]!] = u[i + 1]!;
-    const r = this.stepResult(plist);
-    for (let i = 0, n = this.undoCount * 3; i < n; i += 3) dF[u[i]!] = u[i + 2]!;
+    if (plist === 0) return OK;
+    const r = this.stepResult(plist, pre);
     if (r === MISS) return MISSED;
     return this.stepEffects(r);
   }
 
-  /** The result id of the step checks of probe list `plist` on the pre-state in the draft's machines, or MISS. */
-  private stepResult(plist: number): number {
+  /** The result id of the step checks of probe list `plist` on the pre-state machines `pre`, or MISS. */
+  private stepResult(plist: number, pre: Int32Array): number {
     const t = this.tables;
-    const pre = this.dF;
     let root = plist < t.checkRoot.length ? t.checkRoot[plist]! : 0;
     if (root === 0) {
       if (this.filler === null) return MISS;

@@ -16,7 +16,7 @@ import { OBSERVE } from './observe.js';
 import type { Program } from './program.js';
 import { canonicalJson } from '../../util/canonical-json.js';
 import { ensureLength, sharedInts, type DenseTable, type PairTable } from './shared.js';
-import { CELL_BAD, CELL_DISABLED, DECIDED, Tables, type StepTable } from './tables.js';
+import { CELL_BAD, CELL_DISABLED, DECIDED, Tables } from './tables.js';
 
 /** A step flag: a property and why the step broke it. */
 export interface StepFlag {
@@ -52,6 +52,17 @@ export interface OwnerHooks {
   flagProperty(flag: StepFlag): number;
 }
 
+/**
+ * One component's memoized steps (the owner's copy, which `layFlat` lays out as the tables' flat view): the column of
+ * each event id (−1: none), and per (state id, column) at 2 · (state · cols + column) the cell and its effect record.
+ */
+interface StepTable {
+  colOf: Int32Array;
+  cols: number;
+  rows: number;
+  cells: Int32Array;
+}
+
 /** What a check read: a node value (tables.ts) and the edge key under it. */
 interface Read {
   readonly code: number;
@@ -68,6 +79,9 @@ export class NetworkOwner implements Filler {
   readonly flagLists: StepFlag[][] = [[]];
   private readonly plistProbes: Probe[][] = [[]];
   private readonly deltas: number[] = [];
+  private readonly steps: StepTable[];
+  /** Offset in `effData` of each effect id's record. */
+  private readonly effects = new Map<number, number>();
   /** Projections observed by checks (observe.ts), by function, and each one's values by canonical JSON. */
   private readonly projections = new Map<(m: MachineState<unknown>) => unknown, number>();
   private readonly projectionValues: Map<string, number>[] = [];
@@ -78,6 +92,7 @@ export class NetworkOwner implements Filler {
   ) {
     this.program = program;
     this.tables = new Tables(program);
+    this.steps = Array.from({ length: program.components }, () => ({ colOf: new Int32Array(16).fill(-1), cols: 0, rows: 0, cells: new Int32Array(2) }));
     if (program.properties.length > 30) throw new RangeError('packed network: at most 30 properties');
     this.internSet([]); // set 0: nothing pending
   }
@@ -96,46 +111,91 @@ export class NetworkOwner implements Filler {
   cell(c: number, state: number, event: number): void {
     const memo = this.hooks.memo;
     const next = memo.stepCell(c, state, event);
-    const st = this.tables.step[c]!;
+    const rec = next >= 0 ? this.effect(memo.lastEffect) + 1 : 0;
+    const st = this.steps[c]!;
     let col = event < st.colOf.length ? st.colOf[event]! : -1;
-    if (col < 0) col = this.addColumn(st, event);
-    if (state >= st.rows) this.addRows(st, state + 1);
+    let relay = false;
+    if (col < 0) {
+      col = this.addColumn(st, event);
+      relay = true;
+    }
+    if (state >= st.rows) {
+      this.addRows(st, state + 1);
+      relay = true;
+    }
     const i = 2 * (state * st.cols + col);
     st.cells[i] = next === DISABLED ? CELL_DISABLED : next === BAD ? CELL_BAD : next + 1;
-    st.cells[i + 1] = next >= 0 ? memo.lastEffect : 0;
+    st.cells[i + 1] = rec;
+    const t = this.tables;
+    if (relay || event >= t.stepEvents) this.layFlat();
+    else {
+      const base = t.stepMeta[2 * (c * t.stepEvents + event)]! - 1;
+      t.stepCells[base + 2 * state] = st.cells[i]!;
+      t.stepCells[base + 2 * state + 1] = rec;
+    }
   }
 
   private addColumn(st: StepTable, event: number): number {
     if (event >= st.colOf.length) {
       const old = st.colOf;
-      st.colOf = sharedInts(Math.max(event + 1, old.length * 2)).fill(-1);
+      st.colOf = new Int32Array(Math.max(event + 1, old.length * 2)).fill(-1);
       st.colOf.set(old);
     }
     const col = st.cols;
     const cols = col + 1;
     // Re-lay the rows with one more column (tables are small: a component receives few events).
-    const cells = sharedInts(Math.max(1, st.rows) * cols * 2);
+    const cells = new Int32Array(Math.max(1, st.rows) * cols * 2);
     for (let r = 0; r < st.rows; r++) cells.set(st.cells.subarray(2 * r * st.cols, 2 * (r * st.cols + st.cols)), 2 * r * cols);
     st.cells = cells;
     st.cols = cols;
     st.colOf[event] = col;
-    this.touched();
     return col;
   }
 
   private addRows(st: StepTable, rows: number): void {
     const n = Math.max(rows, st.rows * 2, 16);
-    const cells = sharedInts(n * Math.max(1, st.cols) * 2);
+    const cells = new Int32Array(n * Math.max(1, st.cols) * 2);
     cells.set(st.cells.subarray(0, 2 * st.rows * st.cols));
     st.cells = cells;
     st.rows = n;
+  }
+
+  /** Lay the components' step tables out again as the tables' flat view (tables.ts `StepView`). */
+  private layFlat(): void {
+    const t = this.tables;
+    let E = Math.max(16, t.stepEvents);
+    for (const st of this.steps) for (let ev = 0; ev < st.colOf.length; ev++) if (st.colOf[ev]! >= 0) while (ev >= E) E *= 2;
+    const C = this.program.components;
+    const meta = sharedInts(2 * C * E);
+    let size = 0;
+    for (const st of this.steps) size += 2 * st.rows * st.cols;
+    const cells = sharedInts(size);
+    let at = 0;
+    this.steps.forEach((st, c) => {
+      for (let ev = 0; ev < st.colOf.length; ev++) {
+        const col = st.colOf[ev]!;
+        if (col < 0) continue;
+        meta[2 * (c * E + ev)] = at + 1;
+        meta[2 * (c * E + ev) + 1] = st.rows;
+        for (let r = 0; r < st.rows; r++) {
+          cells[at + 2 * r] = st.cells[2 * (r * st.cols + col)]!;
+          cells[at + 2 * r + 1] = st.cells[2 * (r * st.cols + col) + 1]!;
+        }
+        at += 2 * st.rows;
+      }
+    });
+    t.stepEvents = E;
+    t.stepMeta = meta;
+    t.stepCells = cells;
     this.touched();
   }
 
-  effect(e: number): void {
-    const t = this.tables;
+  /** The offset in `effData` of effect `e`'s record (written on first need). */
+  private effect(e: number): number {
+    const known = this.effects.get(e);
+    if (known !== undefined) return known;
     const fx = this.hooks.memo.effect(e);
-    const rec: number[] = [fx.sends.length / 2, ...fx.sends];
+    const rec: number[] = [e, fx.sends.length / 2, ...fx.sends];
     const targets = fx.deferredTargets;
     rec.push(targets.length / 2);
     for (let j = 0; j < targets.length; j += 2) rec.push(this.pendingId(targets[j]!, targets[j + 1]!));
@@ -144,8 +204,8 @@ export class NetworkOwner implements Filler {
     for (const p of fx.probes) this.hooks.probeEnv(p, deltas);
     rec.push(deltas.length / 2, ...deltas, fx.probes.length > 0 ? 1 : 0);
     const at = this.append('effData', 'effUsed', rec);
-    this.grow('effStart', e + 1);
-    t.effStart[e] = at + 1;
+    this.effects.set(e, at);
+    return at;
   }
 
   private pendingId(to: number, event: number): number {
@@ -169,7 +229,7 @@ export class NetworkOwner implements Filler {
 
   /** Make `tables[name]` at least `length` long. */
   private grow(
-    name: 'effData' | 'setData' | 'actData' | 'effStart' | 'pendTo' | 'pendEv' | 'setStart' | 'flagMask' | 'groupNodes' | 'checkNodes' | 'checkRoot' | 'checkCodes' | 'resFlags' | 'resStart' | 'resData',
+    name: 'effData' | 'setData' | 'actData' | 'pendTo' | 'pendEv' | 'setStart' | 'flagMask' | 'groupNodes' | 'checkNodes' | 'checkRoot' | 'checkCodes' | 'resFlags' | 'resStart' | 'resData',
     length: number,
   ): void {
     const t = this.tables;

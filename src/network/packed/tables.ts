@@ -26,13 +26,17 @@ export const DECIDED = 1 << 30;
  */
 export const NODE_UNFILLED = 0;
 
-export interface StepTable {
-  /** Column of each event id, −1 for none. */
-  colOf: Int32Array;
-  cols: number;
-  rows: number;
-  /** Per (state id, column) at 2 · (state · cols + column): the cell, then its effect id (one cache line for both). */
-  cells: Int32Array;
+/**
+ * The memoized steps of all components in one flat view, so that a step is two dependent reads: `stepMeta` at
+ * 2 · (c · stepEvents + event) holds the offset + 1 of the (component c, event) column in `stepCells` (0: no column)
+ * and the rows it has; the column holds per state id, at offset + 2 · state, the cell (CELL_* or next id + 1) and the
+ * offset + 1 of the step's effect record in `effData` (0 for a disabled or bad step). The owner re-lays the view when
+ * a column or rows are added (rare: a component meets few states and events), and writes new cells in place.
+ */
+export interface StepView {
+  readonly stepEvents: number;
+  readonly stepMeta: Int32Array;
+  readonly stepCells: Int32Array;
 }
 
 /** A DenseTable as data. */
@@ -48,8 +52,9 @@ const shapeOf = (t: DenseTable): DenseShape => ({ cells: t.cells, rows: t.rows, 
 export interface TablesData {
   readonly version: number;
   readonly program: Program;
-  readonly step: readonly StepTable[];
-  readonly effStart: Int32Array;
+  readonly stepEvents: number;
+  readonly stepMeta: Int32Array;
+  readonly stepCells: Int32Array;
   readonly effData: Int32Array;
   readonly pendTo: Int32Array;
   readonly pendEv: Int32Array;
@@ -80,13 +85,16 @@ export interface TablesData {
   readonly checkCodes: Int32Array;
 }
 
-export class Tables {
+export class Tables implements StepView {
   version = 0;
   readonly program: Program;
-  step: StepTable[];
-  /** Per effect id: offset + 1 of its record in `effData` (0: not there yet). */
-  effStart: Int32Array;
-  /** Effect records: [sends n, (to, event)…, pending adds n, pid…, counter deltas n, (field, delta)…, has probes]. */
+  stepEvents = 0;
+  stepMeta: Int32Array;
+  stepCells: Int32Array;
+  /**
+   * Effect records, each where a step cell points: [effect id, sends n, (to, event)…, pending adds n, pid…, counter
+   * deltas n, (field, delta)…, has probes].
+   */
   effData: Int32Array;
   effUsed = 0;
   pendTo: Int32Array;
@@ -147,8 +155,9 @@ export class Tables {
     this.program = program;
     if (data !== undefined) {
       this.version = data.version;
-      this.step = data.step.map((s) => ({ ...s }));
-      this.effStart = data.effStart;
+      this.stepEvents = data.stepEvents;
+      this.stepMeta = data.stepMeta;
+      this.stepCells = data.stepCells;
       this.effData = data.effData;
       this.pendTo = data.pendTo;
       this.pendEv = data.pendEv;
@@ -181,8 +190,8 @@ export class Tables {
       return;
     }
     const C = program.components;
-    this.step = Array.from({ length: C }, () => ({ colOf: sharedInts(16).fill(-1), cols: 0, rows: 0, cells: sharedInts(2) }));
-    this.effStart = sharedInts(64);
+    this.stepMeta = sharedInts(1);
+    this.stepCells = sharedInts(1);
     this.effData = sharedInts(1024);
     this.pendTo = sharedInts(64);
     this.pendEv = sharedInts(64);
@@ -219,8 +228,9 @@ export class Tables {
     return {
       version: this.version,
       program: this.program,
-      step: this.step.map((s) => ({ ...s })),
-      effStart: this.effStart,
+      stepEvents: this.stepEvents,
+      stepMeta: this.stepMeta,
+      stepCells: this.stepCells,
       effData: this.effData,
       pendTo: this.pendTo,
       pendEv: this.pendEv,
