@@ -57,7 +57,6 @@ export class PackedNetwork implements PackedModel {
   /** A later delivery's pre-state machines, for its step checks (an action's first delivery reads the parent's). */
   private readonly preF: Int32Array;
   private queue = new Int32Array(64);
-  private readonly always: number[];
   private readonly sum: Int32Array;
   /**
    * The environment's actions as one array: per action [guards n, (field, min)…, updates n, (field, delta, max)…,
@@ -81,11 +80,23 @@ export class PackedNetwork implements PackedModel {
     this.pF = new Int32Array(this.fields);
     this.dF = new Int32Array(this.fields);
     this.preF = new Int32Array(this.fields);
+    this.cF = new Int32Array(this.fields);
+    this.qF = new Int32Array(this.fields);
+    this.par = this.qF;
+    this.changed = new Int32Array(this.C);
+    this.readWords = (this.C + 31) >> 5;
+    this.changedBits = new Int32Array(this.readWords);
+    const env0 = this.P + 1;
+    this.alwaysCode = Int32Array.from(
+      p.properties.flatMap((shape, i) =>
+        shape.kind !== 'always'
+          ? []
+          : [i, shape.bounds?.length ?? 0, ...(shape.bounds ?? []).flatMap((b) => [env0 + b.field, b.min, b.max]), shape.groups.length, ...shape.groups, shape.sums !== undefined ? 1 : 0],
+      ),
+    );
     this.touched = new Int32Array(4 * this.fields);
-    this.always = p.properties.flatMap((s, i) => (s.kind === 'always' ? [i] : []));
     this.sum = new Int32Array(Math.max(1, p.sumWidth));
     this.hasChecks = p.stepChecks > 0 || p.counterOps === true;
-    const env0 = this.P + 1;
     this.envActions = p.envActions.length;
     this.envCode = Int32Array.from(
       p.envActions.flatMap((act) => [
@@ -107,6 +118,9 @@ export class PackedNetwork implements PackedModel {
     this.touchedCount = 0;
     L.decoder(keys, at, this.pF);
     this.dF.set(this.pF);
+    if (this.readKey.length !== L.words) this.readKey = new Int32Array(L.words);
+    for (let k = 0; k < L.words; k++) this.readKey[k] = keys[at + k]!;
+    this.readLayout = L;
   }
 
   /** Set draft field `f`. */
@@ -405,59 +419,92 @@ export class PackedNetwork implements PackedModel {
    */
   check(keys: Int32Array, at: number, L: Layout, parent?: Int32Array, parentAt?: number): number {
     const t = this.tables;
-    const props = this.program.properties;
-    L.decoder(keys, at, this.pF); // not `read`: the draft is not used here (the next `expand` resets it)
+    const cF = this.cF;
+    L.decoder(keys, at, cF);
     const incremental = parent !== undefined;
+    const C = this.C;
     let nChanged = 0;
     const changed = this.changed;
+    const bits = this.changedBits;
+    for (let w = 0; w < this.readWords; w++) bits[w] = 0;
     if (incremental) {
-      L.decoder(parent, parentAt!, this.qF);
-      for (let c = 0; c < this.C; c++) if (this.qF[c] !== this.pF[c]) changed[nChanged++] = c;
+      // The parent is usually the state just expanded, whose fields `read` decoded.
+      let q = this.pF;
+      if (L !== this.readLayout || !sameKey(parent, parentAt!, this.readKey, L.words)) {
+        q = this.qF;
+        L.decoder(parent, parentAt!, q);
+      }
+      this.par = q;
+      for (let c = 0; c < C; c++) {
+        if (q[c] !== cF[c]) {
+          changed[nChanged++] = c;
+          bits[c >> 5]! |= 1 << (c & 31);
+        }
+      }
     } else {
-      for (let c = 0; c < this.C; c++) changed[nChanged++] = c;
+      for (let c = 0; c < C; c++) {
+        changed[nChanged++] = c;
+        bits[c >> 5]! |= 1 << (c & 31);
+      }
     }
-    const flag = this.pF[this.F]!;
+    const flag = cF[this.F]!;
     let fails = flag === 0 ? 0 : t.flagMask[flag]!;
     for (let i = 0; i < nChanged; i++) {
       const c = changed[i]!;
-      const b = this.bits(c, this.pF[c]!, false);
+      const b = this.bits(c, cF[c]!, false);
       if (b === MISS) return MISS;
       fails |= b;
     }
-    const always = this.always;
-    const C = this.C;
-    for (let i = 0; i < always.length; i++) {
-      const p = always[i]!;
+    // The 'always' properties' parts (`alwaysCode`).
+    const code = this.alwaysCode;
+    const RW = this.readWords;
+    for (let x = 0; x < code.length; ) {
+      const p = code[x++]!;
       if ((fails & (1 << p)) !== 0) return p;
-      const shape = props[p]!;
-      const bounds = shape.bounds;
-      if (bounds !== undefined) {
-        for (let b = 0; b < bounds.length; b++) {
-          const v = this.pF[this.P + 1 + bounds[b]!.field]!;
-          if (v < bounds[b]!.min || v > bounds[b]!.max) return p;
-        }
+      const bounds = code[x++]!;
+      for (let b = 0; b < bounds; b++, x += 3) {
+        const v = cF[code[x]!]!;
+        if (v < code[x + 1]! || v > code[x + 2]!) return p;
       }
-      for (let g = 0; g < shape.groups.length; g++) {
-        const part = shape.groups[g]!;
+      const groups = code[x++]!;
+      for (let g = 0; g < groups; g++) {
+        const part = code[x++]!;
         if (incremental) {
           // Unchanged machines it ever read: it reads what it read in the parent, and gives what it gave there.
           let affected = false;
-          for (let j = 0; j < nChanged && !affected; j++) if (t.groupReads[part * C + changed[j]!] !== 0) affected = true;
+          for (let w = 0; w < RW; w++) if ((t.groupReads[part * RW + w]! & bits[w]!) !== 0) affected = true;
           if (!affected || this.sameCodes(t.groupCodes, part * CODES_STRIDE)) continue;
         }
-        const r = this.group(part);
+        const r = this.group(part, cF);
         if (r === MISS) return MISS;
         if (r === 1) return p;
       }
-      const sums = shape.sums;
-      if (sums !== undefined && !(incremental ? this.sumsStillHold(sums.fields, sums.offset, nChanged) : this.sumsHold(sums.fields, sums.offset))) return p;
+      if (code[x++] === 0) continue;
+      const sums = this.program.properties[p]!.sums!;
+      if (!(incremental ? this.sumsStillHold(sums.fields, sums.offset, nChanged) : this.sumsHold(cF, sums.fields, sums.offset))) return p;
     }
     return -1;
   }
 
-  /** The parent's fields (incremental checks), and the components that differ from it. */
-  private readonly qF = new Int32Array(256);
-  private readonly changed = new Int32Array(256);
+  /**
+   * The state `check` looks at, its parent's fields (`pF` when the parent is the state last read, else decoded into
+   * `qF`), and the components that differ from it (a list, and bits: component c at bit c & 31 of word c >> 5).
+   */
+  private readonly cF: Int32Array;
+  private readonly qF: Int32Array;
+  private par: Int32Array;
+  private readonly changed: Int32Array;
+  private readonly changedBits: Int32Array;
+  /** Words per group part in `Tables.groupReads`. */
+  private readonly readWords: number;
+  /** The key and layout of the state `read` last decoded into `pF`. */
+  private readKey = new Int32Array(0);
+  private readLayout: Layout | undefined;
+  /**
+   * The 'always' properties as one array: per property [index, bounds n, (field, min, max)…, group parts n, part…,
+   * has sums 0/1] (the sums, rarer, are read from the program).
+   */
+  private readonly alwaysCode: Int32Array;
 
   /**
    * Whether every code in the list at `base` (cache.ts) has the same value in the state (`pF`) as in its parent
@@ -469,8 +516,8 @@ export class PackedNetwork implements PackedModel {
     const proj = this.tables.proj;
     for (let i = 0; i < n; i++) {
       const c = codes[base + 1 + 2 * i]!;
-      const now = this.pF[c]!;
-      const was = this.qF[c]!;
+      const now = this.cF[c]!;
+      const was = this.par[c]!;
       if (now === was) continue;
       const x = codes[base + 2 + 2 * i]!;
       if (x < 0) return false;
@@ -483,7 +530,7 @@ export class PackedNetwork implements PackedModel {
   }
 
   /** Whether Σ over components of each count equals its counter (components that never held any are skipped). */
-  private sumsHold(fields: readonly number[], offset: number): boolean {
+  private sumsHold(ids: Int32Array, fields: readonly number[], offset: number): boolean {
     const t = this.tables;
     const W = this.program.sumWidth;
     const n = fields.length;
@@ -492,11 +539,11 @@ export class PackedNetwork implements PackedModel {
     for (let c = 0; c < this.C; c++) {
       if (t.counts[c] === 0) continue;
       const row = t.contrib[c]!;
-      const at = this.pF[c]! * W + offset;
+      const at = ids[c]! * W + offset;
       for (let v = 0; v < n; v++) sum[v] = sum[v]! + row[at + v]!;
     }
     const env0 = this.P + 1;
-    for (let v = 0; v < n; v++) if (sum[v] !== this.pF[env0 + fields[v]!]) return false;
+    for (let v = 0; v < n; v++) if (sum[v] !== ids[env0 + fields[v]!]) return false;
     return true;
   }
 
@@ -507,13 +554,15 @@ export class PackedNetwork implements PackedModel {
     const n = fields.length;
     const env0 = this.P + 1;
     const sum = this.sum;
-    for (let v = 0; v < n; v++) sum[v] = this.pF[env0 + fields[v]!]! - this.qF[env0 + fields[v]!]!;
+    const cF = this.cF;
+    const q = this.par;
+    for (let v = 0; v < n; v++) sum[v] = cF[env0 + fields[v]!]! - q[env0 + fields[v]!]!;
     for (let i = 0; i < nChanged; i++) {
       const c = this.changed[i]!;
       if (t.counts[c] === 0) continue;
       const row = t.contrib[c]!;
-      const now = this.pF[c]! * W + offset;
-      const was = this.qF[c]! * W + offset;
+      const now = cF[c]! * W + offset;
+      const was = q[c]! * W + offset;
       for (let v = 0; v < n; v++) sum[v] = sum[v]! - row[now + v]! + row[was + v]!;
     }
     for (let v = 0; v < n; v++) if (sum[v] !== 0) return false;
@@ -521,16 +570,16 @@ export class PackedNetwork implements PackedModel {
   }
 
   /** Result of group part `part` on the state in `ids` (0 holds / no witness, 1 fails / witnesses), or MISS. */
-  private group(part: number): number {
+  private group(part: number, ids: Int32Array): number {
     const t = this.tables;
-    const hit = this.groupCache.lookup(part, t.groupCodes, part * CODES_STRIDE, this.pF, t.proj);
+    const hit = this.groupCache.lookup(part, t.groupCodes, part * CODES_STRIDE, ids, t.proj);
     if (hit >= 0) return hit;
-    let r = walk(t.groupNodes, t.groupEdges, part, this.pF, this.C, t.proj);
+    let r = walk(t.groupNodes, t.groupEdges, part, ids, this.C, t.proj);
     if (r === MISS) {
       if (this.filler === null) return MISS;
-      this.filler.group(part, this.pF);
-      r = walk(t.groupNodes, t.groupEdges, part, this.pF, this.C, t.proj);
-      this.groupCache.lookup(part, t.groupCodes, part * CODES_STRIDE, this.pF, t.proj); // the code list may have grown
+      this.filler.group(part, ids);
+      r = walk(t.groupNodes, t.groupEdges, part, ids, this.C, t.proj);
+      this.groupCache.lookup(part, t.groupCodes, part * CODES_STRIDE, ids, t.proj); // the code list may have grown
     }
     if (r !== MISS) this.groupCache.remember(r);
     return r;
@@ -547,11 +596,17 @@ export class PackedNetwork implements PackedModel {
       }
     }
     for (let g = 0; g < shape.groups.length; g++) {
-      const r = this.group(shape.groups[g]!);
+      const r = this.group(shape.groups[g]!, this.pF);
       if (r !== 0) return r === MISS ? MISS : 1;
     }
     return 0;
   }
+}
+
+/** Whether `keys[at..at + words)` equals `key`. */
+function sameKey(keys: Int32Array, at: number, key: Int32Array, words: number): boolean {
+  for (let k = 0; k < words; k++) if (keys[at + k] !== key[k]) return false;
+  return true;
 }
 
 /**

@@ -338,7 +338,8 @@ export class NetworkOwner implements Filler {
     const r = this.hooks.group(part, this.recording(ids, reads)) ? 1 : 0;
     const C = this.program.components;
     for (const { code } of reads) {
-      this.tables.groupReads[part * C + (code <= C ? code - 1 : (code - C - 1) % C)] = 1;
+      const c = code <= C ? code - 1 : (code - C - 1) % C;
+      this.tables.groupReads[part * ((C + 31) >> 5) + (c >> 5)]! |= 1 << (c & 31);
       addCode(this.tables.groupCodes, part * CODES_STRIDE, code, C);
     }
     this.insertPath('groupNodes', 'groupNodeCount', this.tables.groupEdges, part, reads, r);

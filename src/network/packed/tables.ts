@@ -140,7 +140,10 @@ export class Tables implements StepView {
   /** Flag lists: (list, fragment list) → concatenation + 1; per list, the bits of the properties it flags. */
   flagConcat: PairTable;
   flagMask: Int32Array;
-  /** Per (group part, component) at part·C + c: 1 once the part's trie reads the component (or a projection of it). */
+  /**
+   * Per group part, ⌈C / 32⌉ words of bits: component c's bit (c & 31 of word c >> 5) is set once the part's trie reads
+   * the component (or a projection of it).
+   */
   groupReads: Int32Array;
   /** Per (projection q, component c) at q·C + c: per state id, the value id of that projection + 1 (0: unknown). */
   proj: Int32Array[];
@@ -218,7 +221,7 @@ export class Tables implements StepView {
     this.flagConcat = new PairTable();
     this.flagMask = sharedInts(16);
     this.proj = [];
-    this.groupReads = sharedInts(Math.max(1, program.groupParts * C));
+    this.groupReads = sharedInts(Math.max(1, program.groupParts * ((C + 31) >> 5)));
     this.groupCodes = sharedInts(Math.max(1, program.groupParts) * CODES_STRIDE);
     this.checkCodes = sharedInts(64 * CODES_STRIDE);
   }
