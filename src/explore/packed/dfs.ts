@@ -12,8 +12,8 @@ export class PackedDfs<S, A> {
   private readonly store: PackedStore<S, A>;
   private readonly out = new Successors();
   private parentKey = new Int32Array(0);
-  /** Where `touch` reads go (kept, so that they are not optimized away). */
-  sink = 0;
+  /** Per successor of the state being expanded: its key's hash (the visited set's `touch`). */
+  private hashes = new Int32Array(64);
   private keys: Int32Array;
   private ids = new Int32Array(256);
   private depths = new Int32Array(256);
@@ -64,14 +64,14 @@ export class PackedDfs<S, A> {
       }
       let counted = taken;
       // Start every successor's visited-set lookup before the first one (overlapped cache misses).
-      let touched = 0;
-      for (let j = 0; j < out.count; j++) touched |= store.table.touch(out.keys, j * words);
-      this.sink = touched;
+      if (this.hashes.length < out.count) this.hashes = new Int32Array(out.count * 2);
+      const hashes = this.hashes;
+      for (let j = 0; j < out.count; j++) hashes[j] = store.table.touch(out.keys, j * words);
       // The parent's key, kept aside: its slot may be overwritten while its successors are stored.
       if (this.parentKey.length !== words) this.parentKey = new Int32Array(words);
       for (let k = 0; k < words; k++) this.parentKey[k] = this.keys[top * words + k]!;
       for (let j = 0; j < out.count; j++) {
-        const r = store.discover(out.keys, j * words, id, out.actions[j]!, depth + 1, this.parentKey);
+        const r = store.discover(out.keys, j * words, id, out.actions[j]!, depth + 1, this.parentKey, hashes[j]);
         if (r === STOP) {
           counted = out.actions[j]! + 1; // the object-level search stops right after computing this successor
           break;

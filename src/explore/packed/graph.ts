@@ -46,7 +46,6 @@ export interface PackedGraphOutcome {
 const MAX_TASK = 1 << 24;
 /** The largest state-count hint taken (2^26 states: a visited set of ~1.5 GiB at 3 key words). */
 const MAX_HINT = 1 << 26;
-let touchSink = 0;
 
 /** The explorer's working state: visited set, layout, and the queued states' keys in a ring indexed by id. */
 class Frontier {
@@ -143,7 +142,8 @@ export function* explorePackedGraph<S>(
   const out = new Successors();
   let actionTasks = new Int32Array(64);
   const levelOut = new Int32Array(Math.max(1, k));
-  let sink = 0;
+  /** Per successor of the state being expanded: its key's hash (the visited set's `touch`). */
+  let hashes = new Int32Array(64);
 
   // Sized for the expected graph, when told (e.g. by the safety search of the same model): no regrowth.
   const statesHint = expected + 1;
@@ -230,9 +230,8 @@ export function* explorePackedGraph<S>(
       if (n !== taken) throw new Error(`packed liveness graph: ${n} fair-task entries for ${taken} actions of state ${id}`);
       if (edges + taken > targets.length) targets = grow(targets, edges + taken);
       // Start every successor's visited-set lookup before the first one (overlapped cache misses, as the BFS does).
-      let touched = 0;
-      for (let j = 0; j < out.count; j++) touched |= f.table.touch(out.keys, j * words);
-      sink ^= touched;
+      if (hashes.length < out.count) hashes = new Int32Array(out.count * 2);
+      for (let j = 0; j < out.count; j++) hashes[j] = f.table.touch(out.keys, j * words);
       // Action by action: the written successors in order, the actions in between self-loops.
       let j = 0;
       for (let a = 0; a < taken; a++) {
@@ -240,7 +239,7 @@ export function* explorePackedGraph<S>(
         if (j < out.count && out.actions[j] === a) {
           const o = j * words;
           j++;
-          target = f.table.find(out.keys, o);
+          target = f.table.find(out.keys, o, hashes[j - 1]);
           if (target === -1) {
             if (f.count >= maxStates) {
               cut = 'max-states';
@@ -268,7 +267,6 @@ export function* explorePackedGraph<S>(
   const count = f.count;
   const expandedTo = f.head;
   const graph = closeGraph({ offsets, targets, via, tasks, levels }, { states: count, expanded: expandedTo, edges, taskCount, obligations: k });
-  touchSink ^= sink; // the touches' reads are kept (not optimized away)
   f.ring = new Int32Array(0); // the queue is done with; the visited set stays for `idOf`
   return {
     graph,

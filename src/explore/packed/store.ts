@@ -66,16 +66,16 @@ export class PackedStore<S, A> {
    * at depth `depth`; store it if new, and check it. Returns its new id, KNOWN, or STOP (a bound, the memory budget
    * or a violation ends the search).
    */
-  discover(keys: Int32Array, at: number, parent: number, action: number, depth: number, parentKey?: Int32Array): number {
+  discover(keys: Int32Array, at: number, parent: number, action: number, depth: number, parentKey?: Int32Array, hash?: number): number {
     const table = this.table;
-    if (table.find(keys, at) !== -1) return KNOWN;
+    if (table.find(keys, at, hash) !== -1) return KNOWN;
     if (this.count >= this.stops.maxStates) {
       this.cut = 'max-states';
       return STOP;
     }
     if (table.full || this.count >= this.parents.capacity) {
       if (!this.makeRoom()) return STOP;
-      table.find(keys, at);
+      table.find(keys, at, hash);
     }
     const id = this.count++;
     this.table.insert(keys, at, id);

@@ -98,18 +98,25 @@ export class VisitedTable {
   }
 
   /**
-   * Touch the slot where the key `keys[at..]` would be (its hash's home), returning a value only so the read is not
-   * optimized away. Calling this for every successor before looking any of them up lets the processor overlap
-   * their cache misses — the visited set is far larger than the caches, and a lookup is mostly waiting for memory.
+   * Touch the slot where the key `keys[at..]` would be (its hash's home), and return the key's hash for `find`.
+   * Calling this for every successor before looking any of them up lets the processor overlap their cache misses —
+   * the visited set is far larger than the caches, and a lookup is mostly waiting for memory. (What the slot held goes
+   * to `sink`, so that the read is not optimized away.)
    */
   touch(keys: Int32Array, at: number): number {
     if (this.fingerprint) return 0;
     const h = hashWords(keys, at, this.words, SEED_A);
-    return this.table[homeOf(h, this.n) * this.slotWords]!;
+    this.sink ^= this.table[homeOf(h, this.n) * this.slotWords]!;
+    return h;
   }
 
-  /** The id of the state `keys[at .. at + words)`, or -1 (then `insert` stores it). */
-  find(keys: Int32Array, at: number): number {
+  sink = 0;
+
+  /**
+   * The id of the state `keys[at .. at + words)`, or -1 (then `insert` stores it). `hash`: what `touch` returned for
+   * this key, if it was touched (not in fingerprint mode).
+   */
+  find(keys: Int32Array, at: number, hash?: number): number {
     const n = this.words;
     const table = this.table;
     const slots = this.n;
@@ -130,7 +137,7 @@ export class VisitedTable {
         if (table[p] === h && table[p + 1] === h2) return id - 1;
       }
     }
-    const h = hashWords(keys, at, n, SEED_A);
+    const h = hash ?? hashWords(keys, at, n, SEED_A);
     for (let i = homeOf(h, slots); ; i = i + 1 === slots ? 0 : i + 1) {
       const p = i * sw;
       const id = table[p + n]!;
