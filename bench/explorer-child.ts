@@ -41,7 +41,7 @@ export async function runChild(kind: string, vms: number, capacity: number, work
   const r = await runCheck(`${vms}x${capacity}`, config, { timeoutMs: 600_000, workers });
   const phases =
     workers > 1
-      ? `; workers busy ${(PROFILE[4]! / 1000).toFixed(1)} s expanding, ${(PROFILE[5]! / 1000).toFixed(1)} s inserting; numbering ${(PROFILE[3]! / 1000).toFixed(1)} s; ${PROFILE[6]} states deferred to the main thread`
+      ? `; workers busy ${(PROFILE[4]! / 1000).toFixed(1)} s expanding, ${(PROFILE[5]! / 1000).toFixed(1)} s inserting; numbering ${(PROFILE[3]! / 1000).toFixed(2)} s (workers busy ${(PROFILE[8]! / 1000).toFixed(2)} s of it); ${PROFILE[6]} states deferred to the main thread`
       : '';
   return { seconds: r.result.seconds, states: r.result.states, transitions: r.result.transitions, note: `${describe(r)}${phases}`, bytesPerState: r.bytesPerState, rssPerState: r.rssPerState };
 }

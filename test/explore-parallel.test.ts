@@ -9,7 +9,8 @@ import type { Fields, PackedAction } from '../src/explore/packed/adapter.js';
 import { pmlModel, type PmlConfig } from '../bench/pml-model.js';
 import { ensureBuilt } from './built.js';
 import { resultView } from './fixtures/result-view.js';
-import { setBatchForTests, setCollectAtForTests } from '../src/explore/parallel/coordinator.js';
+import { setBatchForTests, setCollectAtForTests, setMaskWordsForTests, setSerialNumberingForTests } from '../src/explore/parallel/coordinator.js';
+import { idOf, popcount } from '../src/explore/parallel/phases.js';
 
 beforeAll(() => ensureBuilt(), 120_000);
 
@@ -56,6 +57,30 @@ describe('parallel BFS = one-thread BFS', () => {
     } finally {
       setCollectAtForTests();
     }
+  });
+
+  test('numbering on this thread (as a batch a bound or violation stops), and action bits widened midway: the same', async () => {
+    const { model, properties } = pmlModel({ vms: 2, capacity: 2 });
+    const one = search(model, { strategy: 'bfs', properties });
+    try {
+      setSerialNumberingForTests(true);
+      expect(view(model, await searchAsync(model, { strategy: 'bfs', properties, workers: 2, parallelAfter: 0 }))).toEqual(view(model, one));
+      setSerialNumberingForTests(false);
+      setMaskWordsForTests(0);
+      expect(view(model, await searchAsync(model, { strategy: 'bfs', properties, workers: 2, parallelAfter: 0 }))).toEqual(view(model, one));
+    } finally {
+      setSerialNumberingForTests(false);
+      setMaskWordsForTests();
+    }
+  });
+
+  test('ids from action bits: (parent, action) order over several words', () => {
+    expect([0, 1, 0x80000000, -1, 0x55555555].map(popcount)).toEqual([0, 1, 1, 32, 16]);
+    // Frontier state 0: actions 3 and 40 gave new states; state 1: actions 0, 31, 32 and 63.
+    const masks = new Int32Array([1 << 3, 1 << 8, 1 | (1 << 31), 1 | (1 << 31)]);
+    const firsts = new Int32Array([100, 102]);
+    expect([idOf(firsts, masks, 2, 0, 3), idOf(firsts, masks, 2, 0, 40)]).toEqual([100, 101]);
+    expect([0, 31, 32, 63].map((a) => idOf(firsts, masks, 2, 1, a))).toEqual([102, 103, 104, 105]);
   });
 
   test('a planted violation (DMA wait bound 0): the same shortest counterexample and counts', async () => {

@@ -8,10 +8,15 @@
  *    this thread can fill (the machines are JavaScript objects here) is deferred: this thread expands the deferred
  *    states after the barrier, filling the shared tables, so misses become rare once the tables are warm.
  * 2. insert (workers): each worker owns one partition of the visited set and inserts its candidates from every
- *    source in (parent, action) order; the first of equal keys wins.
- * 3. number (this thread): the winners of all partitions, merged in (parent, action) order — the order in which the
- *    one-thread search meets them — get their ids, parents and places in the next frontier; bounds and violations
- *    are decided here, in that order, so that a search stopped by them stops where the one-thread search stops.
+ *    source in (parent, action) order; the first of equal keys wins. Each winner sets the bit of its action in its
+ *    parent's action bits (shared by all partitions).
+ * 3. number: the new states get ids in (parent, action) order — the order in which the one-thread search meets
+ *    them. Mostly on the workers: this thread turns the action bits into each parent's first new id (one pass over
+ *    the frontier) and handles the few new states with witness bits, in id order; then each worker numbers
+ *    partitions (id = the parent's first id + the parent's new actions below this one), writing ids into the table,
+ *    keys into the next frontier and parents into a buffer this thread copies while the next level expands. When a
+ *    bound, a violation or a specification error stops the batch, this thread merges all partitions' winners in
+ *    (parent, action) order instead and stops where the one-thread search stops.
  *
  * Why this design: no locks or atomic inserts on the hot path (phase 1 only reads the visited set, phase 2 writes
  * disjoint partitions), deterministic results, and the machine objects stay in one thread.
@@ -24,8 +29,8 @@ import { YIELD, type Stops } from '../stops.js';
 import type { IncompleteReason, SearchOptions } from '../types.js';
 import { Layout } from '../packed/layout.js';
 import { MISS, Successors, type PackedBinding, type WorkerModel } from '../packed/model.js';
-import { DEFERRED, RECENT, expandState, type ExpandContext } from './phases.js';
-import { WINNER_HEAD, candidateWidth, type ExpandMessage, type FromWorker, type InsertMessage, type PartitionWork, type ToWorker, type WorkerInit } from './protocol.js';
+import { DEFERRED, RECENT, expandState, idOf, popcount, type ExpandContext } from './phases.js';
+import { WINNER_HEAD, candidateWidth, type ExpandMessage, type FromWorker, type InsertMessage, type NumberMessage, type PartitionWork, type ToWorker, type WorkerInit } from './protocol.js';
 import { collect } from './collect.js';
 import { Records, type SharedRecords } from './records.js';
 import { MAX_LOAD, hashKey, keyWordsOf, partitionOf, probe, sharedTable, slotCount, store as store_, writeIds, type TableView } from './table.js';
@@ -34,9 +39,10 @@ import { compiledModuleUrl } from './urls.js';
 
 /**
  * For measurements (bench/explorer.ts): wall milliseconds in phase 1, the deferred expansions, phase 2 and phase 3;
- * the workers' busy milliseconds in phases 1 and 2; states deferred to this thread; candidates inserted.
+ * the workers' busy milliseconds in phases 1 and 2; states deferred to this thread; candidates inserted; the
+ * workers' busy milliseconds in phase 3.
  */
-export const PROFILE = [0, 0, 0, 0, 0, 0, 0, 0];
+export const PROFILE = [0, 0, 0, 0, 0, 0, 0, 0, 0];
 
 /** Partitions of the visited set per worker: several, so that phase 2 balances (see InsertMessage). */
 const PARTITIONS_PER_WORKER = 4;
@@ -56,6 +62,18 @@ let COLLECT_AT = COLLECT_AT_DEFAULT;
 /** For tests: collect from `bytes` dropped on (0: whenever half the live tables' bytes were dropped; none: the default). */
 export function setCollectAtForTests(bytes = COLLECT_AT_DEFAULT): void {
   COLLECT_AT = bytes;
+}
+/** Number every batch on this thread (the path a stopping batch takes), instead of on the workers. */
+let SERIAL_NUMBERING = false;
+/** For tests: number every batch on this thread (true), or on the workers whenever nothing stops the batch. */
+export function setSerialNumberingForTests(serial: boolean): void {
+  SERIAL_NUMBERING = serial;
+}
+/** Words of action bits per frontier state a search starts with (widened when an action does not fit). */
+let MASK_WORDS = 1;
+/** For tests: start with `n` words of action bits (0: the first batch with new states widens them). */
+export function setMaskWordsForTests(n = 1): void {
+  MASK_WORDS = n;
 }
 /** What a batch came to. */
 const DONE = 0;
@@ -197,6 +215,7 @@ export class ParallelBfs<S, A> {
         }
         await this.runLevel(control);
       }
+      this.flushParents();
       this.writeIds();
     } finally {
       this.options.signal?.removeEventListener('abort', onAbort);
@@ -298,6 +317,7 @@ export class ParallelBfs<S, A> {
     if (this.taken.length < n) {
       this.taken = new Int32Array(new SharedArrayBuffer(Math.ceil(n * 1.5) * 4));
       this.errors = new Int32Array(new SharedArrayBuffer(Math.ceil(n * 1.5) * 4));
+      this.firsts = new Int32Array(new SharedArrayBuffer(Math.ceil(n * 1.5) * 4));
     }
     const taken = this.taken;
     const errors = this.errors;
@@ -359,6 +379,29 @@ export class ParallelBfs<S, A> {
   private errors: Int32Array<ArrayBufferLike> = new Int32Array(0);
   /** This thread's outboxes (for deferred states), reused from batch to batch. */
   private mainBoxes: Records[] = [];
+  /**
+   * For numbering on the workers (phases.ts `idOf`): per frontier state, the id of its first new state, and
+   * `maskWords` words of bits of the actions that gave new states (widened when a winner's action does not fit).
+   */
+  private firsts: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  private masks: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  private maskWords = MASK_WORDS;
+  /**
+   * The parents and actions of a batch's new states, as the workers number them (2 words per state, in id order),
+   * and the ids they are for: copied into `parents` while the workers expand the next batch.
+   */
+  private newParents: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  private unflushed = { first: 0, count: 0 };
+
+  private flushParents(): void {
+    const { first, count } = this.unflushed;
+    if (count === 0) return;
+    const parents = this.parents;
+    const np = this.newParents;
+    parents.reserve(first + count);
+    for (let k = 0; k < count; k++) parents.set(first + k, np[2 * k]!, np[2 * k + 1]!);
+    this.unflushed = { first: 0, count: 0 };
+  }
 
   private async runBatch(control: Int32Array, from: number, to: number, taken: Int32Array, errors: Int32Array, countOnly: boolean): Promise<number> {
     // What the batch will hold at once: candidates (a state has ~8 successors, ~a third of them not yet visited,
@@ -392,12 +435,18 @@ export class ParallelBfs<S, A> {
     t0 = performance.now();
     // Phase 2: insert, one partition per worker.
     this.batchFrom = from;
-    const winners = await this.insertAll(expanded, main);
-    if (winners === undefined) return ENDED;
+    const W = this.maskWords;
+    if (this.masks.length < to * W) this.masks = new Int32Array(new SharedArrayBuffer(Math.ceil(to * 1.5) * W * 4));
+    this.masks.fill(0, from * W, to * W);
+    const inserted = await this.insertAll(expanded, main);
+    if (inserted === undefined) return ENDED;
     PROFILE[2]! += performance.now() - t0;
     t0 = performance.now();
-    // Phase 3: ids in (parent, action) order.
-    const ended = this.number(winners, from, to, taken, errorAt, errorAt >= 0 ? errors[errorAt]! : -1);
+    // Phase 3: ids in (parent, action) order: on the workers, unless a bound, a violation or an error stops the batch.
+    const { winners, flagged, maxAction } = inserted;
+    if (maxAction >= W * 32) this.maskWords = (maxAction >>> 5) + 1; // from the next batch on
+    const numbered = !SERIAL_NUMBERING && errorAt < 0 && maxAction < W * 32 && (await this.numberInParallel(winners, flagged, from, to, taken));
+    const ended = numbered ? false : this.number(winners, from, to, taken, errorAt, errorAt >= 0 ? errors[errorAt]! : -1);
     PROFILE[3]! += performance.now() - t0;
     return ended ? ENDED : DONE;
   }
@@ -421,7 +470,9 @@ export class ParallelBfs<S, A> {
       countOnly,
     };
     this.collectNext = false;
-    const replies = await Promise.all(this.helpers.map((h) => h.ask(msg)));
+    const asked = Promise.all(this.helpers.map((h) => h.ask(msg)));
+    this.flushParents(); // while the workers expand
+    const replies = await asked;
     return replies.map((r) => {
       if (r.type !== 'expanded') throw new Error(`parallel search: unexpected reply '${r.type}'`);
       PROFILE[4]! += r.busyMs;
@@ -471,9 +522,11 @@ export class ParallelBfs<S, A> {
     return true;
   }
 
-  private async insertAll(expanded: readonly { outboxes: readonly SharedRecords[] }[], main: readonly Records[]): Promise<Int32Array[] | undefined> {
+  private async insertAll(expanded: readonly { outboxes: readonly SharedRecords[] }[], main: readonly Records[]): Promise<{ winners: Int32Array[]; flagged: (readonly number[])[]; maxAction: number } | undefined> {
     const words = this.layout.words;
     const partitions: PartitionWork[] = [];
+    /** Rough cost of each partition's work: its candidates, and the states it rehashes when it grows. */
+    const cost: number[] = [];
     let growth = 0;
     for (let p = 0; p < this.tables.length; p++) {
       const sources = [...expanded.map((e) => e.outboxes[p]!), main[p]!.share()];
@@ -488,6 +541,7 @@ export class ParallelBfs<S, A> {
         this.dropped += this.tables[p]!.slots.byteLength; // once the worker has grown it
       }
       const ids = this.unwritten[p];
+      cost.push(incoming + (growTo > 0 ? this.stored[p]! : 0));
       partitions.push({ table: { buffer: this.tables[p]!.slots.buffer as SharedArrayBuffer, n: this.tables[p]!.n }, growTo, sources, ...(ids !== undefined ? { ids } : {}) });
     }
     if (growth > 0 && !this.stops.allows(growth)) {
@@ -505,21 +559,99 @@ export class ParallelBfs<S, A> {
       base: this.base,
       pending: this.pending,
       partitions,
+      // The biggest first: the partitions taken last, while the other workers may have run out, are the short ones.
+      order: partitions.map((_, p) => p).sort((a, b) => cost[b]! - cost[a]! || a - b),
       control: control.buffer as SharedArrayBuffer,
+      masks: this.masks.buffer as SharedArrayBuffer,
+      maskWords: this.maskWords,
     };
     const replies = await Promise.all(this.helpers.map((h) => h.ask(msg)));
     this.unwritten = [];
     const winners: Int32Array[] = new Array<Int32Array>(this.tables.length);
+    const flagged: (readonly number[])[] = new Array<readonly number[]>(this.tables.length);
+    let maxAction = -1;
     for (const r of replies) {
       if (r.type !== 'inserted') throw new Error(`parallel search: unexpected reply '${r.type}'`);
       PROFILE[5]! += r.busyMs;
       for (const d of r.done) {
         this.tables[d.partition] = { slots: new Int32Array(d.table.buffer), n: d.table.n };
         winners[d.partition] = new Int32Array(d.winners.buffer).subarray(0, d.winners.count * d.winners.width);
+        flagged[d.partition] = d.flagged;
+        maxAction = Math.max(maxAction, d.maxAction);
       }
     }
     this.collectDropped();
-    return winners;
+    return { winners, flagged, maxAction };
+  }
+
+  /**
+   * Phase 3 on the workers, for a batch that no bound, violation or error stops: each frontier state's first new id
+   * from the action bits phase 2 set (a pass over the batch's frontier here), the winners' witness bits in id order
+   * (here: few), then ids, table slots, the next level's keys and the parents on the workers. False, having changed
+   * nothing, when the batch must be numbered by `number` instead.
+   */
+  private async numberInParallel(winners: readonly Int32Array[], flagged: readonly (readonly number[])[], from: number, to: number, taken: Int32Array): Promise<boolean> {
+    const words = this.layout.words;
+    const width = words + WINNER_HEAD;
+    const W = this.maskWords;
+    const { firsts, masks, base } = this;
+    let total = 0;
+    for (const w of winners) total += w.length / width;
+    if (this.count + total > this.stops.maxStates) return false;
+    let id = this.count;
+    for (let i = from; i < to; i++) {
+      firsts[i] = id;
+      for (let k = 0; k < W; k++) id += popcount(masks[i * W + k]!);
+    }
+    if (id - this.count !== total) throw new Error(`parallel search: ${id - this.count} new states marked, ${total} inserted`);
+    // New states with a check or witness bit set, in id order; on a violation `number` stops the search where it must.
+    const events: { id: number; witness: number }[] = [];
+    for (let p = 0; p < winners.length; p++) {
+      const w = winners[p]!;
+      for (const k of flagged[p]!) {
+        const r = k * width;
+        const bp = w[r + 1]!;
+        let check = w[r + 3]!;
+        let witness = w[r + 4]!;
+        if (check === MISS || witness === -1) ({ check, witness } = this.decide(w, r + WINNER_HEAD, bp));
+        if (check !== -1) return false;
+        if (witness !== 0) events.push({ id: idOf(firsts, masks, W, bp - base, w[r + 2]!), witness });
+      }
+    }
+    events.sort((a, b) => a.id - b.id);
+    for (const e of events) this.discovered(e.id, -1, e.witness);
+    const next = this.next;
+    const nextAt = next.count;
+    next.reserve(nextAt + total);
+    this.flushParents();
+    if (this.newParents.length < 2 * total) this.newParents = new Int32Array(new SharedArrayBuffer(Math.ceil(total * 1.5) * 8));
+    const msg: NumberMessage = {
+      type: 'number',
+      words,
+      keyWords: this.keyWords,
+      partitions: winners.map((w, p) => ({ table: { buffer: this.tables[p]!.slots.buffer as SharedArrayBuffer, n: this.tables[p]!.n }, winners: { buffer: w.buffer as SharedArrayBuffer, count: w.length / width, width } })),
+      firsts: firsts.buffer as SharedArrayBuffer,
+      masks: masks.buffer as SharedArrayBuffer,
+      maskWords: W,
+      base,
+      next: next.data.buffer as SharedArrayBuffer,
+      nextAt,
+      firstId: this.count,
+      parents: this.newParents.buffer as SharedArrayBuffer,
+      control: new SharedArrayBuffer(4),
+    };
+    for (const r of await Promise.all(this.helpers.map((h) => h.ask(msg)))) {
+      if (r.type !== 'numbered') throw new Error(`parallel search: unexpected reply '${r.type}'`);
+      PROFILE[8]! += r.busyMs;
+    }
+    this.unflushed = { first: this.count, count: total };
+    next.count += total;
+    winners.forEach((w, p) => (this.stored[p]! += w.length / width));
+    this.unwritten = [];
+    this.count += total;
+    if (total > 0) this.depth = this.level + 1;
+    for (let i = from; i < to; i++) this.transitions += taken[i]!;
+    return true;
   }
 
   /**

@@ -121,11 +121,66 @@ export interface CheckContext {
 }
 
 /**
+ * What phase 2 records for numbering in parallel (see `numberPartition`): per frontier state, `maskWords` words of
+ * bits, bit `a` set when its action `a` gave a new state (any partition: set atomically); the indices of the
+ * partition's winners whose check or witness bits need the coordinator; the largest action of a winner.
+ */
+export interface NumberingMarks {
+  readonly masks: Int32Array;
+  readonly maskWords: number;
+  readonly flagged: number[];
+  maxAction: number;
+}
+
+/** Bits set in the 32-bit integer `x`. */
+export function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+/**
+ * The id of the new state reached from frontier index `i` by action `a`: the first id of that parent's new states
+ * (`firsts[i]`) plus the number of its actions below `a` that gave new states. Ids so given follow (parent, action)
+ * order, the order in which the one-thread search meets the new states.
+ */
+export function idOf(firsts: Int32Array, masks: Int32Array, maskWords: number, i: number, a: number): number {
+  const at = i * maskWords;
+  const word = a >>> 5;
+  let rank = popcount(masks[at + word]! & ((1 << (a & 31)) - 1));
+  for (let k = 0; k < word; k++) rank += popcount(masks[at + k]!);
+  return firsts[i]! + rank;
+}
+
+/**
+ * Phase 3 for one partition, when no bound or violation stops the batch: each winner's id (`idOf`) goes into its
+ * table slot, its key to its place in the next level (`next`, record `nextAt + id − firstId`), and its parent and
+ * action to `parents` (at 2 · (id − firstId)).
+ */
+export function numberPartition(winners: Int32Array, count: number, words: number, keyWords: number, table: TableView, firsts: Int32Array, masks: Int32Array, maskWords: number, base: number, next: Int32Array, nextAt: number, firstId: number, parents: Int32Array): void {
+  const width = words + WINNER_HEAD;
+  const sw = keyWords + 1;
+  const slots = table.slots;
+  for (let w = 0; w < count; w++) {
+    const r = w * width;
+    const parent = winners[r + 1]!;
+    const action = winners[r + 2]!;
+    const id = idOf(firsts, masks, maskWords, parent - base, action);
+    slots[winners[r]! * sw + keyWords] = id + 1;
+    parents[2 * (id - firstId)] = parent;
+    parents[2 * (id - firstId) + 1] = action;
+    const o = (nextAt + id - firstId) * words;
+    for (let k = 0; k < words; k++) next[o + k] = winners[r + WINNER_HEAD + k]!;
+  }
+}
+
+/**
  * Phase 2 for one partition: insert the candidates of `sources`, merged by (parent, action), into `table`; check
  * each new state and write it to `winners` in that order (check MISS, or witness −1, when the model missed: the
  * coordinator decides those).
  */
-export function insertPartition(sources: readonly Source[], words: number, fingerprint: boolean, table: TableView, winners: Records, cc: CheckContext): void {
+export function insertPartition(sources: readonly Source[], words: number, fingerprint: boolean, table: TableView, winners: Records, cc: CheckContext, marks?: NumberingMarks): void {
   const width = words + CANDIDATE_HEAD + 2;
   const kw = keyWordsOf(words, fingerprint);
   const heads = sources.map(() => 0);
@@ -167,6 +222,11 @@ export function insertPartition(sources: readonly Source[], words: number, finge
         break;
       }
       if (x === 1) witness |= 1 << i;
+    }
+    if (marks !== undefined) {
+      if (ba < marks.maskWords * 32) Atomics.or(marks.masks, (bp - base) * marks.maskWords + (ba >>> 5), 1 << (ba & 31));
+      if (ba > marks.maxAction) marks.maxAction = ba;
+      if (check !== -1 || witness !== 0) marks.flagged.push(winners.count);
     }
     const w = winners.push();
     const o = winners.data;

@@ -94,16 +94,54 @@ export interface InsertMessage {
   /** 'sometimes' properties still without a witness (indices in the binding's list). */
   readonly pending: readonly number[];
   readonly partitions: readonly PartitionWork[];
+  /** The order in which workers take the partitions (the biggest first, so that the last ones taken are short). */
+  readonly order: readonly number[];
   /** [0] the next partition to take (atomic). */
   readonly control: SharedArrayBuffer;
+  /** Per frontier state, `maskWords` words: the bits of the actions that gave new states (phases.ts NumberingMarks). */
+  readonly masks: SharedArrayBuffer;
+  readonly maskWords: number;
 }
 
 export interface InsertedMessage {
   readonly type: 'inserted';
-  /** The partitions this worker did, with their (possibly regrown) tables and winners. */
-  readonly done: readonly { readonly partition: number; readonly table: SharedTableRef; readonly winners: SharedRecords }[];
+  /**
+   * The partitions this worker did, with their (possibly regrown) tables and winners, the indices of the winners
+   * the coordinator must look at (a check or witness bit), and the largest action of a winner (−1: none).
+   */
+  readonly done: readonly { readonly partition: number; readonly table: SharedTableRef; readonly winners: SharedRecords; readonly flagged: readonly number[]; readonly maxAction: number }[];
   readonly busyMs: number;
 }
 
-export type ToWorker = ExpandMessage | InsertMessage | { readonly type: 'exit' };
-export type FromWorker = ExpandedMessage | InsertedMessage | { readonly type: 'failed'; readonly message: string };
+/**
+ * Phase 3, when no bound, violation or error stops the batch: each partition's winners get their ids (from `firsts`
+ * and `masks`: phases.ts `idOf`), written into its table, and their keys go to their places in the next level.
+ */
+export interface NumberMessage {
+  readonly type: 'number';
+  readonly words: number;
+  readonly keyWords: number;
+  readonly partitions: readonly { readonly table: SharedTableRef; readonly winners: SharedRecords }[];
+  /** Per frontier state: the id of its first new state. */
+  readonly firsts: SharedArrayBuffer;
+  readonly masks: SharedArrayBuffer;
+  readonly maskWords: number;
+  /** Id of the frontier's first state. */
+  readonly base: number;
+  /** The next level's keys: the state with id `firstId` goes to record `nextAt`. */
+  readonly next: SharedArrayBuffer;
+  readonly nextAt: number;
+  readonly firstId: number;
+  /** Per new state, at 2 · (id − firstId): its parent's id and its action. */
+  readonly parents: SharedArrayBuffer;
+  /** [0] the next partition to take (atomic). */
+  readonly control: SharedArrayBuffer;
+}
+
+export interface NumberedMessage {
+  readonly type: 'numbered';
+  readonly busyMs: number;
+}
+
+export type ToWorker = ExpandMessage | InsertMessage | NumberMessage | { readonly type: 'exit' };
+export type FromWorker = ExpandedMessage | InsertedMessage | NumberedMessage | { readonly type: 'failed'; readonly message: string };

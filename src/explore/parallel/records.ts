@@ -28,6 +28,16 @@ export class Records {
     return at;
   }
 
+  /** Room for `n` records in all (the buffer may be replaced: read `data` after). */
+  reserve(n: number): void {
+    if (n * this.width <= this.data.length) return;
+    let size = this.data.length;
+    while (size < n * this.width) size *= 2;
+    const bigger = new Int32Array(new SharedArrayBuffer(size * 4));
+    bigger.set(this.data.subarray(0, this.count * this.width));
+    this.data = bigger;
+  }
+
   /** Forget records from index `n` on. */
   truncate(n: number): void {
     this.count = n;

@@ -6,8 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Layout } from '../packed/layout.js';
 import { Successors, type PackedModel } from '../packed/model.js';
-import { DEFERRED, RECENT, expandState, insertPartition, type ExpandContext } from './phases.js';
-import { candidateWidth, winnerWidth, type ExpandMessage, type FromWorker, type InsertMessage, type ToWorker, type WorkerInit } from './protocol.js';
+import { DEFERRED, RECENT, expandState, insertPartition, numberPartition, type ExpandContext, type NumberingMarks } from './phases.js';
+import { candidateWidth, winnerWidth, type ExpandMessage, type FromWorker, type InsertMessage, type InsertedMessage, type NumberMessage, type ToWorker, type WorkerInit } from './protocol.js';
 import { collect } from './collect.js';
 import { Records } from './records.js';
 import { regrown, writeIds, type TableView } from './table.js';
@@ -90,10 +90,12 @@ function insert(m: InsertMessage): void {
   const cc = { model, layout, frontier: new Int32Array(m.frontier), base: m.base, pending: m.pending };
   const kw = m.fingerprint ? 2 : m.words;
   const control = new Int32Array(m.control);
-  const done: { partition: number; table: { buffer: SharedArrayBuffer; n: number }; winners: ReturnType<Records['share']> }[] = [];
+  const done: InsertedMessage['done'][number][] = [];
+  const masks = new Int32Array(m.masks);
   for (;;) {
-    const p = Atomics.add(control, 0, 1);
-    if (p >= m.partitions.length) break;
+    const next = Atomics.add(control, 0, 1);
+    if (next >= m.order.length) break;
+    const p = m.order[next]!;
     const work = m.partitions[p]!;
     let table: TableView = { slots: new Int32Array(work.table.buffer), n: work.table.n };
     // The previous level's ids first: its winners' slots are slots of this table before it grows.
@@ -105,10 +107,28 @@ function insert(m: InsertMessage): void {
     if (winners === undefined || winners.width !== winnerWidth(m.words)) winners = winnersOf[p] = new Records(winnerWidth(m.words), 1024);
     winners.clear();
     const sources = work.sources.map((s) => ({ data: new Int32Array(s.buffer), count: s.count }));
-    insertPartition(sources, m.words, m.fingerprint, table, winners, cc);
-    done.push({ partition: p, table: { buffer: table.slots.buffer as SharedArrayBuffer, n: table.n }, winners: winners.share() });
+    const marks: NumberingMarks = { masks, maskWords: m.maskWords, flagged: [], maxAction: -1 };
+    insertPartition(sources, m.words, m.fingerprint, table, winners, cc, marks);
+    done.push({ partition: p, table: { buffer: table.slots.buffer as SharedArrayBuffer, n: table.n }, winners: winners.share(), flagged: marks.flagged, maxAction: marks.maxAction });
   }
   send({ type: 'inserted', done, busyMs: performance.now() - started });
+}
+
+function number(m: NumberMessage): void {
+  const started = performance.now();
+  const control = new Int32Array(m.control);
+  const firsts = new Int32Array(m.firsts);
+  const masks = new Int32Array(m.masks);
+  const next = new Int32Array(m.next);
+  const parents = new Int32Array(m.parents);
+  for (;;) {
+    const p = Atomics.add(control, 0, 1);
+    if (p >= m.partitions.length) break;
+    const { table, winners } = m.partitions[p]!;
+    const view: TableView = { slots: new Int32Array(table.buffer), n: table.n };
+    numberPartition(new Int32Array(winners.buffer), winners.count, m.words, m.keyWords, view, firsts, masks, m.maskWords, m.base, next, m.nextAt, m.firstId, parents);
+  }
+  send({ type: 'numbered', busyMs: performance.now() - started });
 }
 
 const mod = (await import(init.module)) as Record<string, unknown>;
@@ -124,7 +144,8 @@ port.on('message', (m: ToWorker) => {
       return;
     }
     if (m.type === 'expand') expand(m);
-    else insert(m);
+    else if (m.type === 'insert') insert(m);
+    else number(m);
   } catch (e) {
     send({ type: 'failed', message: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) });
   }
