@@ -251,7 +251,8 @@ export class PackedNetwork implements PackedModel {
 
   /**
    * The step cell's next value for (c, state, event) — CELL_DISABLED, CELL_BAD, or next id + 1, with the offset + 1
-   * of its effect record in `cellEffect` — filling it if the owner is here; CELL_UNKNOWN on a miss.
+   * of its effect record in `cellEffect` (0: an effect with nothing to do) — filling it if the owner is here;
+   * CELL_UNKNOWN on a miss.
    */
   private cell(c: number, state: number, event: number): number {
     let t: StepView = this.tables;
@@ -296,44 +297,44 @@ export class PackedNetwork implements PackedModel {
     let c = to;
     for (;;) {
       this.put(c, v - 1);
-      const d = t.effData;
       let p = this.cellEffect;
-      const sends = d[p++]!;
-      for (let j = 0; j < sends; j++) {
-        if (tail + 2 > this.queue.length) {
-          const q = new Int32Array(this.queue.length * 2);
-          q.set(this.queue);
-          this.queue = q;
+      if (p !== 0) {
+        // The effect's record (tables.ts): sends, pending items, counter changes, probes.
+        const d = t.effData;
+        const sends = d[p++]!;
+        if (tail + 2 * sends > this.queue.length) this.growQueue(tail + 2 * sends);
+        const queue = this.queue;
+        for (let j = 0; j < sends; j++) {
+          queue[tail++] = d[p++]!;
+          queue[tail++] = d[p++]!;
         }
-        this.queue[tail++] = d[p++]!;
-        this.queue[tail++] = d[p++]!;
-      }
-      const adds = d[p++]!;
-      for (let j = 0; j < adds; j++) {
-        const pid = d[p++]!;
-        const from = dF[this.P]!;
-        let next = t.setAdd.get(from, pid);
-        if (next < 0) {
-          if (this.filler === null) return MISSED;
-          this.filler.setAdd(from, pid);
-          next = t.setAdd.get(from, pid);
+        const adds = d[p++]!;
+        for (let j = 0; j < adds; j++) {
+          const pid = d[p++]!;
+          const from = dF[this.P]!;
+          let next = t.setAdd.get(from, pid);
+          if (next < 0) {
+            if (this.filler === null) return MISSED;
+            this.filler.setAdd(from, pid);
+            next = t.setAdd.get(from, pid);
+          }
+          this.put(this.P, next - 1);
         }
-        this.put(this.P, next - 1);
-      }
-      const deltas = d[p++]!;
-      for (let j = 0; j < deltas; j++) {
-        const f = this.P + 1 + d[p++]!;
-        this.put(f, dF[f]! + d[p++]!);
-      }
-      if (hasChecks && d[p]! !== 0) {
-        const e = d[this.cellEffect - 1]!;
-        let l = t.plist.get(plist, e);
-        if (l < 0) {
-          if (this.filler === null) return MISSED;
-          this.filler.plist(plist, e);
-          l = t.plist.get(plist, e);
+        const deltas = d[p++]!;
+        for (let j = 0; j < deltas; j++) {
+          const f = this.P + 1 + d[p++]!;
+          this.put(f, dF[f]! + d[p++]!);
         }
-        plist = l - 1;
+        if (hasChecks && d[p]! !== 0) {
+          const e = d[this.cellEffect - 1]!;
+          let l = t.plist.get(plist, e);
+          if (l < 0) {
+            if (this.filler === null) return MISSED;
+            this.filler.plist(plist, e);
+            l = t.plist.get(plist, e);
+          }
+          plist = l - 1;
+        }
       }
       // The next synchronous send, if any.
       head += 2;
@@ -348,6 +349,14 @@ export class PackedNetwork implements PackedModel {
     const r = this.stepResult(plist, pre);
     if (r === MISS) return MISSED;
     return this.stepEffects(r);
+  }
+
+  private growQueue(length: number): void {
+    let n = this.queue.length * 2;
+    while (n < length) n *= 2;
+    const q = new Int32Array(n);
+    q.set(this.queue);
+    this.queue = q;
   }
 
   /** The result id of the step checks of probe list `plist` on the pre-state machines `pre`, or MISS. */

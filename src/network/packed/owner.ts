@@ -190,7 +190,10 @@ export class NetworkOwner implements Filler {
     this.touched();
   }
 
-  /** The offset in `effData` of effect `e`'s record (written on first need). */
+  /**
+   * The offset in `effData` of effect `e`'s record (written on first need), or −1 for an effect that does nothing the
+   * packed network sees (no send, pending item, counter change or probe): its cells say so, and a delivery skips it.
+   */
   private effect(e: number): number {
     const known = this.effects.get(e);
     if (known !== undefined) return known;
@@ -203,7 +206,8 @@ export class NetworkOwner implements Filler {
     deltas.length = 0;
     for (const p of fx.probes) this.hooks.probeEnv(p, deltas);
     rec.push(deltas.length / 2, ...deltas, fx.probes.length > 0 ? 1 : 0);
-    const at = this.append('effData', 'effUsed', rec);
+    const empty = fx.sends.length === 0 && targets.length === 0 && deltas.length === 0 && fx.probes.length === 0;
+    const at = empty ? -1 : this.append('effData', 'effUsed', rec);
     this.effects.set(e, at);
     return at;
   }
