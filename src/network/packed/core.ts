@@ -118,12 +118,19 @@ export class PackedNetwork implements PackedModel {
     this.touchedCount = 0;
     L.decoder(keys, at, this.pF);
     this.dF.set(this.pF);
-    if (this.readKey.length !== L.words) this.readKey = new Int32Array(L.words);
-    for (let k = 0; k < L.words; k++) this.readKey[k] = keys[at + k]!;
+    if (this.readKey.length !== L.words) {
+      this.readKey = new Int32Array(L.words);
+      this.dW = new Int32Array(L.words);
+    }
+    for (let k = 0; k < L.words; k++) this.readKey[k] = this.dW[k] = keys[at + k]!;
     this.readLayout = L;
+    this.word = L.word;
+    this.shift = L.shift;
+    this.mask = L.mask;
+    this.unfit = false;
   }
 
-  /** Set draft field `f`. */
+  /** Set draft field `f` (in the fields and in the key words). */
   private put(f: number, v: number): void {
     if (this.touchedCount === this.touched.length) {
       const t = new Int32Array(this.touched.length * 2);
@@ -132,6 +139,13 @@ export class PackedNetwork implements PackedModel {
     }
     this.touched[this.touchedCount++] = f;
     this.dF[f] = v;
+    const m = this.mask[f]!;
+    if (v > m || v < 0) this.unfit = true;
+    else {
+      const w = this.word[f]!;
+      const s = this.shift[f]!;
+      this.dW[w] = (this.dW[w]! & ~(m << s)) | (v << s);
+    }
   }
 
   /** Start a successor: the draft back to the parent. */
@@ -142,25 +156,45 @@ export class PackedNetwork implements PackedModel {
       this.dF[f] = this.pF[f]!;
     }
     this.touchedCount = 0;
+    const dW = this.dW;
+    for (let k = 0; k < dW.length; k++) dW[k] = this.readKey[k]!;
+    this.unfit = false;
     // A successor's step flags are those of its own step.
     if (this.pF[this.F] !== 0) this.put(this.F, 0);
   }
 
   /**
-   * Write the successor into `out`: a copy of the parent's key with the fields that differ. A successor equal to its
-   * parent (a rejected arrival, a stale timer) is a self-loop: counted by the caller, not written.
+   * Write the successor into `out`: the draft's key words. A successor equal to its parent (a rejected arrival, a
+   * stale timer) is a self-loop: counted by the caller, not written. A draft with a value too wide for its field is
+   * written field by field, so that the layout records the overflow (and the search widens it).
    */
   private emit(keys: Int32Array, at: number, L: Layout, out: Successors, action: number): void {
-    let i = 0;
-    while (i < this.touchedCount && this.dF[this.touched[i]!] === this.pF[this.touched[i]!]) i++;
-    if (i === this.touchedCount) return;
-    const o = out.add(keys, at, action);
-    const k = out.keys;
-    for (; i < this.touchedCount; i++) {
-      const f = this.touched[i]!;
-      if (this.dF[f] !== this.pF[f]) L.set(k, o, f, this.dF[f]!);
+    if (this.unfit) {
+      let i = 0;
+      while (i < this.touchedCount && this.dF[this.touched[i]!] === this.pF[this.touched[i]!]) i++;
+      if (i === this.touchedCount) return;
+      const o = out.add(keys, at, action);
+      const k = out.keys;
+      for (; i < this.touchedCount; i++) {
+        const f = this.touched[i]!;
+        if (this.dF[f] !== this.pF[f]) L.set(k, o, f, this.dF[f]!);
+      }
+      return;
     }
+    const dW = this.dW;
+    let k = 0;
+    while (k < dW.length && dW[k] === this.readKey[k]) k++;
+    if (k === dW.length) return;
+    out.add(dW, 0, action);
   }
+
+  /** The draft's key words (the parent's in `readKey`), and the layout's placement of fields, from `read`. */
+  private dW = new Int32Array(0);
+  private word: Int32Array = new Int32Array(0);
+  private shift: Int32Array = new Int32Array(0);
+  private mask: Int32Array = new Int32Array(0);
+  /** Whether the draft set a field to a value its layout cannot hold. */
+  private unfit = false;
 
   expand(keys: Int32Array, at: number, L: Layout, out: Successors): number {
     const t = this.tables;
