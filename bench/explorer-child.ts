@@ -41,7 +41,7 @@ export async function runChild(kind: string, vms: number, capacity: number, work
   const r = await runCheck(`${vms}x${capacity}`, config, { timeoutMs: 600_000, workers });
   const phases =
     workers > 1
-      ? `; workers busy ${(PROFILE[4]! / 1000).toFixed(1)} s expanding, ${(PROFILE[5]! / 1000).toFixed(1)} s inserting; numbering ${(PROFILE[3]! / 1000).toFixed(2)} s (workers busy ${(PROFILE[8]! / 1000).toFixed(2)} s of it); ${PROFILE[6]} states deferred to the main thread`
+      ? `; one-thread prefix ${(PROFILE[9]! / 1000).toFixed(2)} s; workers busy ${(PROFILE[4]! / 1000).toFixed(1)} s expanding, ${(PROFILE[5]! / 1000).toFixed(1)} s inserting, ${(PROFILE[8]! / 1000).toFixed(2)} s numbering; idle at the barriers ${[0, 2, 3].map((i, k) => ((workers * PROFILE[i]! - PROFILE[[4, 5, 8][k]!]!) / 1000).toFixed(2)).join(', ')} thread-s in phases 1, 2, 3; ${PROFILE[6]} states deferred to the main thread (${(PROFILE[1]! / 1000).toFixed(2)} s)`
       : '';
   return { seconds: r.result.seconds, states: r.result.states, transitions: r.result.transitions, note: `${describe(r)}${phases}`, bytesPerState: r.bytesPerState, rssPerState: r.rssPerState };
 }
