@@ -85,12 +85,15 @@ export function regrown(t: TableView, keyWords: number, fingerprint: boolean, ca
   const next = sharedTable(keyWords, capacity);
   const sw = keyWords + 1;
   const old = t.slots;
+  const slots = next.slots;
+  const n = next.n;
   for (let p = 0; p < old.length; p += sw) {
     if (old[p + keyWords] === 0) continue;
     const h = fingerprint ? old[p]! : hashWords(old, p, keyWords, SEED_A);
-    let i = homeOf(h, next.n);
-    while (next.slots[i * sw + keyWords] !== 0) i = i + 1 === next.n ? 0 : i + 1;
-    next.slots.set(old.subarray(p, p + sw), i * sw);
+    let i = homeOf(h, n);
+    while (slots[i * sw + keyWords] !== 0) i = i + 1 === n ? 0 : i + 1;
+    // Word by word: `set(subarray(…))` allocates a view per slot (as packed/visited.ts's `grow` found).
+    for (let k = 0, q = i * sw; k < sw; k++) slots[q + k] = old[p + k]!;
   }
   return next;
 }
