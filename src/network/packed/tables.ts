@@ -30,9 +30,9 @@ export const NODE_UNFILLED = 0;
  * The memoized steps of all components in one flat view, so that a step is two dependent reads: `stepMeta` at
  * 2 · (c · stepEvents + event) holds the offset + 1 of the (component c, event) column in `stepCells` (0: no column)
  * and the rows it has; the column holds per state id, at offset + 2 · state, the cell (CELL_* or next id + 1) and the
- * offset + 1 of the step's effect record in `effData` (0 for a disabled or bad step, or an effect that does
- * nothing a delivery sees). The owner re-lays the view when
- * a column or rows are added (rare: a component meets few states and events), and writes new cells in place.
+ * offset + 1 of the step's effect record in `effData` (0 for a disabled or bad step, or an effect that does nothing
+ * a delivery sees). The owner re-lays the view when a column or rows are added (rare: a component meets few states
+ * and events), and writes new cells in place.
  */
 export interface StepView {
   readonly stepEvents: number;
