@@ -176,6 +176,7 @@ export class ParallelBfs<S, A> {
   /** Bytes of tables dropped since the threads last collected; whether the workers collect with the next expansion. */
   private dropped = 0;
   private collectNext = false;
+  private collectHere = false;
 
   constructor(
     private readonly binding: PackedBinding<S>,
@@ -476,7 +477,12 @@ export class ParallelBfs<S, A> {
     };
     this.collectNext = false;
     const asked = Promise.all(this.helpers.map((h) => h.ask(msg)));
-    this.flushParents(); // while the workers expand
+    // While the workers expand: this thread's share of numbering, and its collection (tens of milliseconds).
+    this.flushParents();
+    if (this.collectHere) {
+      this.collectHere = false;
+      collect();
+    }
     const replies = await asked;
     return replies.map((r) => {
       if (r.type !== 'expanded') throw new Error(`parallel search: unexpected reply '${r.type}'`);
@@ -660,14 +666,14 @@ export class ParallelBfs<S, A> {
   }
 
   /**
-   * Once the tables partitions outgrew add up to half the live ones (COLLECT_AT at least): collect them here, and
-   * have the workers collect with the next expansion (collect.ts says why).
+   * Once the tables partitions outgrew add up to half the live ones (COLLECT_AT at least): collect them, here and in
+   * the workers, with the next expansion (collect.ts says why; here while the workers expand, not while they wait).
    */
   private collectDropped(): void {
     const live = this.tables.reduce((a, t) => a + t.slots.byteLength, 0);
     if (this.dropped < Math.max(COLLECT_AT, live / 2)) return;
     this.dropped = 0;
-    collect();
+    this.collectHere = true;
     this.collectNext = true;
   }
 
