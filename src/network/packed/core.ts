@@ -36,6 +36,14 @@ const OK = 0;
 const FAILED = 1;
 const MISSED = 2;
 
+/** What a MISSED delivery lacks (`PackedNetwork.need`): the Filler method that fills it. */
+const NEED_CELL = 1;
+const NEED_SET_ADD = 2;
+const NEED_SET_REMOVE = 3;
+const NEED_PLIST = 4;
+const NEED_CHECK = 5;
+const NEED_FLAGS = 6;
+
 export class PackedNetwork implements PackedModel {
   readonly fields: number;
   readonly fieldHints: number[];
@@ -206,33 +214,22 @@ export class PackedNetwork implements PackedModel {
     this.read(keys, at, L);
     const set = this.pF[this.P]!;
     let a = 0;
+    let r: number;
     // The environment's actions (`envCode`).
     const code = this.envCode;
-    const dF = this.dF;
     const pF = this.pF;
     for (let p = 0, x = 0; x < this.envActions; x++) {
       let enabled = true;
       const guards = code[p++]!;
       for (let g = 0; g < guards; g++, p += 2) if (pF[code[p]!]! < code[p + 1]!) enabled = false;
-      const updates = code[p++]!;
-      if (!enabled) {
-        p += 3 * updates;
-        p += 3 * code[p]! + 1;
-        continue;
-      }
-      this.begin();
-      for (let u = 0; u < updates; u++, p += 3) {
-        const f = code[p]!;
-        this.put(f, Math.min(dF[f]! + code[p + 1]!, code[p + 2]!));
-      }
-      const deliveries = code[p++]!;
-      for (let d = 0; d < deliveries; d++, p += 3) {
-        const r = this.deliver(code[p]!, code[p + 1]!, code[p + 2] === 1, d === 0);
-        if (r === MISSED) return MISS;
-        if (r === FAILED) {
-          out.error = a;
-          return a;
-        }
+      const body = p;
+      p += 3 * code[p]! + 1;
+      p += 3 * code[p]! + 1;
+      if (!enabled) continue;
+      while ((r = this.envAction(body)) === MISSED) if (!this.fill()) return MISS;
+      if (r === FAILED) {
+        out.error = a;
+        return a;
       }
       this.emit(keys, at, L, out, a++);
     }
@@ -243,16 +240,7 @@ export class PackedNetwork implements PackedModel {
       const start = t.setStart[set]! - 1; // the data may move when the owner adds a set
       const pid = t.setData[start + 1 + i]!;
       if (i > 0 && t.setData[start + i] === pid) continue;
-      this.begin();
-      let rest = t.setRemove.get(set, pid);
-      if (rest < 0) {
-        if (this.filler === null) return MISS;
-        this.filler.setRemove(set, pid);
-        rest = t.setRemove.get(set, pid);
-      }
-      this.put(this.P, rest - 1);
-      const r = this.deliver(t.pendTo[pid]!, t.pendEv[pid]!, true, true);
-      if (r === MISSED) return MISS;
+      while ((r = this.pendingDelivery(set, pid)) === MISSED) if (!this.fill()) return MISS;
       if (r === FAILED) {
         out.error = a;
         return a;
@@ -274,9 +262,7 @@ export class PackedNetwork implements PackedModel {
       for (let j = 0; j < m; j++) {
         const to = t.actData[t.actStart[k]![id]! + 2 * j]!;
         const ev = t.actData[t.actStart[k]![id]! + 2 * j + 1]!;
-        this.begin();
-        const r = this.deliver(to, ev, false, true);
-        if (r === MISSED) return MISS;
+        while ((r = this.stateDelivery(to, ev)) === MISSED) if (!this.fill()) return MISS;
         if (r === FAILED) {
           out.error = a;
           return a;
@@ -288,20 +274,102 @@ export class PackedNetwork implements PackedModel {
   }
 
   /**
+   * The draft of the environment's action whose updates start at `envCode[p]`: OK, FAILED, or MISSED (`need` says
+   * what the tables lack; the owner fills it and the action is taken again from the parent).
+   */
+  private envAction(p: number): number {
+    const code = this.envCode;
+    const dF = this.dF;
+    this.begin();
+    const updates = code[p++]!;
+    for (let u = 0; u < updates; u++, p += 3) {
+      const f = code[p]!;
+      this.put(f, Math.min(dF[f]! + code[p + 1]!, code[p + 2]!));
+    }
+    const deliveries = code[p++]!;
+    for (let d = 0; d < deliveries; d++, p += 3) {
+      const r = this.deliver(code[p]!, code[p + 1]!, code[p + 2] === 1, d === 0);
+      if (r !== OK) return r;
+    }
+    return OK;
+  }
+
+  /** The draft of the delivery of pending item `pid` from multiset `set` (as `envAction`). */
+  private pendingDelivery(set: number, pid: number): number {
+    const t = this.tables;
+    this.begin();
+    const rest = t.setRemove.get(set, pid);
+    if (rest < 0) return this.miss(NEED_SET_REMOVE, set, pid, 0);
+    this.put(this.P, rest - 1);
+    return this.deliver(t.pendTo[pid]!, t.pendEv[pid]!, true, true);
+  }
+
+  /** The draft of a component state's action: `event` delivered to `to` (as `envAction`). */
+  private stateDelivery(to: number, event: number): number {
+    this.begin();
+    return this.deliver(to, event, false, true);
+  }
+
+  /**
+   * What the last MISSED delivery lacked (NEED_*, with its arguments). The hot loops never call the owner: they
+   * stop, the owner fills this one thing, and the action is taken again.
+   */
+  private need = 0;
+  private needA = 0;
+  private needB = 0;
+  private needC = 0;
+  private needPre: Int32Array = new Int32Array(0);
+
+  private miss(kind: number, a: number, b: number, c: number): number {
+    this.need = kind;
+    this.needA = a;
+    this.needB = b;
+    this.needC = c;
+    return MISSED;
+  }
+
+  /** Have the owner fill what the last MISSED delivery lacked; false when there is no owner here. */
+  private fill(): boolean {
+    const f = this.filler;
+    if (f === null) return false;
+    const a = this.needA;
+    const b = this.needB;
+    switch (this.need) {
+      case NEED_CELL:
+        f.cell(a, b, this.needC);
+        break;
+      case NEED_SET_ADD:
+        f.setAdd(a, b);
+        break;
+      case NEED_SET_REMOVE:
+        f.setRemove(a, b);
+        break;
+      case NEED_PLIST:
+        f.plist(a, b);
+        break;
+      case NEED_CHECK:
+        f.check(a, this.needPre);
+        break;
+      case NEED_FLAGS:
+        f.flagConcat(a, b);
+        break;
+      default:
+        throw new Error(`packed network: nothing to fill (need ${this.need})`);
+    }
+    return true;
+  }
+
+  /**
    * The step cell's next value for (c, state, event) — CELL_DISABLED, CELL_BAD, or next id + 1, with the offset + 1
-   * of its effect record in `cellEffect` (0: an effect with nothing to do) — filling it if the owner is here;
-   * CELL_UNKNOWN on a miss.
+   * of its effect record in `cellEffect` (0: an effect with nothing to do) — or CELL_UNKNOWN (`need` set).
    */
   private cell(c: number, state: number, event: number): number {
-    let t: StepView = this.tables;
-    let m = 2 * (c * t.stepEvents + event);
-    let base = event < t.stepEvents ? t.stepMeta[m]! - 1 : -1;
+    const t: StepView = this.tables;
+    const m = 2 * (c * t.stepEvents + event);
+    const base = event < t.stepEvents ? t.stepMeta[m]! - 1 : -1;
     if (base < 0 || state >= t.stepMeta[m + 1]! || t.stepCells[base + 2 * state] === CELL_UNKNOWN) {
-      if (this.filler === null) return CELL_UNKNOWN;
-      this.filler.cell(c, state, event);
-      t = this.tables;
-      m = 2 * (c * t.stepEvents + event);
-      base = t.stepMeta[m]! - 1;
+      this.miss(NEED_CELL, c, state, event);
+      return CELL_UNKNOWN;
     }
     const i = base + 2 * state;
     const cells = t.stepCells;
@@ -350,12 +418,8 @@ export class PackedNetwork implements PackedModel {
         for (let j = 0; j < adds; j++) {
           const pid = d[p++]!;
           const from = dF[this.P]!;
-          let next = t.setAdd.get(from, pid);
-          if (next < 0) {
-            if (this.filler === null) return MISSED;
-            this.filler.setAdd(from, pid);
-            next = t.setAdd.get(from, pid);
-          }
+          const next = t.setAdd.get(from, pid);
+          if (next < 0) return this.miss(NEED_SET_ADD, from, pid, 0);
           this.put(this.P, next - 1);
         }
         const deltas = d[p++]!;
@@ -365,12 +429,8 @@ export class PackedNetwork implements PackedModel {
         }
         if (hasChecks && d[p]! !== 0) {
           const e = d[this.cellEffect - 1]!;
-          let l = t.plist.get(plist, e);
-          if (l < 0) {
-            if (this.filler === null) return MISSED;
-            this.filler.plist(plist, e);
-            l = t.plist.get(plist, e);
-          }
+          const l = t.plist.get(plist, e);
+          if (l < 0) return this.miss(NEED_PLIST, plist, e, 0);
           plist = l - 1;
         }
       }
@@ -385,7 +445,10 @@ export class PackedNetwork implements PackedModel {
     }
     if (plist === 0) return OK;
     const r = this.stepResult(plist, pre);
-    if (r === MISS) return MISSED;
+    if (r === MISS) {
+      this.needPre = pre;
+      return this.miss(NEED_CHECK, plist, 0, 0);
+    }
     return this.stepEffects(r);
   }
 
@@ -400,23 +463,13 @@ export class PackedNetwork implements PackedModel {
   /** The result id of the step checks of probe list `plist` on the pre-state machines `pre`, or MISS. */
   private stepResult(plist: number, pre: Int32Array): number {
     const t = this.tables;
-    let root = plist < t.checkRoot.length ? t.checkRoot[plist]! : 0;
-    if (root === 0) {
-      if (this.filler === null) return MISS;
-      this.filler.check(plist, pre);
-      root = t.checkRoot[plist]!;
-    }
+    const root = plist < t.checkRoot.length ? t.checkRoot[plist]! : 0;
+    if (root === 0) return MISS;
     const leaf = t.checkNodes[root - 1]!;
     if (leaf < 0) return -(leaf + 1); // checks that read no machine on this probe list
     const hit = this.checkCache.lookup(plist, t.checkCodes, plist * CODES_STRIDE, pre, t.proj);
     if (hit >= 0) return hit;
-    let r = walk(t.checkNodes, t.checkEdges, root - 1, pre, this.C, t.proj);
-    if (r === MISS) {
-      if (this.filler === null) return MISS;
-      this.filler.check(plist, pre);
-      r = walk(t.checkNodes, t.checkEdges, root - 1, pre, this.C, t.proj);
-      this.checkCache.lookup(plist, t.checkCodes, plist * CODES_STRIDE, pre, t.proj); // the code list may have grown
-    }
+    const r = walk(t.checkNodes, t.checkEdges, root - 1, pre, this.C, t.proj);
     if (r !== MISS) this.checkCache.remember(r);
     return r;
   }
@@ -435,12 +488,8 @@ export class PackedNetwork implements PackedModel {
     const fragment = t.resFlags[r]!;
     if (fragment === 0) return OK;
     const flag = this.dF[this.F]!;
-    let f = t.flagConcat.get(flag, fragment);
-    if (f < 0) {
-      if (this.filler === null) return MISSED;
-      this.filler.flagConcat(flag, fragment);
-      f = t.flagConcat.get(flag, fragment);
-    }
+    const f = t.flagConcat.get(flag, fragment);
+    if (f < 0) return this.miss(NEED_FLAGS, flag, fragment, 0);
     this.put(this.F, f - 1);
     return OK;
   }
