@@ -43,6 +43,8 @@ const NEED_SET_REMOVE = 3;
 const NEED_PLIST = 4;
 const NEED_CHECK = 5;
 const NEED_FLAGS = 6;
+const NEED_DECIDE = 7;
+const NEED_GROUP = 8;
 
 export class PackedNetwork implements PackedModel {
   readonly fields: number;
@@ -311,8 +313,9 @@ export class PackedNetwork implements PackedModel {
   }
 
   /**
-   * What the last MISSED delivery lacked (NEED_*, with its arguments). The hot loops never call the owner: they
-   * stop, the owner fills this one thing, and the action is taken again.
+   * What the last MISSED delivery or check lacked (NEED_*, with its arguments; `needPre`: the machine ids a step
+   * check or group part read). The hot loops never call the owner: they stop, the owner fills this one thing, and
+   * the action (or the check) is taken again.
    */
   private need = 0;
   private needA = 0;
@@ -328,7 +331,7 @@ export class PackedNetwork implements PackedModel {
     return MISSED;
   }
 
-  /** Have the owner fill what the last MISSED delivery lacked; false when there is no owner here. */
+  /** Have the owner fill what the last MISSED delivery or check lacked; false when there is no owner here. */
   private fill(): boolean {
     const f = this.filler;
     if (f === null) return false;
@@ -352,6 +355,12 @@ export class PackedNetwork implements PackedModel {
         break;
       case NEED_FLAGS:
         f.flagConcat(a, b);
+        break;
+      case NEED_DECIDE:
+        f.decide(a, b);
+        break;
+      case NEED_GROUP:
+        f.group(a, this.needPre);
         break;
       default:
         throw new Error(`packed network: nothing to fill (need ${this.need})`);
@@ -497,13 +506,11 @@ export class PackedNetwork implements PackedModel {
   /** Local-part bits of component `c` in `state` (`wit`: the witness bits), or MISS. */
   private bits(c: number, state: number, wit: boolean): number {
     const t = this.tables;
-    let a = wit ? t.wit[c]! : t.fail[c]!;
-    let v = state < a.length ? a[state]! : 0;
+    const a = wit ? t.wit[c]! : t.fail[c]!;
+    const v = state < a.length ? a[state]! : 0;
     if ((v & DECIDED) === 0) {
-      if (this.filler === null) return MISS;
-      this.filler.decide(c, state);
-      a = wit ? t.wit[c]! : t.fail[c]!;
-      v = a[state]!;
+      this.miss(NEED_DECIDE, c, state, 0);
+      return MISS;
     }
     return v & ~DECIDED;
   }
@@ -514,6 +521,14 @@ export class PackedNetwork implements PackedModel {
    * one of them, and the sums through the changes' differences.
    */
   check(keys: Int32Array, at: number, L: Layout, parent?: Int32Array, parentAt?: number): number {
+    for (;;) {
+      const r = this.checkOnce(keys, at, L, parent, parentAt);
+      if (r !== MISS || !this.fill()) return r;
+    }
+  }
+
+  /** `check`, or MISS (`need` says what the tables lack). */
+  private checkOnce(keys: Int32Array, at: number, L: Layout, parent?: Int32Array, parentAt?: number): number {
     const t = this.tables;
     const cF = this.cF;
     L.decoder(keys, at, cF);
@@ -670,18 +685,25 @@ export class PackedNetwork implements PackedModel {
     const t = this.tables;
     const hit = this.groupCache.lookup(part, t.groupCodes, part * CODES_STRIDE, ids, t.proj);
     if (hit >= 0) return hit;
-    let r = walk(t.groupNodes, t.groupEdges, part, ids, this.C, t.proj);
+    const r = walk(t.groupNodes, t.groupEdges, part, ids, this.C, t.proj);
     if (r === MISS) {
-      if (this.filler === null) return MISS;
-      this.filler.group(part, ids);
-      r = walk(t.groupNodes, t.groupEdges, part, ids, this.C, t.proj);
-      this.groupCache.lookup(part, t.groupCodes, part * CODES_STRIDE, ids, t.proj); // the code list may have grown
+      this.needPre = ids;
+      this.miss(NEED_GROUP, part, 0, 0);
+      return MISS;
     }
-    if (r !== MISS) this.groupCache.remember(r);
+    this.groupCache.remember(r);
     return r;
   }
 
   witness(keys: Int32Array, at: number, L: Layout, property: number): number {
+    for (;;) {
+      const r = this.witnessOnce(keys, at, L, property);
+      if (r !== MISS || !this.fill()) return r;
+    }
+  }
+
+  /** `witness`, or MISS (`need` says what the tables lack). */
+  private witnessOnce(keys: Int32Array, at: number, L: Layout, property: number): number {
     const shape = this.program.properties[property]!;
     this.read(keys, at, L);
     if (shape.local) {
