@@ -9,6 +9,7 @@
  */
 import type { MachineState } from '../src/machine/types.js';
 import type { Probe } from '../src/network/network.js';
+import { observe } from '../src/network/packed/observe.js';
 import type { SharedNicContext } from '../spec/nic-shared.js';
 import type { TxContext } from '../spec/nic-tx.js';
 import type { Packet } from '../spec/packet.js';
@@ -97,7 +98,34 @@ export function isolationAcrossComponents(shape: SystemShape, states: States): s
  * memoize it per (transmit path, vNIC, VMM) state instead of per combination of all vNICs.
  */
 export function isolationAcrossForSlot(shape: SystemShape, states: States, slot: number): string | undefined {
-  return isolationAcross(shape, states, slot);
+  if (!hasVnics(shape)) return undefined;
+  // What `isolationAcross` reads for this slot, each through a narrow projection (`observe`), so that the packed
+  // explorer decides it again only when one of these changes — not at every packet through the vNIC or the VMM.
+  const v = observe(states, shape.vnics[slot]!, activeVector);
+  if (v === null) return undefined;
+  const [vm, vector] = v;
+  const owner = shape.vmOfId(vm);
+  if (owner >= 0) {
+    for (const src of observe(states, shape.tx, txSourcesOf(slot))) {
+      if (ownerOfMac(shape, src) !== owner) return `vNIC ${slot} (${vm}) transmits a packet from MAC ${src}`;
+    }
+  }
+  if (shape.vmm < 0) return undefined;
+  const to = observe(states, shape.vmm, vmmVectors)[vector];
+  return to !== vm ? `MSI vector ${vector} of vNIC ${slot} (${vm}) is forwarded to '${to}'` : undefined;
+}
+
+/** An active vNIC's owner and MSI vector; null when it is not active (a projection for `observe`). */
+const activeVector = (m: MachineState<unknown>): readonly [string, number] | null =>
+  m.value === 'active' ? [(m.context as VnicContext).vm, (m.context as VnicContext).vector] : null;
+
+/** The VMM's vector table: which VM each MSI vector is forwarded to (a projection for `observe`). */
+const vmmVectors = (m: MachineState<unknown>): readonly string[] => (m.context as VmmContext).vectors;
+
+/** The source MACs of the packets vNIC `slot` posted to the transmit path (one function per slot, kept: `observe` memoizes by identity). */
+const txSources: ((m: MachineState<unknown>) => readonly number[])[] = [];
+function txSourcesOf(slot: number): (m: MachineState<unknown>) => readonly number[] {
+  return (txSources[slot] ??= (m) => (m.context as TxContext).queue.filter((t) => t.slot === slot).map((t) => t.packet.src));
 }
 
 /** Transmits, then vectors, of every vNIC (`only` −1) or of vNIC `only`. */
