@@ -512,7 +512,6 @@ export class ParallelBfs<S, A> {
       out: this.ownerOut,
       hashes: this.hashes,
       countOnly,
-      marks: new Int32Array(this.tables.length),
       successorHashes: new Int32Array(64),
       sink: 0,
       recent: this.recent.length === RECENT * (this.layout.words + 1) ? this.recent : (this.recent = new Int32Array(RECENT * (this.layout.words + 1))),

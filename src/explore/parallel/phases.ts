@@ -27,8 +27,6 @@ export interface ExpandContext {
   readonly out: Successors;
   readonly hashes: Int32Array;
   readonly countOnly: boolean;
-  /** Scratch: each outbox's record count before the state (to take its candidates back). */
-  readonly marks: Int32Array;
   /** Scratch: the successors' hashes; and where the slot touches go (so that they are not optimized away). */
   successorHashes: Int32Array;
   sink: number;
@@ -65,8 +63,6 @@ export function expandState(c: ExpandContext, keys: Int32Array, at: number, pare
   if (taken === MISS || layout.overflowed) return DEFERRED;
   error[0] = out.error;
   if (c.countOnly) return taken;
-  const marks = c.marks;
-  for (let q = 0; q < outboxes.length; q++) marks[q] = outboxes[q]!.count;
   const n = c.tables.length;
   const kw = keyWordsOf(words, c.fingerprint);
   // Hash every successor and touch its home slot first, so that the lookups' cache misses overlap.

@@ -57,7 +57,7 @@ function expand(m: ExpandMessage): void {
     outboxes = tables.map(() => new Records(candidateWidth(words), 1024));
   }
   for (const o of outboxes) o.clear();
-  const c: ExpandContext = { model, layout, fingerprint: m.fingerprint, tables, outboxes, out, hashes, countOnly: m.countOnly, marks: new Int32Array(tables.length), successorHashes: new Int32Array(64), sink: 0, recent: recentFor(words), epoch: ++epoch };
+  const c: ExpandContext = { model, layout, fingerprint: m.fingerprint, tables, outboxes, out, hashes, countOnly: m.countOnly, successorHashes: new Int32Array(64), sink: 0, recent: recentFor(words), epoch: ++epoch };
   const frontier = new Int32Array(m.frontier);
   const taken = new Int32Array(m.taken);
   const errors = new Int32Array(m.errors);
