@@ -57,6 +57,8 @@ export class VisitedTable {
   private n: number;
   count = 0;
   private lastSlot = -1;
+  /** Where `touch` reads go (kept, so that they are not optimized away). */
+  sink = 0;
   private lastHash = 0;
   private lastHash2 = 0;
   /** Fingerprint mode: the layout of the keys passed to `find` (fingerprints hash their fields). */
@@ -100,8 +102,7 @@ export class VisitedTable {
   /**
    * Touch the slot where the key `keys[at..]` would be (its hash's home), and return the key's hash for `find`.
    * Calling this for every successor before looking any of them up lets the processor overlap their cache misses —
-   * the visited set is far larger than the caches, and a lookup is mostly waiting for memory. (What the slot held goes
-   * to `sink`, so that the read is not optimized away.)
+   * the visited set is far larger than the caches, and a lookup is mostly waiting for memory.
    */
   touch(keys: Int32Array, at: number): number {
     if (this.fingerprint) return 0;
@@ -109,8 +110,6 @@ export class VisitedTable {
     this.sink ^= this.table[homeOf(h, this.n) * this.slotWords]!;
     return h;
   }
-
-  sink = 0;
 
   /**
    * The id of the state `keys[at .. at + words)`, or -1 (then `insert` stores it). `hash`: what `touch` returned for
