@@ -58,7 +58,22 @@ class Layout {
   }
 }
 
-export function jsLimit(nvm = 3, cap = 3): JsLimitResult {
+/**
+ * The model of vnic.pml transcribed: `t` is the state under construction (the caller copies a parent's words into
+ * it), `step(a)` runs action `a` on it (false: disabled), `init()` writes the initial state. Shared by the one-thread
+ * search below and the 2-worker spike (bench/js-limit-parallel.ts).
+ */
+export interface PmlModel {
+  /** 32-bit words per state. */
+  readonly K: number;
+  readonly ACTIONS: number;
+  readonly t: Int32Array;
+  init(): void;
+  step(a: number): boolean;
+  invariantsHold(): boolean;
+}
+
+export function pmlModel(nvm: number, cap: number): PmlModel {
   if (nvm < 2 || nvm > 4) throw new RangeError('js-limit: VMS must be 2..4');
   const NONE = nvm;
   const WAITCAP = nvm;
@@ -197,6 +212,20 @@ export function jsLimit(nvm = 3, cap = 3): JsLimitResult {
     return true;
   }
 
+  function init(): void {
+    t.fill(0);
+    for (let i = 0; i < nvm; i++) {
+      set(TOK[i]!, BURST);
+      set(CRED[i]!, RING);
+      set(SHADOW[i]!, BURST);
+    }
+    set(DMA, NONE);
+  }
+  return { K, ACTIONS, t, init, step, invariantsHold };
+}
+
+export function jsLimit(nvm = 3, cap = 3): JsLimitResult {
+  const { K, ACTIONS, t, init, step, invariantsHold } = pmlModel(nvm, cap);
   // Visited set: slots of K key words + (id + 1); 0 in the id word is an empty slot.
   const S = K + 1;
   let mask = (1 << 16) - 1;
@@ -262,14 +291,7 @@ export function jsLimit(nvm = 3, cap = 3): JsLimitResult {
   }
 
   const started = performance.now();
-  // Initial state.
-  t.fill(0);
-  for (let i = 0; i < nvm; i++) {
-    set(TOK[i]!, BURST);
-    set(CRED[i]!, RING);
-    set(SHADOW[i]!, BURST);
-  }
-  set(DMA, NONE);
+  init();
   insert(-1, 0);
   let transitions = 0;
   let depth = 0;
