@@ -28,6 +28,12 @@ export interface Filler {
   flagConcat(list: number, fragment: number): void;
 }
 
+/**
+ * States whose decoded fields `check` can reuse as a parent's: the breadth-first search expands up to 4 states before
+ * it stores (and checks) their successors (bfs.ts's BATCH). A power of two.
+ */
+const READ_SLOTS = 4;
+
 /** A synchronous cascade this long is a send loop: a specification error (Network's MAX_CASCADE). */
 const MAX_CASCADE = 100_000;
 
@@ -53,7 +59,7 @@ export class PackedNetwork implements PackedModel {
   private readonly P: number;
   private readonly F: number;
   /** The parent's fields, and the successor being built (same layout: ids, pending set, counters, flags). */
-  private readonly pF: Int32Array;
+  private pF: Int32Array;
   private readonly dF: Int32Array;
   /**
    * Fields the draft set since `begin`, in order, repeats allowed (a repeat costs less than testing for one), so that
@@ -91,7 +97,8 @@ export class PackedNetwork implements PackedModel {
     this.F = flagField(p);
     this.fields = fieldCount(p);
     this.fieldHints = [...new Array<number>(p.components + 1).fill(7), ...p.envHints, 1];
-    this.pF = new Int32Array(this.fields);
+    this.readFields = Array.from({ length: READ_SLOTS }, () => new Int32Array(this.fields));
+    this.pF = this.readFields[0]!;
     this.dF = new Int32Array(this.fields);
     this.preF = new Int32Array(this.fields);
     this.cF = new Int32Array(this.fields);
@@ -130,14 +137,16 @@ export class PackedNetwork implements PackedModel {
 
   private read(keys: Int32Array, at: number, L: Layout): void {
     this.touchedCount = 0;
+    const slot = (this.readSlot + 1) & (READ_SLOTS - 1);
+    this.readSlot = slot;
+    this.pF = this.readFields[slot]!;
     L.decoder(keys, at, this.pF);
     this.dF.set(this.pF);
-    if (this.readKey.length !== L.words) {
-      this.readKey = new Int32Array(L.words);
-      this.dW = new Int32Array(L.words);
-    }
+    if (this.readKeys[slot]!.length !== L.words) this.readKeys[slot] = new Int32Array(L.words);
+    if (this.dW.length !== L.words) this.dW = new Int32Array(L.words);
+    this.readKey = this.readKeys[slot]!;
     for (let k = 0; k < L.words; k++) this.readKey[k] = this.dW[k] = keys[at + k]!;
-    this.readLayout = L;
+    this.readLayouts[slot] = L;
     this.word = L.word;
     this.shift = L.shift;
     this.mask = L.mask;
@@ -539,12 +548,17 @@ export class PackedNetwork implements PackedModel {
     const bits = this.changedBits;
     for (let w = 0; w < this.readWords; w++) bits[w] = 0;
     if (incremental) {
-      // The parent is usually the state just expanded, whose fields `read` decoded.
-      let q = this.pF;
-      if (L !== this.readLayout || !sameKey(parent, parentAt!, this.readKey, L.words)) {
-        q = this.qF;
-        L.decoder(parent, parentAt!, q);
+      // The parent is usually one of the last states expanded (a breadth-first search expands a few before it
+      // stores their successors), whose fields `read` decoded: look from the slot that matched last.
+      let q = this.qF;
+      for (let i = 0, s = this.parentSlot; i < READ_SLOTS; i++, s = (s + 1) & (READ_SLOTS - 1)) {
+        if (this.readLayouts[s] === L && sameKey(parent, parentAt!, this.readKeys[s]!, L.words)) {
+          q = this.readFields[s]!;
+          this.parentSlot = s;
+          break;
+        }
       }
+      if (q === this.qF) L.decoder(parent, parentAt!, q);
       this.par = q;
       for (let c = 0; c < C; c++) {
         if (q[c] !== cF[c]) {
@@ -598,8 +612,8 @@ export class PackedNetwork implements PackedModel {
   }
 
   /**
-   * The state `check` looks at, its parent's fields (`pF` when the parent is the state last read, else decoded into
-   * `qF`), and the components that differ from it (a list, and bits: component c at bit c & 31 of word c >> 5).
+   * The state `check` looks at, its parent's fields (one of `read`'s slots when the parent is among the states last
+   * read, else decoded into `qF`), and the components that differ from it (a list, and bits: component c at bit c & 31 of word c >> 5).
    */
   private readonly cF: Int32Array;
   private readonly qF: Int32Array;
@@ -608,9 +622,16 @@ export class PackedNetwork implements PackedModel {
   private readonly changedBits: Int32Array;
   /** Words per group part in `Tables.groupReads`. */
   private readonly readWords: number;
-  /** The key and layout of the state `read` last decoded into `pF`. */
-  private readKey = new Int32Array(0);
-  private readLayout: Layout | undefined;
+  /**
+   * The last READ_SLOTS states `read` decoded, round robin: fields, keys and layouts; `pF` and `readKey` are the
+   * current slot's (`readSlot`), `parentSlot` the slot where `check` last found a parent.
+   */
+  private readonly readFields: Int32Array[];
+  private readonly readKeys: Int32Array[] = Array.from({ length: READ_SLOTS }, () => new Int32Array(0));
+  private readonly readLayouts: (Layout | undefined)[] = new Array<Layout | undefined>(READ_SLOTS).fill(undefined);
+  private readSlot = 0;
+  private parentSlot = 0;
+  private readKey: Int32Array = new Int32Array(0);
   /**
    * The 'always' properties as one array: per property [index, bounds n, (field, min, max)…, group parts n, part…,
    * has sums 0/1] (the sums, rarer, are read from the program).
