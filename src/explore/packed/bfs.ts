@@ -9,7 +9,7 @@ import { YIELD, type Stops } from '../stops.js';
 import type { SearchOptions } from '../types.js';
 import type { Layout } from './layout.js';
 import { Successors, type PackedBinding } from './model.js';
-import { PackedStore, STOP } from './store.js';
+import { PackedStore, type Frontier } from './store.js';
 import { doubledRing } from './ring.js';
 
 /**
@@ -25,10 +25,10 @@ class Expansion {
   taken = 0;
   id = 0;
   key = new Int32Array(0);
-  hashes = new Int32Array(64);
+  hashes: Int32Array = new Int32Array(64);
 }
 
-export class PackedBfs<S, A> {
+export class PackedBfs<S, A> implements Frontier {
   private readonly store: PackedStore<S, A>;
   /** The states expanded together (`step`). */
   private readonly batch = Array.from({ length: BATCH }, () => new Expansion());
@@ -108,9 +108,10 @@ export class PackedBfs<S, A> {
         this.head++;
         n++;
       }
-      for (let i = 0; i < n; i++) this.touch(batch[i]!);
+      for (let i = 0; i < n; i++) batch[i]!.hashes = store.touch(batch[i]!.out, batch[i]!.hashes);
       for (let i = 0; i < n; i++) {
-        this.settle(batch[i]!);
+        const e = batch[i]!;
+        store.settle(e.out, e.taken, e.id, e.key, e.hashes, this.level + 1, this);
         if (store.stopped) {
           this.head -= n - 1 - i; // the one-state-at-a-time search never expands the rest
           break;
@@ -136,37 +137,15 @@ export class PackedBfs<S, A> {
     return true;
   }
 
-  /** Start the visited-set lookups of `e`'s successors (their hashes kept for `find`). */
-  private touch(e: Expansion): void {
-    const out = e.out;
-    const words = out.words;
-    if (e.hashes.length < out.count) e.hashes = new Int32Array(out.count * 2);
-    for (let j = 0; j < out.count; j++) e.hashes[j] = this.store.table.touch(out.keys, j * words);
-  }
-
-  /** Store `e`'s successors, in order. */
-  private settle(e: Expansion): void {
-    const store = this.store;
-    const out = e.out;
-    const words = out.words;
-    let counted = e.taken;
-    for (let j = 0; j < out.count; j++) {
-      const r = store.discover(out.keys, j * words, e.id, out.actions[j]!, this.level + 1, e.key, e.hashes[j]);
-      if (r === STOP) {
-        counted = out.actions[j]! + 1; // the object-level search stops right after computing this successor
-        break;
-      }
-      if (r >= 0) this.enqueue(out.keys, j * words, r);
-    }
-    store.transitions += counted;
-    if (out.error >= 0 && !store.stopped) store.error = { id: e.id, actionIndex: out.error };
-  }
-
   /** Discover the initial states (depth 0). */
   private seed(): void {
     this.seeded = true;
     this.store.seed(this.initial, () => this.widen(), (key, id) => this.enqueue(key, 0, id));
     this.levelEnd = this.store.count;
+  }
+
+  admit(keys: Int32Array, at: number, id: number): void {
+    this.enqueue(keys, at, id);
   }
 
   private enqueue(keys: Int32Array, at: number, id: number): void {

@@ -6,14 +6,14 @@ import type { Outcome } from '../result.js';
 import { YIELD, type Stops } from '../stops.js';
 import type { SearchOptions } from '../types.js';
 import { Successors, type PackedBinding } from './model.js';
-import { PackedStore, STOP } from './store.js';
+import { PackedStore, type Frontier } from './store.js';
 
-export class PackedDfs<S, A> {
+export class PackedDfs<S, A> implements Frontier {
   private readonly store: PackedStore<S, A>;
   private readonly out = new Successors();
   private parentKey = new Int32Array(0);
   /** Per successor of the state being expanded: its key's hash (the visited set's `touch`). */
-  private hashes = new Int32Array(64);
+  private hashes: Int32Array = new Int32Array(64);
   private keys: Int32Array;
   private ids = new Int32Array(256);
   private depths = new Int32Array(256);
@@ -62,24 +62,12 @@ export class PackedDfs<S, A> {
         if (taken > 0 || out.error >= 0) store.cut = 'max-depth';
         continue;
       }
-      let counted = taken;
       // Start every successor's visited-set lookup before the first one (overlapped cache misses).
-      if (this.hashes.length < out.count) this.hashes = new Int32Array(out.count * 2);
-      const hashes = this.hashes;
-      for (let j = 0; j < out.count; j++) hashes[j] = store.table.touch(out.keys, j * words);
+      this.hashes = store.touch(out, this.hashes);
       // The parent's key, kept aside: its slot may be overwritten while its successors are stored.
       if (this.parentKey.length !== words) this.parentKey = new Int32Array(words);
       for (let k = 0; k < words; k++) this.parentKey[k] = this.keys[top * words + k]!;
-      for (let j = 0; j < out.count; j++) {
-        const r = store.discover(out.keys, j * words, id, out.actions[j]!, depth + 1, this.parentKey, hashes[j]);
-        if (r === STOP) {
-          counted = out.actions[j]! + 1; // the object-level search stops right after computing this successor
-          break;
-        }
-        if (r >= 0) this.push(out.keys, j * words, r, depth + 1);
-      }
-      store.transitions += counted;
-      if (out.error >= 0 && !store.stopped) store.error = { id, actionIndex: out.error };
+      store.settle(out, taken, id, this.parentKey, this.hashes, depth + 1, this);
     }
     return true;
   }
@@ -87,6 +75,10 @@ export class PackedDfs<S, A> {
   private seed(): void {
     this.seeded = true;
     this.store.seed(this.initial, () => this.widen(), (key, id) => this.push(key, 0, id, 0));
+  }
+
+  admit(keys: Int32Array, at: number, id: number, depth: number): void {
+    this.push(keys, at, id, depth);
   }
 
   private push(keys: Int32Array, at: number, id: number, depth: number): void {

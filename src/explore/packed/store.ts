@@ -8,12 +8,17 @@ import { fingerprintEstimate, type Outcome } from '../result.js';
 import type { Stops } from '../stops.js';
 import type { IncompleteReason } from '../types.js';
 import { Layout } from './layout.js';
-import { MISS, type PackedBinding } from './model.js';
+import { MISS, type PackedBinding, type Successors } from './model.js';
 import { VisitedTable } from './visited.js';
 
 /** `discover`'s answers besides the id of a new state. */
 export const KNOWN = -1;
 export const STOP = -2;
+
+/** Where a strategy keeps the states it will expand: `settle` hands it each new state. */
+export interface Frontier {
+  admit(keys: Int32Array, at: number, id: number, depth: number): void;
+}
 
 export class PackedStore<S, A> {
   layout: Layout;
@@ -83,6 +88,37 @@ export class PackedStore<S, A> {
     if (depth > this.depth) this.depth = depth;
     this.checkState(keys, at, id, parentKey);
     return this.failed !== undefined ? STOP : id;
+  }
+
+  /**
+   * Start the visited-set lookups of the successors in `out` (each key's hash into `hashes`, grown if needed and
+   * returned), so that their cache misses overlap before `settle` looks them up.
+   */
+  touch(out: Successors, hashes: Int32Array): Int32Array {
+    const words = out.words;
+    if (hashes.length < out.count) hashes = new Int32Array(out.count * 2);
+    for (let j = 0; j < out.count; j++) hashes[j] = this.table.touch(out.keys, j * words);
+    return hashes;
+  }
+
+  /**
+   * Store the successors `out` of state `parent` (key `parentKey`; `taken`: what `expand` returned; `hashes`: from
+   * `touch`) in order, at depth `depth`, handing each new one to `frontier`; count the transitions and record the
+   * specification error `expand` met. Ends at the first STOP.
+   */
+  settle(out: Successors, taken: number, parent: number, parentKey: Int32Array, hashes: Int32Array, depth: number, frontier: Frontier): void {
+    const words = out.words;
+    let counted = taken;
+    for (let j = 0; j < out.count; j++) {
+      const r = this.discover(out.keys, j * words, parent, out.actions[j]!, depth, parentKey, hashes[j]);
+      if (r === STOP) {
+        counted = out.actions[j]! + 1; // the object-level search stops right after computing this successor
+        break;
+      }
+      if (r >= 0) frontier.admit(out.keys, j * words, r, depth);
+    }
+    this.transitions += counted;
+    if (out.error >= 0 && !this.stopped) this.error = { id: parent, actionIndex: out.error };
   }
 
   /** Grow the table and parent columns if the memory budget allows; false (cut 'memory') if not. */
