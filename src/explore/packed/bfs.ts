@@ -108,7 +108,8 @@ export class PackedBfs<S, A> implements Frontier {
         this.head++;
         n++;
       }
-      for (let i = 0; i < n; i++) batch[i]!.hashes = store.touch(batch[i]!.out, batch[i]!.hashes);
+      for (let i = 0; i < n; i++) batch[i]!.hashes = store.hash(batch[i]!.out, batch[i]!.hashes);
+      for (let i = 0; i < n; i++) store.prefetch(batch[i]!.out, batch[i]!.hashes);
       for (let i = 0; i < n; i++) {
         const e = batch[i]!;
         store.settle(e.out, e.taken, e.id, e.key, e.hashes, this.level + 1, this);

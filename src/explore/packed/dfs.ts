@@ -63,7 +63,8 @@ export class PackedDfs<S, A> implements Frontier {
         continue;
       }
       // Start every successor's visited-set lookup before the first one (overlapped cache misses).
-      this.hashes = store.touch(out, this.hashes);
+      this.hashes = store.hash(out, this.hashes);
+      store.prefetch(out, this.hashes);
       // The parent's key, kept aside: its slot may be overwritten while its successors are stored.
       if (this.parentKey.length !== words) this.parentKey = new Int32Array(words);
       for (let k = 0; k < words; k++) this.parentKey[k] = this.keys[top * words + k]!;

@@ -91,19 +91,26 @@ export class PackedStore<S, A> {
   }
 
   /**
-   * Start the visited-set lookups of the successors in `out` (each key's hash into `hashes`, grown if needed and
-   * returned), so that their cache misses overlap before `settle` looks them up.
+   * The visited set's hashes of the successors in `out` (into `hashes`, grown if needed and returned), for `prefetch`
+   * and `settle`.
    */
-  touch(out: Successors, hashes: Int32Array): Int32Array {
-    const words = out.words;
+  hash(out: Successors, hashes: Int32Array): Int32Array {
     if (hashes.length < out.count) hashes = new Int32Array(out.count * 2);
-    for (let j = 0; j < out.count; j++) hashes[j] = this.table.touch(out.keys, j * words);
+    if (!this.fingerprint) this.table.hashAll(out.keys, out.count, hashes);
     return hashes;
   }
 
   /**
+   * Start the visited-set lookups of the successors in `out` (`hashes`: from `hash`), so that their cache misses
+   * overlap before `settle` looks them up.
+   */
+  prefetch(out: Successors, hashes: Int32Array): void {
+    this.table.prefetch(hashes, out.count);
+  }
+
+  /**
    * Store the successors `out` of state `parent` (key `parentKey`; `taken`: what `expand` returned; `hashes`: from
-   * `touch`) in order, at depth `depth`, handing each new one to `frontier`; count the transitions and record the
+   * `hash`) in order, at depth `depth`, handing each new one to `frontier`; count the transitions and record the
    * specification error `expand` met. Ends at the first STOP.
    */
   settle(out: Successors, taken: number, parent: number, parentKey: Int32Array, hashes: Int32Array, depth: number, frontier: Frontier): void {

@@ -111,6 +111,27 @@ export class VisitedTable {
     return h;
   }
 
+  /** The hashes `find` takes of the `n` keys in `keys` into `out` (not in fingerprint mode). */
+  hashAll(keys: Int32Array, n: number, out: Int32Array): void {
+    const words = this.words;
+    for (let j = 0; j < n; j++) out[j] = hashWords(keys, j * words, words, SEED_A);
+  }
+
+  /**
+   * Touch the home slots of the `n` hashes in `hashes` (`hashAll`'s), as `touch` does, in a loop that does nothing
+   * else: the processor issues these loads while earlier ones still miss only as far as its reorder window reaches,
+   * and hashing between them (as `touch` does) fills that window with arithmetic.
+   */
+  prefetch(hashes: Int32Array, n: number): void {
+    if (this.fingerprint) return;
+    const table = this.table;
+    const slots = this.n;
+    const sw = this.slotWords;
+    let sink = 0;
+    for (let j = 0; j < n; j++) sink ^= table[homeOf(hashes[j]!, slots) * sw]!;
+    this.sink ^= sink;
+  }
+
   /**
    * The id of the state `keys[at .. at + words)`, or -1 (then `insert` stores it). `hash`: what `touch` returned for
    * this key, if it was touched (not in fingerprint mode).
