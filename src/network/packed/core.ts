@@ -572,6 +572,32 @@ export class PackedNetwork implements PackedModel {
         bits[c >> 5]! |= 1 << (c & 31);
       }
     }
+    // Which of the codes the group parts read moved (bit k: code k of `codeIndex`), from the changed machines.
+    let moved = 0;
+    const byCode = incremental && this.codeIndex(t.groupCodes);
+    if (byCode) {
+      const starts = this.compCodeStart;
+      const proj = t.proj;
+      const q = this.par;
+      for (let i = 0; i < nChanged; i++) {
+        const c = changed[i]!;
+        for (let j = starts[c]!; j < starts[c + 1]!; j++) {
+          const k = this.compCodes[j]!;
+          const x = this.codeProj[k]!;
+          if (x >= 0) {
+            // A projection that did not move counts as unchanged (an unknown value as moved).
+            const a = proj[x];
+            const now = cF[c]!;
+            const was = q[c]!;
+            if (a !== undefined && now < a.length && was < a.length) {
+              const v = a[now]!;
+              if (v !== 0 && v === a[was]) continue;
+            }
+          }
+          moved |= 1 << k;
+        }
+      }
+    }
     const flag = cF[this.F]!;
     let fails = flag === 0 ? 0 : t.flagMask[flag]!;
     for (let i = 0; i < nChanged; i++) {
@@ -594,8 +620,10 @@ export class PackedNetwork implements PackedModel {
       const groups = code[x++]!;
       for (let g = 0; g < groups; g++) {
         const part = code[x++]!;
-        if (incremental) {
-          // Unchanged machines it ever read: it reads what it read in the parent, and gives what it gave there.
+        if (byCode) {
+          // None of its codes moved: it reads what it read in the parent, and gives what it gave there.
+          if ((this.partCodes[part]! & moved) === 0) continue;
+        } else if (incremental) {
           let affected = false;
           for (let w = 0; w < RW; w++) if ((t.groupReads[part * RW + w]! & bits[w]!) !== 0) affected = true;
           if (!affected || this.sameCodes(t.groupCodes, part * CODES_STRIDE)) continue;
@@ -660,6 +688,61 @@ export class PackedNetwork implements PackedModel {
     }
     return true;
   }
+
+  /**
+   * Whether the group parts' code lists are indexed (per code k its projection `codeProj[k]`, per component its code indices in
+   * `compCodes` from `compCodeStart[c]`, per part the bits of its codes in `partCodes`), re-indexing them when the
+   * owner has added a code since (each addition raises one list's length, so the lengths' sum tells). False when
+   * they cannot be: more than 32 distinct codes, or a list too long to be kept (then `sameCodes` decides).
+   */
+  private codeIndex(codes: Int32Array): boolean {
+    const parts = this.program.groupParts;
+    let sum = 0;
+    for (let part = 0; part < parts; part++) sum += codes[part * CODES_STRIDE]!;
+    if (sum === this.codesSum) return this.codesIndexed;
+    this.codesSum = sum;
+    this.codesIndexed = false;
+    const comp: number[] = [];
+    const projOf: number[] = [];
+    const partCodes = new Int32Array(parts);
+    for (let part = 0; part < parts; part++) {
+      const base = part * CODES_STRIDE;
+      const n = codes[base]!;
+      if (n > MAX_CODES) return false;
+      for (let i = 0; i < n; i++) {
+        const c = codes[base + 1 + 2 * i]!;
+        const x = codes[base + 2 + 2 * i]!;
+        let k = 0;
+        while (k < comp.length && (comp[k] !== c || projOf[k] !== x)) k++;
+        if (k === comp.length) {
+          if (k === 32) return false;
+          comp.push(c);
+          projOf.push(x);
+        }
+        partCodes[part]! |= 1 << k;
+      }
+    }
+    const starts = new Int32Array(this.C + 1);
+    const list: number[] = [];
+    for (let c = 0; c < this.C; c++) {
+      starts[c] = list.length;
+      for (let k = 0; k < comp.length; k++) if (comp[k] === c) list.push(k);
+    }
+    starts[this.C] = list.length;
+    this.codeProj = Int32Array.from(projOf);
+    this.compCodes = Int32Array.from(list);
+    this.compCodeStart = starts;
+    this.partCodes = partCodes;
+    this.codesIndexed = true;
+    return true;
+  }
+
+  private codesSum = -1;
+  private codesIndexed = false;
+  private codeProj = new Int32Array(0);
+  private compCodes = new Int32Array(0);
+  private compCodeStart = new Int32Array(0);
+  private partCodes = new Int32Array(0);
 
   /** Whether Σ over components of each count equals its counter (components that never held any are skipped). */
   private sumsHold(ids: Int32Array, fields: readonly number[], offset: number): boolean {
