@@ -19,20 +19,31 @@ const TWO_32 = 4294967296;
 /** The home slot of hash `h` in a table of `n` slots: ⌊(h as unsigned) · n / 2^32⌋. */
 const homeOf = (h: number, n: number): number => (((h >>> 0) * n) / TWO_32) | 0;
 
-/** A 32-bit hash of `n` words. */
+/**
+ * A 32-bit hash of `n` words. Keys of 2 to 4 words (the usual widths) take straight-line code: the loop cost twice
+ * as much per hash (~14 ns against ~7 for 3 words, measured), and every successor is hashed.
+ */
 export function hashWords(keys: Int32Array, at: number, n: number, seed: number): number {
   let h = seed;
-  for (let i = 0; i < n; i++) {
-    h = Math.imul(h ^ keys[at + i]!, 0xcc9e2d51);
-    h = (h << 15) | (h >>> 17);
-    h = Math.imul(h, 0x1b873593) ^ (h >>> 13);
-  }
+  if (n >= 2 && n <= 4) {
+    h = mixIn(h, keys[at]!);
+    h = mixIn(h, keys[at + 1]!);
+    if (n >= 3) h = mixIn(h, keys[at + 2]!);
+    if (n === 4) h = mixIn(h, keys[at + 3]!);
+  } else for (let i = 0; i < n; i++) h = mixIn(h, keys[at + i]!);
   h ^= n;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   return h ^ (h >>> 16);
+}
+
+/** One word into the running hash. */
+function mixIn(h: number, w: number): number {
+  h = Math.imul(h ^ w, 0xcc9e2d51);
+  h = (h << 15) | (h >>> 17);
+  return Math.imul(h, 0x1b873593) ^ (h >>> 13);
 }
 
 const SEED_A = 0x9747b28c;
