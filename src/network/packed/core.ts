@@ -51,6 +51,7 @@ const NEED_CHECK = 5;
 const NEED_FLAGS = 6;
 const NEED_DECIDE = 7;
 const NEED_GROUP = 8;
+const NEED_STATE_ACTIONS = 9;
 
 export class PackedNetwork implements PackedModel {
   readonly fields: number;
@@ -263,12 +264,8 @@ export class PackedNetwork implements PackedModel {
     for (let k = 0; k < providers.length; k++) {
       const c = providers[k]!;
       const id = this.pF[c]!;
-      let s = id < t.actStart[k]!.length ? t.actStart[k]![id]! - 1 : -1;
-      if (s < 0) {
-        if (this.filler === null) return MISS;
-        this.filler.stateActions(k, id);
-        s = t.actStart[k]![id]! - 1;
-      }
+      let s: number;
+      while ((s = this.actionsAt(k, id)) < 0) if (!this.fill()) return MISS;
       const m = t.actData[s]!;
       for (let j = 0; j < m; j++) {
         const to = t.actData[t.actStart[k]![id]! + 2 * j]!;
@@ -282,6 +279,14 @@ export class PackedNetwork implements PackedModel {
       }
     }
     return a;
+  }
+
+  /** Where the actions of state `id` of state-action component `k` start in `actData`, or −1 (`need` set). */
+  private actionsAt(k: number, id: number): number {
+    const a = this.tables.actStart[k]!;
+    const s = id < a.length ? a[id]! - 1 : -1;
+    if (s < 0) this.miss(NEED_STATE_ACTIONS, k, id, 0);
+    return s;
   }
 
   /**
@@ -370,6 +375,9 @@ export class PackedNetwork implements PackedModel {
         break;
       case NEED_GROUP:
         f.group(a, this.needPre);
+        break;
+      case NEED_STATE_ACTIONS:
+        f.stateActions(a, b);
         break;
       default:
         throw new Error(`packed network: nothing to fill (need ${this.need})`);
