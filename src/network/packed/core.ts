@@ -42,16 +42,22 @@ const OK = 0;
 const FAILED = 1;
 const MISSED = 2;
 
-/** What a MISSED delivery lacks (`PackedNetwork.need`): the Filler method that fills it. */
-const NEED_CELL = 1;
-const NEED_SET_ADD = 2;
-const NEED_SET_REMOVE = 3;
-const NEED_PLIST = 4;
-const NEED_CHECK = 5;
-const NEED_FLAGS = 6;
-const NEED_DECIDE = 7;
-const NEED_GROUP = 8;
-const NEED_STATE_ACTIONS = 9;
+/**
+ * What a MISSED delivery or check lacks (`PackedNetwork.need`): an index into FILLS, the Filler call that fills it
+ * (with the miss's arguments a, b, c, and `pre`: the machine ids a step check or group part read).
+ */
+type Fill = (f: Filler, a: number, b: number, c: number, pre: Int32Array) => void;
+const FILLS: Fill[] = [];
+const fillBy = (fill: Fill): number => FILLS.push(fill) - 1;
+const NEED_CELL = fillBy((f, a, b, c) => f.cell(a, b, c));
+const NEED_SET_ADD = fillBy((f, a, b) => f.setAdd(a, b));
+const NEED_SET_REMOVE = fillBy((f, a, b) => f.setRemove(a, b));
+const NEED_PLIST = fillBy((f, a, b) => f.plist(a, b));
+const NEED_CHECK = fillBy((f, a, _b, _c, pre) => f.check(a, pre));
+const NEED_FLAGS = fillBy((f, a, b) => f.flagConcat(a, b));
+const NEED_DECIDE = fillBy((f, a, b) => f.decide(a, b));
+const NEED_GROUP = fillBy((f, a, _b, _c, pre) => f.group(a, pre));
+const NEED_STATE_ACTIONS = fillBy((f, a, b) => f.stateActions(a, b));
 
 export class PackedNetwork implements PackedModel {
   readonly fields: number;
@@ -331,7 +337,7 @@ export class PackedNetwork implements PackedModel {
    * check or group part read). The hot loops never call the owner: they stop, the owner fills this one thing, and
    * the action (or the check) is taken again.
    */
-  private need = 0;
+  private need = -1;
   private needA = 0;
   private needB = 0;
   private needC = 0;
@@ -349,39 +355,9 @@ export class PackedNetwork implements PackedModel {
   private fill(): boolean {
     const f = this.filler;
     if (f === null) return false;
-    const a = this.needA;
-    const b = this.needB;
-    switch (this.need) {
-      case NEED_CELL:
-        f.cell(a, b, this.needC);
-        break;
-      case NEED_SET_ADD:
-        f.setAdd(a, b);
-        break;
-      case NEED_SET_REMOVE:
-        f.setRemove(a, b);
-        break;
-      case NEED_PLIST:
-        f.plist(a, b);
-        break;
-      case NEED_CHECK:
-        f.check(a, this.needPre);
-        break;
-      case NEED_FLAGS:
-        f.flagConcat(a, b);
-        break;
-      case NEED_DECIDE:
-        f.decide(a, b);
-        break;
-      case NEED_GROUP:
-        f.group(a, this.needPre);
-        break;
-      case NEED_STATE_ACTIONS:
-        f.stateActions(a, b);
-        break;
-      default:
-        throw new Error(`packed network: nothing to fill (need ${this.need})`);
-    }
+    const fill = FILLS[this.need];
+    if (fill === undefined) throw new Error(`packed network: nothing to fill (need ${this.need})`);
+    fill(f, this.needA, this.needB, this.needC, this.needPre);
     return true;
   }
 
