@@ -14,10 +14,11 @@ import { doubledRing } from './ring.js';
 
 /**
  * States expanded before their successors are looked up. 3 × 3 one worker, alternated, quiet machine: 10.24 s with one
- * at a time, 9.77 s with 4 (medians of 4); 8 was slower than 4 (the successors' keys and the touched lines crowd
- * the caches).
+ * at a time, 9.77 s with 4 (medians of 4); 8 was then slower than 4. Since the home slots are touched in a loop of
+ * their own (VisitedTable.prefetch), 8 is faster: CPU medians 11.39 s with 4, 10.54 with 8 (4 alternated rounds, load
+ * 2.4-4.1), and 11.16 with 8, 11.35 with 16, 12.24 with 4 in 3 more.
  */
-const BATCH = 4;
+const BATCH = 8;
 
 /** An expanded state waiting for its successors to be stored: its id, key, successors, and their keys' hashes. */
 class Expansion {

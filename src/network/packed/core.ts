@@ -29,10 +29,10 @@ export interface Filler {
 }
 
 /**
- * States whose decoded fields `check` can reuse as a parent's: the breadth-first search expands up to 4 states before
+ * States whose decoded fields `check` can reuse as a parent's: the breadth-first search expands up to 8 states before
  * it stores (and checks) their successors (bfs.ts's BATCH). A power of two.
  */
-const READ_SLOTS = 4;
+const READ_SLOTS = 8;
 
 /** A synchronous cascade this long is a send loop: a specification error (Network's MAX_CASCADE). */
 const MAX_CASCADE = 100_000;
