@@ -52,30 +52,86 @@ export const DEFERRED = -1;
 
 /**
  * Phase 1 for the frontier state `keys[at..]` with id `parent`: returns the number of actions taken, or DEFERRED.
- * `error[0]` receives the index of the action that raised a specification error, or −1.
+ * `error[0]` receives the index of the action that raised a specification error, or −1. (Workers expand GROUP states
+ * before looking their successors up: `expandGroup`.)
  */
 export function expandState(c: ExpandContext, keys: Int32Array, at: number, parent: number, error: Int32Array): number {
-  const { model, layout, out, outboxes } = c;
-  const words = layout.words;
-  out.reset(words);
+  const taken = successorsOf(c, c.out, keys, at, error);
+  if (taken === DEFERRED || c.countOnly) return taken;
+  c.successorHashes = touch(c, c.out, c.successorHashes);
+  offer(c, c.out, c.successorHashes, parent);
+  return taken;
+}
+
+/**
+ * States a worker expands before their successors are looked up, so that more of the lookups' cache misses overlap
+ * (the visited set is far larger than the caches), as the one-thread search does (packed/bfs.ts).
+ */
+export const GROUP = 8;
+
+/** One of a group's expansions: its successors and their hashes. */
+export interface Expansion {
+  readonly out: Successors;
+  hashes: Int32Array;
+}
+
+/**
+ * Phase 1 for frontier states `from` … `to` − 1 (at most GROUP; ids `base + i`), expanded into `group`, then their
+ * successors looked up: `taken[i]` and `errors[i]` as `expandState` returns them; the deferred ones pushed on
+ * `deferred` (taken −1).
+ */
+export function expandGroup(c: ExpandContext, group: readonly Expansion[], keys: Int32Array, from: number, to: number, base: number, taken: Int32Array, errors: Int32Array, deferred: number[], error: Int32Array): void {
+  const words = c.layout.words;
+  for (let i = from; i < to; i++) {
+    const e = group[i - from]!;
+    const t = successorsOf(c, e.out, keys, i * words, error);
+    taken[i] = t;
+    if (t === DEFERRED) {
+      deferred.push(i);
+      e.out.reset(words); // nothing to look up
+      continue;
+    }
+    errors[i] = error[0]!;
+  }
+  if (c.countOnly) return;
+  for (let i = from; i < to; i++) group[i - from]!.hashes = touch(c, group[i - from]!.out, group[i - from]!.hashes);
+  for (let i = from; i < to; i++) offer(c, group[i - from]!.out, group[i - from]!.hashes, base + i);
+}
+
+/** The successors of `keys[at..]` into `out`: the actions taken, or DEFERRED (the model missed or the layout overflowed). */
+function successorsOf(c: ExpandContext, out: Successors, keys: Int32Array, at: number, error: Int32Array): number {
+  const { model, layout } = c;
+  out.reset(layout.words);
   layout.clearOverflow();
   const taken = model.expand(keys, at, layout, out);
   if (taken === MISS || layout.overflowed) return DEFERRED;
   error[0] = out.error;
-  if (c.countOnly) return taken;
+  return taken;
+}
+
+/** Hash `out`'s successors into `hs` (grown if need be: returned) and touch their home slots, so that their cache misses overlap. */
+function touch(c: ExpandContext, out: Successors, hs: Int32Array): Int32Array {
+  const words = c.layout.words;
   const n = c.tables.length;
   const kw = keyWordsOf(words, c.fingerprint);
-  // Hash every successor and touch its home slot first, so that the lookups' cache misses overlap.
-  const hs = c.successorHashes.length >= out.count * 2 ? c.successorHashes : (c.successorHashes = new Int32Array(out.count * 4));
+  if (hs.length < out.count * 2) hs = new Int32Array(out.count * 4);
   let touched = 0;
   for (let j = 0; j < out.count; j++) {
-    hashKey(out.keys, j * words, words, c.fingerprint, c.hashes, layout);
+    hashKey(out.keys, j * words, words, c.fingerprint, c.hashes, c.layout);
     hs[2 * j] = c.hashes[0]!;
     hs[2 * j + 1] = c.hashes[1]!;
     const t = c.tables[partitionOf(c.hashes[0]!, n)]!;
     touched |= t.slots[homeOf(c.hashes[0]!, t.n) * (kw + 1)]!;
   }
   c.sink = touched;
+  return hs;
+}
+
+/** Look `out`'s successors (hashes `hs`, parent id `parent`) up; write the new-looking ones to their outboxes. */
+function offer(c: ExpandContext, out: Successors, hs: Int32Array, parent: number): void {
+  const words = c.layout.words;
+  const n = c.tables.length;
+  const kw = keyWordsOf(words, c.fingerprint);
   for (let j = 0; j < out.count; j++) {
     const o = j * words;
     const h = hs[2 * j]!;
@@ -93,7 +149,7 @@ export function expandState(c: ExpandContext, keys: Int32Array, at: number, pare
     }
     for (let k = 0; k < words; k++) recent[ro + k] = out.keys[o + k]!;
     recent[ro + words] = c.epoch;
-    const box = outboxes[p]!;
+    const box = c.outboxes[p]!;
     const r = box.push();
     const d = box.data;
     d[r] = h;
@@ -102,7 +158,6 @@ export function expandState(c: ExpandContext, keys: Int32Array, at: number, pare
     d[r + CANDIDATE_HEAD + words] = parent;
     d[r + CANDIDATE_HEAD + words + 1] = out.actions[j]!;
   }
-  return taken;
 }
 
 /** A source of candidates for phase 2: its records (sorted by parent, then action). */

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Layout } from '../packed/layout.js';
 import { Successors, type PackedModel } from '../packed/model.js';
-import { DEFERRED, RECENT, expandState, insertPartition, numberPartition, type ExpandContext, type NumberingMarks } from './phases.js';
+import { GROUP, RECENT, expandGroup, insertPartition, numberPartition, type ExpandContext, type NumberingMarks } from './phases.js';
 import { candidateWidth, winnerWidth, type ExpandMessage, type FromWorker, type InsertMessage, type InsertedMessage, type NumberMessage, type ToWorker, type WorkerInit } from './protocol.js';
 import { collect } from './collect.js';
 import { Records } from './records.js';
@@ -19,6 +19,8 @@ let model: PackedModel | undefined;
 let layout: Layout | undefined;
 let layoutKey = '';
 const out = new Successors();
+/** The states of a group (phases.ts `expandGroup`). */
+const group = Array.from({ length: GROUP }, () => ({ out: new Successors(), hashes: new Int32Array(64) }));
 const hashes = new Int32Array(2);
 const error = new Int32Array(1);
 let outboxes: Records[] = [];
@@ -69,16 +71,7 @@ function expand(m: ExpandMessage): void {
     const chunk = Atomics.add(control, 0, 1);
     if (chunk >= chunks) break;
     const end = Math.min(m.to, m.from + (chunk + 1) * m.chunk);
-    for (let i = m.from + chunk * m.chunk; i < end; i++) {
-      const t = expandState(c, frontier, i * words, m.base + i, error);
-      if (t === DEFERRED) {
-        deferred.push(i);
-        taken[i] = -1;
-        continue;
-      }
-      taken[i] = t;
-      errors[i] = error[0]!;
-    }
+    for (let i = m.from + chunk * m.chunk; i < end; i += GROUP) expandGroup(c, group, frontier, i, Math.min(end, i + GROUP), m.base, taken, errors, deferred, error);
   }
   send({ type: 'expanded', outboxes: outboxes.map((o) => o.share()), deferred, busyMs: performance.now() - started });
 }
