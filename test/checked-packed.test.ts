@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { search, searchAsync, type SearchOptions, type SearchResult } from '../src/explore/index.js';
 import { Layout } from '../src/explore/packed/layout.js';
 import { Successors } from '../src/explore/packed/model.js';
+import { PackedNetwork } from '../src/network/packed/core.js';
 import { defaultCheckConfig, type CheckShortcuts } from '../spec/checked/config.js';
 import { buildCheckedSystem, CheckedModel, type CheckAction, type CheckedState } from '../spec/checked/model.js';
 import { PROPERTY_NAMES, propertiesFor, propertyParts } from '../properties/checked.js';
@@ -82,6 +83,26 @@ describe('packed and object searches of the checked system agree', () => {
     expect(r.verdict).toBe('violated');
     expect(r).toEqual(view(object, search(object, options)));
   });
+
+  // check() finds the group parts to decide again from an index of the codes they read (PackedNetwork.codeIndex);
+  // a program it cannot index (more than 32 codes) takes the plain path: every part that read a changed machine.
+  it.each([...PLANTED, ['xen-idd (violates no-cross-vm-starvation)', { arch: 'xen-idd' }, {}] as [string, CheckShortcuts, Variant]])(
+    'without the code index: %s',
+    (_, config, variant) => {
+      const { packed, object, properties } = models(config, PROPERTY_NAMES, variant);
+      const options: SearchOptions<CheckedState> = { strategy: 'bfs', properties };
+      const proto = PackedNetwork.prototype as unknown as { codeIndex: () => boolean };
+      const indexed = proto.codeIndex;
+      proto.codeIndex = () => false;
+      try {
+        const r = view(packed, search(packed, options));
+        expect(r.verdict).toBe('violated');
+        expect(r).toEqual(view(object, search(object, options)));
+      } finally {
+        proto.codeIndex = indexed;
+      }
+    },
+  );
 
   it('under bounds too', () => {
     const { packed, object, properties } = models({});

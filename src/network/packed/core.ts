@@ -608,9 +608,10 @@ export class PackedNetwork implements PackedModel {
           // None of its codes moved: it reads what it read in the parent, and gives what it gave there.
           if ((this.partCodes[part]! & moved) === 0) continue;
         } else if (incremental) {
+          // Codes not indexed (see codeIndex): decided again if it ever read a changed machine.
           let affected = false;
           for (let w = 0; w < RW; w++) if ((t.groupReads[part * RW + w]! & bits[w]!) !== 0) affected = true;
-          if (!affected || this.sameCodes(t.groupCodes, part * CODES_STRIDE)) continue;
+          if (!affected) continue;
         }
         const r = this.group(part, cF);
         if (r === MISS) return MISS;
@@ -651,33 +652,11 @@ export class PackedNetwork implements PackedModel {
   private readonly alwaysCode: Int32Array;
 
   /**
-   * Whether every code in the list at `base` (cache.ts) has the same value in the state (`pF`) as in its parent
-   * (`qF`): then the part walks the parent's path in its trie, to the parent's result.
-   */
-  private sameCodes(codes: Int32Array, base: number): boolean {
-    const n = codes[base]!;
-    if (n > MAX_CODES) return false;
-    const proj = this.tables.proj;
-    for (let i = 0; i < n; i++) {
-      const c = codes[base + 1 + 2 * i]!;
-      const now = this.cF[c]!;
-      const was = this.par[c]!;
-      if (now === was) continue;
-      const x = codes[base + 2 + 2 * i]!;
-      if (x < 0) return false;
-      const a = proj[x];
-      if (a === undefined || now >= a.length || was >= a.length) return false;
-      const v = a[now]!;
-      if (v === 0 || v !== a[was]) return false;
-    }
-    return true;
-  }
-
-  /**
    * Whether the group parts' code lists are indexed (per code k its projection `codeProj[k]`, per component its code indices in
    * `compCodes` from `compCodeStart[c]`, per part the bits of its codes in `partCodes`), re-indexing them when the
    * owner has added a code since (each addition raises one list's length, so the lengths' sum tells). False when
-   * they cannot be: more than 32 distinct codes, or a list too long to be kept (then `sameCodes` decides).
+   * they cannot be: more than 32 distinct codes, or a list too long to be kept (then a part that read a changed
+   * machine is decided again).
    */
   private codeIndex(codes: Int32Array): boolean {
     const parts = this.program.groupParts;
