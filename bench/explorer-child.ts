@@ -4,7 +4,7 @@
  * search's call sites had seen vnic.pml's model, the JS limit and the parallel coordinator; one worker's check
  * measured 3% more CPU that way). Prints one line of JSON, the `ChildResult`.
  *
- *   node --expose-gc dist/bench/explorer-child.js js-limit|js-limit-parallel|pml-model|check VMS CAPACITY [WORKERS]
+ *   node --expose-gc dist/bench/explorer-child.js js-limit|js-limit-parallel|js-limit-free|pml-model|check VMS CAPACITY [WORKERS]
  */
 import { pathToFileURL } from 'node:url';
 import { search } from '../src/explore/index.js';
@@ -32,8 +32,8 @@ export async function runChild(kind: string, vms: number, capacity: number, work
     const r = jsLimit(vms, capacity);
     return { ...none, seconds: r.seconds, states: r.states, transitions: r.transitions, note: `${(r.bytes / r.states).toFixed(1)} B/state of structures` };
   }
-  if (kind === 'js-limit-parallel') {
-    const r = await jsLimitParallel(vms, capacity, workers);
+  if (kind === 'js-limit-parallel' || kind === 'js-limit-free') {
+    const r = await jsLimitParallel(vms, capacity, workers, kind === 'js-limit-parallel');
     return { ...none, seconds: r.seconds, states: r.states, transitions: r.transitions, note: `${r.threads} thread${r.threads > 1 ? 's' : ''}, depth ${r.depth}; CPU over the search ${r.cpuSeconds.toFixed(2)} s` };
   }
   if (kind === 'pml-model') {
@@ -53,8 +53,8 @@ export async function runChild(kind: string, vms: number, capacity: number, work
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const [kind = '', vms = '3', capacity = '3', workers = '1'] = process.argv.slice(2);
-  if (!['js-limit', 'js-limit-parallel', 'pml-model', 'check'].includes(kind) || ![vms, capacity, workers].every((x) => /^[1-9][0-9]?$/.test(x))) {
-    process.stderr.write('usage: explorer-child.js js-limit|js-limit-parallel|pml-model|check VMS CAPACITY [WORKERS]\n');
+  if (!['js-limit', 'js-limit-parallel', 'js-limit-free', 'pml-model', 'check'].includes(kind) || ![vms, capacity, workers].every((x) => /^[1-9][0-9]?$/.test(x))) {
+    process.stderr.write('usage: explorer-child.js js-limit|js-limit-parallel|js-limit-free|pml-model|check VMS CAPACITY [WORKERS]\n');
     process.exit(2);
   }
   const c0 = process.cpuUsage();

@@ -29,6 +29,18 @@ export interface JsLimitResult {
   readonly wordsPerState: number;
   /** States discovered at each depth (the BFS level profile). */
   readonly levels: readonly number[];
+  /** A digest of every state's (parent, action) by id (`witnessDigest`). */
+  readonly witnesses: number;
+}
+
+/** FNV-1a over the (parent, action) of states 0..count−1: equal digests mean (almost surely) the same BFS tree. */
+export function witnessDigest(parent: Int32Array, action: Uint8Array, count: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < count; i++) {
+    h = Math.imul(h ^ parent[i]!, 0x01000193);
+    h = Math.imul(h ^ action[i]!, 0x01000193);
+  }
+  return h >>> 0;
 }
 
 const RING = 2;
@@ -276,6 +288,9 @@ export function jsLimit(nvm = 3, cap = 3): JsLimitResult {
       const bigger = new Int32Array(states.length * 2);
       bigger.set(states);
       states = bigger;
+    }
+    if (id >= parent.length) {
+      // Its own test: the per-id columns hold fewer ids than `states` for keys under 4 words.
       const p = new Int32Array(parent.length * 2);
       p.set(parent);
       parent = p;
@@ -312,7 +327,7 @@ export function jsLimit(nvm = 3, cap = 3): JsLimitResult {
   }
   const seconds = (performance.now() - started) / 1000;
   const bytes = table.byteLength + count * K * 4 + count * 5;
-  return { vms: nvm, capacity: cap, states: count, transitions, depth, seconds, bytes, wordsPerState: K, levels };
+  return { vms: nvm, capacity: cap, states: count, transitions, depth, seconds, bytes, wordsPerState: K, levels, witnesses: witnessDigest(parent, action, count) };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
