@@ -21,21 +21,20 @@
  * Why this design: no locks or atomic inserts on the hot path (phase 1 only reads the visited set, phase 2 writes
  * disjoint partitions), deterministic results, and the machine objects stay in one thread.
  */
-import { Worker } from 'node:worker_threads';
 import type { Property } from '../model.js';
 import { Parents } from '../parents.js';
 import { fingerprintEstimate, type Outcome } from '../result.js';
 import { YIELD, type Stops } from '../stops.js';
 import type { IncompleteReason, SearchOptions } from '../types.js';
 import { Layout } from '../packed/layout.js';
-import { MISS, Successors, type PackedBinding, type WorkerModel } from '../packed/model.js';
+import { MISS, Successors, type PackedBinding } from '../packed/model.js';
 import { DEFERRED, RECENT, expandState, idOf, popcount, type ExpandContext } from './phases.js';
-import { WINNER_HEAD, candidateWidth, type ExpandMessage, type FromWorker, type InsertMessage, type NumberMessage, type PartitionWork, type ToWorker, type WorkerInit } from './protocol.js';
+import { WINNER_HEAD, candidateWidth, type ExpandMessage, type InsertMessage, type NumberMessage, type PartitionWork } from './protocol.js';
 import { collect } from './collect.js';
 import { Records, type SharedRecords } from './records.js';
 import { MAX_LOAD, hashKey, keyWordsOf, partitionOf, probe, sharedTable, slotCount, store as store_, writeIds, type TableView } from './table.js';
 import type { PackedStore } from '../packed/store.js';
-import { compiledModuleUrl } from './urls.js';
+import { startHelpers, stopHelpers, type Helper } from './helpers.js';
 
 /**
  * For measurements (bench/explorer.ts): wall milliseconds in phase 1, the deferred expansions, phase 2 and phase 3;
@@ -86,52 +85,6 @@ const REDO = 2;
 
 /** Frontier states per chunk a worker takes at a time. */
 const CHUNK = 256;
-
-/** A worker thread and the reply it owes. */
-export class Helper {
-  private waiting: ((m: FromWorker) => void) | undefined;
-  private failure: Error | undefined;
-  readonly thread: Worker;
-
-  constructor(index: number, model: WorkerModel) {
-    const here = import.meta.url;
-    const url = compiledModuleUrl(new URL(`./worker${here.endsWith('.ts') ? '.ts' : '.js'}`, here).href);
-    const init: WorkerInit = { index, module: model.module, export: model.export };
-    this.thread = new Worker(new URL(url), { workerData: init });
-    this.thread.on('message', (m: FromWorker) => {
-      const w = this.waiting;
-      this.waiting = undefined;
-      w?.(m);
-    });
-    this.thread.on('error', (e) => {
-      this.failure = e;
-      const w = this.waiting;
-      this.waiting = undefined;
-      w?.({ type: 'failed', message: e.message });
-    });
-  }
-
-  ask(m: ToWorker): Promise<FromWorker> {
-    if (this.failure !== undefined) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.waiting = (r) => (r.type === 'failed' ? reject(new Error(`parallel search worker failed: ${r.message}`)) : resolve(r));
-      this.thread.postMessage(m);
-    });
-  }
-}
-
-/**
- * Start `n` worker threads for `model`'s worker form. A search starts them before it hands over, while its one
- * thread still explores the first levels, so that their start (module loading, building the model) overlaps with
- * that work instead of delaying the first parallel level; `stopHelpers` ends threads a search did not use.
- */
-export function startHelpers(model: WorkerModel, n: number): Helper[] {
-  return Array.from({ length: n }, (_, i) => new Helper(i, model));
-}
-
-export async function stopHelpers(helpers: readonly Helper[]): Promise<void> {
-  await Promise.all(helpers.map((h) => h.thread.terminate()));
-}
 
 /** Where a one-thread breadth-first search handed over (packed/bfs.ts `handover`). */
 export interface Handover<S, A> {
