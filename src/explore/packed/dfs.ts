@@ -12,7 +12,7 @@ export class PackedDfs<S, A> implements Frontier {
   private readonly store: PackedStore<S, A>;
   private readonly out = new Successors();
   private parentKey = new Int32Array(0);
-  /** Per successor of the state being expanded: its key's hash (the visited set's `touch`). */
+  /** Per successor of the state being expanded: its key's hash (the visited set's `hashAll`). */
   private hashes: Int32Array = new Int32Array(64);
   private keys: Int32Array;
   private ids = new Int32Array(256);

@@ -142,7 +142,7 @@ export function* explorePackedGraph<S>(
   const out = new Successors();
   let actionTasks = new Int32Array(64);
   const levelOut = new Int32Array(Math.max(1, k));
-  /** Per successor of the state being expanded: its key's hash (the visited set's `touch`). */
+  /** Per successor of the state being expanded: its key's hash (the visited set's `hashAll`). */
   let hashes = new Int32Array(64);
 
   // Sized for the expected graph, when told (e.g. by the safety search of the same model): no regrowth.
@@ -231,7 +231,8 @@ export function* explorePackedGraph<S>(
       if (edges + taken > targets.length) targets = grow(targets, edges + taken);
       // Start every successor's visited-set lookup before the first one (overlapped cache misses, as the BFS does).
       if (hashes.length < out.count) hashes = new Int32Array(out.count * 2);
-      for (let j = 0; j < out.count; j++) hashes[j] = f.table.touch(out.keys, j * words);
+      f.table.hashAll(out.keys, out.count, hashes);
+      f.table.prefetch(hashes, out.count);
       // Action by action: the written successors in order, the actions in between self-loops.
       let j = 0;
       for (let a = 0; a < taken; a++) {

@@ -96,7 +96,7 @@ export class PackedStore<S, A> {
    */
   hash(out: Successors, hashes: Int32Array): Int32Array {
     if (hashes.length < out.count) hashes = new Int32Array(out.count * 2);
-    if (!this.fingerprint) this.table.hashAll(out.keys, out.count, hashes);
+    this.table.hashAll(out.keys, out.count, hashes);
     return hashes;
   }
 

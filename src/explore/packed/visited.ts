@@ -68,7 +68,7 @@ export class VisitedTable {
   private n: number;
   count = 0;
   private lastSlot = -1;
-  /** Where `touch` reads go (kept, so that they are not optimized away). */
+  /** Where `prefetch` reads go (kept, so that they are not optimized away). */
   sink = 0;
   private lastHash = 0;
   private lastHash2 = 0;
@@ -110,28 +110,18 @@ export class VisitedTable {
     return this.grownSlots * this.slotWords * 4;
   }
 
-  /**
-   * Touch the slot where the key `keys[at..]` would be (its hash's home), and return the key's hash for `find`.
-   * Calling this for every successor before looking any of them up lets the processor overlap their cache misses —
-   * the visited set is far larger than the caches, and a lookup is mostly waiting for memory.
-   */
-  touch(keys: Int32Array, at: number): number {
-    if (this.fingerprint) return 0;
-    const h = hashWords(keys, at, this.words, SEED_A);
-    this.sink ^= this.table[homeOf(h, this.n) * this.slotWords]!;
-    return h;
-  }
-
-  /** The hashes `find` takes of the `n` keys in `keys` into `out` (not in fingerprint mode). */
+  /** The hashes `find` takes of the `n` keys in `keys` into `out` (nothing in fingerprint mode: `find` hashes fields). */
   hashAll(keys: Int32Array, n: number, out: Int32Array): void {
+    if (this.fingerprint) return;
     const words = this.words;
     for (let j = 0; j < n; j++) out[j] = hashWords(keys, j * words, words, SEED_A);
   }
 
   /**
-   * Touch the home slots of the `n` hashes in `hashes` (`hashAll`'s), as `touch` does, in a loop that does nothing
-   * else: the processor issues these loads while earlier ones still miss only as far as its reorder window reaches,
-   * and hashing between them (as `touch` does) fills that window with arithmetic.
+   * Touch the home slots of the `n` hashes in `hashes` (`hashAll`'s). Doing this for every successor before looking
+   * any of them up lets the processor overlap their cache misses — the visited set is far larger than the caches,
+   * and a lookup is mostly waiting for memory. A loop that does nothing else: the processor issues these loads while
+   * earlier ones still miss only as far as its reorder window reaches, and hashing between them fills that window.
    */
   prefetch(hashes: Int32Array, n: number): void {
     if (this.fingerprint) return;
@@ -144,8 +134,8 @@ export class VisitedTable {
   }
 
   /**
-   * The id of the state `keys[at .. at + words)`, or -1 (then `insert` stores it). `hash`: what `touch` returned for
-   * this key, if it was touched (not in fingerprint mode).
+   * The id of the state `keys[at .. at + words)`, or -1 (then `insert` stores it). `hash`: this key's hash from
+   * `hashAll`, if it was hashed (not in fingerprint mode).
    */
   find(keys: Int32Array, at: number, hash?: number): number {
     const n = this.words;
