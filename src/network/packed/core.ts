@@ -274,8 +274,8 @@ export class PackedNetwork implements PackedModel {
       while ((s = this.actionsAt(k, id)) < 0) if (!this.fill()) return MISS;
       const m = t.actData[s]!;
       for (let j = 0; j < m; j++) {
-        const to = t.actData[t.actStart[k]![id]! + 2 * j]!;
-        const ev = t.actData[t.actStart[k]![id]! + 2 * j + 1]!;
+        const to = t.actData[s + 1 + 2 * j]!; // re-read: a fill may move the data, not its offset
+        const ev = t.actData[s + 2 + 2 * j]!;
         while ((r = this.stateDelivery(to, ev)) === MISSED) if (!this.fill()) return MISS;
         if (r === FAILED) {
           out.error = a;
