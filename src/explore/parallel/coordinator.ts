@@ -346,6 +346,11 @@ export class ParallelBfs<S, A> {
   private masks: Int32Array<ArrayBufferLike> = new Int32Array(0);
   private maskWords = MASK_WORDS;
   /**
+   * Words between the workers' copies of `masks` (phase 2 sets bits in its own copy: `Atomics.or` on one shared
+   * copy is a call into the runtime in V8, ~170 ns a new state; `numberInParallel` merges the copies into the first).
+   */
+  private maskStride = 0;
+  /**
    * The parents and actions of a batch's new states, as the workers number them (2 words per state, in id order),
    * and the ids they are for: copied into `parents` while the workers expand the next batch.
    */
@@ -395,8 +400,11 @@ export class ParallelBfs<S, A> {
     // Phase 2: insert, one partition per worker.
     this.batchFrom = from;
     const W = this.maskWords;
-    if (this.masks.length < to * W) this.masks = new Int32Array(new SharedArrayBuffer(Math.ceil(to * 1.5) * W * 4));
-    this.masks.fill(0, from * W, to * W);
+    if (this.maskStride < to * W) {
+      this.maskStride = Math.ceil(to * 1.5) * W;
+      this.masks = new Int32Array(new SharedArrayBuffer(this.maskStride * this.workers * 4));
+    }
+    for (let k = 0; k < this.workers; k++) this.masks.fill(0, k * this.maskStride + from * W, k * this.maskStride + to * W);
     const inserted = await this.insertAll(expanded, main);
     if (inserted === undefined) return ENDED;
     PROFILE[2]! += performance.now() - t0;
@@ -527,6 +535,7 @@ export class ParallelBfs<S, A> {
       control: control.buffer as SharedArrayBuffer,
       masks: this.masks.buffer as SharedArrayBuffer,
       maskWords: this.maskWords,
+      maskStride: this.maskStride,
     };
     const replies = await Promise.all(this.helpers.map((h) => h.ask(msg)));
     this.unwritten = [];
@@ -562,9 +571,16 @@ export class ParallelBfs<S, A> {
     for (const w of winners) total += w.length / width;
     if (this.count + total > this.stops.maxStates) return false;
     let id = this.count;
+    const stride = this.maskStride;
+    const copies = this.workers * stride;
     for (let i = from; i < to; i++) {
       firsts[i] = id;
-      for (let k = 0; k < W; k++) id += popcount(masks[i * W + k]!);
+      for (let k = i * W; k < (i + 1) * W; k++) {
+        let m = masks[k]!;
+        for (let c = stride; c < copies; c += stride) m |= masks[c + k]!;
+        masks[k] = m; // the workers' copies merged into the first, which idOf reads
+        id += popcount(m);
+      }
     }
     if (id - this.count !== total) throw new Error(`parallel search: ${id - this.count} new states marked, ${total} inserted`);
     // New states with a check or witness bit set, in id order; on a violation `number` stops the search where it must.

@@ -280,7 +280,7 @@ export function insertPartition(sources: readonly Source[], words: number, finge
       if (x === 1) witness |= 1 << i;
     }
     if (marks !== undefined) {
-      if (ba < marks.maskWords * 32) Atomics.or(marks.masks, (bp - base) * marks.maskWords + (ba >>> 5), 1 << (ba & 31));
+      if (ba < marks.maskWords * 32) marks.masks[(bp - base) * marks.maskWords + (ba >>> 5)]! |= 1 << (ba & 31);
       if (ba > marks.maxAction) marks.maxAction = ba;
       if (check !== -1 || witness !== 0) marks.flagged.push(winners.count);
     }

@@ -98,9 +98,13 @@ export interface InsertMessage {
   readonly order: readonly number[];
   /** [0] the next partition to take (atomic). */
   readonly control: SharedArrayBuffer;
-  /** Per frontier state, `maskWords` words: the bits of the actions that gave new states (phases.ts NumberingMarks). */
+  /**
+   * Per frontier state, `maskWords` words: the bits of the actions that gave new states (phases.ts NumberingMarks);
+   * one copy per worker, `maskStride` words apart (worker i writes copy i, so that no bit needs an atomic write).
+   */
   readonly masks: SharedArrayBuffer;
   readonly maskWords: number;
+  readonly maskStride: number;
 }
 
 export interface InsertedMessage {

@@ -84,7 +84,7 @@ function insert(m: InsertMessage): void {
   const kw = m.fingerprint ? 2 : m.words;
   const control = new Int32Array(m.control);
   const done: InsertedMessage['done'][number][] = [];
-  const masks = new Int32Array(m.masks);
+  const masks = new Int32Array(m.masks, init.index * m.maskStride * 4, m.maskStride);
   for (;;) {
     const next = Atomics.add(control, 0, 1);
     if (next >= m.order.length) break;
