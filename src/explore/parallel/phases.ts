@@ -16,7 +16,8 @@ import type { Layout } from '../packed/layout.js';
 import { MISS, type PackedModel, type Successors } from '../packed/model.js';
 import { CANDIDATE_HEAD, WINNER_HEAD } from './protocol.js';
 import type { Records } from './records.js';
-import { PROVISIONAL, hashKey, homeOf, keyWordsOf, partitionOf, probe, store, type TableView } from './table.js';
+import { hashWords } from '../packed/visited.js';
+import { PROVISIONAL, SEED_A, hashKey, homeOf, keyWordsOf, partitionOf, probe, store, type TableView } from './table.js';
 
 export interface ExpandContext {
   readonly model: PackedModel;
@@ -58,7 +59,8 @@ export const DEFERRED = -1;
 export function expandState(c: ExpandContext, keys: Int32Array, at: number, parent: number, error: Int32Array): number {
   const taken = successorsOf(c, c.out, keys, at, error);
   if (taken === DEFERRED || c.countOnly) return taken;
-  c.successorHashes = touch(c, c.out, c.successorHashes);
+  c.successorHashes = hashAll(c, c.out, c.successorHashes);
+  touch(c, c.successorHashes, c.out.count);
   offer(c, c.out, c.successorHashes, parent);
   return taken;
 }
@@ -94,7 +96,8 @@ export function expandGroup(c: ExpandContext, group: readonly Expansion[], keys:
     errors[i] = error[0]!;
   }
   if (c.countOnly) return;
-  for (let i = from; i < to; i++) group[i - from]!.hashes = touch(c, group[i - from]!.out, group[i - from]!.hashes);
+  for (let i = from; i < to; i++) group[i - from]!.hashes = hashAll(c, group[i - from]!.out, group[i - from]!.hashes);
+  for (let i = from; i < to; i++) touch(c, group[i - from]!.hashes, group[i - from]!.out.count);
   for (let i = from; i < to; i++) offer(c, group[i - from]!.out, group[i - from]!.hashes, base + i);
 }
 
@@ -109,22 +112,36 @@ function successorsOf(c: ExpandContext, out: Successors, keys: Int32Array, at: n
   return taken;
 }
 
-/** Hash `out`'s successors into `hs` (grown if need be: returned) and touch their home slots, so that their cache misses overlap. */
-function touch(c: ExpandContext, out: Successors, hs: Int32Array): Int32Array {
+/** Hash `out`'s successors into `hs` (grown if need be: returned), as `hashKey` does, in a loop that does nothing else. */
+function hashAll(c: ExpandContext, out: Successors, hs: Int32Array): Int32Array {
   const words = c.layout.words;
-  const n = c.tables.length;
-  const kw = keyWordsOf(words, c.fingerprint);
   if (hs.length < out.count * 2) hs = new Int32Array(out.count * 4);
-  let touched = 0;
-  for (let j = 0; j < out.count; j++) {
-    hashKey(out.keys, j * words, words, c.fingerprint, c.hashes, c.layout);
-    hs[2 * j] = c.hashes[0]!;
-    hs[2 * j + 1] = c.hashes[1]!;
-    const t = c.tables[partitionOf(c.hashes[0]!, n)]!;
-    touched |= t.slots[homeOf(c.hashes[0]!, t.n) * (kw + 1)]!;
-  }
-  c.sink = touched;
+  const keys = out.keys;
+  if (!c.fingerprint) for (let j = 0; j < out.count; j++) hs[2 * j] = hashWords(keys, j * words, words, SEED_A);
+  else
+    for (let j = 0; j < out.count; j++) {
+      hashKey(keys, j * words, words, true, c.hashes, c.layout);
+      hs[2 * j] = c.hashes[0]!;
+      hs[2 * j + 1] = c.hashes[1]!;
+    }
   return hs;
+}
+
+/**
+ * Touch the home slots of `count` successors (hashes `hs`), so that their cache misses overlap: a loop that does
+ * nothing else, as packed/visited.ts `prefetch` (hashing between the loads fills the processor's reorder window).
+ */
+function touch(c: ExpandContext, hs: Int32Array, count: number): void {
+  const tables = c.tables;
+  const n = tables.length;
+  const sw = keyWordsOf(c.layout.words, c.fingerprint) + 1;
+  let touched = 0;
+  for (let j = 0; j < count; j++) {
+    const h = hs[2 * j]!;
+    const t = tables[partitionOf(h, n)]!;
+    touched |= t.slots[homeOf(h, t.n) * sw]!;
+  }
+  c.sink ^= touched;
 }
 
 /** Look `out`'s successors (hashes `hs`, parent id `parent`) up; write the new-looking ones to their outboxes. */
