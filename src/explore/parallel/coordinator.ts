@@ -3,15 +3,13 @@
  * transitions, verdicts and traces of the one-thread search (packed/bfs.ts) for any number of workers.
  *
  * Each level runs three phases (a barrier after each):
- * 1. expand (workers): the frontier is taken in chunks; each worker owns the visited set's partitions p with
- *    p mod workers = its index. A new successor in an own partition is inserted and checked at once; one in another
- *    worker's partition is written as a candidate to that partition's outbox (parallel/phases.ts). A state whose
- *    expansion needs a table cell only this thread can fill (the machines are JavaScript objects here) is deferred:
- *    this thread expands the deferred states after the barrier, filling the shared tables, so misses become rare
- *    once the tables are warm.
- * 2. insert (workers): each worker inserts its partitions' candidates from every source in (parent, action) order;
- *    a state new in this batch keeps the smallest (parent, action) that reached it, phase 1's or a candidate's, as
- *    its witness. Witnesses set the bits of their actions in their parents' action bits (a copy per worker).
+ * 1. expand (workers): the frontier is taken in chunks; each new-looking successor is checked and written as a
+ *    candidate to the outbox of its partition (parallel/phases.ts). A state whose expansion needs a table cell only
+ *    this thread can fill (the machines are JavaScript objects here) is deferred: this thread expands the deferred
+ *    states after the barrier, filling the shared tables, so misses become rare once the tables are warm.
+ * 2. insert (workers): each worker owns one partition of the visited set and inserts its candidates from every
+ *    source in (parent, action) order; the first of equal keys wins. Each winner sets the bit of its action in its
+ *    parent's action bits (shared by all partitions).
  * 3. number: the new states get ids in (parent, action) order — the order in which the one-thread search meets
  *    them. Mostly on the workers: this thread turns the action bits into each parent's first new id (one pass over
  *    the frontier) and handles the few new states with witness bits, in id order; then each worker numbers
@@ -20,10 +18,8 @@
  *    bound, a violation or a specification error stops the batch, this thread merges all partitions' winners in
  *    (parent, action) order instead and stops where the one-thread search stops.
  *
- * Why this design: no locks or atomics on the hot path (a partition is written by its owner only), deterministic
- * results whatever the timing, and the machine objects stay in one thread. A thread reading a partition its owner
- * writes trusts only states of earlier batches (id word > 0, written before a barrier); a match on a state being
- * inserted (id word < 0) is offered as a candidate, since its slot may be only partly visible there.
+ * Why this design: no locks or atomic inserts on the hot path (phase 1 only reads the visited set, phase 2 writes
+ * disjoint partitions), deterministic results, and the machine objects stay in one thread.
  */
 import type { Property } from '../model.js';
 import { Parents } from '../parents.js';
@@ -108,7 +104,7 @@ export class ParallelBfs<S, A> {
   /** States stored per partition. */
   private readonly stored: number[];
   private parents = new Parents();
-  /** Per partition, the last batch's winners numbered here whose ids are not in the table yet (`writeIds`). */
+  /** Per partition, the last level's numbered winners whose ids are not in the table yet (written in phase 2). */
   private unwritten: { readonly buffer: SharedArrayBuffer; count: number; readonly width: number }[] = [];
   private count = 0;
   private depth = 0;
@@ -186,7 +182,7 @@ export class ParallelBfs<S, A> {
     }
   }
 
-  /** Write the ids of the last batch's states, numbered on this thread, into the tables. */
+  /** Write the ids of the last level's states into the tables (here: the search is over). */
   private writeIds(): void {
     this.unwritten.forEach((u, p) => writeIds(this.tables[p]!, this.keyWords, new Int32Array(u.buffer), u.count, u.width));
     this.unwritten = [];
@@ -378,16 +374,7 @@ export class ParallelBfs<S, A> {
       this.stop('memory', from);
       return ENDED;
     }
-    // The last batch's ids, if it was numbered here: phase 1 marks this batch's new states in the tables.
-    this.writeIds();
-    this.batchFrom = from;
-    const W = this.maskWords;
-    if (this.maskStride < to * W) {
-      this.maskStride = Math.ceil(to * 1.5) * W;
-      this.masks = new Int32Array(new SharedArrayBuffer(this.maskStride * this.workers * 4));
-    }
-    for (let k = 0; k < this.workers; k++) this.masks.fill(0, k * this.maskStride + from * W, k * this.maskStride + to * W);
-    // Phase 1: expand (and insert into each worker's own partitions).
+    // Phase 1: expand.
     Atomics.store(control, 0, 0);
     let t0 = performance.now();
     const expanded = await this.expandAll(control, from, to, taken, errors, countOnly);
@@ -410,7 +397,14 @@ export class ParallelBfs<S, A> {
     for (let i = from; i < to && errorAt < 0; i++) if (errors[i]! >= 0) errorAt = i;
     PROFILE[1]! += performance.now() - t0;
     t0 = performance.now();
-    // Phase 2: insert, each worker into its own partitions.
+    // Phase 2: insert, one partition per worker.
+    this.batchFrom = from;
+    const W = this.maskWords;
+    if (this.maskStride < to * W) {
+      this.maskStride = Math.ceil(to * 1.5) * W;
+      this.masks = new Int32Array(new SharedArrayBuffer(this.maskStride * this.workers * 4));
+    }
+    for (let k = 0; k < this.workers; k++) this.masks.fill(0, k * this.maskStride + from * W, k * this.maskStride + to * W);
     const inserted = await this.insertAll(expanded, main);
     if (inserted === undefined) return ENDED;
     PROFILE[2]! += performance.now() - t0;
@@ -424,7 +418,7 @@ export class ParallelBfs<S, A> {
     return ended ? ENDED : DONE;
   }
 
-  private async expandAll(control: Int32Array, from: number, to: number, taken: Int32Array, errors: Int32Array, countOnly: boolean): Promise<{ outboxes: readonly SharedRecords[]; deferred: readonly number[]; direct: readonly number[] }[]> {
+  private async expandAll(control: Int32Array, from: number, to: number, taken: Int32Array, errors: Int32Array, countOnly: boolean): Promise<{ outboxes: readonly SharedRecords[]; deferred: readonly number[] }[]> {
     const msg: ExpandMessage = {
       type: 'expand',
       ...this.modelData(),
@@ -441,13 +435,6 @@ export class ParallelBfs<S, A> {
       control: control.buffer as SharedArrayBuffer,
       chunk: CHUNK,
       countOnly,
-      workers: this.workers,
-      // What each partition takes before it must grow (phase 2 grows it): its owner inserts that many at most.
-      room: this.tables.map((t, p) => Math.max(0, Math.floor(slotCount(t) * MAX_LOAD) - this.stored[p]!)),
-      pending: this.pending,
-      masks: this.masks.buffer as SharedArrayBuffer,
-      maskWords: this.maskWords,
-      maskStride: this.maskStride,
     };
     this.collectNext = false;
     const asked = Promise.all(this.helpers.map((h) => h.ask(msg)));
@@ -506,7 +493,7 @@ export class ParallelBfs<S, A> {
     return true;
   }
 
-  private async insertAll(expanded: readonly { outboxes: readonly SharedRecords[]; direct: readonly number[] }[], main: readonly Records[]): Promise<{ winners: Int32Array[]; flagged: (readonly number[])[]; maxAction: number } | undefined> {
+  private async insertAll(expanded: readonly { outboxes: readonly SharedRecords[] }[], main: readonly Records[]): Promise<{ winners: Int32Array[]; flagged: (readonly number[])[]; maxAction: number } | undefined> {
     const words = this.layout.words;
     const partitions: PartitionWork[] = [];
     /** Rough cost of each partition's work: its candidates, and the states it rehashes when it grows. */
@@ -515,9 +502,8 @@ export class ParallelBfs<S, A> {
     for (let p = 0; p < this.tables.length; p++) {
       const sources = [...expanded.map((e) => e.outboxes[p]!), main[p]!.share()];
       const incoming = sources.reduce((a, s) => a + s.count, 0);
-      const direct = expanded.reduce((a, e) => a + e.direct[p]!, 0);
-      PROFILE[7]! += incoming + direct;
-      const need = this.stored[p]! + direct + incoming;
+      PROFILE[7]! += incoming;
+      const need = this.stored[p]! + incoming;
       const room = slotCount(this.tables[p]!) * MAX_LOAD;
       // Grow geometrically (by half at least), as the one-thread table does, so a partition regrows rarely.
       const growTo = need > room ? Math.max(need, room * 1.5) : 0;
@@ -525,13 +511,15 @@ export class ParallelBfs<S, A> {
         growth += (growTo * (this.keyWords + 1) * 4) / MAX_LOAD;
         this.dropped += this.tables[p]!.slots.byteLength; // once the worker has grown it
       }
+      const ids = this.unwritten[p];
       cost.push(incoming + (growTo > 0 ? this.stored[p]! : 0));
-      partitions.push({ table: { buffer: this.tables[p]!.slots.buffer as SharedArrayBuffer, n: this.tables[p]!.n }, growTo, sources });
+      partitions.push({ table: { buffer: this.tables[p]!.slots.buffer as SharedArrayBuffer, n: this.tables[p]!.n }, growTo, sources, ...(ids !== undefined ? { ids } : {}) });
     }
     if (growth > 0 && !this.stops.allows(growth)) {
       this.stop('memory', this.batchFrom);
       return undefined;
     }
+    const control = new Int32Array(new SharedArrayBuffer(4));
     const msg: InsertMessage = {
       type: 'insert',
       ...this.modelData(),
@@ -542,14 +530,15 @@ export class ParallelBfs<S, A> {
       base: this.base,
       pending: this.pending,
       partitions,
-      // The biggest first (each worker takes its own).
+      // The biggest first: the partitions taken last, while the other workers may have run out, are the short ones.
       order: partitions.map((_, p) => p).sort((a, b) => cost[b]! - cost[a]! || a - b),
-      workers: this.workers,
+      control: control.buffer as SharedArrayBuffer,
       masks: this.masks.buffer as SharedArrayBuffer,
       maskWords: this.maskWords,
       maskStride: this.maskStride,
     };
     const replies = await Promise.all(this.helpers.map((h) => h.ask(msg)));
+    this.unwritten = [];
     const winners: Int32Array[] = new Array<Int32Array>(this.tables.length);
     const flagged: (readonly number[])[] = new Array<readonly number[]>(this.tables.length);
     let maxAction = -1;
@@ -668,7 +657,6 @@ export class ParallelBfs<S, A> {
   private number(winners: readonly Int32Array[], from: number, to: number, taken: Int32Array, errorAt: number, errorAction: number): boolean {
     const words = this.layout.words;
     const width = words + WINNER_HEAD;
-    for (const w of winners) sortWinners(w, width); // phase 1's inserts came first
     const heads = winners.map(() => 0);
     this.unwritten = winners.map((w) => ({ buffer: w.buffer as SharedArrayBuffer, count: 0, width }));
     const errorParent = errorAt >= 0 ? this.base + errorAt : Infinity;
@@ -705,7 +693,7 @@ export class ParallelBfs<S, A> {
         return true;
       }
       const id = this.count++;
-      // The id goes into the table later (`writeIds`, before the next batch): here only into the record.
+      // The id goes into the table later, in parallel (phase 2 of the next batch): here only into the record.
       w[r + 1] = id;
       this.unwritten[best]!.count++;
       this.stored[best]!++;
@@ -753,27 +741,20 @@ export class ParallelBfs<S, A> {
     const key = new Int32Array(next.words);
     this.relayFrontier(old, next, values);
     this.next = this.relaid(this.next, old, next, values);
-    // Every stored state into new tables, re-encoded (fingerprints hash field values: they stay), except the new
-    // states phase 1 inserted (id word < 0): the batch runs again.
+    // Fingerprints hash field values: the visited set stays as it is.
+    if (this.fingerprint) return;
     const tables = this.tables.map((_, p) => sharedTable(kw, Math.max(1024, this.stored[p]! * 2)));
     const stored = this.stored.map(() => 0);
     for (const t of this.tables) {
       for (let q = 0; q < t.slots.length; q += oldKw + 1) {
         const idWord = t.slots[q + oldKw]!;
-        if (idWord <= 0) continue;
-        let h = t.slots[q]!;
-        let h2 = t.slots[q + 1]!;
-        let from = t.slots;
-        let at = q;
-        if (!this.fingerprint) {
-          old.decode(t.slots, q, values);
-          next.encode(values, key, 0);
-          hashKey(key, 0, next.words, false, this.hashes);
-          [h, h2, from, at] = [this.hashes[0]!, 0, key, 0];
-        }
-        const p = partitionOf(h, tables.length);
-        const slot = probe(tables[p]!, kw, this.fingerprint, from, at, h, h2);
-        store_(tables[p]!, kw, this.fingerprint, -slot - 1, from, at, h, h2, idWord);
+        if (idWord === 0) continue;
+        old.decode(t.slots, q, values);
+        next.encode(values, key, 0);
+        hashKey(key, 0, next.words, false, this.hashes);
+        const p = partitionOf(this.hashes[0]!, tables.length);
+        const slot = probe(tables[p]!, kw, false, key, 0, this.hashes[0]!, 0);
+        store_(tables[p]!, kw, false, -slot - 1, key, 0, this.hashes[0]!, 0, idWord);
         stored[p]!++;
       }
     }
@@ -813,8 +794,7 @@ export class ParallelBfs<S, A> {
     const p = partitionOf(this.hashes[0]!, this.tables.length);
     const slot = probe(this.tables[p]!, this.keyWords, this.fingerprint, key, 0, this.hashes[0]!, this.hashes[1]!);
     if (slot < 0) return -1;
-    const idWord = this.tables[p]!.slots[slot * (this.keyWords + 1) + this.keyWords]!;
-    return idWord > 0 ? idWord - 1 : -1; // ≤ 0: a new state of a batch a stop left unnumbered
+    return this.tables[p]!.slots[slot * (this.keyWords + 1) + this.keyWords]! - 1;
   }
 
   outcome(): Outcome<S, A> {
@@ -834,12 +814,4 @@ export class ParallelBfs<S, A> {
       ...fingerprintEstimate(this.fingerprint, this.count, this.transitions + this.initialStates),
     };
   }
-}
-
-/** Winner records (`width` words each) sorted by (parent, action), in place. */
-function sortWinners(w: Int32Array, width: number): void {
-  const n = w.length / width;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => w[a * width + 1]! - w[b * width + 1]! || w[a * width + 2]! - w[b * width + 2]!);
-  const copy = w.slice();
-  for (let to = 0; to < n; to++) w.set(copy.subarray(order[to]! * width, (order[to]! + 1) * width), to * width);
 }

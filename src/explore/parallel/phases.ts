@@ -2,22 +2,22 @@
  * The two phases of a level that run in parallel, as plain functions over shared arrays, so that a worker and the
  * coordinator (for the states workers deferred to it) run exactly the same code.
  *
- * Phase 1, `expandState`: a frontier state's successors; those absent from the visited set are inserted and checked
- * by the worker that owns their partition (`Own`), and written as candidates to their partition's outbox by the
- * others. If the model misses (a table cell only the owner thread can fill) or the layout overflows, the state's
- * successors are not looked up and it is deferred.
+ * Phase 1, `expandState`: a frontier state's successors; those absent from the visited set (read-only in this
+ * phase) are written as candidates to their partition's outbox. If the model misses (a table cell only the owner
+ * thread can fill) or the layout overflows, the state's candidates are taken back and it is deferred.
  *
  * Phase 2, `insertPartition`: one partition's candidates from every source, merged in (parent, action) order — the
- * order a one-thread breadth-first search discovers them in — are inserted by the partition's owner; a new state is
- * checked there, and a state inserted in this batch keeps the smallest (parent, action) that reached it as its
- * witness, so the coordinator can give out ids exactly as the one-thread search does.
+ * order a one-thread breadth-first search discovers them in — are inserted; the first of equal keys wins and is
+ * checked there (a state reached from several parents of a level is a candidate several times, so checking in
+ * phase 2 checks each new state once). Winners keep that order, so the coordinator can give out ids exactly as the
+ * one-thread search does.
  */
 import type { Layout } from '../packed/layout.js';
 import { MISS, type PackedModel, type Successors } from '../packed/model.js';
 import { CANDIDATE_HEAD, WINNER_HEAD } from './protocol.js';
 import type { Records } from './records.js';
 import { hashWords } from '../packed/visited.js';
-import { SEED_A, hashKey, homeOf, keyWordsOf, partitionOf, probe, store, type TableView } from './table.js';
+import { PROVISIONAL, SEED_A, hashKey, homeOf, keyWordsOf, partitionOf, probe, store, type TableView } from './table.js';
 
 export interface ExpandContext {
   readonly model: PackedModel;
@@ -38,28 +38,6 @@ export interface ExpandContext {
    */
   recent: Int32Array;
   epoch: number;
-  /** A worker's partitions, which it inserts new states into itself in phase 1 (absent on the coordinator). */
-  readonly own?: Own;
-}
-
-/**
- * What a worker inserts in phase 1 itself: new states of the partitions it owns (those it also inserts into in phase
- * 2; no other thread writes them). Such a state skips the candidate record, phase 2's merge and its second probe, and
- * is checked while its parent is still decoded. Another thread (or this one, from a deferred state) may meet it in
- * the same batch from a smaller (parent, action): phase 2 then makes that its witness (`insertCandidate`), so that
- * witnesses stay the one-thread search's whatever the timing.
- */
-export interface Own {
-  /** Per partition: 1 if this thread owns it. */
-  readonly owned: Uint8Array;
-  /** Per partition: how many more states this thread may insert in this batch. */
-  readonly room: Int32Array;
-  /** Per partition: the winners (new states) of the partitions this thread owns. */
-  readonly winners: readonly (Records | undefined)[];
-  /** Per partition: states inserted in this phase. */
-  readonly direct: Int32Array;
-  readonly cc: CheckContext;
-  readonly marks: NumberingMarks;
 }
 
 /**
@@ -176,18 +154,7 @@ function offer(c: ExpandContext, out: Successors, hs: Int32Array, parent: number
     const h = hs[2 * j]!;
     const h2 = hs[2 * j + 1]!;
     const p = partitionOf(h, n);
-    const slot = probe(c.tables[p]!, kw, c.fingerprint, out.keys, o, h, h2);
-    const own = c.own;
-    const mine = own !== undefined && own.owned[p] === 1;
-    // Found: a state of an earlier batch, or one this thread inserted. A state another thread is inserting right now
-    // (id word < 0) is offered anyway: its slot's words may not all be visible here yet, so its key is not trusted.
-    if (slot >= 0 && (mine || c.tables[p]!.slots[slot * (kw + 1) + kw]! > 0)) continue;
-    if (mine && own.room[p]! > 0) {
-      own.room[p]!--;
-      own.direct[p]!++;
-      insertNew(c.tables[p]!, c.fingerprint, -slot - 1, out.keys, o, h, h2, parent, out.actions[j]!, own.winners[p]!, own.cc, own.marks);
-      continue;
-    }
+    if (probe(c.tables[p]!, kw, c.fingerprint, out.keys, o, h, h2) >= 0) continue;
     // Written already in this batch by this thread (from an earlier parent, which wins anyway)?
     const rw = words + 1;
     const ro = (((h >>> 7) ^ h2) & (RECENT - 1)) * rw;
@@ -227,10 +194,9 @@ export interface CheckContext {
 }
 
 /**
- * What phases 1 and 2 record for numbering in parallel (see `numberPartition`): per frontier state, `maskWords` words
- * of bits, bit `a` set when its action `a` is the witness of a new state (in this thread's copy: the partition's
- * owner sets and clears them); the indices of the partition's winners whose check or witness bits need the
- * coordinator; the largest action of a winner.
+ * What phase 2 records for numbering in parallel (see `numberPartition`): per frontier state, `maskWords` words of
+ * bits, bit `a` set when its action `a` gave a new state (any partition: set atomically); the indices of the
+ * partition's winners whose check or witness bits need the coordinator; the largest action of a winner.
  */
 export interface NumberingMarks {
   readonly masks: Int32Array;
@@ -283,27 +249,18 @@ export function numberPartition(winners: Int32Array, count: number, words: numbe
 }
 
 /**
- * Phase 2 for one partition: insert the candidates of `sources`, merged by (parent, action), into `table`, after the
- * new states its owner inserted in phase 1 (`winners` holds those already). A new state is checked and appended to
- * `winners` (check MISS, or witness −1, when the model missed: the coordinator decides those); a state inserted in this
- * batch takes a smaller (parent, action) as its witness. Then `marks.flagged` gets the winners the coordinator must
- * look at, and `marks.maxAction` the largest action of a winner.
+ * Phase 2 for one partition: insert the candidates of `sources`, merged by (parent, action), into `table`; check
+ * each new state and write it to `winners` in that order (check MISS, or witness −1, when the model missed: the
+ * coordinator decides those).
  */
-export function insertPartition(sources: readonly Source[], words: number, fingerprint: boolean, table: TableView, winners: Records, cc: CheckContext, marks: NumberingMarks): void {
+export function insertPartition(sources: readonly Source[], words: number, fingerprint: boolean, table: TableView, winners: Records, cc: CheckContext, marks?: NumberingMarks): void {
   const heads = sources.map(() => 0);
   const picks = new Int32Array(2 * BLOCK);
   for (;;) {
     const m = mergeBlock(sources, words, heads, picks);
-    if (m === 0) break;
+    if (m === 0) return;
     touchBlock(sources, words, fingerprint, table, cc, picks, m, marks);
     for (let j = 0; j < m; j++) insertCandidate(sources[picks[2 * j]!]!.data, picks[2 * j + 1]!, words, fingerprint, table, winners, cc, marks);
-  }
-  const width = words + WINNER_HEAD;
-  const o = winners.data;
-  for (let w = 0; w < winners.count; w++) {
-    const r = w * width;
-    if (o[r + 2]! > marks.maxAction) marks.maxAction = o[r + 2]!;
-    if (o[r + 3] !== -1 || o[r + 4] !== 0) marks.flagged.push(w);
   }
 }
 
@@ -349,7 +306,7 @@ function mergeBlock(sources: readonly Source[], words: number, heads: number[], 
  * them one by one, each waited for its own: in perf, the table probe and the mask update were ~85% of phase 2
  * without its checks.
  */
-function touchBlock(sources: readonly Source[], words: number, fingerprint: boolean, table: TableView, cc: CheckContext, picks: Int32Array, m: number, marks: NumberingMarks): void {
+function touchBlock(sources: readonly Source[], words: number, fingerprint: boolean, table: TableView, cc: CheckContext, picks: Int32Array, m: number, marks?: NumberingMarks): void {
   const sw = keyWordsOf(words, fingerprint) + 1;
   const parentAt = CANDIDATE_HEAD + words;
   const { frontier, base } = cc;
@@ -361,7 +318,7 @@ function touchBlock(sources: readonly Source[], words: number, fingerprint: bool
     const r = picks[2 * j + 1]!;
     const parent = d[r + parentAt]! - base;
     touched ^= slots[homeOf(d[r]!, n) * sw]! ^ frontier[parent * words]!;
-    touched ^= marks.masks[parent * marks.maskWords]!;
+    if (marks !== undefined) touched ^= marks.masks[parent * marks.maskWords]!;
   }
   sinkTouch ^= touched;
 }
@@ -369,12 +326,8 @@ function touchBlock(sources: readonly Source[], words: number, fingerprint: bool
 /** Where `touchBlock`'s reads go (so that they are not optimized away). */
 let sinkTouch = 0;
 
-/**
- * The candidate at `d[r..]`: inserted if its key is new; if a state of this batch (its id word −(winner + 1)) has it,
- * its witness becomes (parent, action) when that is smaller — a state a phase-1 insert reached first from a larger
- * parent. Otherwise the state was there before, or an earlier candidate of the merge (a smaller one) inserted it.
- */
-function insertCandidate(d: Int32Array, r: number, words: number, fingerprint: boolean, table: TableView, winners: Records, cc: CheckContext, marks: NumberingMarks): void {
+/** Insert the candidate at `d[r..]` if its key is new: checked, and written to `winners` (see `insertPartition`). */
+function insertCandidate(d: Int32Array, r: number, words: number, fingerprint: boolean, table: TableView, winners: Records, cc: CheckContext, marks?: NumberingMarks): void {
   const kw = keyWordsOf(words, fingerprint);
   const parentAt = CANDIDATE_HEAD + words;
   const bp = d[r + parentAt]!;
@@ -382,67 +335,31 @@ function insertCandidate(d: Int32Array, r: number, words: number, fingerprint: b
   const h = d[r]!;
   const h2 = d[r + 1]!;
   const slot = probe(table, kw, fingerprint, d, r + CANDIDATE_HEAD, h, h2);
-  if (slot < 0) {
-    insertNew(table, fingerprint, -slot - 1, d, r + CANDIDATE_HEAD, h, h2, bp, ba, winners, cc, marks);
-    return;
-  }
-  const idWord = table.slots[slot * (kw + 1) + kw]!;
-  if (idWord > 0) return; // a state of an earlier level
-  const w = (-idWord - 1) * (words + WINNER_HEAD);
-  const o = winners.data;
-  if (bp > o[w + 1]! || (bp === o[w + 1]! && ba >= o[w + 2]!)) return;
-  setBit(marks, o[w + 1]! - cc.base, o[w + 2]!, false);
-  setBit(marks, bp - cc.base, ba, true);
-  o[w + 1] = bp;
-  o[w + 2] = ba;
-  judge(d, r + CANDIDATE_HEAD, bp, cc);
-  o[w + 3] = judged[0]!;
-  o[w + 4] = judged[1]!;
-}
-
-/**
- * Store the new state `keys[at..]` (hashes h, h2) in free slot `free` of `table`, with id word −(its winner index + 1)
- * until the batch is numbered; check it against parent `parent` and append it to `winners`; mark its action.
- */
-function insertNew(table: TableView, fingerprint: boolean, free: number, keys: Int32Array, at: number, h: number, h2: number, parent: number, action: number, winners: Records, cc: CheckContext, marks: NumberingMarks): void {
-  const words = cc.layout.words;
-  store(table, keyWordsOf(words, fingerprint), fingerprint, free, keys, at, h, h2, -(winners.count + 1));
-  judge(keys, at, parent, cc);
-  setBit(marks, parent - cc.base, action, true);
-  const w = winners.push();
-  const o = winners.data;
-  o[w] = free;
-  o[w + 1] = parent;
-  o[w + 2] = action;
-  o[w + 3] = judged[0]!;
-  o[w + 4] = judged[1]!;
-  for (let k = 0; k < words; k++) o[w + WINNER_HEAD + k] = keys[at + k]!;
-}
-
-/** `judge`'s results: the failed property's index or −1 (MISS: the model missed), and the witness bits (−1: missed). */
-const judged = new Int32Array(2);
-
-/** Check the new state `keys[at..]`, reached from frontier state `parent`, into `judged`. */
-function judge(keys: Int32Array, at: number, parent: number, cc: CheckContext): void {
+  if (slot >= 0) return; // an earlier candidate of this level had the same key
   const { model, layout, frontier, base, pending } = cc;
-  const check = model.check(keys, at, layout, frontier, (parent - base) * layout.words);
+  const free = -slot - 1;
+  store(table, kw, fingerprint, free, d, r + CANDIDATE_HEAD, h, h2, PROVISIONAL);
+  const check = model.check(d, r + CANDIDATE_HEAD, layout, frontier, (bp - base) * words);
   let witness = 0;
   for (let i = 0; i < pending.length && check !== MISS; i++) {
-    const x = model.witness(keys, at, layout, pending[i]!);
+    const x = model.witness(d, r + CANDIDATE_HEAD, layout, pending[i]!);
     if (x === MISS) {
       witness = -1;
       break;
     }
     if (x === 1) witness |= 1 << i;
   }
-  judged[0] = check;
-  judged[1] = witness;
-}
-
-/** Set (or clear) the bit of action `a` of frontier index `i` in this thread's copy of the masks, if it has room. */
-function setBit(marks: NumberingMarks, i: number, a: number, on: boolean): void {
-  if (a >= marks.maskWords * 32) return; // the coordinator widens the masks for the next batch (`maxAction`)
-  const at = i * marks.maskWords + (a >>> 5);
-  if (on) marks.masks[at]! |= 1 << (a & 31);
-  else marks.masks[at]! &= ~(1 << (a & 31));
+  if (marks !== undefined) {
+    if (ba < marks.maskWords * 32) marks.masks[(bp - base) * marks.maskWords + (ba >>> 5)]! |= 1 << (ba & 31);
+    if (ba > marks.maxAction) marks.maxAction = ba;
+    if (check !== -1 || witness !== 0) marks.flagged.push(winners.count);
+  }
+  const w = winners.push();
+  const o = winners.data;
+  o[w] = free;
+  o[w + 1] = bp;
+  o[w + 2] = ba;
+  o[w + 3] = check;
+  o[w + 4] = witness;
+  for (let k = 0; k < words; k++) o[w + WINNER_HEAD + k] = d[r + CANDIDATE_HEAD + k]!;
 }

@@ -50,17 +50,6 @@ export interface ExpandMessage {
   readonly chunk: number;
   /** At the depth bound: only count enabled actions, write no candidates. */
   readonly countOnly: boolean;
-  /**
-   * Partition p belongs to worker p mod `workers`, which inserts new states into it itself, at most `room[p]` of them
-   * in this phase (phases.ts `Own`), checking them against the open 'sometimes' (`pending`) and marking their actions
-   * in its copy of `masks` (as in InsertMessage).
-   */
-  readonly workers: number;
-  readonly room: readonly number[];
-  readonly pending: readonly number[];
-  readonly masks: SharedArrayBuffer;
-  readonly maskWords: number;
-  readonly maskStride: number;
 }
 
 export interface ExpandedMessage {
@@ -69,8 +58,6 @@ export interface ExpandedMessage {
   readonly outboxes: readonly SharedRecords[];
   /** Frontier indices of the states the worker could not expand (its model missed, or its layout overflowed). */
   readonly deferred: readonly number[];
-  /** Per partition: the new states the worker inserted itself (its own partitions). */
-  readonly direct: readonly number[];
   /** Milliseconds the worker spent in this phase. */
   readonly busyMs: number;
 }
@@ -78,6 +65,11 @@ export interface ExpandedMessage {
 /** One partition's work in phase 2. */
 export interface PartitionWork {
   readonly table: SharedTableRef;
+  /**
+   * The ids of the partition's states of the previous level, to write into its table first: winner records (slot,
+   * then id at index 1), `count` of them.
+   */
+  readonly ids?: SharedRecords;
   /** Grow the table to room for this many states first (0: no). */
   readonly growTo: number;
   /** Candidates from every source (each sorted by parent, then action). */
@@ -85,8 +77,9 @@ export interface PartitionWork {
 }
 
 /**
- * Phase 2: insert each partition's candidates from every source, in (parent, action) order. Each worker takes the
- * partitions it owns (p mod `workers`: those it inserted into in phase 1), in `order`.
+ * Phase 2: insert each partition's candidates from every source, in (parent, action) order. Workers take partitions
+ * one at a time from a shared counter (there are several per worker, so that a partition that must grow its table
+ * does not hold the others up).
  */
 export interface InsertMessage {
   readonly type: 'insert';
@@ -101,9 +94,10 @@ export interface InsertMessage {
   /** 'sometimes' properties still without a witness (indices in the binding's list). */
   readonly pending: readonly number[];
   readonly partitions: readonly PartitionWork[];
-  /** The order in which workers take their partitions (the biggest first). */
+  /** The order in which workers take the partitions (the biggest first, so that the last ones taken are short). */
   readonly order: readonly number[];
-  readonly workers: number;
+  /** [0] the next partition to take (atomic). */
+  readonly control: SharedArrayBuffer;
   /**
    * Per frontier state, `maskWords` words: the bits of the actions that gave new states (phases.ts NumberingMarks);
    * one copy per worker, `maskStride` words apart (worker i writes copy i, so that no bit needs an atomic write).

@@ -1,17 +1,19 @@
 /**
  * The parallel search's visited set: one open-addressing table per partition (a state's partition is decided by its
  * hash), each an Int32Array over a SharedArrayBuffer with the same slots as packed/visited.ts — the key inline (or a
- * 64-bit fingerprint) and id + 1. Each partition is written by its one owner (in expansion and insertion), and read
- * by every thread during expansion. No locks, no atomics on the hot path.
+ * 64-bit fingerprint) and id + 1. During expansion every thread reads every partition (nobody writes); during
+ * insertion each partition is written by its one owner. No locks, no atomics on the hot path.
  *
- * A state inserted in the current batch has −(its winner index + 1) as its id word (phases.ts `insertNew`) until the
- * batch's ids are given out in breadth-first order.
+ * A state inserted in the current level gets PROVISIONAL as its id until the level's ids are given out in
+ * breadth-first order.
  */
 import type { Layout } from '../packed/layout.js';
 import { fingerprintOf, hashWords } from '../packed/visited.js';
 
 export const SEED_A = 0x9747b28c;
 export const SEED_B = 0x2545f491;
+/** The id word of a state inserted in this level, before its id is known. */
+export const PROVISIONAL = 0x7fffffff;
 export const MAX_LOAD = 0.7;
 
 export interface TableView {
@@ -116,18 +118,6 @@ export function hashKey(keys: Int32Array, at: number, words: number, fingerprint
   }
   out[0] = hashWords(keys, at, words, SEED_A);
   out[1] = 0;
-}
-
-/**
- * After `regrown`: the new slots of the batch's new states (id word −(winner + 1)) into their winner records (`width`
- * words each, the slot first).
- */
-export function relocate(t: TableView, keyWords: number, winners: Int32Array, width: number): void {
-  const sw = keyWords + 1;
-  for (let i = 0, p = keyWords; p < t.slots.length; i++, p += sw) {
-    const idWord = t.slots[p]!;
-    if (idWord < 0) winners[(-idWord - 1) * width] = i;
-  }
 }
 
 /** Write the ids numbered in phase 3 into the table: winner records of `width` words (slot, then the id at index 1). */

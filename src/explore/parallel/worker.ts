@@ -6,11 +6,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Layout } from '../packed/layout.js';
 import { Successors, type PackedModel } from '../packed/model.js';
-import { GROUP, RECENT, expandGroup, insertPartition, numberPartition, type ExpandContext, type NumberingMarks, type Own } from './phases.js';
+import { GROUP, RECENT, expandGroup, insertPartition, numberPartition, type ExpandContext, type NumberingMarks } from './phases.js';
 import { candidateWidth, winnerWidth, type ExpandMessage, type FromWorker, type InsertMessage, type InsertedMessage, type NumberMessage, type ToWorker, type WorkerInit } from './protocol.js';
 import { collect } from './collect.js';
 import { Records } from './records.js';
-import { regrown, relocate, type TableView } from './table.js';
+import { regrown, writeIds, type TableView } from './table.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -59,8 +59,8 @@ function expand(m: ExpandMessage): void {
     outboxes = tables.map(() => new Records(candidateWidth(words), 1024));
   }
   for (const o of outboxes) o.clear();
+  const c: ExpandContext = { model, layout, fingerprint: m.fingerprint, tables, outboxes, out, hashes, countOnly: m.countOnly, successorHashes: new Int32Array(64), sink: 0, recent: recentFor(words), epoch: ++epoch };
   const frontier = new Int32Array(m.frontier);
-  const c: ExpandContext = { model, layout, fingerprint: m.fingerprint, tables, outboxes, out, hashes, countOnly: m.countOnly, successorHashes: new Int32Array(64), sink: 0, recent: recentFor(words), epoch: ++epoch, own: ownOf(m, tables.length, frontier) };
   const taken = new Int32Array(m.taken);
   const errors = new Int32Array(m.errors);
   const control = new Int32Array(m.control);
@@ -73,38 +73,7 @@ function expand(m: ExpandMessage): void {
     const end = Math.min(m.to, m.from + (chunk + 1) * m.chunk);
     for (let i = m.from + chunk * m.chunk; i < end; i += GROUP) expandGroup(c, group, frontier, i, Math.min(end, i + GROUP), m.base, taken, errors, deferred, error);
   }
-  send({ type: 'expanded', outboxes: outboxes.map((o) => o.share()), deferred, direct: Array.from(c.own!.direct), busyMs: performance.now() - started });
-}
-
-/** This worker's partitions of a batch (phases.ts `Own`): their winners emptied, their room as the coordinator says. */
-function ownOf(m: ExpandMessage, partitions: number, frontier: Int32Array): Own {
-  const room = new Int32Array(partitions);
-  const owned = new Uint8Array(partitions);
-  for (let p = 0; p < partitions; p++) {
-    if (p % m.workers !== init.index) continue;
-    owned[p] = 1;
-    room[p] = m.room[p]!;
-    winnersFor(p, layout!.words).clear();
-  }
-  const masks = new Int32Array(m.masks, init.index * m.maskStride * 4, m.maskStride);
-  return {
-    owned,
-    room,
-    winners: winnersOf,
-    direct: new Int32Array(partitions),
-    cc: { model: model!, layout: layout!, frontier, base: m.base, pending: m.pending },
-    marks: { masks, maskWords: m.maskWords, flagged: [], maxAction: -1 },
-  };
-}
-
-/**
- * The winners of partition `p`, reused from batch to batch: shared buffers are freed only when every thread has
- * collected them, and a worker allocates too little to collect often.
- */
-function winnersFor(p: number, words: number): Records {
-  let winners = winnersOf[p];
-  if (winners === undefined || winners.width !== winnerWidth(words)) winners = winnersOf[p] = new Records(winnerWidth(words), 1024);
-  return winners;
+  send({ type: 'expanded', outboxes: outboxes.map((o) => o.share()), deferred, busyMs: performance.now() - started });
 }
 
 function insert(m: InsertMessage): void {
@@ -113,18 +82,23 @@ function insert(m: InsertMessage): void {
   if (model === undefined || layout === undefined) throw new Error('no model');
   const cc = { model, layout, frontier: new Int32Array(m.frontier), base: m.base, pending: m.pending };
   const kw = m.fingerprint ? 2 : m.words;
+  const control = new Int32Array(m.control);
   const done: InsertedMessage['done'][number][] = [];
   const masks = new Int32Array(m.masks, init.index * m.maskStride * 4, m.maskStride);
-  for (const p of m.order) {
-    if (p % m.workers !== init.index) continue;
+  for (;;) {
+    const next = Atomics.add(control, 0, 1);
+    if (next >= m.order.length) break;
+    const p = m.order[next]!;
     const work = m.partitions[p]!;
     let table: TableView = { slots: new Int32Array(work.table.buffer), n: work.table.n };
-    // The winners phase 1 inserted (their slots move if the table grows).
-    const winners = winnersFor(p, m.words);
-    if (work.growTo > 0) {
-      table = regrown(table, kw, m.fingerprint, work.growTo);
-      relocate(table, kw, winners.data, winners.width);
-    }
+    // The previous level's ids first: its winners' slots are slots of this table before it grows.
+    if (work.ids !== undefined) writeIds(table, kw, new Int32Array(work.ids.buffer), work.ids.count, work.ids.width);
+    if (work.growTo > 0) table = regrown(table, kw, m.fingerprint, work.growTo);
+    // Reused from batch to batch (its ids were written above): shared buffers are freed only when every thread has
+    // collected them, and a worker allocates too little to collect often.
+    let winners = winnersOf[p];
+    if (winners === undefined || winners.width !== winnerWidth(m.words)) winners = winnersOf[p] = new Records(winnerWidth(m.words), 1024);
+    winners.clear();
     const sources = work.sources.map((s) => ({ data: new Int32Array(s.buffer), count: s.count }));
     const marks: NumberingMarks = { masks, maskWords: m.maskWords, flagged: [], maxAction: -1 };
     insertPartition(sources, m.words, m.fingerprint, table, winners, cc, marks);
