@@ -646,10 +646,6 @@ export class ParallelBfs<S, A> {
   }
 
   /**
-   * Phase 3: merge the partitions' winners by (parent, action), give ids in that order, build the next frontier,
-   * and stop where the one-thread search would stop (state bound, violation, specification error).
-   */
-  /**
    * Phase 3 for the batch of frontier states `from` … `to` − 1: merge the partitions' winners by (parent, action),
    * give ids in that order, append them to the next level, and stop where the one-thread search would stop (state
    * bound, violation, specification error). True when the search ended here.

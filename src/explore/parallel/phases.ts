@@ -14,9 +14,9 @@
  */
 import type { Layout } from '../packed/layout.js';
 import { MISS, type PackedModel, type Successors } from '../packed/model.js';
+import { hashWords } from '../packed/visited.js';
 import { CANDIDATE_HEAD, WINNER_HEAD } from './protocol.js';
 import type { Records } from './records.js';
-import { hashWords } from '../packed/visited.js';
 import { PROVISIONAL, SEED_A, hashKey, homeOf, keyWordsOf, partitionOf, probe, store, type TableView } from './table.js';
 
 export interface ExpandContext {
@@ -117,7 +117,11 @@ function hashAll(c: ExpandContext, out: Successors, hs: Int32Array): Int32Array 
   const words = c.layout.words;
   if (hs.length < out.count * 2) hs = new Int32Array(out.count * 4);
   const keys = out.keys;
-  if (!c.fingerprint) for (let j = 0; j < out.count; j++) hs[2 * j] = hashWords(keys, j * words, words, SEED_A);
+  if (!c.fingerprint)
+    for (let j = 0; j < out.count; j++) {
+      hs[2 * j] = hashWords(keys, j * words, words, SEED_A);
+      hs[2 * j + 1] = 0;
+    }
   else
     for (let j = 0; j < out.count; j++) {
       hashKey(keys, j * words, words, true, c.hashes, c.layout);
@@ -195,8 +199,9 @@ export interface CheckContext {
 
 /**
  * What phase 2 records for numbering in parallel (see `numberPartition`): per frontier state, `maskWords` words of
- * bits, bit `a` set when its action `a` gave a new state (any partition: set atomically); the indices of the
- * partition's winners whose check or witness bits need the coordinator; the largest action of a winner.
+ * bits, bit `a` set when its action `a` gave a new state (in this worker's copy of the bits, which the coordinator
+ * merges); the indices of the partition's winners whose check or witness bits need the coordinator; the largest
+ * action of a winner.
  */
 export interface NumberingMarks {
   readonly masks: Int32Array;
