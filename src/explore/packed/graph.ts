@@ -143,7 +143,7 @@ export function* explorePackedGraph<S>(
   let actionTasks = new Int32Array(64);
   const levelOut = new Int32Array(Math.max(1, k));
   /** Per successor of the state being expanded: its key's hash (the visited set's `hashAll`). */
-  let hashes = new Int32Array(64);
+  let hashes: Int32Array = new Int32Array(64);
 
   // Sized for the expected graph, when told (e.g. by the safety search of the same model): no regrowth.
   const statesHint = expected + 1;
@@ -230,8 +230,7 @@ export function* explorePackedGraph<S>(
       if (n !== taken) throw new Error(`packed liveness graph: ${n} fair-task entries for ${taken} actions of state ${id}`);
       if (edges + taken > targets.length) targets = grow(targets, edges + taken);
       // Start every successor's visited-set lookup before the first one (overlapped cache misses, as the BFS does).
-      if (hashes.length < out.count) hashes = new Int32Array(out.count * 2);
-      f.table.hashAll(out.keys, out.count, hashes);
+      hashes = f.table.hashAll(out.keys, out.count, hashes);
       f.table.prefetch(hashes, out.count);
       // Action by action: the written successors in order, the actions in between self-loops.
       let j = 0;

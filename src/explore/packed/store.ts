@@ -95,9 +95,7 @@ export class PackedStore<S, A> {
    * and `settle`.
    */
   hash(out: Successors, hashes: Int32Array): Int32Array {
-    if (hashes.length < out.count) hashes = new Int32Array(out.count * 2);
-    this.table.hashAll(out.keys, out.count, hashes);
-    return hashes;
+    return this.table.hashAll(out.keys, out.count, hashes);
   }
 
   /**

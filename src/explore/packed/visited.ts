@@ -110,11 +110,16 @@ export class VisitedTable {
     return this.grownSlots * this.slotWords * 4;
   }
 
-  /** The hashes `find` takes of the `n` keys in `keys` into `out` (nothing in fingerprint mode: `find` hashes fields). */
-  hashAll(keys: Int32Array, n: number, out: Int32Array): void {
-    if (this.fingerprint) return;
+  /**
+   * The hashes `find` takes of the `n` keys in `keys` into `out` (grown if need be: returned; nothing is hashed in
+   * fingerprint mode, where `find` hashes fields).
+   */
+  hashAll(keys: Int32Array, n: number, out: Int32Array): Int32Array {
+    if (out.length < n) out = new Int32Array(n * 2);
+    if (this.fingerprint) return out;
     const words = this.words;
     for (let j = 0; j < n; j++) out[j] = hashWords(keys, j * words, words, SEED_A);
+    return out;
   }
 
   /**
