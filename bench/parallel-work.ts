@@ -66,7 +66,7 @@ export function parallelWork(handover: number, states: number): string {
       return { slots, n: t.n };
     });
     for (const o of outboxes) o.clear();
-    const c: ExpandContext = { model: binding.model, layout: a.layout, fingerprint: false, tables: copy, outboxes, out: new Successors(), hashes: new Int32Array(2), countOnly: false, successorHashes: new Int32Array(64), sink: 0, recent: new Int32Array(RECENT * (words + 1)), epoch: ++epoch };
+    const c: ExpandContext = { model: binding.model, layout: a.layout, fingerprint: false, tables: copy, outboxes, out: new Successors(), countOnly: false, successorHashes: new Int32Array(64), sink: 0, recent: new Int32Array(RECENT * (words + 1)), epoch: ++epoch };
     const t0 = performance.now();
     for (let i = 0; i < n; i += GROUP) expandGroup(c, group, a.frontier, i, Math.min(n, i + GROUP), a.base, taken, errors, [], new Int32Array(1));
     const t1 = performance.now();

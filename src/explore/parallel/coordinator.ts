@@ -471,7 +471,6 @@ export class ParallelBfs<S, A> {
       tables: this.tables,
       outboxes: main,
       out: this.ownerOut,
-      hashes: this.hashes,
       countOnly,
       successorHashes: new Int32Array(64),
       sink: 0,

@@ -14,10 +14,9 @@
  */
 import type { Layout } from '../packed/layout.js';
 import { MISS, type PackedModel, type Successors } from '../packed/model.js';
-import { hashWords } from '../packed/visited.js';
 import { CANDIDATE_HEAD, WINNER_HEAD } from './protocol.js';
 import type { Records } from './records.js';
-import { PROVISIONAL, SEED_A, hashKey, homeOf, keyWordsOf, partitionOf, probe, store, type TableView } from './table.js';
+import { PROVISIONAL, hashKeys, homeOf, keyWordsOf, partitionOf, probe, store, type TableView } from './table.js';
 
 export interface ExpandContext {
   readonly model: PackedModel;
@@ -26,7 +25,6 @@ export interface ExpandContext {
   readonly tables: readonly TableView[];
   readonly outboxes: readonly Records[];
   readonly out: Successors;
-  readonly hashes: Int32Array;
   readonly countOnly: boolean;
   /** Scratch: the successors' hashes; and where the slot touches go (so that they are not optimized away). */
   successorHashes: Int32Array;
@@ -112,22 +110,10 @@ function successorsOf(c: ExpandContext, out: Successors, keys: Int32Array, at: n
   return taken;
 }
 
-/** Hash `out`'s successors into `hs` (grown if need be: returned), as `hashKey` does, in a loop that does nothing else. */
+/** Hash `out`'s successors into `hs` (grown if need be: returned; table.ts `hashKeys`). */
 function hashAll(c: ExpandContext, out: Successors, hs: Int32Array): Int32Array {
-  const words = c.layout.words;
   if (hs.length < out.count * 2) hs = new Int32Array(out.count * 4);
-  const keys = out.keys;
-  if (!c.fingerprint)
-    for (let j = 0; j < out.count; j++) {
-      hs[2 * j] = hashWords(keys, j * words, words, SEED_A);
-      hs[2 * j + 1] = 0;
-    }
-  else
-    for (let j = 0; j < out.count; j++) {
-      hashKey(keys, j * words, words, true, c.hashes, c.layout);
-      hs[2 * j] = c.hashes[0]!;
-      hs[2 * j + 1] = c.hashes[1]!;
-    }
+  hashKeys(out.keys, out.count, c.layout.words, c.fingerprint, hs, c.layout);
   return hs;
 }
 

@@ -120,6 +120,28 @@ export function hashKey(keys: Int32Array, at: number, words: number, fingerprint
   out[1] = 0;
 }
 
+/**
+ * `hashKey` of the `count` keys in `keys` into `out` (h at 2j, h2 at 2j + 1), in a loop that does nothing else — so
+ * that the touches after it are not spread out by hashing (phases.ts).
+ */
+export function hashKeys(keys: Int32Array, count: number, words: number, fingerprint: boolean, out: Int32Array, layout?: Layout): void {
+  if (fingerprint) {
+    const hs = scratchHashes;
+    for (let j = 0; j < count; j++) {
+      hashKey(keys, j * words, words, true, hs, layout);
+      out[2 * j] = hs[0]!;
+      out[2 * j + 1] = hs[1]!;
+    }
+    return;
+  }
+  for (let j = 0; j < count; j++) {
+    out[2 * j] = hashWords(keys, j * words, words, SEED_A);
+    out[2 * j + 1] = 0;
+  }
+}
+
+const scratchHashes = new Int32Array(2);
+
 /** Write the ids numbered in phase 3 into the table: winner records of `width` words (slot, then the id at index 1). */
 export function writeIds(t: TableView, keyWords: number, winners: Int32Array, count: number, width: number): void {
   const sw = keyWords + 1;

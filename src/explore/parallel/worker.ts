@@ -21,7 +21,6 @@ let layoutKey = '';
 const out = new Successors();
 /** The states of a group (phases.ts `expandGroup`). */
 const group = Array.from({ length: GROUP }, () => ({ out: new Successors(), hashes: new Int32Array(64) }));
-const hashes = new Int32Array(2);
 const error = new Int32Array(1);
 let outboxes: Records[] = [];
 /** Per partition, the winners of the last batch this worker inserted there. */
@@ -59,7 +58,7 @@ function expand(m: ExpandMessage): void {
     outboxes = tables.map(() => new Records(candidateWidth(words), 1024));
   }
   for (const o of outboxes) o.clear();
-  const c: ExpandContext = { model, layout, fingerprint: m.fingerprint, tables, outboxes, out, hashes, countOnly: m.countOnly, successorHashes: new Int32Array(64), sink: 0, recent: recentFor(words), epoch: ++epoch };
+  const c: ExpandContext = { model, layout, fingerprint: m.fingerprint, tables, outboxes, out, countOnly: m.countOnly, successorHashes: new Int32Array(64), sink: 0, recent: recentFor(words), epoch: ++epoch };
   const frontier = new Int32Array(m.frontier);
   const taken = new Int32Array(m.taken);
   const errors = new Int32Array(m.errors);
